@@ -1,0 +1,138 @@
+"""One deterministic population of companies and people that every sandbox draws its records from.
+
+The same seed gives the same people in all four sandboxes, so the same person (same email, give or take case and
+spaces) shows up in several CRMs, as in a real revenue stack. ``person.key`` is the generator's truth of who is who:
+identity-resolution tests score crmhub's matching against it. Faker supplies realistic pools of names once; records
+are drawn from those pools with a seeded ``random.Random`` so a million people take seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+
+from faker import Faker
+
+INDUSTRIES = (
+    "Software", "Financial Services", "Healthcare", "Manufacturing", "Retail", "Education", "Telecommunications",
+    "Energy", "Media", "Logistics", "Real Estate", "Consulting",
+)
+COUNTRIES = (("US", "United States", "+1"), ("GB", "United Kingdom", "+44"), ("DE", "Germany", "+49"),
+             ("FR", "France", "+33"), ("CA", "Canada", "+1"), ("AU", "Australia", "+61"), ("BR", "Brazil", "+55"),
+             ("IN", "India", "+91"), ("NL", "Netherlands", "+31"), ("ES", "Spain", "+34"))
+TITLES = (  # (title, seniority)
+    ("Chief Executive Officer", "c_level"), ("Chief Revenue Officer", "c_level"), ("VP Sales", "vp"),
+    ("VP Marketing", "vp"), ("Head of Revenue Operations", "director"), ("Director of Sales", "director"),
+    ("Sales Manager", "manager"), ("Marketing Manager", "manager"), ("Account Executive", "individual"),
+    ("Sales Development Representative", "individual"), ("Marketing Specialist", "individual"),
+    ("Data Analyst", "individual"), ("Software Engineer", "individual"), ("Operations Coordinator", "individual"),
+)
+LEAD_SOURCES = ("Web", "Organic Search", "Paid Search", "Referral", "Event", "Partner", "Email", "Social Media")
+EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
+SPAN_DAYS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    key: int
+    name: str
+    domain: str
+    industry: str
+    employees: int
+    annual_revenue: int
+    country_code: str
+    country: str
+    city: str
+    phone: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    key: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    title: str
+    seniority: str
+    company_key: int
+    country_code: str
+    country: str
+    city: str
+    lead_source: str
+    created_at: datetime
+    engagement: float  # 0..1: how interested this person really is; drives behaviour and conversion
+
+
+def _unit(*parts: object) -> float:
+    """A stable number in [0, 1) from its parts (unlike hash(), the same in every process)."""
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+class Population:
+    """``Population(seed, people)``: ``people`` persons working at about ``people // 8`` companies."""
+
+    def __init__(self, seed: int, people: int) -> None:
+        self.seed = seed
+        self.size = people
+        fake = Faker(["en_US", "en_GB", "de_DE", "fr_FR"])
+        fake.seed_instance(seed)
+        self._first = sorted({fake.first_name() for _ in range(1500)})
+        self._last = sorted({fake.last_name() for _ in range(3000)})
+        self._cities = sorted({fake.city() for _ in range(400)})
+        words = {fake.word().capitalize() for _ in range(4000)} | {fake.last_name() for _ in range(600)}
+        self._words = sorted(w for w in words if w.isalpha())
+
+    @cached_property
+    def companies(self) -> list[Company]:
+        rnd = random.Random(f"{self.seed}:companies")
+        count = max(1, self.size // 8)
+        suffixes = ("Inc", "LLC", "Ltd", "GmbH", "Group", "Systems", "Labs", "Partners", "Corp", "Solutions")
+        out: list[Company] = []
+        seen: set[str] = set()
+        for key in range(count):
+            base = f"{rnd.choice(self._words)} {rnd.choice(self._words)}"
+            while base.lower() in seen:
+                base = f"{base} {rnd.choice(self._words)}"
+            seen.add(base.lower())
+            code, country, prefix = rnd.choice(COUNTRIES)
+            employees = int(rnd.lognormvariate(4.0, 1.6)) + 1
+            out.append(Company(
+                key=key, name=f"{base} {rnd.choice(suffixes)}",
+                domain=base.lower().replace(" ", "") + rnd.choice((".com", ".io", ".co", ".net")),
+                industry=rnd.choice(INDUSTRIES), employees=employees,
+                annual_revenue=employees * rnd.randint(80_000, 400_000), country_code=code, country=country,
+                city=rnd.choice(self._cities), phone=f"{prefix} {rnd.randint(200, 989)} {rnd.randint(100, 999)} "
+                f"{rnd.randint(1000, 9999)}", created_at=EPOCH + timedelta(days=rnd.uniform(0, SPAN_DAYS / 2)),
+            ))
+        return out
+
+    def person(self, key: int) -> Person:
+        rnd = random.Random(f"{self.seed}:person:{key}")
+        companies = self.companies
+        company = companies[min(len(companies) - 1, int(rnd.paretovariate(1.2)) - 1) if rnd.random() < 0.2
+                            else rnd.randrange(len(companies))]
+        first, last = rnd.choice(self._first), rnd.choice(self._last)
+        local = f"{first}.{last}".lower().replace(" ", "").replace("'", "")
+        title, seniority = rnd.choice(TITLES)
+        _, _, prefix = next(c for c in COUNTRIES if c[0] == company.country_code)
+        return Person(
+            key=key, first_name=first, last_name=last, email=f"{local}{key}@{company.domain}",
+            phone=f"{prefix} {rnd.randint(200, 989)} {rnd.randint(100, 999)} {rnd.randint(1000, 9999)}",
+            title=title, seniority=seniority, company_key=company.key, country_code=company.country_code,
+            country=company.country, city=company.city, lead_source=rnd.choice(LEAD_SOURCES),
+            created_at=company.created_at + timedelta(days=rnd.uniform(0, SPAN_DAYS / 2)),
+            engagement=rnd.betavariate(1.3, 3.0),
+        )
+
+    def people(self) -> list[Person]:
+        return [self.person(k) for k in range(self.size)]
+
+    def member(self, key: int, sandbox: str, share: float) -> bool:
+        """Whether person ``key`` is in ``sandbox``: stable, so overlaps between sandboxes are the same every run."""
+        return _unit(self.seed, sandbox, key) < share
