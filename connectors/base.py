@@ -1,0 +1,148 @@
+"""The connector protocol and the data types that cross it.
+
+A connector reads native records and writes outbound changes; it knows nothing of the store. Per-object facts are data
+(``ObjectSpec``), not subclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from connectors.errors import ConfigError
+from connectors.suggest import did_you_mean
+
+Record = dict[str, Any]  # one native record, flattened: native field name -> raw value as the CRM sent it
+
+
+def require_utc(value: datetime | None, what: str) -> datetime | None:
+    """UTC everywhere: a naive datetime is a bug; an aware one in another zone is converted, never relabelled."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware (got naive {value.isoformat()})")
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectSpec:
+    name: str  # CRM-native: "contacts", "Opportunity", "accounts", "leads"
+    entity: str  # canonical entity its records map to by default
+    primary_key: str
+    cursor_field: str | None
+    options: Mapping[str, Any] = field(default_factory=dict)  # CRM-specific facts (endpoints, id prefixes, …)
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a stream stands: a watermark plus opaque per-CRM parts (paging token, delta link, window bounds)."""
+
+    watermark: datetime | None = None
+    state: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "watermark", require_utc(self.watermark, "cursor watermark"))
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    source_id: str
+    deleted_at: datetime | None = None  # when the CRM says; None when it does not
+    merged_into: str | None = None  # the surviving record's id when the delete is a merge
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeBatch:
+    spec: ObjectSpec
+    upserts: Sequence[Record]
+    deletes: Sequence[Tombstone]
+    next_cursor: Cursor  # saved only in the transaction that lands this batch
+    api_calls: int = 0  # calls spent producing this batch
+    notes: Sequence[str] = ()  # things the run should say ("delta token expired: full re-read")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldInfo:
+    name: str
+    type: str  # the CRM's own type name
+    label: str = ""
+    custom: bool = False
+    calculated: bool = False
+    updateable: bool = False
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectSchema:
+    name: str
+    fields: tuple[FieldInfo, ...]
+
+    def field_names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundChange:
+    source_id: str
+    values: Mapping[str, Any]  # native field name -> value to write
+    expected_version: str | None = None  # etag / modified time seen at read; a mismatch is a conflict, not a write
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    source_id: str
+    status: str  # "updated" | "created" | "skipped" | "conflict" | "failed"
+    message: str = ""
+    retryable: bool = False
+    fields: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("updated", "created")
+
+
+@dataclass(slots=True)
+class ApiUsage:
+    """Calls this connector made, and what the CRM says is left (from its own usage headers)."""
+
+    calls: int = 0
+    daily_limit: int | None = None
+    daily_remaining: int | None = None
+    updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def used_share(self) -> float | None:
+        if not self.daily_limit or self.daily_remaining is None:
+            return None
+        return 1.0 - self.daily_remaining / self.daily_limit
+
+
+class Connector(Protocol):
+    name: str  # the connection's name in crmhub.yaml
+    kind: str
+    objects: Sequence[ObjectSpec]
+    usage: ApiUsage
+
+    def check(self) -> None: ...  # raises AuthError / ConfigError
+
+    def discover(self) -> Sequence[ObjectSchema]: ...
+
+    def read_changes(
+        self, spec: ObjectSpec, since: Cursor, *, fields: Sequence[str], full_refresh: bool = False
+    ) -> Iterator[ChangeBatch]: ...
+
+    def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> Sequence[WriteResult]: ...
+
+    def close(self) -> None: ...
+
+
+def spec_named(specs: Sequence[ObjectSpec], name: str, *, connection: str) -> ObjectSpec:
+    for spec in specs:
+        if spec.name == name:
+            return spec
+    names = [s.name for s in specs]
+    raise ConfigError(
+        f"object {name!r} is not supported{did_you_mean(name, names)}; supported: {', '.join(names)}",
+        connection=connection,
+    )

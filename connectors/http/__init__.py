@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the connectors: the retry table, the API budget, secret scrubbing, paginators."""

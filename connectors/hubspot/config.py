@@ -1,0 +1,39 @@
+"""Building a HubSpot connector from its ``crmhub.yaml`` connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from connectors.http.budget import Budget
+from connectors.http.redact import Redactor
+from connectors.hubspot.auth import OAuthRefresh, StaticToken
+from connectors.hubspot.client import HubSpotClient
+
+
+def build_client(name: str, conn: Any, *, clock: Callable[[], datetime] | None = None,
+                 search_per_second: int = 5) -> tuple[HubSpotClient, Redactor]:
+    """``conn`` is a ``config.HubSpotConnection``; secrets leave their SecretStr only here, into the transport."""
+    clock = clock or (lambda: datetime.now(UTC))
+    auth = conn.auth
+    verify: str | bool = str(conn.ca_bundle) if conn.ca_bundle else True
+    if auth.flow == "private_app":
+        secret = auth.token.get_secret_value()
+        tokens: Any = StaticToken(secret)
+        redactor = Redactor([secret])
+    else:
+        secrets = [auth.client_secret.get_secret_value(), auth.refresh_token.get_secret_value()]
+        tokens = OAuthRefresh(token_url=str(auth.token_url or f"{str(conn.base_url).rstrip('/')}/oauth/v1/token"),
+                              client_id=auth.client_id, client_secret=secrets[0], refresh_token=secrets[1],
+                              verify=verify, clock=clock)
+        redactor = Redactor(secrets)
+    budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
+    client = HubSpotClient(connection=name, base_url=str(conn.base_url), ca_bundle=str(conn.ca_bundle) if
+                           conn.ca_bundle else None, tokens=tokens, budget=budget, redactor=redactor,
+                           timeout=float(conn.timeout_seconds), search_per_second=search_per_second)
+    return client, redactor
+
+
+def settle_lag(conn: Any) -> timedelta:
+    return timedelta(seconds=float(conn.settle_lag_seconds))

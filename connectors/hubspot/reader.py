@@ -1,0 +1,179 @@
+"""Reading HubSpot changes: the list API for the first load, search windows after it, archived lists for deletes.
+
+Windows are half-open ``[lo, hi)`` on the modified property with ``hi = now - settle lag``. Inside a window every
+query is sorted by ``hs_object_id`` and anchored on the last id landed (``hs_object_id > last``), never on ``after``:
+ties on the modified time never split, and the 10,000-result cap is never approached even when 15,000 records
+share one timestamp. The cursor carries the window and the last id, so a crash resumes inside the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from connectors.base import ChangeBatch, Cursor, ObjectSpec, Record, Tombstone
+from connectors.hubspot.client import HubSpotClient
+from connectors.hubspot.objects import ASSOC_BATCH, LIST_PAGE, OWNERS_PAGE, SEARCH_PAGE
+from connectors.hubspot.values import epoch_ms, flatten, parse_instant
+
+
+class HubSpotReader:
+    def __init__(self, client: HubSpotClient, *, settle_lag: timedelta, clock: Callable[[], datetime]) -> None:
+        self.client, self.settle_lag, self.clock = client, settle_lag, clock
+
+    def read(self, spec: ObjectSpec, since: Cursor, fields: Sequence[str], full_refresh: bool) -> Iterator[ChangeBatch]:
+        if spec.options["api"] == "owners":
+            yield from self._owners(spec)
+            return
+        props = self._properties(spec, fields)
+        state = dict(since.state)
+        if full_refresh or (since.watermark is None and state.get("phase") != "search"):
+            yield from self._initial(spec, props, fields, state if state.get("phase") == "list" else {})
+            return
+        yield from self._incremental(spec, props, fields, since)
+
+    # --- first load: the list API, ordered by id ---------------------------------------------------------------
+    def _initial(self, spec: ObjectSpec, props: list[str], fields: Sequence[str],
+                 state: dict[str, Any]) -> Iterator[ChangeBatch]:
+        hi = state.get("hi") or (self.clock() - self.settle_lag).isoformat()
+        after = state.get("after")
+        while True:
+            calls_before = self.client_calls()
+            page = self.client.list_page(spec.name, after=after, properties=props, limit=LIST_PAGE)
+            records = [flatten(r) for r in page.get("results", [])]
+            self._associate(spec, records, fields)
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            done = not after
+            cursor = (Cursor(parse_instant(hi), {"phase": "search", "archived_since": hi}) if done
+                      else Cursor(None, {"phase": "list", "after": after, "hi": hi}))
+            yield ChangeBatch(spec, records, self._merged(spec, records), cursor, self.client_calls() - calls_before)
+            if done:
+                return
+
+    # --- incremental: search windows anchored on the id ------------------------------------------------------
+    def _incremental(self, spec: ObjectSpec, props: list[str], fields: Sequence[str],
+                     since: Cursor) -> Iterator[ChangeBatch]:
+        state = dict(since.state)
+        lo = since.watermark
+        hi = parse_instant(state["win_hi"]) if state.get("win_hi") else self.clock() - self.settle_lag
+        if lo is not None and hi <= lo:
+            return  # nothing has settled since the last run
+        last_id = int(state.get("last_id", 0))
+        modified = spec.options["modified"]
+        while True:
+            calls_before = self.client_calls()
+            filters = [{"propertyName": modified, "operator": "LT", "value": epoch_ms(hi)},
+                       {"propertyName": "hs_object_id", "operator": "GT", "value": str(last_id)}]
+            if lo is not None:
+                filters.insert(0, {"propertyName": modified, "operator": "GTE", "value": epoch_ms(lo)})
+            page = self.client.search_page(spec.name, {
+                "filterGroups": [{"filters": filters}],
+                "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+                "properties": props, "limit": SEARCH_PAGE,
+            })
+            results = page.get("results", [])
+            records = [flatten(r) for r in results]
+            self._associate(spec, records, fields)
+            more = len(results) == SEARCH_PAGE and int(page.get("total", 0)) > len(results)
+            if more:
+                last_id = int(results[-1]["id"])
+                cursor = Cursor(lo, {**_keep(state), "phase": "search", "win_hi": hi.isoformat(),
+                                     "last_id": str(last_id)})
+                calls = self.client_calls() - calls_before
+                yield ChangeBatch(spec, records, self._merged(spec, records), cursor, calls)
+                continue
+            # The window is complete: deletes up to hi, then the watermark moves to hi with the same batch.
+            arch_since = parse_instant(state["archived_since"]) if state.get("archived_since") else lo
+            deletes = self._merged(spec, records) + self._archived(spec, arch_since, hi)
+            cursor = Cursor(hi, {"phase": "search", "archived_since": hi.isoformat()})
+            yield ChangeBatch(spec, records, deletes, cursor, self.client_calls() - calls_before)
+            return
+
+    def _archived(self, spec: ObjectSpec, lo: datetime | None, hi: datetime) -> list[Tombstone]:
+        """HubSpot search never returns archived records: read the archived list, keep those archived in [lo, hi)."""
+        out: list[Tombstone] = []
+        after = None
+        while True:
+            page = self.client.list_page(spec.name, after=after, properties=["hs_object_id"], archived=True,
+                                         limit=LIST_PAGE)
+            for r in page.get("results", []):
+                at = parse_instant(r.get("archivedAt")) if r.get("archivedAt") else None
+                if at is None or ((lo is None or at >= lo) and at < hi):
+                    out.append(Tombstone(str(r["id"]), at))
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return out
+
+    # --- owners: a small list with no search; read whole, unchanged rows cost nothing downstream ---------------
+    def _owners(self, spec: ObjectSpec) -> Iterator[ChangeBatch]:
+        for archived in (False, True):
+            after = None
+            while True:
+                calls_before = self.client_calls()
+                page = self.client.owners_page(after=after, archived=archived, limit=OWNERS_PAGE)
+                rows = [_owner(o) for o in page.get("results", [])]
+                after = ((page.get("paging") or {}).get("next") or {}).get("after")
+                last = archived and not after
+                cursor = Cursor(self.clock() if last else None, {"phase": "owners"})
+                if archived:
+                    deletes = [Tombstone(r["id"], parse_instant(r.get("updatedAt"))) for r in rows]
+                    yield ChangeBatch(spec, [], deletes, cursor, self.client_calls() - calls_before)
+                else:
+                    yield ChangeBatch(spec, rows, [], cursor, self.client_calls() - calls_before)
+                if not after:
+                    break
+
+    # --- helpers --------------------------------------------------------------------------------------------------
+    def _properties(self, spec: ObjectSpec, fields: Sequence[str]) -> list[str]:
+        """Only mapped properties are requested, plus what the reader itself needs."""
+        wanted = {f for f in fields if not f.startswith("associations.") and f not in ("id", "createdAt", "updatedAt",
+                                                                                      "archived", "archivedAt")}
+        wanted |= {spec.options["modified"], "hs_object_id", "createdate"}
+        if spec.options.get("mergeable"):
+            wanted.add("hs_merged_object_ids")
+        return sorted(wanted)
+
+    def _associate(self, spec: ObjectSpec, records: list[Record], fields: Sequence[str]) -> None:
+        """Fill ``associations.<type>`` (first associated id) for the types a mapping asked for: one call a page."""
+        types = [f.split(".", 1)[1] for f in fields if f.startswith("associations.")]
+        if not records:
+            return
+        for to_type in types:
+            ids = [r["id"] for r in records]
+            found: dict[str, str] = {}
+            for start in range(0, len(ids), ASSOC_BATCH):
+                page = self.client.associations(spec.name, to_type, ids[start:start + ASSOC_BATCH])
+                for row in page.get("results", []):
+                    targets = row.get("to") or []
+                    if targets:
+                        found[str(row["from"]["id"])] = str(targets[0]["toObjectId"])
+            for r in records:
+                r[f"associations.{to_type}"] = found.get(r["id"])
+
+    @staticmethod
+    def _merged(spec: ObjectSpec, records: Sequence[Record]) -> list[Tombstone]:
+        """A merge absorbs records into a survivor: they vanish without an archive entry, so tombstone them here."""
+        out: list[Tombstone] = []
+        for r in records:
+            merged = r.get("hs_merged_object_ids")
+            if merged:
+                when = parse_instant(r.get(spec.options.get("modified", "")) or r.get("updatedAt"))
+                out += [Tombstone(m.strip(), when, merged_into=r["id"]) for m in str(merged).split(";") if m.strip()]
+        return out
+
+    def client_calls(self) -> int:
+        return self.client.calls
+
+
+def _keep(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if k == "archived_since"}
+
+
+def _owner(o: dict[str, Any]) -> Record:
+    teams = o.get("teams") or []
+    primary = next((t for t in teams if t.get("primary")), teams[0] if teams else None)
+    return {"id": str(o["id"]), "email": o.get("email"), "firstName": o.get("firstName"),
+            "lastName": o.get("lastName"), "userId": o.get("userId"), "createdAt": o.get("createdAt"),
+            "updatedAt": o.get("updatedAt"), "archived": o.get("archived", False),
+            "team": primary.get("name") if primary else None}
