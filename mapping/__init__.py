@@ -1,0 +1,1 @@
+"""Mapping: CRM fields -> canonical entities, declared in YAML (specs/*.yaml), applied with small typed transforms."""

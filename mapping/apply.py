@@ -1,0 +1,58 @@
+"""Apply an object mapping to a batch of native records: canonical rows out, rejects kept with their reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mapping.identity import canonical_id
+from mapping.spec import ObjectMapping
+from mapping.transforms import TRANSFORMS, TransformError
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    source_id: str
+    record: dict[str, Any]
+    reasons: list[dict[str, Any]]  # {field, rule, message, value}
+
+
+@dataclass(slots=True)
+class MapResult:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def map_records(om: ObjectMapping, records: Sequence[dict[str, Any]], *, connection: str,
+                primary_key: str = "id") -> MapResult:
+    out = MapResult()
+    plan = [(r, TRANSFORMS.get(r.transform)) for r in om.rules]
+    for record in records:
+        source_id = str(record[primary_key])
+        row: dict[str, Any] = {"id": canonical_id(connection, om.object, source_id),
+                               "source_connection": connection, "source_object": om.object,
+                               "source_id": source_id}
+        reasons: list[dict[str, Any]] = []
+        for rule, fn in plan:
+            raw = record.get(rule.source) if rule.source else None
+            try:
+                if rule.transform == "ref":
+                    row[rule.target] = (canonical_id(connection, str(rule.args["object"]), str(raw).strip())
+                                        if raw not in (None, "") else None)
+                else:
+                    row[rule.target] = fn(raw, rule.args, record)  # type: ignore[misc]
+            except TransformError as exc:
+                reasons.append({"field": rule.target, "source_field": rule.source,
+                                "rule": f"transform:{rule.transform}", "message": f"{rule.source}: {exc}",
+                                "value": _jsonable(raw)})
+        row["custom"] = {key: record.get(src) for src, key in om.custom if record.get(src) not in (None, "")}
+        if reasons:
+            out.rejects.append(Reject(source_id, record, reasons))
+        else:
+            out.rows.append(row)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)

@@ -1,0 +1,136 @@
+"""Declarative mappings: ``specs/<kind>.yaml`` per CRM, admin overrides from crmhub.yaml laid on top.
+
+```yaml
+objects:
+  contacts:
+    entity: contact
+    fields:
+      first_name: firstname                          # from a CRM field, transform by the canonical type
+      email: {from: email, transform: email}
+      account_id: {from: associatedcompanyid, ref: companies}   # canonical id of the referenced record
+      type: {const: call}
+    custom: [hs_analytics_source]                    # kept as-is in the row's custom JSON
+```
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from mapping.model import ENTITIES
+from mapping.transforms import TRANSFORMS
+
+DEFAULT_TRANSFORM = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
+                     "datetime": "datetime", "date": "date"}
+
+
+class MappingError(ValueError):
+    """A mapping that cannot work: names the connection/object/field and says what is expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    target: str  # canonical field
+    source: str | None  # native field; None for constants
+    transform: str  # a TRANSFORMS name, or "ref"
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectMapping:
+    object: str
+    entity: str
+    rules: tuple[FieldRule, ...]
+    custom: tuple[tuple[str, str], ...] = ()  # (native field, key in custom JSON)
+
+    def source_fields(self) -> list[str]:
+        """Every native field this mapping reads: what the connector is asked for, and nothing more."""
+        names = {r.source for r in self.rules if r.source}
+        names |= {str(r.args["region_from"]) for r in self.rules if r.args.get("region_from")}
+        names |= {src for src, _ in self.custom}
+        return sorted(names)
+
+
+def _rule(entity: str, target: str, raw: Any, where: str) -> FieldRule:
+    kinds = ENTITIES[entity]
+    if target not in kinds:
+        raise MappingError(f"{where}: {target!r} is not a field of canonical {entity}; fields: {', '.join(kinds)}")
+    if isinstance(raw, str):
+        raw = {"from": raw}
+    if not isinstance(raw, Mapping):
+        raise MappingError(f"{where}.{target}: expected a CRM field name or a mapping with 'from'")
+    args = {k: v for k, v in raw.items() if k not in ("from", "transform", "ref", "const")}
+    if "const" in raw:
+        return FieldRule(target, None, "const", {"value": raw["const"]})
+    source = raw.get("from")
+    if not source:
+        raise MappingError(f"{where}.{target}: 'from' (the CRM field) is required")
+    if "ref" in raw:
+        return FieldRule(target, str(source), "ref", {**args, "object": str(raw["ref"])})
+    if kinds[target] == "ref":
+        raise MappingError(f"{where}.{target}: a reference needs 'ref: <object>' naming the referenced CRM object")
+    transform = str(raw.get("transform") or DEFAULT_TRANSFORM[kinds[target]])
+    if transform not in TRANSFORMS:
+        raise MappingError(f"{where}.{target}: unknown transform {transform!r}; known: {', '.join(TRANSFORMS)}")
+    return FieldRule(target, str(source), transform, args)
+
+
+def parse_object(name: str, raw: Mapping[str, Any], *, where: str) -> ObjectMapping:
+    entity = str(raw.get("entity", ""))
+    if entity not in ENTITIES:
+        raise MappingError(f"{where}.entity: expected one of {', '.join(ENTITIES)}, got {entity!r}")
+    rules = tuple(_rule(entity, t, r, f"{where}.fields") for t, r in (raw.get("fields") or {}).items())
+    custom = tuple((str(c), str(c)) for c in raw.get("custom") or ())
+    return ObjectMapping(name, entity, rules, custom)
+
+
+def load_spec(kind: str) -> dict[str, ObjectMapping]:
+    text = resources.files("mapping.specs").joinpath(f"{kind}.yaml").read_text()
+    raw = yaml.safe_load(text) or {}
+    return {name: parse_object(name, body, where=f"mapping/specs/{kind}.yaml:objects.{name}")
+            for name, body in (raw.get("objects") or {}).items()}
+
+
+def with_overrides(om: ObjectMapping, overrides: Mapping[str, Any] | None, *, connection: str) -> ObjectMapping:
+    """Admin overrides: ``fields: {crm_field: canonical | custom.name}``, ``exclude: [...]``, ``transforms: {...}``."""
+    if not overrides:
+        return om
+    where = f"connections.{connection}.mapping.{om.object}"
+    rules = {r.target: r for r in om.rules}
+    custom = dict((key, src) for src, key in om.custom)
+    for src, target in (overrides.get("fields") or {}).items():
+        if str(target).startswith("custom."):
+            custom[str(target)[len("custom."):]] = str(src)
+        else:
+            rules[str(target)] = _rule(om.entity, str(target), {"from": src}, f"{where}.fields")
+    for name in overrides.get("exclude") or ():
+        rules = {t: r for t, r in rules.items() if name not in (t, r.source)}
+        custom = {k: s for k, s in custom.items() if name not in (k, s)}
+    for src, transform in (overrides.get("transforms") or {}).items():
+        if transform not in TRANSFORMS:
+            raise MappingError(f"{where}.transforms.{src}: unknown transform {transform!r}; known: "
+                               f"{', '.join(TRANSFORMS)}")
+        hits = [t for t, r in rules.items() if r.source == src]
+        if not hits:
+            raise MappingError(f"{where}.transforms.{src}: no mapped field reads {src!r}")
+        for t in hits:
+            rules[t] = replace(rules[t], transform=str(transform))
+    return ObjectMapping(om.object, om.entity, tuple(rules.values()), tuple((s, k) for k, s in custom.items()))
+
+
+def unknown_fields(
+    om: ObjectMapping, known: Sequence[str], *, derived: Sequence[str] = ()
+) -> list[tuple[str, list[str]]]:
+    """Fields a mapping reads that the CRM does not have: (name, closest real names) for each."""
+    pool = set(known) | set(derived)
+    out = []
+    for name in om.source_fields():
+        if name not in pool and not name.startswith("associations."):
+            out.append((name, difflib.get_close_matches(name, sorted(pool), n=3, cutoff=0.6)))
+    return out

@@ -1,0 +1,192 @@
+"""Small typed transforms from a CRM's raw value to a canonical one, libraries over hand-written parsers.
+
+Each takes ``(value, args, record)`` and returns the canonical value or None for "no value"; a value that cannot be
+what the field needs raises ``TransformError`` naming what was expected, and the record goes to quarantine with it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+import phonenumbers
+import pycountry
+
+
+class TransformError(ValueError):
+    def __init__(self, expected: str, value: Any) -> None:
+        self.expected, self.value = expected, value
+        super().__init__(f"expected {expected}, got {value!r}")
+
+
+Transform = Callable[[Any, Mapping[str, Any], Mapping[str, Any]], Any]
+_EMPTY = ("", None)
+
+
+def _blank(value: Any) -> bool:
+    return value in _EMPTY or (isinstance(value, str) and not value.strip())
+
+
+def t_string(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
+    if _blank(value):
+        return None
+    text = str(value).strip()
+    return text.lower() if args.get("lower") else text
+
+
+def t_integer(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> int | None:
+    if _blank(value):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise TransformError("a whole number", value) from None
+    if number != number.to_integral_value():
+        raise TransformError("a whole number", value)
+    return int(number)
+
+
+def t_number(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> float | None:
+    if _blank(value):
+        return None
+    try:
+        number = float(str(value).strip().replace(",", ""))
+    except ValueError:
+        raise TransformError("a number", value) from None
+    if math.isnan(number) or math.isinf(number):
+        raise TransformError("a finite number", value)
+    return number
+
+
+def t_boolean(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> bool | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "y"):
+        return True
+    if text in ("false", "0", "no", "n"):
+        return False
+    raise TransformError("true or false", value)
+
+
+def t_datetime(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> datetime | None:
+    """ISO-8601 with any UTC offset, or epoch milliseconds -> aware UTC. A time with no offset is refused."""
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        text = str(value).strip()
+        if text.lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, UTC)
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise TransformError("an ISO-8601 date-time with a UTC offset", value) from None
+    if parsed.tzinfo is None:
+        if not args.get("assume_utc"):
+            raise TransformError("a date-time with a UTC offset (set assume_utc for this field if the CRM omits it)",
+                                 value)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def t_date(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> date | None:
+    if _blank(value):
+        return None
+    text = str(value).strip()
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise TransformError("a date YYYY-MM-DD", value) from None
+    stamp = t_datetime(value, args, record)
+    return stamp.date() if stamp else None
+
+
+def t_email(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
+    """Normalised (trimmed, lower case); whether it is a valid address is a quality rule, not a transform."""
+    if _blank(value):
+        return None
+    return str(value).strip().lower()
+
+
+@lru_cache(maxsize=65536)
+def _e164(raw: str, region: str | None) -> str:
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise TransformError("a phone number", raw) from None
+    if not phonenumbers.is_possible_number(number):
+        raise TransformError("a possible phone number", raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def t_phone(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
+    """E.164 with phonenumbers; numbers without a country prefix take the record's country as region."""
+    if _blank(value):
+        return None
+    region = None
+    if args.get("region_from"):
+        region = _country_code(str(record.get(args["region_from"]) or "")) or None
+    return _e164(str(value).strip(), region)
+
+
+@lru_cache(maxsize=4096)
+def _country_code(text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        try:
+            return pycountry.countries.search_fuzzy(text)[0].alpha_2
+        except LookupError:
+            return None
+
+
+def t_country(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
+    """A country name or code -> ISO 3166-1 alpha-2 (pycountry)."""
+    if _blank(value):
+        return None
+    code = _country_code(str(value))
+    if code is None:
+        raise TransformError("a country name or ISO code", value)
+    return code
+
+
+def t_map(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> Any:
+    """Picklist / option-set values -> canonical values via ``values:``; ``default:`` for the rest, else an error."""
+    if _blank(value):
+        return None
+    table = args.get("values") or {}
+    key = str(value)
+    if key in table:
+        return table[key]
+    if "default" in args:
+        return args["default"] if args["default"] != "$same" else key
+    raise TransformError(f"one of {sorted(table)}", value)
+
+
+def t_const(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> Any:
+    return args.get("value")
+
+
+def t_not(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> bool | None:
+    flag = t_boolean(value, args, record)
+    return None if flag is None else not flag
+
+
+TRANSFORMS: Mapping[str, Transform] = {
+    "string": t_string, "integer": t_integer, "number": t_number, "boolean": t_boolean, "datetime": t_datetime,
+    "date": t_date, "email": t_email, "phone": t_phone, "country": t_country, "map": t_map, "const": t_const,
+    "not": t_not,
+}
+# "ref" is applied by the mapper itself: it needs the connection to compute the referenced canonical id.
