@@ -1,0 +1,1 @@
+"""Quality: Great Expectations suites per canonical entity; failing rows quarantined with their reasons."""

@@ -1,0 +1,116 @@
+"""Run a suite over a batch of canonical rows with Great Expectations and sort the rows by verdict.
+
+Great Expectations takes seconds to import, so it is imported on the first check, not with this module; the context
+and suites are built once per checker and reused for every batch.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from quality.suite import Rule
+
+
+class QualityFailure(Exception):
+    """A rule of severity 'fail' did not hold: the batch does not land and the run stops with this message."""
+
+
+@dataclass(slots=True)
+class Verdict:
+    passed: list[dict[str, Any]] = field(default_factory=list)
+    quarantined: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
+    warnings: dict[str, int] = field(default_factory=dict)  # rule name -> rows that broke it
+    seconds_in_gx: float = 0.0
+
+
+def _camel(snake: str) -> str:
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+class QualityChecker:
+    def __init__(self, suites: Mapping[str, Sequence[Rule]]) -> None:
+        self.suites = suites
+        self._gx: Any = None
+        self._batch_def: Any = None
+        self._gx_suites: dict[str, Any] = {}
+
+    def check(self, entity: str, rows: Sequence[dict[str, Any]]) -> Verdict:
+        rules = self.suites.get(entity, ())
+        if not rows or not rules:
+            return Verdict(passed=list(rows))
+        import pandas as pd
+
+        started = time.perf_counter()
+        columns = sorted({r.column for r in rules if r.column})
+        frame = pd.DataFrame({c: [row.get(c) for row in rows] for c in columns})
+        frame["_row"] = range(len(rows))
+        result = self._batch().get_batch(batch_parameters={"dataframe": frame}).validate(
+            self._suite(entity, rules),
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_row"]},
+        )
+        elapsed = time.perf_counter() - started
+        reasons: dict[int, list[dict[str, Any]]] = {}
+        verdict = Verdict(seconds_in_gx=elapsed)
+        failures: list[str] = []
+        for rule, res in zip(rules, result.results, strict=True):
+            if res.success:
+                continue
+            if res.exception_info and res.exception_info.get("raised_exception"):
+                raise QualityFailure(f"rule {rule.name} ({rule.expectation}) could not run: "
+                                     f"{res.exception_info.get('exception_message')}")
+            bad = [int(item["_row"]) for item in res.result.get("unexpected_index_list") or []]
+            if rule.severity == "warn":
+                verdict.warnings[rule.name] = len(bad)
+            elif rule.severity == "fail":
+                failures.append(f"{rule.name}: {len(bad)} row(s) broke {rule.expectation} on {rule.column}")
+            for i in bad if rule.severity == "quarantine" else ():
+                value = rows[i].get(rule.column) if rule.column else None
+                reasons.setdefault(i, []).append({
+                    "field": rule.column, "rule": rule.name, "value": _jsonable(value),
+                    "message": f"{rule.column}: {_describe(rule)} (got {value!r})",
+                })
+        if failures:
+            raise QualityFailure(f"{entity}: " + "; ".join(failures))
+        for i, row in enumerate(rows):
+            if i in reasons:
+                verdict.quarantined.append((row, reasons[i]))
+            else:
+                verdict.passed.append(row)
+        return verdict
+
+    # --- Great Expectations, built once ----------------------------------------------------------------------------
+    def _batch(self) -> Any:
+        if self._batch_def is None:
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            asset = context.data_sources.add_pandas("crmhub").add_dataframe_asset("rows")
+            self._gx, self._batch_def = gx, asset.add_batch_definition_whole_dataframe("batch")
+        return self._batch_def
+
+    def _suite(self, entity: str, rules: Sequence[Rule]) -> Any:
+        if entity not in self._gx_suites:
+            suite = self._gx.ExpectationSuite(name=f"crmhub_{entity}")
+            for rule in rules:
+                cls = getattr(self._gx.expectations, _camel(rule.expectation))
+                suite.add_expectation(cls(**rule.kwargs))
+            self._gx_suites[entity] = suite
+        return self._gx_suites[entity]
+
+
+def _describe(rule: Rule) -> str:
+    words = re.sub(r"^expect_column_values_to_", "", rule.expectation).replace("_", " ")
+    extra = {k: v for k, v in rule.kwargs.items() if k != "column"}
+    return f"expected to {words}" + (f" {extra}" if extra else "")
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return None if isinstance(value, float) and value != value else value
+    return str(value)
