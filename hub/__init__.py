@@ -1,0 +1,1 @@
+"""The faces of crmhub: the ``crmhub`` CLI (Typer + Rich) and the demo."""

@@ -1,0 +1,76 @@
+"""``crmhub sync``: run streams with a Rich progress bar and a summary (or ``--json``); exit 1 if anything failed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from hub import exitcodes
+from hub.context import App
+from quality.checker import QualityChecker
+from quality.suite import load_suites
+from sync.counts import Counts
+from sync.runner import Stream, plan_sync, run_plan, validate_mappings
+from sync.stream import RunSummary
+
+
+def sync_command(app: App, *, connections: Sequence[str], objects: Sequence[str], full_refresh: bool,
+                 client_options: dict[str, Any] | None = None, validate: bool = True) -> tuple[list[RunSummary], int]:
+    plan = plan_sync(app.cfg, connections=connections or None, objects=objects or None,
+                     client_options=client_options)
+    try:
+        if validate:
+            validate_mappings(plan)
+        checker = QualityChecker(load_suites())
+        if app.out.as_json:
+            summaries = run_plan(plan, engine=app.engine, checker=checker, full_refresh=full_refresh)
+        else:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
+                          TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
+                          console=app.out.console, transient=False) as bar:
+                summaries = run_plan(plan, engine=app.engine, checker=checker, full_refresh=full_refresh,
+                                     progress=_progress(bar))
+    finally:
+        plan.close()
+    return summaries, exit_code(summaries)
+
+
+def _progress(bar: Progress) -> Callable[[Stream], Callable[[Counts], None]]:
+    def for_stream(stream: Stream) -> Callable[[Counts], None]:
+        task = bar.add_task(f"{stream.connector.name}/{stream.spec.name}", total=None, counts="")
+
+        def update(c: Counts) -> None:
+            bar.update(task, counts=f"read {c.read:,} · upserted {c.upserted:,} · quarantined {c.quarantined:,} · "
+                                    f"deleted {c.deleted:,}")
+
+        return update
+
+    return for_stream
+
+
+def exit_code(summaries: Sequence[RunSummary]) -> int:
+    if any(s.status == "stopped" for s in summaries):
+        return exitcodes.BUDGET
+    if any(not s.ok for s in summaries):
+        return exitcodes.RECORDS_FAILED
+    return exitcodes.OK
+
+
+def print_summaries(app: App, summaries: Sequence[RunSummary]) -> None:
+    out = app.out
+    out.table("sync runs", ["run", "stream", "status", "#read", "#upserted", "#unchanged", "#quarantined", "#failed",
+                            "#deleted", "#api calls", "seconds"],
+              [(s.run_id, f"{s.connection}/{s.object}", s.status, s.counts.read, s.counts.upserted,
+                s.counts.unchanged, s.counts.quarantined, s.counts.failed, s.counts.deleted, s.api_calls,
+                round(s.seconds, 2)) for s in summaries])
+    for s in summaries:
+        if s.error:
+            out.error(f"{s.connection}/{s.object}: {s.error}")
+        for note in s.notes:
+            out.info(f"[yellow]note[/] {s.connection}/{s.object}: {note}")
+    quarantined = sum(s.counts.quarantined for s in summaries)
+    if quarantined:
+        out.info(f"[yellow]{quarantined:,} record(s) quarantined[/] — see `crmhub quality report` for the rules and "
+                 f"examples; fix the data or the rules, then `crmhub sync` picks them up again on their next change.")

@@ -1,0 +1,75 @@
+"""Load what a command needs — settings, config, store — and turn failures into exit codes and actionable errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy import Engine
+
+import store
+from config import ConfigError as FileConfigError
+from config import Settings, load_config
+from connectors.errors import ApiError, AuthError, BudgetExhausted, ConfigError, CrmhubError, TransientError
+from hub import exitcodes
+from hub.output import Output
+from mapping.spec import MappingError
+
+
+@dataclass(slots=True)
+class App:
+    cfg: Any
+    engine: Engine
+    out: Output
+    config_path: Path
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def open_app(config: Path | None, out: Output) -> App:
+    s = settings()
+    path = config or s.config
+    cfg = load_config(path)
+    url = s.store_url or cfg.store.url
+    engine = store.make_engine(str(url))
+    store.ensure_schema(engine)
+    return App(cfg, engine, out, path)
+
+
+@contextmanager
+def failures(out: Output) -> Iterator[None]:
+    """Every known failure becomes a message on stderr and its exit code; a bug still shows its traceback."""
+    try:
+        yield
+    except (FileConfigError, ConfigError, MappingError) as exc:
+        _fail(out, str(exc), exitcodes.CONFIG, "config")
+    except AuthError as exc:
+        _fail(out, str(exc), exitcodes.AUTH, "auth")
+    except BudgetExhausted as exc:
+        _fail(out, str(exc), exitcodes.BUDGET, "budget")
+    except (ApiError, TransientError, CrmhubError) as exc:
+        _fail(out, str(exc), exitcodes.API, "api")
+
+
+def _fail(out: Output, message: str, code: int, kind: str) -> None:
+    if out.as_json:
+        out.json({"ok": False, "error": {"kind": kind, "message": message}})
+    out.error(message)
+    raise typer.Exit(code)
+
+
+def json_option() -> Any:
+    return typer.Option(False, "--json", help="Print one JSON document on stdout (for scripts).")
+
+
+def config_option() -> Any:
+    return typer.Option(None, "--config", "-c", help="Path to crmhub.yaml (default: $CRMHUB_CONFIG or ./crmhub.yaml).")
+
+
+Callback = Callable[..., None]

@@ -1,0 +1,8 @@
+"""Exit codes mean something: scripts branch on them."""
+
+OK = 0
+RECORDS_FAILED = 1  # the command ran, but a run failed or records failed / were quarantined where that matters
+CONFIG = 2  # the configuration or the command line is wrong: a person must fix it
+AUTH = 3  # credentials were refused
+API = 4  # the CRM or the network failed after retries
+BUDGET = 5  # stopped cleanly at the API budget; the next run continues

@@ -1,0 +1,85 @@
+"""Land one unit of work in ONE transaction: upsert passed rows and their links, keep quarantined rows, apply
+tombstones, add the run's counts, and save the cursor — so a crash anywhere resumes without loss or duplicates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+import store
+from connectors.base import Cursor, Record, Tombstone
+from mapping.apply import Reject
+from mapping.identity import canonical_id
+from mapping.model import TABLE_OF
+from sync.counts import Counts
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What one landing carries: rows that passed, rows set aside, deletes, and the cursor after them."""
+
+    connection: str
+    object: str
+    entity: str
+    read: int
+    passed: Sequence[dict[str, Any]]
+    quarantined: Sequence[tuple[str, Record, list[dict[str, Any]]]]  # (source id, native record, reasons)
+    deletes: Sequence[Tombstone]
+    cursor: Cursor
+    api_calls: int
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    """What the row says, not when we wrote it: unchanged records cost no write."""
+    body = {k: v for k, v in row.items() if k not in ("synced_at", "deleted_at")}
+    return hashlib.blake2b(json.dumps(body, sort_keys=True, default=str).encode(), digest_size=16).hexdigest()
+
+
+def rejects_as_quarantine(rejects: Sequence[Reject]) -> list[tuple[str, Record, list[dict[str, Any]]]]:
+    return [(r.source_id, r.record, r.reasons) for r in rejects]
+
+
+def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
+    table = store.canonical_tables[TABLE_OF[unit.entity]]
+    now = datetime.now(UTC)
+    latest: dict[str, dict[str, Any]] = {}
+    for row in unit.passed:  # the same record twice in one unit: the later read wins
+        latest[row["source_id"]] = row
+    hashes = {sid: content_hash(row) for sid, row in latest.items()}
+    counts = Counts(read=unit.read, quarantined=len(unit.quarantined))
+    counts.unchanged = len(unit.passed) - len(latest)
+    with engine.begin() as conn:
+        known = store.link_hashes(conn, connection=unit.connection, object=unit.object, source_ids=list(latest))
+        changed = [sid for sid in latest if known.get(sid) != (hashes[sid], False)]
+        counts.unchanged += len(latest) - len(changed)
+        counts.upserted = len(changed)
+        if changed:
+            store.upsert(conn, table, [{**latest[s], "synced_at": now, "deleted_at": None} for s in changed],
+                         key=["id"])
+            store.upsert_links(conn, [{
+                "connection": unit.connection, "object": unit.object, "source_id": s, "entity": TABLE_OF[unit.entity],
+                "canonical_id": latest[s]["id"], "source_modified_at": latest[s].get("updated_at"),
+                "content_hash": hashes[s], "last_run_id": run_id,
+            } for s in changed])
+        if unit.quarantined:
+            store.add_quarantine(conn, [{
+                "run_id": run_id, "connection": unit.connection, "object": unit.object,
+                "source_id": sid, "entity": unit.entity,
+                "payload": json.loads(json.dumps(rec, default=str)), "reasons": reasons, "created_at": now,
+            } for sid, rec, reasons in unit.quarantined])
+        if unit.deletes:
+            counts.deleted = store.tombstone(
+                conn, connection=unit.connection, object=unit.object, run_id=run_id,
+                items=[(t.source_id, t.deleted_at, t.merged_into) for t in unit.deletes],
+                canonical_of=lambda sid: (TABLE_OF[unit.entity], canonical_id(unit.connection, unit.object, sid)),
+            )
+        store.add_run_counts(conn, run_id=run_id, counts=counts.as_dict(), api_calls=unit.api_calls)
+        store.save_cursor(conn, connection=unit.connection, object=unit.object, watermark=unit.cursor.watermark,
+                          state=dict(unit.cursor.state), run_id=run_id)
+    return counts

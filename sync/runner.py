@@ -1,0 +1,92 @@
+"""Sync the objects of connections from a loaded config: build connectors, validate mappings, run streams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from connectors.base import Connector, ObjectSpec, spec_named
+from connectors.errors import ConfigError
+from connectors.registry import build_connector
+from mapping.spec import ObjectMapping, load_spec, unknown_fields, with_overrides
+from quality.checker import QualityChecker
+from sync.stream import Progress, RunSummary, run_stream
+
+
+@dataclass(slots=True)
+class Stream:
+    connector: Connector
+    spec: ObjectSpec
+    mapping: ObjectMapping
+
+
+@dataclass(slots=True)
+class SyncPlan:
+    streams: list[Stream] = field(default_factory=list)
+    connectors: dict[str, Connector] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for c in self.connectors.values():
+            c.close()
+
+
+def settle_lag_of(cfg: Any, conn: Any) -> timedelta:
+    seconds = conn.settle_lag_seconds if conn.settle_lag_seconds is not None else cfg.defaults.settle_lag_seconds
+    return timedelta(seconds=seconds)
+
+
+def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Sequence[str] | None = None,
+              clock: Callable[[], datetime] | None = None,
+              client_options: dict[str, Any] | None = None) -> SyncPlan:
+    plan = SyncPlan()
+    names = list(connections) if connections else list(cfg.connections)
+    for name in names:
+        conn = cfg.connection(name)
+        connector = build_connector(name, conn, settle_lag=settle_lag_of(cfg, conn), clock=clock,
+                                    options=client_options)
+        plan.connectors[name] = connector
+        specs = load_spec(conn.kind)
+        for obj, settings in conn.objects.items():
+            if not settings.enabled or (objects and obj not in objects):
+                continue
+            spec = spec_named(connector.objects, obj, connection=name)
+            if obj not in specs:
+                raise ConfigError(f"no mapping for object {obj!r} in mapping/specs/{conn.kind}.yaml",
+                                  connection=name, object=obj)
+            override = conn.mapping.get(obj)
+            mapping = with_overrides(specs[obj], override.model_dump() if override else None, connection=name)
+            plan.streams.append(Stream(connector, spec, mapping))
+    if objects and not plan.streams:
+        raise ConfigError(f"none of the objects {', '.join(objects)} is enabled in the selected connections")
+    return plan
+
+
+def validate_mappings(plan: SyncPlan) -> None:
+    """Every mapped field must exist in the CRM (discover): a typo would otherwise read as empty for ever."""
+    problems: list[str] = []
+    by_connector: dict[str, dict[str, set[str]]] = {}
+    for stream in plan.streams:
+        name = stream.connector.name
+        if name not in by_connector:
+            by_connector[name] = {s.name: s.field_names() for s in stream.connector.discover()}
+        known = by_connector[name].get(stream.spec.name, set())
+        for field_name, close in unknown_fields(stream.mapping, sorted(known), derived=("id",)):
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            problems.append(f"connection {name}, object {stream.spec.name}: mapped field {field_name!r} does not "
+                            f"exist in the CRM{hint}")
+    if problems:
+        raise ConfigError("the mapping names fields the CRM does not have:\n  " + "\n  ".join(problems))
+
+
+def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_refresh: bool = False,
+             progress: Callable[[Stream], Progress | None] | None = None) -> list[RunSummary]:
+    out = []
+    for stream in plan.streams:
+        out.append(run_stream(engine=engine, connector=stream.connector, spec=stream.spec, mapping=stream.mapping,
+                              checker=checker, full_refresh=full_refresh,
+                              progress=progress(stream) if progress else None))
+    return out

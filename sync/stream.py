@@ -1,0 +1,127 @@
+"""Run one stream: read change batches, map, check, and land them with their cursor, unit by unit.
+
+Connectors page in tens or hundreds; checking and landing cost per call, so batches are gathered into units of
+about ``unit_size`` records. A unit is landed with the cursor of its LAST batch: a crash before it lands re-reads
+those batches from the previous cursor, a crash after it resumes past them — never a cursor ahead of its data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+import store
+from connectors.base import ChangeBatch, Connector, Cursor, ObjectSpec, Record, Tombstone
+from connectors.errors import BudgetExhausted, CrmhubError
+from mapping.apply import map_records
+from mapping.spec import ObjectMapping
+from quality.checker import QualityChecker, QualityFailure
+from sync.counts import Counts
+from sync.land import Unit, land, rejects_as_quarantine
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: int
+    connection: str
+    object: str
+    status: str  # succeeded | failed | stopped
+    counts: Counts
+    api_calls: int
+    seconds: float
+    full_refresh: bool
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    warnings: dict[str, int] = field(default_factory=dict)
+    seconds_in_quality: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded" and self.counts.failed == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "connection": self.connection, "object": self.object, "status": self.status,
+                "counts": self.counts.as_dict(), "reconciled": self.counts.reconciles(),
+                "api_calls": self.api_calls, "seconds": round(self.seconds, 3), "full_refresh": self.full_refresh,
+                "error": self.error, "notes": self.notes, "warnings": self.warnings,
+                "seconds_in_quality": round(self.seconds_in_quality, 3)}
+
+
+Progress = Callable[[Counts], None]
+
+
+def run_stream(*, engine: Engine, connector: Connector, spec: ObjectSpec, mapping: ObjectMapping,
+               checker: QualityChecker, full_refresh: bool = False, unit_size: int = 2000,
+               progress: Progress | None = None) -> RunSummary:
+    started = time.perf_counter()
+    name = connector.name
+    with engine.begin() as conn:
+        run_id = store.start_run(conn, connection=name, object=spec.name, full_refresh=full_refresh)
+        saved = store.load_cursor(conn, connection=name, object=spec.name)
+    since = Cursor() if full_refresh or saved is None else Cursor(saved[0], saved[1])
+    summary = RunSummary(run_id, name, spec.name, "running", Counts(), 0, 0.0, full_refresh)
+    pending: list[ChangeBatch] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        counts, in_gx, warnings = _land_unit(engine, connector, spec, mapping, checker, pending, run_id)
+        summary.counts.add(counts)
+        summary.api_calls += sum(b.api_calls for b in pending)
+        summary.seconds_in_quality += in_gx
+        for rule, n in warnings.items():
+            summary.warnings[rule] = summary.warnings.get(rule, 0) + n
+        pending.clear()
+        if progress is not None:
+            progress(summary.counts)
+
+    try:
+        for batch in connector.read_changes(spec, since, fields=mapping.source_fields(), full_refresh=full_refresh):
+            pending.append(batch)
+            summary.notes += [n for n in batch.notes if n not in summary.notes]
+            if sum(len(b.upserts) + len(b.deletes) for b in pending) >= unit_size:
+                flush()
+        flush()
+        summary.status = "succeeded"
+    except BudgetExhausted as exc:
+        flush_safely(flush, summary)
+        summary.status, summary.error = "stopped", str(exc)
+    except QualityFailure as exc:
+        summary.status, summary.error = "failed", str(exc)
+    except CrmhubError as exc:
+        # Whole batches read before the failure land with their cursor; the rest is re-read next run.
+        flush_safely(flush, summary)
+        summary.status, summary.error = "failed", str(exc)
+    summary.seconds = time.perf_counter() - started
+    with engine.begin() as conn:
+        store.finish_run(conn, run_id=run_id, status=summary.status, counts=summary.counts.as_dict(),
+                         api_calls=summary.api_calls, error=summary.error)
+    return summary
+
+
+def flush_safely(flush: Callable[[], None], summary: RunSummary) -> None:
+    """On a clean budget stop, what was read is still landed, with its cursor."""
+    try:
+        flush()
+    except (CrmhubError, QualityFailure) as exc:
+        summary.notes.append(f"could not land the last batches before stopping: {exc}")
+
+
+def _land_unit(engine: Engine, connector: Connector, spec: ObjectSpec, mapping: ObjectMapping,
+               checker: QualityChecker, batches: Sequence[ChangeBatch],
+               run_id: int) -> tuple[Counts, float, dict[str, int]]:
+    records: list[Record] = [r for b in batches for r in b.upserts]
+    deletes: list[Tombstone] = [t for b in batches for t in b.deletes]
+    mapped = map_records(mapping, records, connection=connector.name, primary_key=spec.primary_key)
+    verdict = checker.check(mapping.entity, mapped.rows)
+    native = {str(r[spec.primary_key]): r for r in records}
+    quarantined = rejects_as_quarantine(mapped.rejects) + [
+        (row["source_id"], native[row["source_id"]], reasons) for row, reasons in verdict.quarantined]
+    unit = Unit(connection=connector.name, object=spec.name, entity=mapping.entity, read=len(records),
+                passed=verdict.passed, quarantined=quarantined, deletes=deletes, cursor=batches[-1].next_cursor,
+                api_calls=sum(b.api_calls for b in batches))
+    return land(engine, unit, run_id=run_id), verdict.seconds_in_gx, verdict.warnings
