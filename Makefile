@@ -1,0 +1,37 @@
+# Every target creates .venv when missing and installs the locked dependencies into it (uv, from requirements.lock).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+SCALE ?= 1000
+PYTEST_ARGS ?=
+
+.PHONY: install demo test bench lint lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps --config-settings editable_mode=compat -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+demo: install
+	$(BIN)/crmhub demo --scale $(SCALE)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Re-pin after editing pyproject.toml's dependencies.
+lock: install
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra bench --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .ruff_cache

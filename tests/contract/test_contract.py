@@ -1,0 +1,141 @@
+"""The connector contract: every connector passes these against its sandbox (after Singer's get_tap_test_class)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import Engine, select
+
+import store
+from connectors.base import OutboundChange
+from connectors.errors import AuthError, ConfigError
+from quality.checker import QualityChecker
+from store.tables import source_link
+from sync.runner import Stream, SyncPlan, validate_mappings
+from tests.contract.harness import Harness, duplicate_links
+
+
+def assert_matches_truth(crm: Harness, engine: Engine, obj: str) -> None:
+    truth = crm.truth_ids(obj)
+    live, held = crm.accounted_ids(engine, obj)
+    assert not truth - (live | held), f"{obj}: records in the CRM never landed nor quarantined"
+    assert not live - truth, f"{obj}: records deleted in the CRM still live in the store"
+
+
+def test_check_and_discover(crm: Harness) -> None:
+    connector = crm.connector()
+    connector.check()
+    schemas = {s.name: s.field_names() for s in connector.discover()}
+    for obj in crm.objects:
+        assert obj in schemas
+        missing = [f for f in crm.mapping(obj).source_fields()
+                   if f not in schemas[obj] and f != "id" and not f.startswith("associations.")]
+        assert not missing, f"{obj}: mapped fields absent from discover: {missing}"
+
+
+def test_wrong_credentials_are_an_auth_error_without_the_secret(crm: Harness) -> None:
+    bad = replace(crm, block=lambda info: crm.block(info).replace("pat-na1-11111111", "pat-na1-99999999"))
+    with pytest.raises(AuthError) as err:
+        bad.connector().check()
+    assert crm.connection in str(err.value)
+    assert "99999999" not in str(err.value) and "99999999" not in repr(err.value.as_dict())
+
+
+def test_full_read_equals_ground_truth(crm: Harness, db: Engine, checker: QualityChecker) -> None:
+    connector = crm.connector()
+    for obj in crm.objects:
+        summary = crm.sync(db, connector, obj, checker, full_refresh=True)
+        assert summary.status == "succeeded", summary.error
+        assert summary.counts.reconciles(), summary.counts
+        assert_matches_truth(crm, db, obj)
+    assert duplicate_links(db) == 0
+
+
+def test_incremental_after_edits_deletes_and_merges(crm: Harness, sqlite_db: Engine,
+                                                    checker: QualityChecker) -> None:
+    connector = crm.connector()
+    obj = crm.edit_object
+    assert crm.sync(sqlite_db, connector, obj, checker).status == "succeeded"
+    unchanged = crm.sync(sqlite_db, connector, obj, checker)
+    assert unchanged.counts.upserted == 0 and unchanged.api_calls <= 3, unchanged.as_dict()
+    done = crm.admin.post(f"/_admin/random_edits/{obj}", {"seed": 5, "edits": 12, "deletes": 4, "creates": 6})
+    live = sorted(crm.truth_ids(obj), key=int)
+    crm.admin.post(f"/_admin/merge/{obj}", {"primary": live[-1], "merged": live[-2]})
+    time.sleep(crm.settle_lag + 0.5)
+    summary = crm.sync(sqlite_db, connector, obj, checker)
+    assert summary.status == "succeeded", summary.error
+    assert summary.counts.reconciles()
+    assert summary.counts.deleted >= len(done["deleted"]) + 1
+    assert_matches_truth(crm, sqlite_db, obj)
+    with sqlite_db.connect() as conn:
+        merged = conn.execute(select(source_link).where(source_link.c.source_id == live[-2],
+                                                        source_link.c.object == obj)).one()
+    assert merged.is_deleted and merged.merged_into == live[-1]
+
+
+def test_resume_after_a_failure_loses_and_duplicates_nothing(crm: Harness, sqlite_db: Engine,
+                                                             checker: QualityChecker) -> None:
+    connector = crm.connector()
+    obj = crm.edit_object
+    crm.admin.set_faults([{**crm.break_rule(obj), "skip": 2}])
+    try:
+        failed = crm.sync(sqlite_db, connector, obj, checker, unit_size=50)
+    finally:
+        crm.admin.clear_faults()
+    assert failed.status == "failed" and "injected failure" in (failed.error or "")
+    assert failed.counts.read > 0  # units before the failure landed with their cursor
+    with sqlite_db.connect() as conn:
+        saved = store.load_cursor(conn, connection=crm.connection, object=obj)
+    assert saved is not None
+    resumed = crm.sync(sqlite_db, connector, obj, checker, unit_size=50)
+    assert resumed.status == "succeeded", resumed.error
+    assert_matches_truth(crm, sqlite_db, obj)
+    assert duplicate_links(sqlite_db) == 0
+    truth = len(crm.truth_ids(obj))
+    assert failed.counts.read + resumed.counts.read <= truth + 100  # resumed, not restarted: at most a page again
+
+
+def test_write_then_read_back(crm: Harness, sqlite_db: Engine, checker: QualityChecker) -> None:
+    connector = crm.connector()
+    obj = crm.edit_object
+    crm.sync(sqlite_db, connector, obj, checker)
+    targets = sorted(crm.truth_ids(obj), key=int)[:3]
+    spec = crm.spec(connector, obj)
+    results = connector.write(spec, [OutboundChange(t, {crm.write_field: f"Chief Scoring Officer {t}"})
+                                     for t in targets])
+    assert [r.source_id for r in results] == targets and all(r.ok for r in results), results
+    time.sleep(crm.settle_lag + 0.5)
+    crm.sync(sqlite_db, connector, obj, checker)
+    table = store.canonical_tables[crm.mapping(obj).entity if crm.mapping(obj).entity != "user" else "crm_user"]
+    with sqlite_db.connect() as conn:
+        titles = dict(conn.execute(select(table.c.source_id, table.c.title).where(table.c.source_id.in_(targets))))
+    assert titles == {t: f"Chief Scoring Officer {t}" for t in targets}
+
+
+def test_partial_failure_is_reported_per_record(crm: Harness) -> None:
+    connector = crm.connector()
+    obj = crm.edit_object
+    good, other = sorted(crm.truth_ids(obj), key=int)[3:5]
+    changes = [OutboundChange(good, {crm.write_field: "VP Partial"}),
+               OutboundChange("999999999", {crm.write_field: "nobody"}),
+               OutboundChange(other, {"no_such_property_xyz": "1"})]
+    results = connector.write(crm.spec(connector, obj), changes)
+    assert [r.source_id for r in results] == [good, "999999999", other]
+    assert results[0].status == "updated"
+    for bad in results[1:]:
+        assert bad.status == "failed" and not bad.retryable and bad.message, bad
+
+
+def test_unknown_mapped_field_is_a_clear_error(crm: Harness) -> None:
+    connector = crm.connector()
+    obj = crm.edit_object
+    mapping = crm.mapping(obj)
+    rule = next(r for r in mapping.rules if r.source and not r.source.startswith("associations."))
+    broken = replace(mapping, rules=(*mapping.rules, replace(rule, target="city", source=rule.source[:-1] + "x")))
+    plan = SyncPlan([Stream(connector, crm.spec(connector, obj), broken)], {crm.connection: connector})
+    with pytest.raises(ConfigError) as err:
+        validate_mappings(plan)
+    text = str(err.value)
+    assert crm.connection in text and rule.source[:-1] + "x" in text and rule.source in text
