@@ -1,0 +1,38 @@
+"""The canonical store: tables, engines, migrations, bulk upsert and the repository functions sync calls.
+
+Every repository function takes an explicit ``Connection`` and never commits: the caller owns the transaction.
+"""
+
+from store.cursors import delete_cursor, load_cursor, save_cursor
+from store.engine import current_revision, ensure_schema, make_engine
+from store.links import link_hashes, live_counts, tombstone, upsert_links
+from store.quarantine import add_quarantine, list_quarantine, quarantine_summary, resolve_quarantine
+from store.runs import add_run_counts, finish_run, list_runs, start_run
+from store.tables import canonical_tables, metadata
+from store.types import UtcDateTime
+from store.upsert import upsert
+
+__all__ = [
+    "UtcDateTime",
+    "add_quarantine",
+    "add_run_counts",
+    "canonical_tables",
+    "current_revision",
+    "delete_cursor",
+    "ensure_schema",
+    "finish_run",
+    "link_hashes",
+    "list_quarantine",
+    "list_runs",
+    "live_counts",
+    "load_cursor",
+    "make_engine",
+    "metadata",
+    "quarantine_summary",
+    "resolve_quarantine",
+    "save_cursor",
+    "start_run",
+    "tombstone",
+    "upsert",
+    "upsert_links",
+]

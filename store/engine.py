@@ -1,0 +1,90 @@
+"""Engines for the store and the schema upgrade that runs on first use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Any fixed 64-bit number; it names the PostgreSQL advisory lock that serialises concurrent first-use upgrades.
+_PG_MIGRATION_LOCK_KEY = 7_242_019_118_311_004
+
+
+def make_engine(url: str = "sqlite:///crmhub.db", *, echo: bool = False) -> Engine:
+    """Create an engine for the store: tuned SQLite by default, psycopg 3 for PostgreSQL."""
+    parsed = _normalise_url(make_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+
+
+def _normalise_url(url: URL) -> URL:
+    # A bare postgresql:// would pick psycopg2, which is not installed; postgres:// is the Heroku-style alias.
+    if url.drivername in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # WAL lets readers (CLI, analytics) run while a sync writes; NORMAL is durable enough under WAL.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade the database to the newest migration; a cheap revision check when it already is there."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    with engine.connect() as conn:
+        if _current_revision(conn) == head:
+            return
+    with engine.connect() as conn:
+        _lock_for_migration(conn)
+        # Another process may have upgraded while we waited for the lock.
+        if _current_revision(conn) != head:
+            command.upgrade(_alembic_config(conn), "head")
+        conn.commit()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or ``None`` when it was never migrated."""
+    with engine.connect() as conn:
+        return _current_revision(conn)
+
+
+def _current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _lock_for_migration(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        # Take SQLite's write lock up front (pysqlite would only begin at the first DML), so two processes
+        # upgrading at once queue on busy_timeout instead of both creating tables.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK_KEY})
+
+
+def _alembic_config(conn: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    if conn is not None:
+        # env.py migrates on this connection, inside the caller's transaction, instead of opening its own.
+        config.attributes["connection"] = conn
+    return config

@@ -1,0 +1,190 @@
+"""Source links: which CRM record became which canonical row, its content hash, and whether it was deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, false, func, select, update
+
+from store.chunking import IN_LIST_CHUNK, chunked
+from store.tables import canonical_tables, source_link
+from store.upsert import upsert
+
+LINK_KEY: tuple[str, ...] = ("connection", "object", "source_id")
+
+
+def link_hashes(
+    conn: Connection, *, connection: str, object: str, source_ids: Sequence[str]
+) -> dict[str, tuple[str | None, bool]]:
+    """source_id → (content_hash, is_deleted) for the ids already linked; unknown ids are absent.
+
+    The hash is ``None`` for a tombstone of a record that was never read alive.
+    """
+    found: dict[str, tuple[str | None, bool]] = {}
+    for chunk in chunked(list(dict.fromkeys(source_ids)), IN_LIST_CHUNK):
+        rows = conn.execute(
+            select(source_link.c.source_id, source_link.c.content_hash, source_link.c.is_deleted).where(
+                source_link.c.connection == connection,
+                source_link.c.object == object,
+                source_link.c.source_id.in_(chunk),
+            )
+        )
+        found.update({row.source_id: (row.content_hash, bool(row.is_deleted)) for row in rows})
+    return found
+
+
+def upsert_links(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Upsert links of records read alive in this batch.
+
+    Columns the rows leave out get the values of a live link: ``is_deleted`` false, no ``deleted_at`` or
+    ``merged_into`` (so an undeleted record comes back to life), ``updated_at`` now, and ``first_run_id`` equal
+    to ``last_run_id``. An existing link keeps its ``first_run_id``.
+    """
+    if not rows:
+        return 0
+    now = datetime.now(UTC)
+    filled = [_live_link(row, now) for row in rows]
+    update_columns = [c for c in filled[0] if c not in LINK_KEY and c != "first_run_id"]
+    return upsert(conn, source_link, filled, key=LINK_KEY, update=update_columns)
+
+
+def _live_link(row: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    link = {"is_deleted": False, "deleted_at": None, "merged_into": None, "updated_at": now, **row}
+    if "first_run_id" not in link and "last_run_id" in link:
+        link["first_run_id"] = link["last_run_id"]
+    return link
+
+
+def tombstone(
+    conn: Connection,
+    *,
+    connection: str,
+    object: str,
+    items: Sequence[tuple[str, datetime | None, str | None]],
+    run_id: int,
+    canonical_of: Callable[[str], tuple[str, str]],
+) -> int:
+    """Mark records deleted: their links and the ``deleted_at`` of their canonical rows.
+
+    ``items`` are (source_id, deleted_at, merged_into); a missing deletion time becomes now. Ids never seen
+    get a link created as deleted, with (entity, canonical_id) from ``canonical_of``. Links already deleted are
+    left alone, so re-deleting is a no-op. Returns how many links went from live to deleted.
+    """
+    now = datetime.now(UTC)
+    wanted = {source_id: (deleted_at or now, merged_into) for source_id, deleted_at, merged_into in items}
+    if not wanted:
+        return 0
+    existing = _lock_links(conn, connection=connection, object=object, source_ids=list(wanted))
+    live = {sid: wanted[sid] for sid, (_, _, is_deleted) in existing.items() if not is_deleted}
+    unseen = {sid: wanted[sid] for sid in wanted if sid not in existing}
+    targets = [(existing[sid][0], existing[sid][1], deleted_at) for sid, (deleted_at, _) in live.items()]
+    if live:
+        _mark_links_deleted(conn, connection=connection, object=object, links=live, run_id=run_id, now=now)
+    if unseen:
+        new_links = [
+            _deleted_link(sid, *canonical_of(sid), deleted_at=deleted_at, merged_into=merged_into)
+            for sid, (deleted_at, merged_into) in unseen.items()
+        ]
+        targets += [(link["entity"], link["canonical_id"], link["deleted_at"]) for link in new_links]
+        stream = {"connection": connection, "object": object, "first_run_id": run_id, "last_run_id": run_id}
+        upsert(conn, source_link, [{**link, **stream, "updated_at": now} for link in new_links], key=LINK_KEY)
+    _tombstone_canonical(conn, targets, now=now)
+    return len(live)
+
+
+def _mark_links_deleted(
+    conn: Connection,
+    *,
+    connection: str,
+    object: str,
+    links: Mapping[str, tuple[datetime, str | None]],
+    run_id: int,
+    now: datetime,
+) -> None:
+    # Bind names must differ from column names in an UPDATE … SET, hence the b_ prefix.
+    params = [
+        {"b_source_id": sid, "b_deleted_at": deleted_at, "b_merged_into": merged_into}
+        for sid, (deleted_at, merged_into) in links.items()
+    ]
+    conn.execute(
+        update(source_link)
+        .where(
+            source_link.c.connection == connection,
+            source_link.c.object == object,
+            source_link.c.source_id == bindparam("b_source_id"),
+            source_link.c.is_deleted == false(),
+        )
+        .values(
+            is_deleted=True,
+            deleted_at=bindparam("b_deleted_at"),
+            merged_into=bindparam("b_merged_into"),
+            last_run_id=run_id,
+            updated_at=now,
+        ),
+        params,
+    )
+
+
+def _deleted_link(
+    source_id: str, entity: str, canonical_id: str, *, deleted_at: datetime, merged_into: str | None
+) -> dict[str, Any]:
+    return {
+        "source_id": source_id,
+        "entity": _check_entity(entity),
+        "canonical_id": canonical_id,
+        "content_hash": None,
+        "is_deleted": True,
+        "deleted_at": deleted_at,
+        "merged_into": merged_into,
+    }
+
+
+def _lock_links(
+    conn: Connection, *, connection: str, object: str, source_ids: Sequence[str]
+) -> dict[str, tuple[str, str, bool]]:
+    """source_id → (entity, canonical_id, is_deleted), row-locked on PostgreSQL so the live→deleted count is exact."""
+    found: dict[str, tuple[str, str, bool]] = {}
+    for chunk in chunked(source_ids, IN_LIST_CHUNK):
+        rows = conn.execute(
+            select(source_link.c.source_id, source_link.c.entity, source_link.c.canonical_id, source_link.c.is_deleted)
+            .where(
+                source_link.c.connection == connection,
+                source_link.c.object == object,
+                source_link.c.source_id.in_(chunk),
+            )
+            .with_for_update()
+        )
+        found.update({row.source_id: (row.entity, row.canonical_id, bool(row.is_deleted)) for row in rows})
+    return found
+
+
+def _tombstone_canonical(conn: Connection, targets: Sequence[tuple[str, str, datetime]], *, now: datetime) -> None:
+    by_entity: dict[str, list[dict[str, Any]]] = {}
+    for entity, canonical_id, deleted_at in targets:
+        by_entity.setdefault(entity, []).append({"b_id": canonical_id, "b_deleted_at": deleted_at})
+    for entity, params in by_entity.items():
+        table = canonical_tables[_check_entity(entity)]
+        conn.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.deleted_at.is_(None))
+            .values(deleted_at=bindparam("b_deleted_at"), synced_at=now),
+            params,
+        )
+
+
+def _check_entity(entity: str) -> str:
+    if entity not in canonical_tables:
+        raise ValueError(f"unknown canonical entity {entity!r}; expected one of {sorted(canonical_tables)}")
+    return entity
+
+
+def live_counts(conn: Connection) -> dict[tuple[str, str], int]:
+    """Live (not deleted) source links per (connection, object)."""
+    rows = conn.execute(
+        select(source_link.c.connection, source_link.c.object, func.count())
+        .where(source_link.c.is_deleted == false())
+        .group_by(source_link.c.connection, source_link.c.object)
+    )
+    return {(row[0], row[1]): int(row[2]) for row in rows}

@@ -1,0 +1,100 @@
+"""Quarantine: records that failed quality checks, kept with their native payload and the reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, distinct, func, insert, select, true, update
+
+from store.chunking import IN_LIST_CHUNK, chunked
+from store.tables import QUARANTINE_STATUSES, quarantine
+
+RESOLVED_STATUSES: tuple[str, ...] = tuple(s for s in QUARANTINE_STATUSES if s != "open")
+
+
+def add_quarantine(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Keep quarantined records. Each row needs run_id, connection, object, source_id, entity, payload and a
+    non-empty ``reasons`` list of {field, rule, message, value}; status and created_at default to open / now."""
+    if not rows:
+        return 0
+    now = datetime.now(UTC)
+    filled = []
+    for row in rows:
+        reasons = row.get("reasons")
+        if not isinstance(reasons, list) or not reasons:
+            raise ValueError(f"quarantined record {row.get('source_id')!r} needs a non-empty list of reasons")
+        filled.append({"status": "open", "created_at": now, **row})
+    conn.execute(insert(quarantine), filled)
+    return len(filled)
+
+
+def list_quarantine(
+    conn: Connection,
+    *,
+    connection: str | None = None,
+    object: str | None = None,
+    status: str | None = "open",
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Quarantined records, oldest first; ``None`` for a filter means any."""
+    query = select(quarantine).order_by(quarantine.c.id).limit(limit)
+    if connection is not None:
+        query = query.where(quarantine.c.connection == connection)
+    if object is not None:
+        query = query.where(quarantine.c.object == object)
+    if status is not None:
+        query = query.where(quarantine.c.status == status)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def quarantine_summary(conn: Connection, *, status: str | None = "open") -> list[dict[str, Any]]:
+    """How many records failed each rule, per (connection, object): rows of {connection, object, rule, count}.
+
+    A record failing one rule on several fields counts once for that rule.
+    """
+    query = _summary_query(conn.dialect.name)
+    if status is not None:
+        query = query.where(quarantine.c.status == status)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def _summary_query(dialect: str) -> Select[Any]:
+    # Each reason is an element of the JSON array; unnest it in SQL rather than ship every payload to Python.
+    rule: ColumnElement[Any]
+    if dialect == "postgresql":
+        reason = func.jsonb_array_elements(quarantine.c.reasons).table_valued("value").alias("reason")
+        rule = reason.c.value.op("->>")("rule")
+    elif dialect == "sqlite":
+        reason = func.json_each(quarantine.c.reasons).table_valued("value").alias("reason")
+        rule = func.json_extract(reason.c.value, "$.rule")
+    else:
+        raise NotImplementedError(f"quarantine_summary supports SQLite and PostgreSQL, not {dialect}")
+    return (
+        select(
+            quarantine.c.connection,
+            quarantine.c.object,
+            rule.label("rule"),
+            func.count(distinct(quarantine.c.id)).label("count"),
+        )
+        .select_from(quarantine.join(reason, true()))
+        .group_by(quarantine.c.connection, quarantine.c.object, rule)
+        .order_by(quarantine.c.connection, quarantine.c.object, rule)
+    )
+
+
+def resolve_quarantine(conn: Connection, *, ids: Sequence[int], status: str) -> int:
+    """Close open quarantined records as replayed or dismissed; returns how many were open and are now closed."""
+    if status not in RESOLVED_STATUSES:
+        raise ValueError(f"resolve_quarantine status must be one of {RESOLVED_STATUSES}, got {status!r}")
+    now = datetime.now(UTC)
+    changed = 0
+    for chunk in chunked(list(dict.fromkeys(ids)), IN_LIST_CHUNK):
+        result = conn.execute(
+            update(quarantine)
+            .where(quarantine.c.id.in_(chunk), quarantine.c.status == "open")
+            .values(status=status, resolved_at=now)
+        )
+        changed += result.rowcount
+    return changed

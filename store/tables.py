@@ -1,0 +1,247 @@
+"""The store's tables: canonical CRM entities and the sync engine's bookkeeping, all in one ``MetaData``.
+
+Migrations in ``store/migrations/versions`` must create exactly these tables; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    false,
+    text,
+)
+
+from store.types import UtcDateTime, json_type
+
+# Named constraints let later SQLite migrations (batch mode) refer to them by name.
+NAMING_CONVENTION: Mapping[str, str] = MappingProxyType(
+    {
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ACTIVITY_TYPES: tuple[str, ...] = (
+    "call",
+    "email_sent",
+    "email_open",
+    "email_click",
+    "meeting",
+    "task",
+    "note",
+    "web_visit",
+    "form_fill",
+    "other",
+)
+RUN_STATUSES: tuple[str, ...] = ("running", "succeeded", "partial", "failed", "stopped")
+RUN_COUNT_FIELDS: tuple[str, ...] = ("read", "upserted", "unchanged", "quarantined", "failed", "deleted")
+QUARANTINE_STATUSES: tuple[str, ...] = ("open", "replayed", "dismissed")
+
+metadata = MetaData(naming_convention=dict(NAMING_CONVENTION))
+
+
+def _str(name: str) -> Column[Any]:
+    return Column(name, String(255))
+
+
+def _canonical(name: str, *typed: Column[Any]) -> Table:
+    """A canonical entity table: identity and provenance first, the typed fields, then custom fields and times."""
+    return Table(
+        name,
+        metadata,
+        Column("id", String(36), primary_key=True),
+        Column("source_connection", String(100), nullable=False),
+        Column("source_object", String(100), nullable=False),
+        Column("source_id", String(255), nullable=False),
+        *typed,
+        Column("custom", json_type()),
+        Column("created_at", UtcDateTime()),
+        Column("updated_at", UtcDateTime()),
+        Column("deleted_at", UtcDateTime()),
+        Column("synced_at", UtcDateTime(), nullable=False),
+        Index(f"ix_{name}_source", "source_connection", "source_object", "source_id"),
+    )
+
+
+account = _canonical(
+    "account",
+    _str("name"),
+    _str("domain"),
+    _str("industry"),
+    Column("employees", Integer),
+    Column("annual_revenue", Float),
+    _str("country"),
+    _str("city"),
+    _str("phone"),
+    _str("owner_id"),
+    _str("website"),
+)
+
+contact = _canonical(
+    "contact",
+    _str("first_name"),
+    _str("last_name"),
+    _str("email"),
+    _str("phone"),
+    _str("title"),
+    _str("account_id"),
+    _str("owner_id"),
+    _str("country"),
+    _str("city"),
+    _str("lifecycle_stage"),
+    _str("lead_source"),
+)
+
+lead = _canonical(
+    "lead",
+    _str("first_name"),
+    _str("last_name"),
+    _str("email"),
+    _str("phone"),
+    _str("title"),
+    _str("company"),
+    _str("status"),
+    _str("lead_source"),
+    _str("country"),
+    _str("city"),
+    _str("owner_id"),
+    _str("industry"),
+    Column("employees", Integer),
+    Column("converted", Boolean),
+    Column("converted_at", UtcDateTime()),
+    _str("converted_contact_id"),
+    _str("converted_account_id"),
+    _str("converted_opportunity_id"),
+)
+
+opportunity = _canonical(
+    "opportunity",
+    _str("name"),
+    _str("account_id"),
+    _str("contact_id"),
+    _str("owner_id"),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    _str("stage"),
+    _str("pipeline"),
+    Column("probability", Float),
+    Column("close_date", Date),
+    Column("is_closed", Boolean),
+    Column("is_won", Boolean),
+)
+
+activity = _canonical(
+    "activity",
+    _str("type"),  # one of ACTIVITY_TYPES; checked by quality/, not by a constraint that would fail a whole batch
+    _str("subject"),
+    Column("body", Text),
+    Column("occurred_at", UtcDateTime()),
+    _str("status"),
+    _str("direction"),
+    _str("contact_id"),
+    _str("lead_id"),
+    _str("account_id"),
+    _str("opportunity_id"),
+    _str("owner_id"),
+)
+
+crm_user = _canonical(
+    "crm_user",
+    _str("email"),
+    _str("first_name"),
+    _str("last_name"),
+    _str("title"),
+    Column("active", Boolean),
+    _str("team"),
+)
+
+canonical_tables: Mapping[str, Table] = MappingProxyType(
+    {t.name: t for t in (account, contact, lead, opportunity, activity, crm_user)}
+)
+
+source_link = Table(
+    "source_link",
+    metadata,
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("source_id", String(255), nullable=False),
+    Column("entity", String(50), nullable=False),
+    Column("canonical_id", String(36), nullable=False),
+    Column("source_modified_at", UtcDateTime()),
+    Column("content_hash", String(64)),  # NULL for a tombstone of a record never read alive
+    Column("is_deleted", Boolean, nullable=False, default=False, server_default=false()),
+    Column("deleted_at", UtcDateTime()),
+    Column("merged_into", String(255)),
+    Column("first_run_id", Integer),
+    Column("last_run_id", Integer),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("connection", "object", "source_id"),
+    Index("ix_source_link_entity_canonical", "entity", "canonical_id"),
+)
+
+sync_cursor = Table(
+    "sync_cursor",
+    metadata,
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("watermark", UtcDateTime()),
+    Column("state", json_type(), nullable=False),
+    Column("run_id", Integer),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("connection", "object"),
+)
+
+
+def _count(name: str) -> Column[Any]:
+    return Column(name, Integer, nullable=False, default=0, server_default=text("0"))
+
+
+sync_run = Table(
+    "sync_run",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("full_refresh", Boolean, nullable=False, default=False, server_default=false()),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+    *(_count(name) for name in RUN_COUNT_FIELDS),
+    _count("api_calls"),
+    Column("error", Text),
+    Column("errors", json_type()),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer),
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("source_id", String(255), nullable=False),
+    Column("entity", String(50), nullable=False),
+    Column("payload", json_type(), nullable=False),
+    Column("reasons", json_type(), nullable=False),
+    Column("status", String(20), nullable=False, default="open", server_default=text("'open'")),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime()),
+    Index("ix_quarantine_connection_object_status", "connection", "object", "status"),
+)
