@@ -1,0 +1,52 @@
+"""The one error type of the config package: every problem found, each at its dotted key path."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One thing wrong with the configuration.
+
+    ``path`` is the dotted key path (``connections.hubspot_main.auth.token``, list indices as ``[0]``);
+    an empty path means the document as a whole (a YAML syntax error, an empty or missing file).
+    ``message`` never holds a secret.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` lists every reason found, not only the first."""
+
+    def __init__(self, problems: Sequence[ConfigProblem], *, source: str | None = None) -> None:
+        self.problems: list[ConfigProblem] = list(problems)
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+    def __repr__(self) -> str:
+        return f"ConfigError(problems={self.problems!r}, source={self.source!r})"
+
+    def __reduce__(self) -> tuple[type[ConfigError], tuple[list[ConfigProblem]], dict[str, str | None]]:
+        # Exceptions pickle as cls(*args); ours must come back with its problems, e.g. from a Celery worker.
+        return type(self), (self.problems,), {"source": self.source}
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` when one of ``choices`` is close to ``word``, else an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def quoted_list(names: Iterable[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names)

@@ -1,0 +1,63 @@
+"""The typed schema of ``crmhub.yaml``."""
+
+from config.models.connection import CONNECTION_KINDS, Connection
+from config.models.connection_base import ConnectionBase
+from config.models.dynamics import DynamicsClientCredentialsAuth, DynamicsConnection
+from config.models.hubspot import (
+    HubSpotAuth,
+    HubSpotConnection,
+    HubSpotOAuthRefreshAuth,
+    HubSpotPrivateAppAuth,
+)
+from config.models.marketo import MarketoClientCredentialsAuth, MarketoConnection
+from config.models.root import CrmhubConfig
+from config.models.salesforce import (
+    SalesforceAuth,
+    SalesforceClientCredentialsAuth,
+    SalesforceConnection,
+    SalesforceJwtBearerAuth,
+    SalesforcePasswordAuth,
+    SalesforceRefreshTokenAuth,
+)
+from config.models.schedule import Schedule
+from config.models.sections import (
+    Defaults,
+    IdentitySettings,
+    SchedulerSettings,
+    ScoringSettings,
+    StoreSettings,
+)
+from config.models.settings_parts import Budget, MappingOverride, ObjectSettings, WritebackSettings
+from config.models.types import redact_url
+
+__all__ = [
+    "CONNECTION_KINDS",
+    "Budget",
+    "Connection",
+    "ConnectionBase",
+    "CrmhubConfig",
+    "Defaults",
+    "DynamicsClientCredentialsAuth",
+    "DynamicsConnection",
+    "HubSpotAuth",
+    "HubSpotConnection",
+    "HubSpotOAuthRefreshAuth",
+    "HubSpotPrivateAppAuth",
+    "IdentitySettings",
+    "MappingOverride",
+    "MarketoClientCredentialsAuth",
+    "MarketoConnection",
+    "ObjectSettings",
+    "SalesforceAuth",
+    "SalesforceClientCredentialsAuth",
+    "SalesforceConnection",
+    "SalesforceJwtBearerAuth",
+    "SalesforcePasswordAuth",
+    "SalesforceRefreshTokenAuth",
+    "Schedule",
+    "SchedulerSettings",
+    "ScoringSettings",
+    "StoreSettings",
+    "WritebackSettings",
+    "redact_url",
+]

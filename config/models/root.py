@@ -1,0 +1,74 @@
+"""The whole ``crmhub.yaml``: sections, connections, and the checks that span them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from config import keypath
+from config.errors import ConfigError, ConfigProblem, did_you_mean
+from config.models.base import Loc, StrictModel, problems_error
+from config.models.connection import Connection
+from config.models.schedule import Schedule
+from config.models.sections import (
+    Defaults,
+    IdentitySettings,
+    SchedulerSettings,
+    ScoringSettings,
+    StoreSettings,
+)
+from config.models.types import ConnectionName
+
+
+class CrmhubConfig(StrictModel):
+    version: Literal[1]
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    defaults: Defaults = Field(default_factory=Defaults)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    connections: dict[ConnectionName, Connection] = Field(default_factory=dict)
+    identity: IdentitySettings = Field(default_factory=IdentitySettings)
+    scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> CrmhubConfig:
+        problems: list[tuple[Loc, str]] = []
+        for canonical_field, names in self.identity.source_priority.items():
+            problems += [
+                (
+                    ("identity", "source_priority", canonical_field, i),
+                    f"unknown connection '{name}'" + did_you_mean(name, self.connections),
+                )
+                for i, name in enumerate(names)
+                if name not in self.connections
+            ]
+        if problems:
+            raise problems_error("CrmhubConfig", problems)
+        return self
+
+    def connection(self, name: str) -> Connection:
+        """The connection called ``name``; a ConfigError naming the known ones (and the closest) otherwise."""
+        try:
+            return self.connections[name]
+        except KeyError:
+            known = ", ".join(self.connections) or "none are configured"
+            message = f"no connection named '{name}' (known: {known})" + did_you_mean(name, self.connections)
+            raise ConfigError([ConfigProblem("connections", message)]) from None
+
+    def effective_settle_lag(self, name: str) -> timedelta:
+        """The connection's settle lag, else the default one."""
+        seconds = self.connection(name).settle_lag_seconds
+        return timedelta(seconds=self.defaults.settle_lag_seconds if seconds is None else seconds)
+
+    def effective_schedule(self, name: str, object_name: str) -> Schedule:
+        """The object's own schedule, else its connection's, else the default one."""
+        conn = self.connection(name)
+        if object_name not in conn.objects:
+            hint = did_you_mean(object_name, conn.objects)
+            path = keypath.join(["connections", keypath.key(name), "objects"])
+            raise ConfigError(
+                [ConfigProblem(path, f"connection '{name}' has no object '{object_name}'{hint}")]
+            )
+        settings = conn.objects[object_name]
+        return settings.schedule or conn.schedule or self.defaults.schedule

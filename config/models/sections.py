@@ -1,0 +1,90 @@
+"""The top-level sections other than connections: store, defaults, scheduler, identity and scoring."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_serializer, model_validator
+
+from config.models.base import Loc, StrictModel, problems_error
+from config.models.connection_base import MAX_SETTLE_LAG_SECONDS
+from config.models.schedule import Schedule
+from config.models.types import BrokerUrl, ConnectionName, Identifier, StoreUrl, redact_url
+
+DEFAULT_STORE_URL = "sqlite:///crmhub.db"
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
+
+
+class StoreSettings(StrictModel):
+    # A PostgreSQL URL may carry a password: kept out of repr and redacted in JSON dumps, like SecretStr.
+    url: StoreUrl = Field(default=DEFAULT_STORE_URL, repr=False)
+
+    @field_serializer("url", when_used="json")
+    def _redact(self, url: str) -> str:
+        return redact_url(url)
+
+    @property
+    def redacted_url(self) -> str:
+        return redact_url(self.url)
+
+
+class Defaults(StrictModel):
+    """What a connection or object uses when it does not say otherwise."""
+
+    settle_lag_seconds: int = Field(default=120, ge=0, le=MAX_SETTLE_LAG_SECONDS)
+    schedule: Schedule = Field(default_factory=lambda: Schedule(interval_minutes=15))
+
+
+class SchedulerSettings(StrictModel):
+    executor: Literal["local", "celery"] = "local"  # celery: runs go to workers through broker_url
+    broker_url: BrokerUrl = Field(default=DEFAULT_BROKER_URL, repr=False)
+
+    @field_serializer("broker_url", when_used="json")
+    def _redact(self, url: str) -> str:
+        return redact_url(url)
+
+    @property
+    def redacted_broker_url(self) -> str:
+        return redact_url(self.broker_url)
+
+
+class IdentitySettings(StrictModel):
+    """How records of one person or company from several CRMs become one: which source wins per field."""
+
+    source_priority: dict[Identifier, list[ConnectionName]] = Field(default_factory=dict)
+    match_threshold: float = Field(default=0.9, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> IdentitySettings:
+        problems: list[tuple[Loc, str]] = []
+        for canonical_field, names in self.source_priority.items():
+            problems += [
+                (("source_priority", canonical_field, i), f"'{name}' is already listed earlier")
+                for i, name in enumerate(names)
+                if name in names[:i]
+            ]
+        if problems:
+            raise problems_error("IdentitySettings", problems)
+        return self
+
+
+class ScoringSettings(StrictModel):
+    """Grade names and the minimum score (0-100) for each, e.g. hot from 70, warm from 40."""
+
+    grades: dict[Identifier, Annotated[int, Field(ge=0, le=100)]] = Field(
+        default_factory=lambda: {"hot": 70, "warm": 40}
+    )
+
+    @model_validator(mode="after")
+    def _distinct_thresholds(self) -> ScoringSettings:
+        owner: dict[int, str] = {}
+        problems: list[tuple[Loc, str]] = []
+        for grade, threshold in self.grades.items():
+            if threshold in owner:
+                problems.append(
+                    (("grades", grade), f"same threshold as '{owner[threshold]}'; each grade needs its own")
+                )
+            owner.setdefault(threshold, grade)
+        if problems:
+            raise problems_error("ScoringSettings", problems)
+        return self

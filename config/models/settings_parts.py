@@ -1,0 +1,70 @@
+"""Per-connection settings blocks: objects, API budget, write-back rules and mapping overrides."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from config.models.base import Loc, StrictModel, problems_error
+from config.models.schedule import Schedule
+from config.models.types import CanonicalTarget, CrmName, Identifier
+
+
+class ObjectSettings(StrictModel):
+    """One CRM object (``contacts``, ``Opportunity``, ...) synced by a connection."""
+
+    enabled: bool = True
+    schedule: Schedule | None = None  # None: the connection's schedule, else the defaults'
+    full_refresh_every_days: int | None = Field(default=None, ge=1)  # None: incremental only
+
+
+class Budget(StrictModel):
+    """How much of the CRM's daily API allowance crmhub may spend; a run stops cleanly past it."""
+
+    max_daily_share: float = Field(default=0.8, gt=0, le=1)
+
+
+class WritebackSettings(StrictModel):
+    """Write-back rules: ``fields`` maps a crmhub output (``lead_score``) to a CRM field."""
+
+    enabled: bool = False
+    # skip: keep a value a person changed in the CRM since we read it, and report the conflict;
+    # overwrite: write anyway.
+    conflict_policy: Literal["skip", "overwrite"] = "skip"
+    fields: dict[Identifier, CrmName] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _fields_when_enabled(self) -> WritebackSettings:
+        if self.enabled and not self.fields:
+            raise problems_error(
+                "WritebackSettings", [(("fields",), "write-back is enabled but lists no fields")]
+            )
+        return self
+
+
+class MappingOverride(StrictModel):
+    """Changes to the built-in mapping of one object: re-pointed fields, fields to drop, transforms."""
+
+    fields: dict[CrmName, CanonicalTarget] = Field(default_factory=dict)
+    exclude: list[CrmName] = Field(default_factory=list)
+    transforms: dict[CrmName, Identifier] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MappingOverride:
+        problems: list[tuple[Loc, str]] = []
+        seen: set[str] = set()
+        for i, name in enumerate(self.exclude):
+            if name in seen:
+                problems.append((("exclude", i), f"'{name}' is listed twice"))
+            seen.add(name)
+            if name in self.fields:
+                problems.append((("exclude", i), f"'{name}' is both mapped (in fields) and excluded"))
+            if name in self.transforms:
+                problems.append((("exclude", i), f"'{name}' is excluded but has a transform"))
+        if problems:
+            raise problems_error("MappingOverride", problems)
+        return self
+
+
+DriftPolicy = Literal["evolve", "freeze", "discard"]

@@ -1,0 +1,45 @@
+"""Process settings from the environment (``CRMHUB_*``): where the config is, and overrides kept out of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.errors import ConfigError, ConfigProblem
+from config.models.root import CrmhubConfig
+from config.models.types import StoreUrl
+from config.translate import problems_from
+
+ENV_PREFIX = "CRMHUB_"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True)
+
+    config: Path = Path("crmhub.yaml")
+    # Overrides store.url, e.g. to point a deployment at PostgreSQL without editing the shared file.
+    store_url: StoreUrl | None = Field(default=None, repr=False)
+    log_json: bool = False
+    secret_key: SecretStr | None = None  # encrypts cached OAuth tokens at rest
+    home: Path = Path(".crmhub")  # state: sandbox certificates, token cache
+
+    def apply(self, config: CrmhubConfig) -> CrmhubConfig:
+        """``config`` with the overrides these settings carry."""
+        if self.store_url is None:
+            return config
+        return config.model_copy(update={"store": config.store.model_copy(update={"url": self.store_url})})
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; an invalid value is a ConfigError naming the variable, not the value."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = problems_from(exc, root=Settings)
+    raise ConfigError([_as_variable(problem) for problem in problems], source="environment")
+
+
+def _as_variable(problem: ConfigProblem) -> ConfigProblem:
+    return ConfigProblem(ENV_PREFIX + problem.path.upper(), problem.message)

@@ -1,0 +1,69 @@
+"""CRMHUB_* settings: defaults, parsing, the store URL override, and errors that name the variable only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, Settings, load_settings, parse_config
+
+_VARIABLES = ("CRMHUB_CONFIG", "CRMHUB_STORE_URL", "CRMHUB_LOG_JSON", "CRMHUB_SECRET_KEY", "CRMHUB_HOME")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.config == Path("crmhub.yaml")
+    assert settings.store_url is None
+    assert settings.log_json is False
+    assert settings.secret_key is None
+    assert settings.home == Path(".crmhub")
+
+
+def test_values_come_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRMHUB_CONFIG", "/etc/crmhub/crmhub.yaml")
+    monkeypatch.setenv("CRMHUB_LOG_JSON", "true")
+    monkeypatch.setenv("CRMHUB_SECRET_KEY", "sentinel-settings-key-4d2e")
+    monkeypatch.setenv("CRMHUB_HOME", "/var/lib/crmhub")
+    settings = load_settings()
+    assert settings.config == Path("/etc/crmhub/crmhub.yaml")
+    assert settings.log_json is True
+    assert settings.secret_key is not None
+    assert settings.secret_key.get_secret_value() == "sentinel-settings-key-4d2e"
+    assert "sentinel-settings-key-4d2e" not in repr(settings)
+    assert settings.home == Path("/var/lib/crmhub")
+
+
+def test_store_url_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = parse_config("version: 1\nstore: {url: 'sqlite:///local.db'}\n", env={})
+    assert load_settings().apply(config) is config
+    monkeypatch.setenv("CRMHUB_STORE_URL", "postgresql://crmhub:pw-4411@127.0.0.1:5432/crmhub")
+    settings = load_settings()
+    applied = settings.apply(config)
+    assert applied.store.url == "postgresql://crmhub:pw-4411@127.0.0.1:5432/crmhub"
+    assert config.store.url == "sqlite:///local.db"
+    assert "pw-4411" not in repr(settings)
+
+
+def test_invalid_settings_name_the_variable_not_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRMHUB_STORE_URL", "mysql://crmhub:sentinel-pw-9a1c@db/crmhub")
+    monkeypatch.setenv("CRMHUB_LOG_JSON", "perhaps")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert [str(p) for p in caught.value.problems] == [
+        "CRMHUB_STORE_URL: expected sqlite:///path/to/file.db or postgresql://user@host:5432/database",
+        "CRMHUB_LOG_JSON: expected true or false, got a string",
+    ]
+    assert "sentinel-pw-9a1c" not in str(caught.value) + repr(caught.value)
+    assert caught.value.__context__ is None
+
+
+def test_settings_class_reads_the_environment_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRMHUB_HOME", "/tmp/crmhub-home")
+    assert Settings().home == Path("/tmp/crmhub-home")
