@@ -12,7 +12,7 @@ from sync.runner import settle_lag_of
 
 def connector_for(app: App, name: str) -> Any:
     conn = app.cfg.connection(name)
-    return build_connector(name, conn, settle_lag=settle_lag_of(app.cfg, conn))
+    return build_connector(name, conn, settle_lag=settle_lag_of(app.cfg, name))
 
 
 def check_command(app: App, name: str) -> dict[str, Any]:

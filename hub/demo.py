@@ -76,7 +76,7 @@ def run_demo(out: Output, *, scale: int, workdir: Path) -> int:
 
 
 def _settle(cfg: Any, crm: DemoCrm) -> float:
-    return float(cfg.connections[crm.connection].settle_lag_seconds or 0)
+    return cfg.effective_settle_lag(crm.connection).total_seconds()
 
 
 def _compare(engine: Any, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any]:

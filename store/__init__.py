@@ -6,7 +6,13 @@ Every repository function takes an explicit ``Connection`` and never commits: th
 from store.cursors import delete_cursor, load_cursor, save_cursor
 from store.engine import current_revision, ensure_schema, make_engine
 from store.links import link_hashes, live_counts, tombstone, upsert_links
-from store.quarantine import add_quarantine, list_quarantine, quarantine_summary, resolve_quarantine
+from store.quarantine import (
+    add_quarantine,
+    list_quarantine,
+    quarantine_summary,
+    resolve_quarantine,
+    supersede_quarantine,
+)
 from store.runs import add_run_counts, finish_run, list_runs, start_run
 from store.tables import canonical_tables, metadata
 from store.types import UtcDateTime
@@ -32,6 +38,7 @@ __all__ = [
     "resolve_quarantine",
     "save_cursor",
     "start_run",
+    "supersede_quarantine",
     "tombstone",
     "upsert",
     "upsert_links",

@@ -98,3 +98,22 @@ def resolve_quarantine(conn: Connection, *, ids: Sequence[int], status: str) -> 
         )
         changed += result.rowcount
     return changed
+
+
+def supersede_quarantine(conn: Connection, *, connection: str, object: str, source_ids: Sequence[str]) -> int:
+    """Close the open quarantine rows of records read again (or deleted) since: the newer read is what counts.
+
+    Without this a record quarantined on every run would be reported once per run; the row stays as history
+    with status ``replayed``.
+    """
+    now = datetime.now(UTC)
+    changed = 0
+    for chunk in chunked(list(dict.fromkeys(source_ids)), IN_LIST_CHUNK):
+        result = conn.execute(
+            update(quarantine)
+            .where(quarantine.c.connection == connection, quarantine.c.object == object,
+                   quarantine.c.source_id.in_(chunk), quarantine.c.status == "open")
+            .values(status="replayed", resolved_at=now)
+        )
+        changed += result.rowcount
+    return changed

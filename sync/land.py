@@ -67,6 +67,8 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
                 "canonical_id": latest[s]["id"], "source_modified_at": latest[s].get("updated_at"),
                 "content_hash": hashes[s], "last_run_id": run_id,
             } for s in changed])
+        seen = [*latest, *(sid for sid, _, _ in unit.quarantined), *(t.source_id for t in unit.deletes)]
+        store.supersede_quarantine(conn, connection=unit.connection, object=unit.object, source_ids=seen)
         if unit.quarantined:
             store.add_quarantine(conn, [{
                 "run_id": run_id, "connection": unit.connection, "object": unit.object,

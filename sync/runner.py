@@ -34,9 +34,8 @@ class SyncPlan:
             c.close()
 
 
-def settle_lag_of(cfg: Any, conn: Any) -> timedelta:
-    seconds = conn.settle_lag_seconds if conn.settle_lag_seconds is not None else cfg.defaults.settle_lag_seconds
-    return timedelta(seconds=seconds)
+def settle_lag_of(cfg: Any, name: str) -> timedelta:
+    return cfg.effective_settle_lag(name)
 
 
 def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Sequence[str] | None = None,
@@ -46,7 +45,7 @@ def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Se
     names = list(connections) if connections else list(cfg.connections)
     for name in names:
         conn = cfg.connection(name)
-        connector = build_connector(name, conn, settle_lag=settle_lag_of(cfg, conn), clock=clock,
+        connector = build_connector(name, conn, settle_lag=settle_lag_of(cfg, name), clock=clock,
                                     options=client_options)
         plan.connectors[name] = connector
         specs = load_spec(conn.kind)
