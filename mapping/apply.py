@@ -38,11 +38,11 @@ def map_records(om: ObjectMapping, records: Sequence[dict[str, Any]], *, connect
             raw = record.get(rule.source) if rule.source else None
             try:
                 if rule.transform == "ref":
-                    row[rule.target] = (canonical_id(connection, str(rule.args["object"]), str(raw).strip())
-                                        if raw not in (None, "") else None)
+                    ref = str(raw).strip() if raw is not None else ""
+                    row[rule.target] = canonical_id(connection, str(rule.args["object"]), ref) if ref else None
                 else:
                     row[rule.target] = fn(raw, rule.args, record)  # type: ignore[misc]
-            except TransformError as exc:
+            except (TransformError, ValueError, ArithmeticError) as exc:  # one bad value rejects one record
                 reasons.append({"field": rule.target, "source_field": rule.source,
                                 "rule": f"transform:{rule.transform}", "message": f"{rule.source}: {exc}",
                                 "value": _jsonable(raw)})

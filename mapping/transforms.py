@@ -43,11 +43,11 @@ def t_integer(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) ->
         return None
     try:
         number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
+        if not number.is_finite() or number != number.to_integral_value():
+            raise TransformError("a whole number", value)
+        return int(number)
+    except (InvalidOperation, OverflowError, ValueError):
         raise TransformError("a whole number", value) from None
-    if number != number.to_integral_value():
-        raise TransformError("a whole number", value)
-    return int(number)
 
 
 def t_number(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> float | None:
@@ -84,7 +84,10 @@ def t_datetime(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -
     else:
         text = str(value).strip()
         if text.lstrip("-").isdigit():
-            return datetime.fromtimestamp(int(text) / 1000, UTC)
+            try:
+                return datetime.fromtimestamp(int(text) / 1000, UTC)
+            except (OverflowError, OSError, ValueError):
+                raise TransformError("epoch milliseconds within years 1-9999", value) from None
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -138,18 +141,25 @@ def t_phone(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> s
     return _e164(str(value).strip(), region)
 
 
+# Everyday names pycountry's exact lookup does not know. Fuzzy search is not used: it matches region names
+# inside countries, turning placeholders such as "none" or "other" into real countries.
+COUNTRY_ALIASES = {"uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+                   "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states of america": "US", "america": "US",
+                   "south korea": "KR", "korea": "KR", "north korea": "KP", "russia": "RU", "holland": "NL",
+                   "czech republic": "CZ", "ivory coast": "CI", "vietnam": "VN", "iran": "IR", "syria": "SY"}
+
+
 @lru_cache(maxsize=4096)
 def _country_code(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
+    if text.lower() in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[text.lower()]
     try:
         return pycountry.countries.lookup(text).alpha_2
     except LookupError:
-        try:
-            return pycountry.countries.search_fuzzy(text)[0].alpha_2
-        except LookupError:
-            return None
+        return None
 
 
 def t_country(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:

@@ -59,9 +59,9 @@ class QualityChecker:
         for rule, res in zip(rules, result.results, strict=True):
             if res.success:
                 continue
-            if res.exception_info and res.exception_info.get("raised_exception"):
-                raise QualityFailure(f"rule {rule.name} ({rule.expectation}) could not run: "
-                                     f"{res.exception_info.get('exception_message')}")
+            broken = _exception(res.exception_info)
+            if broken is not None:
+                raise QualityFailure(f"rule {rule.name} ({rule.expectation}) could not run: {broken}")
             bad = [int(item["_row"]) for item in res.result.get("unexpected_index_list") or []]
             if rule.severity == "warn":
                 verdict.warnings[rule.name] = len(bad)
@@ -102,6 +102,18 @@ class QualityChecker:
                 suite.add_expectation(cls(**rule.kwargs))
             self._gx_suites[entity] = suite
         return self._gx_suites[entity]
+
+
+def _exception(info: Any) -> str | None:
+    """GX reports a rule that could not run either flat or keyed by metric id: look in both shapes."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    for value in info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return str(value.get("exception_message"))
+    return None
 
 
 def _describe(rule: Rule) -> str:

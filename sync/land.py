@@ -33,6 +33,7 @@ class Unit:
     deletes: Sequence[Tombstone]
     cursor: Cursor
     api_calls: int
+    superseded: int = 0  # reads overtaken by a later read of the same record in this unit (counted unchanged)
 
 
 def content_hash(row: dict[str, Any]) -> str:
@@ -53,7 +54,7 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
         latest[row["source_id"]] = row
     hashes = {sid: content_hash(row) for sid, row in latest.items()}
     counts = Counts(read=unit.read, quarantined=len(unit.quarantined))
-    counts.unchanged = len(unit.passed) - len(latest)
+    counts.unchanged = unit.superseded + len(unit.passed) - len(latest)
     with engine.begin() as conn:
         known = store.link_hashes(conn, connection=unit.connection, object=unit.object, source_ids=list(latest))
         changed = [sid for sid in latest if known.get(sid) != (hashes[sid], False)]

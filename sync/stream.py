@@ -96,11 +96,20 @@ def run_stream(*, engine: Engine, connector: Connector, spec: ObjectSpec, mappin
         # Whole batches read before the failure land with their cursor; the rest is re-read next run.
         flush_safely(flush, summary)
         summary.status, summary.error = "failed", str(exc)
+    except BaseException as exc:
+        # A bug or an interrupt: the run row must not stay 'running' for ever. Record it, then let it propagate.
+        _finish(engine, summary, "failed", f"internal error: {type(exc).__name__}: {exc}", started)
+        raise
+    _finish(engine, summary, summary.status, summary.error, started)
+    return summary
+
+
+def _finish(engine: Engine, summary: RunSummary, status: str, error: str | None, started: float) -> None:
+    summary.status, summary.error = status, error
     summary.seconds = time.perf_counter() - started
     with engine.begin() as conn:
-        store.finish_run(conn, run_id=run_id, status=summary.status, counts=summary.counts.as_dict(),
-                         api_calls=summary.api_calls, error=summary.error)
-    return summary
+        store.finish_run(conn, run_id=summary.run_id, status=status, counts=summary.counts.as_dict(),
+                         api_calls=summary.api_calls, error=error)
 
 
 def flush_safely(flush: Callable[[], None], summary: RunSummary) -> None:
@@ -111,17 +120,36 @@ def flush_safely(flush: Callable[[], None], summary: RunSummary) -> None:
         summary.notes.append(f"could not land the last batches before stopping: {exc}")
 
 
+def last_events(batches: Sequence[ChangeBatch], primary_key: str) -> tuple[list[Record], list[Tombstone], int]:
+    """Fold a unit's batches in read order: a record read twice lands its later read; a record deleted and then
+    read again (restored) lands alive; a record read and then deleted lands, then is tombstoned (upserts are
+    applied before deletes). Returns (upserts, deletes, reads overtaken by a later read), the last counted as
+    unchanged so the run still reconciles."""
+    upserts: dict[str, Record] = {}
+    deletes: dict[str, Tombstone] = {}
+    reads = 0
+    for batch in batches:
+        for record in batch.upserts:
+            sid = str(record[primary_key])
+            upserts[sid] = record
+            deletes.pop(sid, None)
+            reads += 1
+        for tomb in batch.deletes:  # a batch's deletes were read after its records (archived list, merges)
+            deletes[tomb.source_id] = tomb
+    return list(upserts.values()), list(deletes.values()), reads - len(upserts)
+
+
 def _land_unit(engine: Engine, connector: Connector, spec: ObjectSpec, mapping: ObjectMapping,
                checker: QualityChecker, batches: Sequence[ChangeBatch],
                run_id: int) -> tuple[Counts, float, dict[str, int]]:
-    records: list[Record] = [r for b in batches for r in b.upserts]
-    deletes: list[Tombstone] = [t for b in batches for t in b.deletes]
+    records, deletes, superseded = last_events(batches, spec.primary_key)
     mapped = map_records(mapping, records, connection=connector.name, primary_key=spec.primary_key)
     verdict = checker.check(mapping.entity, mapped.rows)
     native = {str(r[spec.primary_key]): r for r in records}
     quarantined = rejects_as_quarantine(mapped.rejects) + [
         (row["source_id"], native[row["source_id"]], reasons) for row, reasons in verdict.quarantined]
-    unit = Unit(connection=connector.name, object=spec.name, entity=mapping.entity, read=len(records),
+    unit = Unit(connection=connector.name, object=spec.name, entity=mapping.entity,
+                read=len(records) + superseded,
                 passed=verdict.passed, quarantined=quarantined, deletes=deletes, cursor=batches[-1].next_cursor,
-                api_calls=sum(b.api_calls for b in batches))
+                api_calls=sum(b.api_calls for b in batches), superseded=superseded)
     return land(engine, unit, run_id=run_id), verdict.seconds_in_gx, verdict.warnings

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 _PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
-    re.compile(r"(?i)((?:access_token|refresh_token|client_secret|password|token|code|assertion|session_id|"
+    re.compile(r"(?i)((?:access_token|refresh_token|client_secret|password|token|assertion|session_id|"
                r"sessionid)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',;}]+"),
     re.compile(r"pat-[a-z0-9]{2,4}-[0-9a-f-]{8,}"),
 )

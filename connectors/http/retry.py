@@ -86,15 +86,17 @@ class RetrySettings:
     table: Mapping[tuple[str, ...], Action] = field(default_factory=lambda: dict(DEFAULT_TABLE))
 
 
-class _Refreshed(Exception):
-    """Internal: the token was refreshed; try the call again at once."""
+class _Refresh(Exception):
+    """Internal: the CRM refused the token; refresh it and try again at once."""
+
+    def __init__(self, failure: Failure) -> None:
+        self.failure = failure
+        super().__init__(failure.message)
 
 
 def _wait(settings: RetrySettings) -> Callable[[tenacity.RetryCallState], float]:
     def wait(state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Refreshed):
-            return 0.0
         if isinstance(exc, RateLimited):
             return min(settings.max_wait, exc.retry_after if exc.retry_after is not None else settings.rate_limit_wait)
         backoff = settings.base_wait * 2 ** (state.attempt_number - 1)
@@ -119,8 +121,7 @@ def run_with_policy(
     """
     refreshed = False
 
-    def attempt() -> T:
-        nonlocal refreshed
+    def once() -> T:
         try:
             return call()
         except BaseException as exc:
@@ -128,21 +129,33 @@ def run_with_policy(
             if failure is None:
                 raise
             action = decide(settings.table, failure)
-            err = _to_error(action, failure, context)
             if action is Action.REFRESH_TOKEN_THEN_RETRY:
-                if refresh is None or refreshed:
-                    raise AuthError(failure.message or "credentials refused", **context) from None  # type: ignore[arg-type]
-                refreshed = True
-                refresh()
-                raise _Refreshed() from None
+                raise _Refresh(failure) from None
+            err = _to_error(action, failure, context)
             if on_retry is not None and err.retryable:
                 on_retry(err)
             raise err from None
 
+    def attempt() -> T:
+        nonlocal refreshed
+        try:
+            return once()
+        except _Refresh as needed:
+            # Refresh and try again inside this attempt: a refresh never spends a retry, and never escapes.
+            if refresh is None or refreshed:
+                raise AuthError(needed.failure.message or "credentials refused", **context) from None  # type: ignore[arg-type]
+            refreshed = True
+            refresh()
+            try:
+                return once()
+            except _Refresh as again:
+                raise AuthError(again.failure.message or "credentials refused after a token refresh",
+                                **context) from None  # type: ignore[arg-type]
+
     retrying = tenacity.Retrying(
         stop=tenacity.stop_after_attempt(settings.max_attempts),
         wait=_wait(settings),
-        retry=tenacity.retry_if_exception_type((TransientError, _Refreshed)),
+        retry=tenacity.retry_if_exception_type(TransientError),
         reraise=True,
     )
     return retrying(attempt)

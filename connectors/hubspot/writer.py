@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from connectors.base import ObjectSpec, OutboundChange, WriteResult
+from connectors.errors import ApiError
 from connectors.hubspot.client import HubSpotClient
 from connectors.hubspot.objects import BATCH_WRITE
 from connectors.hubspot.values import parse_instant
@@ -37,7 +38,15 @@ class HubSpotWriter:
 
     def _update(self, spec: ObjectSpec, todo: list[OutboundChange]) -> dict[str, WriteResult]:
         inputs = [{"id": c.source_id, "properties": {k: _wire(v) for k, v in c.values.items()}} for c in todo]
-        _, body = self.client.batch(spec.name, "update", inputs)
+        try:
+            _, body = self.client.batch(spec.name, "update", inputs)
+        except ApiError as exc:
+            # HubSpot may refuse a whole batch for one bad input: halve it until the bad records stand alone,
+            # so the good ones still land and every bad one gets its own reason.
+            if len(todo) == 1:
+                return {todo[0].source_id: WriteResult(todo[0].source_id, "failed", exc.message[:500], False)}
+            half = len(todo) // 2
+            return {**self._update(spec, todo[:half]), **self._update(spec, todo[half:])}
         out: dict[str, WriteResult] = {}
         for row in body.get("results", []):
             out[str(row["id"])] = WriteResult(str(row["id"]), "updated")

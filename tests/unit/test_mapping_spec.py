@@ -1,0 +1,286 @@
+"""mapping/spec.py and specs/hubspot.yaml: parsing, errors naming their place, overrides, unknown fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mapping.model import ENTITIES
+from mapping.spec import (
+    FieldRule,
+    MappingError,
+    ObjectMapping,
+    load_spec,
+    parse_object,
+    unknown_fields,
+    with_overrides,
+)
+from mapping.transforms import TRANSFORMS
+
+WHERE = "mapping/specs/test.yaml:objects.contacts"
+
+
+def _contacts(**fields: Any) -> ObjectMapping:
+    return parse_object("contacts", {"entity": "contact", "fields": fields}, where=WHERE)
+
+
+def _rule(om: ObjectMapping, target: str) -> FieldRule:
+    return next(r for r in om.rules if r.target == target)
+
+
+@pytest.fixture(scope="module")
+def hubspot() -> dict[str, ObjectMapping]:
+    return load_spec("hubspot")
+
+
+# --- the shipped HubSpot spec ---
+def test_hubspot_spec_parses_every_object(hubspot: dict[str, ObjectMapping]) -> None:
+    assert set(hubspot) == {
+        "contacts",
+        "companies",
+        "deals",
+        "calls",
+        "emails",
+        "meetings",
+        "notes",
+        "tasks",
+        "owners",
+    }
+    for name, om in hubspot.items():
+        assert om.object == name
+        assert om.entity in ENTITIES
+        for rule in om.rules:
+            assert rule.target in ENTITIES[om.entity], (name, rule.target)
+            assert rule.transform == "ref" or rule.transform in TRANSFORMS, (name, rule)
+
+
+def test_hubspot_contacts_rules(hubspot: dict[str, ObjectMapping]) -> None:
+    contacts = hubspot["contacts"]
+    assert contacts.entity == "contact"
+    assert _rule(contacts, "first_name") == FieldRule("first_name", "firstname", "string", {})
+    assert _rule(contacts, "email").transform == "email"
+    assert _rule(contacts, "phone") == FieldRule("phone", "phone", "phone", {"region_from": "country"})
+    assert _rule(contacts, "account_id") == FieldRule(
+        "account_id", "associatedcompanyid", "ref", {"object": "companies"}
+    )
+    assert _rule(contacts, "created_at").transform == "datetime"  # the default of a datetime field
+    assert contacts.custom == (("hs_lead_status", "hs_lead_status"),)
+
+
+def test_hubspot_yaml_anchors_and_constants(hubspot: dict[str, ObjectMapping]) -> None:
+    calls, notes = hubspot["calls"], hubspot["notes"]
+    assert _rule(calls, "type") == FieldRule("type", None, "const", {"value": "call"})
+    assert _rule(notes, "type").args == {"value": "note"}  # the merged key overrides the anchor's
+    assert _rule(notes, "direction") == FieldRule("direction", None, "const", {"value": None})
+    assert _rule(notes, "occurred_at").source == "hs_timestamp"  # inherited from the &engagement anchor
+    assert _rule(hubspot["companies"], "domain").args == {"lower": True}
+    assert _rule(hubspot["owners"], "active") == FieldRule("active", "archived", "not", {})
+
+
+def test_source_fields_lists_exactly_what_is_read(hubspot: dict[str, ObjectMapping]) -> None:
+    assert hubspot["contacts"].source_fields() == sorted(
+        [
+            "firstname",
+            "lastname",
+            "email",
+            "phone",
+            "country",
+            "jobtitle",
+            "associatedcompanyid",
+            "hubspot_owner_id",
+            "city",
+            "lifecyclestage",
+            "hs_analytics_source",
+            "createdate",
+            "lastmodifieddate",
+            "hs_lead_status",
+        ]
+    )
+
+
+def test_source_fields_includes_region_from_and_custom_but_not_constants() -> None:
+    om = parse_object(
+        "things",
+        {
+            "entity": "contact",
+            "custom": ["tier"],
+            "fields": {
+                "phone": {"from": "mobile", "transform": "phone", "region_from": "land"},
+                "lead_source": {"const": "web"},
+            },
+        },
+        where=WHERE,
+    )
+    assert om.source_fields() == ["land", "mobile", "tier"]
+
+
+# --- errors name their place ---
+def test_unknown_canonical_field_names_the_place_and_the_fields() -> None:
+    with pytest.raises(
+        MappingError,
+        match=rf"^{WHERE}\.fields: 'nickname' is not a field of canonical contact; "
+        r"fields: first_name, last_name",
+    ):
+        _contacts(nickname="nick")
+
+
+def test_unknown_transform_names_the_place() -> None:
+    with pytest.raises(
+        MappingError, match=rf"^{WHERE}\.fields\.email: unknown transform 'emale'; known: string"
+    ):
+        _contacts(email={"from": "email", "transform": "emale"})
+
+
+def test_reference_without_ref_names_the_place() -> None:
+    with pytest.raises(
+        MappingError, match=rf"^{WHERE}\.fields\.account_id: a reference needs 'ref: <object>'"
+    ):
+        _contacts(account_id="associatedcompanyid")
+
+
+def test_missing_from_names_the_place() -> None:
+    with pytest.raises(MappingError, match=rf"^{WHERE}\.fields\.email: 'from' \(the CRM field\) is required"):
+        _contacts(email={"transform": "email"})
+
+
+def test_a_list_is_not_a_field_rule() -> None:
+    with pytest.raises(MappingError, match=rf"^{WHERE}\.fields\.email: expected a CRM field name"):
+        _contacts(email=["email"])
+
+
+def test_unknown_entity_names_the_place() -> None:
+    with pytest.raises(
+        MappingError, match=rf"^{WHERE}\.entity: expected one of account, contact.*got 'person'"
+    ):
+        parse_object("contacts", {"entity": "person", "fields": {}}, where=WHERE)
+
+
+def test_load_spec_of_an_unknown_kind_fails() -> None:
+    with pytest.raises(FileNotFoundError):
+        load_spec("no_such_crm")
+
+
+# --- admin overrides ---
+@pytest.fixture
+def base() -> ObjectMapping:
+    return parse_object(
+        "contacts",
+        {
+            "entity": "contact",
+            "custom": ["hs_lead_status"],
+            "fields": {
+                "first_name": "firstname",
+                "email": {"from": "email", "transform": "email"},
+                "city": "city",
+                "account_id": {"from": "associatedcompanyid", "ref": "companies"},
+            },
+        },
+        where=WHERE,
+    )
+
+
+def test_no_overrides_is_the_same_mapping(base: ObjectMapping) -> None:
+    assert with_overrides(base, None, connection="hs") is base
+    assert with_overrides(base, {}, connection="hs") is base
+
+
+def test_override_maps_a_crm_field_to_a_canonical_field(base: ObjectMapping) -> None:
+    om = with_overrides(base, {"fields": {"jobtitle_custom": "title", "city_name": "city"}}, connection="hs")
+    assert _rule(om, "title") == FieldRule("title", "jobtitle_custom", "string", {})
+    assert _rule(om, "city").source == "city_name"  # replaced, not duplicated
+    assert [r.target for r in om.rules].count("city") == 1
+    assert "city" not in om.source_fields()
+    assert _rule(om, "email") == _rule(base, "email")  # untouched rules stay as they were
+
+
+def test_override_maps_a_crm_field_into_custom(base: ObjectMapping) -> None:
+    om = with_overrides(base, {"fields": {"favourite_colour__c": "custom.colour"}}, connection="hs")
+    assert set(om.custom) == {("hs_lead_status", "hs_lead_status"), ("favourite_colour__c", "colour")}
+    assert "favourite_colour__c" in om.source_fields()
+    assert om.rules == base.rules
+
+
+def test_override_to_an_unknown_canonical_field_names_the_connection(base: ObjectMapping) -> None:
+    with pytest.raises(
+        MappingError, match=r"^connections\.hs\.mapping\.contacts\.fields: 'nickname' is not a field"
+    ):
+        with_overrides(base, {"fields": {"nick": "nickname"}}, connection="hs")
+
+
+def test_override_exclude_by_canonical_or_crm_name(base: ObjectMapping) -> None:
+    om = with_overrides(base, {"exclude": ["city", "email", "hs_lead_status"]}, connection="hs")
+    assert {r.target for r in om.rules} == {"first_name", "account_id"}
+    assert om.custom == ()
+    om = with_overrides(base, {"exclude": ["firstname"]}, connection="hs")  # by the CRM field's name
+    assert "first_name" not in {r.target for r in om.rules}
+
+
+def test_override_transform(base: ObjectMapping) -> None:
+    om = with_overrides(base, {"transforms": {"city": "country"}}, connection="hs")
+    assert _rule(om, "city") == FieldRule("city", "city", "country", {})
+    assert _rule(om, "first_name").transform == "string"
+
+
+def test_override_unknown_transform_fails(base: ObjectMapping) -> None:
+    with pytest.raises(
+        MappingError,
+        match=r"^connections\.hs\.mapping\.contacts\.transforms\.city: unknown "
+        r"transform 'town'",
+    ):
+        with_overrides(base, {"transforms": {"city": "town"}}, connection="hs")
+
+
+def test_override_transform_on_an_unmapped_field_fails(base: ObjectMapping) -> None:
+    with pytest.raises(MappingError, match=r"transforms\.zip: no mapped field reads 'zip'"):
+        with_overrides(base, {"transforms": {"zip": "string"}}, connection="hs")
+
+
+def test_override_transform_on_an_excluded_field_fails(base: ObjectMapping) -> None:
+    with pytest.raises(MappingError, match="no mapped field reads 'city'"):
+        with_overrides(base, {"exclude": ["city"], "transforms": {"city": "string"}}, connection="hs")
+
+
+def test_overrides_leave_the_base_mapping_alone(base: ObjectMapping) -> None:
+    before = (base.rules, base.custom)
+    with_overrides(base, {"fields": {"x": "title", "y": "custom.y"}, "exclude": ["city"]}, connection="hs")
+    assert (base.rules, base.custom) == before
+
+
+# --- unknown fields ---
+def test_unknown_fields_suggests_close_names() -> None:
+    om = _contacts(first_name="fristname", email="email")
+    assert unknown_fields(om, ["firstname", "email", "phone"]) == [("fristname", ["firstname"])]
+    om = _contacts(first_name="fristname", last_name="lastname")
+    hits = unknown_fields(om, ["firstname", "lastname", "email"])
+    assert hits == [("fristname", ["firstname", "lastname"])]  # the closest first
+
+
+def test_unknown_fields_without_a_close_name() -> None:
+    om = _contacts(first_name="zzzz", last_name="lastname")
+    assert unknown_fields(om, ["firstname", "lastname"]) == [("zzzz", [])]
+
+
+def test_unknown_fields_accepts_derived_and_association_fields() -> None:
+    om = parse_object(
+        "deals",
+        {
+            "entity": "opportunity",
+            "fields": {
+                "name": "id",
+                "account_id": {"from": "associations.companies", "ref": "companies"},
+            },
+        },
+        where=WHERE,
+    )
+    assert unknown_fields(om, ["dealname"], derived=["id"]) == []
+    assert unknown_fields(om, ["dealname"]) == [("id", [])]
+
+
+def test_hubspot_contacts_have_no_unknown_fields_against_their_own_sources(
+    hubspot: dict[str, ObjectMapping],
+) -> None:
+    contacts = hubspot["contacts"]
+    assert unknown_fields(contacts, contacts.source_fields()) == []
+    missing = [f for f in contacts.source_fields() if f != "jobtitle"]
+    assert [name for name, _ in unknown_fields(contacts, missing)] == ["jobtitle"]
