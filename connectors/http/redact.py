@@ -8,7 +8,7 @@ from collections.abc import Iterable
 _PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"(?i)((?:access_token|refresh_token|client_secret|password|token|assertion|session_id|"
-               r"sessionid)[\"']?\s*[=:]\s*[\"']?)[^&\s\"',;}]+"),
+               r"sessionid)[\"']?\s*[=:]\s*[\"']?)(?=[^&\s\"',;}]*\d)[^&\s\"',;}]{6,}"),  # credential-shaped: has a digit
     re.compile(r"pat-[a-z0-9]{2,4}-[0-9a-f-]{8,}"),
 )
 MASK = "***"

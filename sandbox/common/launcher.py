@@ -44,7 +44,7 @@ class SandboxProcess:
             raise ValueError(f"unknown sandbox {name!r}: expected one of {', '.join(SANDBOXES)}")
         self.name = name
         self._tmp = None if state_dir else tempfile.TemporaryDirectory(prefix=f"crmhub-sandbox-{name}-")
-        self.state_dir = Path(state_dir or self._tmp.name)  # type: ignore[union-attr]
+        self.state_dir = Path(state_dir or self._tmp.name).resolve()  # type: ignore[union-attr]
         self.args = [
             sys.executable, "-m", "sandbox", name, "--seed", str(seed), "--scale", str(scale),
             "--profile", profile, "--state-dir", str(self.state_dir),
@@ -63,6 +63,7 @@ class SandboxProcess:
         return self._info
 
     def start(self, timeout: float = 300.0) -> SandboxInfo:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
         ready = self.state_dir / "ready.json"
         ready.unlink(missing_ok=True)
         log = open(self.state_dir / "sandbox.log", "wb")  # noqa: SIM115 - the child owns it for its life

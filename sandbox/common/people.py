@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
+import phonenumbers
 from faker import Faker
 
 INDUSTRIES = (
@@ -68,6 +69,26 @@ class Person:
     engagement: float  # 0..1: how interested this person really is; drives behaviour and conversion
 
 
+def _phone_formats() -> dict[str, tuple[str, str]]:
+    """Per country: (country prefix, an example national number) — real lengths, so numbers are dialable-shaped."""
+    out = {}
+    for code, _, prefix in COUNTRIES:
+        example = phonenumbers.example_number_for_type(code, phonenumbers.PhoneNumberType.FIXED_LINE)
+        out[code] = (prefix, str(example.national_number))
+    return out
+
+
+_PHONES = _phone_formats()
+
+
+def phone_for(rnd: random.Random, country_code: str) -> str:
+    """``+44 20 7946 0123``-style international number of the country's real length (last digits random)."""
+    prefix, national = _PHONES[country_code]
+    digits = national[:-4] + f"{rnd.randint(0, 9999):04d}"
+    number = phonenumbers.parse(prefix + digits, None)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def _unit(*parts: object) -> float:
     """A stable number in [0, 1) from its parts (unlike hash(), the same in every process)."""
     digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest()
@@ -100,15 +121,15 @@ class Population:
             while base.lower() in seen:
                 base = f"{base} {rnd.choice(self._words)}"
             seen.add(base.lower())
-            code, country, prefix = rnd.choice(COUNTRIES)
+            code, country, _ = rnd.choice(COUNTRIES)
             employees = int(rnd.lognormvariate(4.0, 1.6)) + 1
             out.append(Company(
                 key=key, name=f"{base} {rnd.choice(suffixes)}",
                 domain=base.lower().replace(" ", "") + rnd.choice((".com", ".io", ".co", ".net")),
                 industry=rnd.choice(INDUSTRIES), employees=employees,
                 annual_revenue=employees * rnd.randint(80_000, 400_000), country_code=code, country=country,
-                city=rnd.choice(self._cities), phone=f"{prefix} {rnd.randint(200, 989)} {rnd.randint(100, 999)} "
-                f"{rnd.randint(1000, 9999)}", created_at=EPOCH + timedelta(days=rnd.uniform(0, SPAN_DAYS / 2)),
+                city=rnd.choice(self._cities), phone=phone_for(rnd, code),
+                created_at=EPOCH + timedelta(days=rnd.uniform(0, SPAN_DAYS / 2)),
             ))
         return out
 
@@ -120,10 +141,9 @@ class Population:
         first, last = rnd.choice(self._first), rnd.choice(self._last)
         local = f"{first}.{last}".lower().replace(" ", "").replace("'", "")
         title, seniority = rnd.choice(TITLES)
-        _, _, prefix = next(c for c in COUNTRIES if c[0] == company.country_code)
         return Person(
             key=key, first_name=first, last_name=last, email=f"{local}{key}@{company.domain}",
-            phone=f"{prefix} {rnd.randint(200, 989)} {rnd.randint(100, 999)} {rnd.randint(1000, 9999)}",
+            phone=phone_for(rnd, company.country_code),
             title=title, seniority=seniority, company_key=company.key, country_code=company.country_code,
             country=company.country, city=company.city, lead_source=rnd.choice(LEAD_SOURCES),
             created_at=company.created_at + timedelta(days=rnd.uniform(0, SPAN_DAYS / 2)),
