@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+# After a credential's name, mask values shaped like credentials (they carry a digit): "token: environment" is prose.
 _PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"(?i)((?:access_token|refresh_token|client_secret|password|token|assertion|session_id|"
-               r"sessionid)[\"']?\s*[=:]\s*[\"']?)(?=[^&\s\"',;}]*\d)[^&\s\"',;}]{6,}"),  # credential-shaped: has a digit
+               r"sessionid)[\"']?\s*[=:]\s*[\"']?)(?=[^&\s\"',;}]*\d)[^&\s\"',;}]{6,}"),
     re.compile(r"pat-[a-z0-9]{2,4}-[0-9a-f-]{8,}"),
 )
 MASK = "***"

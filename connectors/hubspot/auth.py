@@ -12,6 +12,10 @@ from connectors.errors import AuthError
 
 
 class StaticToken:
+    """A private-app token cannot be refreshed: a 401 means it is wrong or revoked."""
+
+    refreshable = False
+
     def __init__(self, token: str) -> None:
         self._token = token
 
@@ -19,13 +23,13 @@ class StaticToken:
         return self._token
 
     def refresh(self) -> None:
-        """A private-app token cannot be refreshed: a 401 means it is wrong or revoked."""
-        raise AuthError("the private-app token was refused; create a new one in HubSpot (Settings > Integrations > "
-                        "Private Apps) and update the connection's auth.token")
+        raise AuthError("a private-app token cannot be refreshed")
 
 
 class OAuthRefresh:
     """Access tokens live 30 minutes; refresh a minute early and whenever HubSpot says a token expired."""
+
+    refreshable = True
 
     def __init__(self, *, token_url: str, client_id: str, client_secret: str, refresh_token: str, verify: str | bool,
                  clock: Callable[[], datetime], timeout: float = 30.0) -> None:

@@ -27,6 +27,8 @@ HUBSPOT_TABLE = {**DEFAULT_TABLE, ("code", "DAILY"): Action.BUDGET_EXHAUSTED}
 
 
 class TokenSource(Protocol):
+    refreshable: bool
+
     def token(self) -> str: ...
 
     def refresh(self) -> None: ...
@@ -112,7 +114,8 @@ class HubSpotClient:
             return resp.status, (json.loads(data) if data else {})
 
         return run_with_policy(
-            once, settings=self._retry, classify=self._classify, refresh=self._refresh,
+            once, settings=self._retry, classify=self._classify,
+            refresh=self._refresh if getattr(self._tokens, "refreshable", False) else None,
             context={"connection": self.connection, "object": object_type},
         )
 
@@ -133,7 +136,8 @@ class HubSpotClient:
                 time.sleep(int(interval) / 1000)
 
     def _classify(self, exc: BaseException) -> Failure | None:
-        if isinstance(exc, ApiException) or type(exc).__name__ == "ApiException":
+        # Each HubSpot sub-API has its own ApiException (and subclasses such as UnauthorizedException).
+        if isinstance(exc, ApiException) or any(c.__name__ == "ApiException" for c in type(exc).__mro__):
             status = int(getattr(exc, "status", 0) or 0)
             body = getattr(exc, "body", None) or b""
             text = body.decode(errors="replace") if isinstance(body, bytes) else str(body)
@@ -144,6 +148,9 @@ class HubSpotClient:
             headers = getattr(exc, "headers", None) or {}
             retry_after = headers.get("Retry-After") if hasattr(headers, "get") else None
             message = parsed.get("message") or f"HTTP {status}"
+            if status == 401 and not getattr(self._tokens, "refreshable", False):
+                message = (f"{message} — the private-app token was refused; create a new one in HubSpot (Settings > "
+                           f"Integrations > Private Apps) and update the connection's auth.token")
             return Failure(status=status, code=parsed.get("policyName") or parsed.get("category"),
                            retry_after=float(retry_after) if retry_after else None,
                            message=self._redact(str(message))[:500])

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 import store
 from connectors.base import OutboundChange
 from connectors.errors import AuthError, ConfigError
+from mapping.model import TABLE_OF
 from quality.checker import QualityChecker
 from store.tables import source_link
 from sync.runner import Stream, SyncPlan, validate_mappings
@@ -61,8 +62,10 @@ def test_incremental_after_edits_deletes_and_merges(crm: Harness, sqlite_db: Eng
     unchanged = crm.sync(sqlite_db, connector, obj, checker)
     assert unchanged.counts.upserted == 0 and unchanged.api_calls <= 3, unchanged.as_dict()
     done = crm.admin.post(f"/_admin/random_edits/{obj}", {"seed": 5, "edits": 12, "deletes": 4, "creates": 6})
-    live = sorted(crm.truth_ids(obj), key=int)
-    crm.admin.post(f"/_admin/merge/{obj}", {"primary": live[-1], "merged": live[-2]})
+    # Merge two records that were already landed (the oldest), so the absorbed one must go from live to deleted.
+    live = sorted(crm.truth_ids(obj) - set(done["created"]), key=int)
+    primary, absorbed = live[1], live[0]
+    crm.admin.post(f"/_admin/merge/{obj}", {"primary": primary, "merged": absorbed})
     time.sleep(crm.settle_lag + 0.5)
     summary = crm.sync(sqlite_db, connector, obj, checker)
     assert summary.status == "succeeded", summary.error
@@ -70,9 +73,9 @@ def test_incremental_after_edits_deletes_and_merges(crm: Harness, sqlite_db: Eng
     assert summary.counts.deleted >= len(done["deleted"]) + 1
     assert_matches_truth(crm, sqlite_db, obj)
     with sqlite_db.connect() as conn:
-        merged = conn.execute(select(source_link).where(source_link.c.source_id == live[-2],
+        merged = conn.execute(select(source_link).where(source_link.c.source_id == absorbed,
                                                         source_link.c.object == obj)).one()
-    assert merged.is_deleted and merged.merged_into == live[-1]
+    assert merged.is_deleted and merged.merged_into == primary
 
 
 def test_resume_after_a_failure_loses_and_duplicates_nothing(crm: Harness, sqlite_db: Engine,
@@ -108,9 +111,10 @@ def test_write_then_read_back(crm: Harness, sqlite_db: Engine, checker: QualityC
     assert [r.source_id for r in results] == targets and all(r.ok for r in results), results
     time.sleep(crm.settle_lag + 0.5)
     crm.sync(sqlite_db, connector, obj, checker)
-    table = store.canonical_tables[crm.mapping(obj).entity if crm.mapping(obj).entity != "user" else "crm_user"]
+    table = store.canonical_tables[TABLE_OF[crm.mapping(obj).entity]]
     with sqlite_db.connect() as conn:
-        titles = dict(conn.execute(select(table.c.source_id, table.c.title).where(table.c.source_id.in_(targets))))
+        rows = conn.execute(select(table.c.source_id, table.c.title).where(table.c.source_id.in_(targets)))
+        titles = {r.source_id: r.title for r in rows}
     assert titles == {t: f"Chief Scoring Officer {t}" for t in targets}
 
 
