@@ -1,0 +1,216 @@
+"""The HubSpot sandbox's admin routes (never counted as API calls): ground truth, person-like edits, merges,
+deletes (``mode=soft`` archives; ``hard`` and ``purge`` remove the record completely, as a GDPR delete does) and
+mass updates. Admin errors are ``{"error": ...}``: they are the harness's, not HubSpot's."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sandbox.hubspot.admin_edits import PersonEdits
+from sandbox.hubspot.catalog import OBJECT_TYPES
+from sandbox.hubspot.errors import ApiError
+from sandbox.hubspot.render import Renderer
+from sandbox.hubspot.settings import Settings
+from sandbox.hubspot.store import Rejected, Store
+from sandbox.hubspot.timefmt import iso
+from sandbox.hubspot.validation import check_properties, problems_message
+
+DELETE_MODES = ("soft", "hard", "purge")
+
+
+class AdminError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _object(request: Request, *, owners_ok: bool = False) -> str:
+    name = request.path_params.get("object") or request.query_params.get("object") or ""
+    if name in OBJECT_TYPES or (owners_ok and name == "owners"):
+        return name
+    raise AdminError(404, f"unknown object {name!r}; objects: {', '.join(OBJECT_TYPES)}")
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json() if await request.body() else {}
+    except ValueError as exc:
+        raise AdminError(400, f"invalid JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise AdminError(400, "expected a JSON object")
+    return body
+
+
+def _handled(handler: Any) -> Any:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except AdminError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        except Rejected as exc:
+            return JSONResponse({"error": exc.message, "detail": exc.entry()}, status_code=exc.status)
+        except ApiError as exc:
+            return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+@dataclass(frozen=True, slots=True)
+class AdminApi:
+    store: Store
+    render: Renderer
+    edits: PersonEdits
+    settings: Settings
+
+    def _rec(self, otype: str, raw: str) -> Any:
+        rec = self.store.tables[otype].recs.get(int(raw)) if raw.isdigit() else None
+        if rec is None:
+            raise AdminError(404, f"{otype}/{raw} does not exist")
+        return rec
+
+    def truth(self, otype: str, with_ids: bool) -> dict[str, Any]:
+        if otype == "owners":
+            live = [o.id for o in self.store.owners if not o.archived]
+            gone = [o.id for o in self.store.owners if o.archived]
+            out: dict[str, Any] = {"object": otype, "count": len(live), "deleted_count": len(gone)}
+            return {**out, "ids": live, "deleted_ids": gone} if with_ids else out
+        t = self.store.tables[otype]
+        out = {"object": otype, "count": len(t.live),
+               "deleted_count": len(t.archived) + len(t.merged) + len(t.purged),
+               "archived_count": len(t.archived), "merged_count": len(t.merged), "purged_count": len(t.purged)}
+        if with_ids:
+            archived, merged, purged = list(t.archived), sorted(t.merged), sorted(t.purged)
+            deleted = sorted([*archived, *merged, *purged])
+            out.update(ids=[str(i) for i in t.live], deleted_ids=[str(i) for i in deleted],
+                       archived_ids=[str(i) for i in archived], merged_ids=[str(i) for i in merged],
+                       purged_ids=[str(i) for i in purged])
+        return out
+
+    def routes(self) -> list[Route]:
+        store, render, edits = self.store, self.render, self.edits
+
+        async def objects(request: Request) -> Response:
+            return JSONResponse({"objects": [*OBJECT_TYPES, "owners"]})
+
+        async def config(request: Request) -> Response:
+            s = self.settings
+            return JSONResponse({f: getattr(s, f) for f in s.__dataclass_fields__})
+
+        async def truth(request: Request) -> Response:
+            otype = _object(request, owners_ok=True)
+            return JSONResponse(self.truth(otype, request.query_params.get("ids", "").lower() == "true"))
+
+        async def truth_record(request: Request) -> Response:
+            otype = _object(request)
+            raw = request.path_params["id"]
+            table = store.tables[otype]
+            if raw.isdigit() and int(raw) in table.purged:
+                raise AdminError(404, f"{otype}/{raw} was purged at {iso(table.purged[int(raw)])}")
+            rec = self._rec(otype, raw)
+            out = render.record(otype, rec, tuple(store.schemas[otype].props))
+            out["flags"] = {
+                "live": rec.live, "archived": rec.archived_at is not None,
+                "archivedAt": iso(rec.archived_at) if rec.archived_at is not None else None,
+                "merged_into": str(rec.merged_into) if rec.merged_into is not None else None,
+                "person_key": rec.person if rec.person >= 0 else None,
+                "associations": render.associations(otype, rec, OBJECT_TYPES),
+            }
+            return JSONResponse(out)
+
+        async def create_record(request: Request) -> Response:
+            otype = _object(request)
+            body = await _body(request)
+            rec = store.create(otype, body.get("fields") or {}, associations=body.get("associations"))
+            return JSONResponse(render.record(otype, rec, tuple(store.schemas[otype].props)), status_code=201)
+
+        async def edit_record(request: Request) -> Response:
+            otype = _object(request)
+            rec = store.tables[otype].resolve(int(request.path_params["id"])) \
+                if request.path_params["id"].isdigit() else None
+            if rec is None:
+                raise AdminError(404, f"{otype}/{request.path_params['id']} is not a live record")
+            store.update(otype, rec, (await _body(request)).get("fields") or {})
+            return JSONResponse(render.record(otype, rec, tuple(store.schemas[otype].props)))
+
+        async def delete_record(request: Request) -> Response:
+            otype = _object(request)
+            mode = request.query_params.get("mode", "soft")
+            if mode not in DELETE_MODES:
+                raise AdminError(400, f"mode must be one of {', '.join(DELETE_MODES)}")
+            rec = self._rec(otype, request.path_params["id"])
+            if mode == "soft":
+                if not rec.live:
+                    raise AdminError(409, f"{otype}/{rec.id} is not live")
+                store.archive(otype, rec)
+            else:
+                store.purge(otype, rec)
+            return JSONResponse({"id": str(rec.id), "mode": mode})
+
+        async def merge(request: Request) -> Response:
+            otype = _object(request)
+            body = await _body(request)
+            primary = store.merge(otype, int(str(body.get("primary"))), int(str(body.get("merged"))))
+            return JSONResponse(render.record(otype, primary, tuple(store.schemas[otype].props)))
+
+        async def bulk_touch(request: Request) -> Response:
+            otype = _object(request)
+            body = await _body(request)
+            count = int(body.get("count", 0))
+            clean, problems = check_properties(store.schemas[otype], body.get("fields") or {}, creating=False)
+            if problems:
+                raise AdminError(400, problems_message(problems))
+            if any(name in store.tables[otype].unique for name in clean):
+                raise AdminError(400, "bulk_touch cannot set a unique property on many records")
+            table = store.tables[otype]
+            recs = [table.recs[i] for i in table.live.islice(0, count)]
+            when = store.now_ms()
+            store.touch_many(otype, recs, clean, when)
+            return JSONResponse({"timestamp": iso(when), "count": len(recs), "ids": [str(r.id) for r in recs]})
+
+        async def random_edits(request: Request) -> Response:
+            otype = _object(request)
+            body = await _body(request)
+            rnd = random.Random(f"{body.get('seed', 1)}:{otype}:random-edits")
+            table = store.tables[otype]
+            n_edits, n_deletes = int(body.get("edits", 0)), int(body.get("deletes", 0))
+            picked = rnd.sample(range(len(table.live)), min(len(table.live), n_edits + n_deletes))
+            chosen = [table.recs[table.live[i]] for i in picked]
+            edited, deleted = [], []
+            for rec in chosen[:n_edits]:
+                store.update(otype, rec, edits.edit_fields(otype, rec, rnd))
+                edited.append(str(rec.id))
+            for rec in chosen[n_edits:]:
+                store.archive(otype, rec)
+                deleted.append(str(rec.id))
+            created = [str(edits.create(otype, rnd).id) for _ in range(int(body.get("creates", 0)))]
+            return JSONResponse({"edited": edited, "deleted": deleted, "created": created})
+
+        async def identities(request: Request) -> Response:
+            otype = _object(request)
+            table = store.tables[otype]
+            field = "company_key" if otype == "companies" else "person_key"
+            if otype not in ("contacts", "companies"):
+                return JSONResponse([])
+            return JSONResponse([{field: table.recs[i].person, "id": str(i)} for i in table.live
+                                 if table.recs[i].person >= 0])
+
+        return [Route(path, _handled(handler), methods=methods) for path, handler, methods in (
+            ("/_admin/objects", objects, ["GET"]),
+            ("/_admin/config", config, ["GET"]),
+            ("/_admin/truth/{object}", truth, ["GET"]),
+            ("/_admin/truth/{object}/{id}", truth_record, ["GET"]),
+            ("/_admin/records/{object}", create_record, ["POST"]),
+            ("/_admin/records/{object}/{id}", edit_record, ["PATCH"]),
+            ("/_admin/records/{object}/{id}", delete_record, ["DELETE"]),
+            ("/_admin/merge/{object}", merge, ["POST"]),
+            ("/_admin/bulk_touch/{object}", bulk_touch, ["POST"]),
+            ("/_admin/random_edits/{object}", random_edits, ["POST"]),
+            ("/_admin/identities", identities, ["GET"]),
+        )]

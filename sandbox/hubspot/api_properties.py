@@ -1,0 +1,130 @@
+"""``/crm/v3/properties/{type}`` (definitions, custom properties, groups) and ``/crm/v3/pipelines/deals``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sandbox.hubspot import enums
+from sandbox.hubspot.catalog import STANDARD_CREATED_MS
+from sandbox.hubspot.errors import ApiError
+from sandbox.hubspot.schema import FIELD_TYPES, TYPES, Option, PropertyDef
+from sandbox.hubspot.store import Store
+from sandbox.hubspot.timefmt import iso
+from sandbox.hubspot.web import Guard, json_body, object_type
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+REQUIRED = ("name", "label", "type", "fieldType", "groupName")
+
+
+def _options(raw: object) -> tuple[Option, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ApiError(400, "options must be a list of {label, value}")
+    options = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not item.get("value") or not item.get("label"):
+            raise ApiError(400, f"options[{i}] needs a label and a value")
+        options.append(Option(str(item["label"]), str(item["value"]), int(item.get("displayOrder", i)),
+                              bool(item.get("hidden", False))))
+    return tuple(options)
+
+
+def pipeline_json() -> dict[str, Any]:
+    stamp = iso(STANDARD_CREATED_MS)
+    stages = [{"id": sid, "label": label, "displayOrder": i,
+               "metadata": {"isClosed": str(sid in enums.CLOSED_STAGES).lower(), "probability": probability},
+               "createdAt": stamp, "updatedAt": stamp, "archived": False,
+               "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT"}
+              for i, (sid, label, probability) in enumerate(enums.DEAL_STAGES)]
+    return {"id": enums.PIPELINE_ID, "label": enums.PIPELINE_LABEL, "displayOrder": 0, "stages": stages,
+            "createdAt": stamp, "updatedAt": stamp, "archived": False}
+
+
+@dataclass(frozen=True, slots=True)
+class PropertiesApi:
+    store: Store
+
+    def _definition(self, body: dict[str, Any], otype: str) -> PropertyDef:
+        schema = self.store.schemas[otype]
+        missing = [f for f in REQUIRED if not body.get(f)]
+        if missing:
+            raise ApiError(400, f"Missing required fields: {', '.join(missing)}")
+        name, ptype, field_type, group = (str(body[f]) for f in ("name", "type", "fieldType", "groupName"))
+        if not NAME_RE.match(name):
+            raise ApiError(400, f"Property name {name!r} must start with a lower-case letter and contain only "
+                                "lower-case letters, digits and underscores")
+        if name in schema.props:
+            raise ApiError(409, f"Property named '{name}' already exists.", "OBJECT_ALREADY_EXISTS")
+        if ptype not in TYPES:
+            raise ApiError(400, f"type {ptype!r} is not one of {', '.join(TYPES)}")
+        if field_type not in FIELD_TYPES[ptype]:
+            raise ApiError(400, f"fieldType {field_type!r} is not valid for type {ptype}; use one of "
+                                f"{', '.join(FIELD_TYPES[ptype])}")
+        if group not in dict(schema.groups):
+            raise ApiError(400, f"Property group {group!r} does not exist for {otype}; groups: "
+                                f"{', '.join(g for g, _ in schema.groups)}")
+        options = _options(body.get("options"))
+        if ptype == "bool" and not options:
+            options = (Option("Yes", "true", 0), Option("No", "false", 1))
+        return PropertyDef(name, str(body["label"]), ptype, field_type, group, options=options,
+                           unique=bool(body.get("hasUniqueValue", False)), hidden=bool(body.get("hidden", False)),
+                           hubspot_defined=False, description=str(body.get("description", "")),
+                           created_ms=self.store.now_ms())
+
+    def routes(self, guard: Guard) -> list[Route]:
+        store = self.store
+
+        async def list_properties(request: Request) -> Response:
+            otype = object_type(request)
+            return JSONResponse({"results": [p.to_json() for p in store.schemas[otype].props.values()]})
+
+        async def get_property(request: Request) -> Response:
+            otype = object_type(request)
+            name = request.path_params["name"]
+            prop = store.schemas[otype].props.get(name)
+            if prop is None:
+                raise ApiError(404, f"Unable to find property {name} on object type {otype}", "OBJECT_NOT_FOUND")
+            return JSONResponse(prop.to_json())
+
+        async def create_property(request: Request) -> Response:
+            otype = object_type(request)
+            prop = self._definition(await json_body(request), otype)
+            store.add_property(otype, prop)
+            return JSONResponse(prop.to_json(), status_code=201)
+
+        async def list_property_groups(request: Request) -> Response:
+            otype = object_type(request)
+            groups = [{"name": g, "label": label, "displayOrder": i, "archived": False}
+                      for i, (g, label) in enumerate(store.schemas[otype].groups)]
+            return JSONResponse({"results": groups})
+
+        async def get_pipelines(request: Request) -> Response:
+            self._deals_only(request)
+            return JSONResponse({"results": [pipeline_json()]})
+
+        async def get_pipeline(request: Request) -> Response:
+            self._deals_only(request)
+            if request.path_params["pipeline_id"] != enums.PIPELINE_ID:
+                raise ApiError(404, f"Pipeline {request.path_params['pipeline_id']} not found", "OBJECT_NOT_FOUND")
+            return JSONResponse(pipeline_json())
+
+        return [
+            guard.route("/crm/v3/properties/{object_type}", list_properties, ["GET"]),
+            guard.route("/crm/v3/properties/{object_type}", create_property, ["POST"]),
+            guard.route("/crm/v3/properties/{object_type}/groups", list_property_groups, ["GET"]),
+            guard.route("/crm/v3/properties/{object_type}/{name}", get_property, ["GET"]),
+            guard.route("/crm/v3/pipelines/{object_type}", get_pipelines, ["GET"]),
+            guard.route("/crm/v3/pipelines/{object_type}/{pipeline_id}", get_pipeline, ["GET"]),
+        ]
+
+    @staticmethod
+    def _deals_only(request: Request) -> None:
+        if object_type(request) != "deals":
+            raise ApiError(400, "Pipelines in this sandbox exist for deals only")

@@ -1,0 +1,127 @@
+"""Property definitions and per-object schemas: which properties exist, how each is stored, read and validated.
+
+A record keeps its stored properties in a tuple aligned with ``ObjectSchema.columns``; identity and time properties
+(``hs_object_id``, ``createdate``, ``hs_lastmodifieddate`` …) are read from the record itself, so they can never drift
+from ``id``/``createdAt``/``updatedAt``. A custom property appends a column: older tuples are shorter and read as null.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sandbox.hubspot.enums import CLOSED_STAGES
+from sandbox.hubspot.timefmt import iso
+
+TYPES = ("string", "number", "date", "datetime", "enumeration", "bool")
+# fieldTypes HubSpot accepts for each property type.
+FIELD_TYPES = {
+    "string": ("text", "textarea", "phonenumber", "html", "file"),
+    "number": ("number", "calculation_equation"),
+    "date": ("date",),
+    "datetime": ("date",),
+    "enumeration": ("select", "radio", "checkbox", "booleancheckbox", "calculation_equation"),
+    "bool": ("booleancheckbox", "calculation_equation"),
+}
+KINDS = ("column", "id", "created", "modified", "closed", "won")
+
+Getter = Callable[[Any, tuple[str | None, ...], int], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    label: str
+    value: str
+    display_order: int
+    hidden: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "value": self.value, "displayOrder": self.display_order, "hidden": self.hidden}
+
+
+@dataclass(slots=True)
+class PropertyDef:
+    name: str
+    label: str
+    type: str
+    field_type: str
+    group: str
+    options: tuple[Option, ...] = ()
+    kind: str = "column"
+    read_only: bool = False
+    calculated: bool = False
+    unique: bool = False
+    hidden: bool = False
+    hubspot_defined: bool = True
+    description: str = ""
+    display_order: int = -1
+    created_ms: int = 0
+    referenced_type: str | None = None
+    allowed: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        self.allowed = frozenset(o.value for o in self.options)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name, "label": self.label, "type": self.type, "fieldType": self.field_type,
+            "description": self.description, "groupName": self.group,
+            "options": [o.to_json() for o in self.options], "displayOrder": self.display_order,
+            "calculated": self.calculated, "externalOptions": self.referenced_type is not None,
+            "hasUniqueValue": self.unique, "hidden": self.hidden, "hubspotDefined": self.hubspot_defined,
+            "formField": not self.read_only and self.kind == "column",
+            "modificationMetadata": {
+                "archivable": not self.hubspot_defined, "readOnlyDefinition": self.hubspot_defined,
+                "readOnlyValue": self.read_only,
+            },
+            "dataSensitivity": "non_sensitive",
+            "createdAt": iso(self.created_ms), "updatedAt": iso(self.created_ms), "archived": False,
+        }
+        if self.referenced_type:
+            out["referencedObjectType"] = self.referenced_type
+        return out
+
+
+@dataclass(slots=True)
+class ObjectSchema:
+    name: str                      # "contacts"
+    singular: str                  # "contact"
+    type_id: str                   # "0-1"
+    assoc_name: str                # the name in v3 association labels ("meeting_event" for meetings)
+    defaults: tuple[str, ...]      # properties returned when a request names none
+    always: tuple[str, ...]        # returned whatever the request names
+    link_targets: tuple[str, ...]  # object types whose association this type stores (see associations.py)
+    required: tuple[str, ...]
+    groups: tuple[tuple[str, str], ...]
+    unique_lookup: tuple[str, ...]  # besides hs_object_id and hasUniqueValue properties: usable as idProperty
+    props: dict[str, PropertyDef] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)
+    getters: dict[str, Getter] = field(default_factory=dict)
+
+    def add(self, prop: PropertyDef) -> None:
+        if prop.kind not in KINDS:
+            raise ValueError(f"unknown property kind {prop.kind!r}")
+        if prop.kind == "column":
+            self.columns[prop.name] = len(self.columns)
+        if prop.display_order < 0:
+            prop.display_order = len(self.props)
+        self.props[prop.name] = prop
+        self.getters[prop.name] = self._getter(prop)
+
+    def unique_props(self) -> tuple[str, ...]:
+        return self.unique_lookup + tuple(p.name for p in self.props.values() if p.unique)
+
+    def _getter(self, prop: PropertyDef) -> Getter:
+        if prop.kind == "id":
+            return lambda rec, values, modified: str(rec.id)
+        if prop.kind == "created":
+            return lambda rec, values, modified: iso(rec.created)
+        if prop.kind == "modified":
+            return lambda rec, values, modified: iso(modified)
+        if prop.kind in ("closed", "won"):
+            stage_at = self.columns["dealstage"]
+            wanted = CLOSED_STAGES if prop.kind == "closed" else ("closedwon",)
+            return lambda rec, values, modified: "true" if values[stage_at] in wanted else "false"
+        at = self.columns[prop.name]
+        return lambda rec, values, modified: values[at] if at < len(values) else None

@@ -1,0 +1,232 @@
+"""The sandbox's state and every change to it, API or admin: create, update, archive, purge, merge, associate.
+
+Writes validate first (``validation.py``) and raise ``Rejected`` with the error HubSpot would give, so batch
+endpoints can collect per-record errors and single-record endpoints can answer 400/404/409 with the same body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sandbox.common.clock import Clock
+from sandbox.hubspot.associations import PRIMARY_TYPE_IDS, TYPE_IDS, Associations, link_ids
+from sandbox.hubspot.errors import ApiError
+from sandbox.hubspot.owners import Owner
+from sandbox.hubspot.records import Link, Rec, Table, Values
+from sandbox.hubspot.schema import ObjectSchema, PropertyDef
+from sandbox.hubspot.timefmt import to_ms
+from sandbox.hubspot.validation import Problem, check_properties, problems_message
+
+_TYPE_BY_ID = {type_id: pair for pair, type_id in TYPE_IDS.items()}
+_TYPE_BY_ID.update({type_id: pair for pair, type_id in PRIMARY_TYPE_IDS.items()})
+
+
+class Rejected(Exception):
+    """One record's write refused, as HubSpot reports it (an entry of a 207's ``errors`` or a whole 4xx body)."""
+
+    def __init__(self, status: int, category: str, message: str, *, context: dict[str, list[str]] | None = None,
+                 errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.category, self.message = status, category, message
+        self.context = context or {}
+        self.errors = errors or []
+
+    @classmethod
+    def invalid(cls, problems: list[Problem], *, ids: list[str] | None = None) -> Rejected:
+        context = {"propertyName": [p.prop for p in problems]}
+        if ids:
+            context = {"ids": ids, **context}
+        return cls(400, "VALIDATION_ERROR", problems_message(problems), context=context,
+                   errors=[p.to_json() for p in problems])
+
+    def entry(self) -> dict[str, Any]:
+        return {"status": "error", "category": self.category, "message": self.message, "context": self.context,
+                "errors": self.errors, "links": {}}
+
+    def api_error(self) -> ApiError:
+        extra: dict[str, Any] = {"errors": self.errors} if self.errors else {}
+        if self.context:
+            extra["context"] = self.context
+        return ApiError(self.status, self.message, self.category, **extra)
+
+
+class Store:
+    def __init__(self, *, schemas: dict[str, ObjectSchema], owners: list[Owner], clock: Clock, lag_ms: int) -> None:
+        self.schemas = schemas
+        self.tables = {name: Table(schema) for name, schema in schemas.items()}
+        self.assoc = Associations(self.tables)
+        self.owners = owners
+        self.clock = clock
+        self.lag_ms = lag_ms
+
+    def now_ms(self) -> int:
+        return to_ms(self.clock.now())
+
+    # -- creating and editing -------------------------------------------------------------------------------------
+    def create(self, otype: str, props: Mapping[str, object], *, person: int = -1,
+               associations: list[Any] | None = None) -> Rec:
+        table = self.tables[otype]
+        clean, problems = check_properties(table.schema, props, creating=True)
+        if problems:
+            raise Rejected.invalid(problems)
+        self._check_unique(table, clean, None)
+        targets = self._parse_associations(otype, associations or [])
+        now = self.now_ms()
+        values = self._merge_values((), table.schema, clean)
+        links: tuple[Link, ...] = tuple(0 for _ in table.schema.link_targets)
+        rec = Rec(table.allocate_id(), values, now, now, links=links, person=person)
+        if otype == "contacts" and clean.get("associatedcompanyid"):
+            rec.links = (int(float(clean["associatedcompanyid"])),)
+        table.insert(rec)
+        for to_type, to_id in targets:
+            self._associate(otype, rec, to_type, to_id, now)
+        if any(rec.links):
+            self.assoc.changed(otype)
+        return rec
+
+    def update(self, otype: str, rec: Rec, props: Mapping[str, object]) -> Rec:
+        table = self.tables[otype]
+        clean, problems = check_properties(table.schema, props, creating=False)
+        if problems:
+            raise Rejected.invalid(problems, ids=[str(rec.id)])
+        self._check_unique(table, clean, rec)
+        self._write(otype, rec, clean, self.now_ms())
+        return rec
+
+    def touch_many(self, otype: str, recs: list[Rec], clean: dict[str, str], when: int) -> None:
+        """Give every record of ``recs`` the same new version at ``when`` (a mass update or an import)."""
+        for rec in recs:
+            self._write(otype, rec, clean, when)
+
+    def archive(self, otype: str, rec: Rec) -> None:
+        self.tables[otype].archive(rec, self.now_ms())
+
+    def purge(self, otype: str, rec: Rec) -> None:
+        self.tables[otype].purge(rec, self.now_ms())
+        self.assoc.changed(otype)
+
+    def add_property(self, otype: str, prop: PropertyDef) -> None:
+        self.schemas[otype].add(prop)
+        if prop.unique:
+            self.tables[otype].add_unique_index(prop.name)
+
+    # -- merging -------------------------------------------------------------------------------------------------
+    def merge(self, otype: str, primary_id: int, merged_id: int) -> Rec:
+        table = self.tables[otype]
+        primary, merged = table.resolve(primary_id), table.resolve(merged_id)
+        for rid, rec in ((primary_id, primary), (merged_id, merged)):
+            if rec is None:
+                raise ApiError(404, f"Object {otype}/{rid} not found", "OBJECT_NOT_FOUND")
+        assert primary is not None and merged is not None
+        if primary is merged:
+            raise ApiError(400, f"{primary_id} and {merged_id} are the same record and cannot be merged")
+        now = self.now_ms()
+        schema = table.schema
+        filled: dict[str, str] = {}
+        for name, column in schema.columns.items():
+            if not primary.get(column) and merged.get(column) and not schema.props[name].read_only:
+                filled[name] = merged.get(column) or ""
+        if "hs_merged_object_ids" in schema.columns:
+            absorbed = [i for i in (primary.get(schema.columns["hs_merged_object_ids"]) or "").split(";") if i]
+            absorbed += [str(merged.id)]
+            absorbed += [i for i in (merged.get(schema.columns["hs_merged_object_ids"]) or "").split(";") if i]
+            filled["hs_merged_object_ids"] = ";".join(absorbed)
+        width = len(schema.link_targets)
+        primary.links = tuple(self._union(p, m) for p, m in zip(primary.links or (0,) * width,
+                                                                   merged.links or (0,) * width, strict=True))
+        if width:
+            self.assoc.changed(otype)
+        table.mark_merged(merged, primary.id, now)  # first, so the primary can take over its unique values
+        self._write(otype, primary, filled, now)
+        self._repoint(otype, merged.id, primary.id, now)
+        return primary
+
+    # -- associations --------------------------------------------------------------------------------------------
+    def _parse_associations(self, otype: str, raw: list[Any]) -> list[tuple[str, int]]:
+        targets: list[tuple[str, int]] = []
+        for item in raw:
+            try:
+                to_id = int(str(item["to"]["id"]))
+                type_ids = [int(t["associationTypeId"]) for t in item["types"]]
+            except (KeyError, TypeError, ValueError) as exc:
+                raise Rejected(400, "VALIDATION_ERROR", f"Invalid association input: {item!r}") from exc
+            for type_id in type_ids:
+                pair = _TYPE_BY_ID.get(type_id)
+                if pair is None or pair[0] != otype:
+                    raise Rejected(400, "VALIDATION_ERROR",
+                                   f"{type_id} is not a valid association type id from {otype}")
+                target = self.tables[pair[1]].resolve(to_id)
+                if target is None:
+                    raise Rejected(404, "OBJECT_NOT_FOUND", f"Object {pair[1]}/{to_id} not found",
+                                   context={"ids": [str(to_id)]})
+                targets.append((pair[1], target.id))
+        return targets
+
+    def _associate(self, from_type: str, rec: Rec, to_type: str, to_id: int, now: int) -> None:
+        owned = self.schemas[from_type].link_targets
+        if to_type in owned:
+            owner, owner_type, slot, target = rec, from_type, owned.index(to_type), to_id
+        else:
+            owner_type, owner = to_type, self.tables[to_type].recs[to_id]
+            slot, target = self.schemas[to_type].link_targets.index(from_type), rec.id
+        links = list(owner.links or (0,) * len(self.schemas[owner_type].link_targets))
+        ids = link_ids(links[slot])
+        if target not in ids:
+            links[slot] = target if not ids else (*ids, target)
+        owner.links = tuple(links)
+        if owner_type == "contacts" and not owner.get(self.schemas["contacts"].columns["associatedcompanyid"]):
+            self._write("contacts", owner, {"associatedcompanyid": str(target)}, now)
+        self.assoc.changed(owner_type)
+
+    def _repoint(self, otype: str, old: int, new: int, now: int) -> None:
+        """Move every association pointing at a merged-away record to its survivor."""
+        for owner_type, schema in self.schemas.items():
+            if otype not in schema.link_targets:
+                continue
+            slot = schema.link_targets.index(otype)
+            table = self.tables[owner_type]
+            for oid in self.assoc.owners_of(owner_type, otype, old):
+                owner = table.recs.get(oid)
+                if owner is None:
+                    continue
+                ids = tuple(dict.fromkeys(new if i == old else i for i in link_ids(owner.links[slot])))
+                links = list(owner.links)
+                links[slot] = ids[0] if len(ids) == 1 else ids
+                owner.links = tuple(links)
+                if owner_type == "contacts" and owner.live:
+                    first = link_ids(links[slot])[:1]
+                    self._write("contacts", owner, {"associatedcompanyid": str(first[0]) if first else ""}, now)
+            self.assoc.changed(owner_type)
+
+    @staticmethod
+    def _union(primary: Link, merged: Link) -> Link:
+        ids = tuple(dict.fromkeys(link_ids(primary) + link_ids(merged)))
+        return ids[0] if len(ids) == 1 else (ids or 0)
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+    def _write(self, otype: str, rec: Rec, clean: Mapping[str, str], when: int) -> None:
+        table = self.tables[otype]
+        table.replace(rec, self._merge_values(rec.values, table.schema, clean), when, lag_ms=self.lag_ms)
+        if otype == "contacts" and "associatedcompanyid" in clean:
+            raw = clean["associatedcompanyid"]
+            rec.links = (int(float(raw)) if raw else 0,)
+            self.assoc.changed("contacts")
+
+    @staticmethod
+    def _merge_values(old: Values, schema: ObjectSchema, clean: Mapping[str, str]) -> Values:
+        values: list[str | None] = list(old) + [None] * (len(schema.columns) - len(old))
+        for name, value in clean.items():
+            values[schema.columns[name]] = value
+        return tuple(values)
+
+    def _check_unique(self, table: Table, clean: Mapping[str, str], rec: Rec | None) -> None:
+        for prop in table.unique:
+            value = clean.get(prop)
+            if not value:
+                continue
+            existing = table.find_unique(prop, value)
+            if existing is not None and existing is not rec:
+                label = table.schema.singular.title()
+                raise Rejected(409, "CONFLICT", f"{label} already exists. Existing ID: {existing.id}",
+                               context={"existingId": [str(existing.id)]})
