@@ -31,8 +31,9 @@ class OAuthRefresh:
 
     refreshable = True
 
-    def __init__(self, *, token_url: str, client_id: str, client_secret: str, refresh_token: str, verify: str | bool,
-                 clock: Callable[[], datetime], timeout: float = 30.0) -> None:
+    def __init__(self, *, connection: str, token_url: str, client_id: str, client_secret: str, refresh_token: str,
+                 verify: str | bool, clock: Callable[[], datetime], timeout: float = 30.0) -> None:
+        self.connection = connection
         self._url, self._id, self._secret, self._refresh = token_url, client_id, client_secret, refresh_token
         self._verify, self._clock, self._timeout = verify, clock, timeout
         self._access: str | None = None
@@ -56,10 +57,11 @@ class OAuthRefresh:
         try:
             resp = httpx.post(self._url, data=form, verify=self._verify, timeout=self._timeout)
         except httpx.HTTPError as exc:
-            raise AuthError(f"could not reach the OAuth token endpoint: {type(exc).__name__}", url=self._url) from None
+            raise AuthError(f"could not reach the OAuth token endpoint: {type(exc).__name__}",
+                            connection=self.connection, url=self._url) from None
         if resp.status_code != 200:
             raise AuthError("the OAuth refresh token was refused; re-authorise the app and update "
-                            "auth.refresh_token", url=self._url, status=resp.status_code)
+                            "auth.refresh_token", connection=self.connection, url=self._url, status=resp.status_code)
         body = resp.json()
         self._access = body["access_token"]
         self._refresh = body.get("refresh_token", self._refresh)

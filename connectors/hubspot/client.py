@@ -44,7 +44,8 @@ class HubSpotClient:
         self._retry = retry or RetrySettings(table=HUBSPOT_TABLE)
         self._search_limiter = Limiter(Rate(search_per_second, Duration.SECOND))
         self._window_lock = threading.Lock()
-        self._sdk = HubSpot(access_token=tokens.token(), host=base_url.rstrip("/"), ssl_ca_cert=ca_bundle,
+        self._current_token = ""  # fetched on the first call, not here: building a connector makes no request
+        self._sdk = HubSpot(access_token=self._current_token, host=base_url.rstrip("/"), ssl_ca_cert=ca_bundle,
                             retry=Retry(total=0, raise_on_status=False))  # retries are ours: one table, not two
         crm = self._sdk.crm
         # Each property access builds a new ApiClient and connection pool: take each API once.
@@ -107,6 +108,7 @@ class HubSpotClient:
 
     def _call(self, object_type: str, call: Callable[[], Any]) -> tuple[int, dict[str, Any]]:
         def once() -> tuple[int, dict[str, Any]]:
+            self._use_token(self._tokens.token())  # OAuth tokens renew a minute before they expire
             self._budget.spend()
             resp = call()
             self._observe(resp.headers)
@@ -121,9 +123,13 @@ class HubSpotClient:
 
     def _refresh(self) -> None:
         self._tokens.refresh()
-        token = self._tokens.token()
-        for api in self._apis:
-            api.api_client.configuration.access_token = token
+        self._use_token(self._tokens.token())
+
+    def _use_token(self, token: str) -> None:
+        if token != self._current_token:
+            for api in self._apis:
+                api.api_client.configuration.access_token = token
+            self._current_token = token
 
     def _observe(self, headers: Mapping[str, str]) -> None:
         daily, left = headers.get("X-HubSpot-RateLimit-Daily"), headers.get("X-HubSpot-RateLimit-Daily-Remaining")

@@ -24,7 +24,8 @@ def build_client(name: str, conn: Any, *, clock: Callable[[], datetime] | None =
         redactor = Redactor([secret])
     else:
         secrets = [auth.client_secret.get_secret_value(), auth.refresh_token.get_secret_value()]
-        tokens = OAuthRefresh(token_url=str(auth.token_url or f"{str(conn.base_url).rstrip('/')}/oauth/v1/token"),
+        token_url = str(auth.token_url or f"{str(conn.base_url).rstrip('/')}/oauth/v1/token")
+        tokens = OAuthRefresh(connection=name, token_url=token_url,
                               client_id=auth.client_id, client_secret=secrets[0], refresh_token=secrets[1],
                               verify=verify, clock=clock)
         redactor = Redactor(secrets)
