@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import Engine
 
 import store
+from quality.checker import QualityChecker
+from quality.suite import load_suites
 
 PG_ADMIN: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres"}
 
@@ -56,3 +58,9 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def sqlite_db(tmp_path: Path) -> Iterator[Engine]:
     yield from fresh_engine("sqlite", tmp_path)
+
+
+@pytest.fixture(scope="session")
+def checker() -> QualityChecker:
+    """The shipped suites; Great Expectations is imported once, on the first check, for the whole session."""
+    return QualityChecker(load_suites())

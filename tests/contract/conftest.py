@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from quality.checker import QualityChecker
-from quality.suite import load_suites
 from sandbox.common.launcher import SandboxProcess
 from tests.contract.harness import Harness, hubspot_block, hubspot_break
 
@@ -33,8 +31,3 @@ def crm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         yield harness
     finally:
         sb.stop()
-
-
-@pytest.fixture(scope="session")
-def checker() -> QualityChecker:
-    return QualityChecker(load_suites())
