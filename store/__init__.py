@@ -4,7 +4,7 @@ Every repository function takes an explicit ``Connection`` and never commits: th
 """
 
 from store.cursors import delete_cursor, load_cursor, save_cursor
-from store.engine import current_revision, ensure_schema, make_engine
+from store.engine import current_revision, ensure_schema, make_engine, refresh_statistics
 from store.links import link_hashes, live_counts, tombstone, upsert_links
 from store.quarantine import (
     add_quarantine,
@@ -35,6 +35,7 @@ __all__ = [
     "make_engine",
     "metadata",
     "quarantine_summary",
+    "refresh_statistics",
     "resolve_quarantine",
     "save_cursor",
     "start_run",

@@ -18,6 +18,7 @@ import store
 from connectors.base import ChangeBatch, Connector, Cursor, ObjectSpec, Record, Tombstone
 from connectors.errors import BudgetExhausted, CrmhubError
 from mapping.apply import map_records
+from mapping.model import TABLE_OF
 from mapping.spec import ObjectMapping
 from quality.checker import QualityChecker, QualityFailure
 from sync.counts import Counts
@@ -65,11 +66,17 @@ def run_stream(*, engine: Engine, connector: Connector, spec: ObjectSpec, mappin
     since = Cursor() if full_refresh or saved is None else Cursor(saved[0], saved[1])
     summary = RunSummary(run_id, name, spec.name, "running", Counts(), 0, 0.0, full_refresh)
     pending: list[ChangeBatch] = []
+    units = 0
 
     def flush() -> None:
+        nonlocal units
         if not pending:
             return
         counts, in_gx, warnings = _land_unit(engine, connector, spec, mapping, checker, pending, run_id)
+        units += 1
+        if units in (1, 4, 16, 64, 256, 1024):  # geometric: statistics keep up with a growing first load
+            with engine.begin() as conn:
+                store.refresh_statistics(conn, ["source_link", TABLE_OF[mapping.entity]])
         summary.counts.add(counts)
         summary.api_calls += sum(b.api_calls for b in pending)
         summary.seconds_in_quality += in_gx
