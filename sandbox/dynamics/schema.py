@@ -1,0 +1,156 @@
+"""The shape of a Dataverse table as data: attributes, option sets, lookups, alternate keys.
+
+Column kinds map one-to-one to Dataverse ``AttributeType`` values. A lookup attribute ``parentcustomerid`` is exposed
+by the Web API as the read-only property ``_parentcustomerid_value`` and written through its navigation properties
+(``parentcustomerid_account@odata.bind``). Records are stored as plain lists (one slot per column, see
+``Table.columns``) because a million dicts would not fit the memory budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+# kind -> (AttributeType, Edm type of the Web API property, metadata @odata.type suffix)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "guid": ("Uniqueidentifier", "Edm.Guid", "UniqueIdentifierAttributeMetadata"),
+    "string": ("String", "Edm.String", "StringAttributeMetadata"),
+    "memo": ("Memo", "Edm.String", "MemoAttributeMetadata"),
+    "int": ("Integer", "Edm.Int32", "IntegerAttributeMetadata"),
+    "bigint": ("BigInt", "Edm.Int64", "BigIntAttributeMetadata"),
+    "money": ("Money", "Edm.Decimal", "MoneyAttributeMetadata"),
+    "decimal": ("Decimal", "Edm.Decimal", "DecimalAttributeMetadata"),
+    "double": ("Double", "Edm.Double", "DoubleAttributeMetadata"),
+    "bool": ("Boolean", "Edm.Boolean", "BooleanAttributeMetadata"),
+    "datetime": ("DateTime", "Edm.DateTimeOffset", "DateTimeAttributeMetadata"),
+    "date": ("DateTime", "Edm.Date", "DateTimeAttributeMetadata"),
+    "picklist": ("Picklist", "Edm.Int32", "PicklistAttributeMetadata"),
+    "state": ("State", "Edm.Int32", "StateAttributeMetadata"),
+    "status": ("Status", "Edm.Int32", "StatusAttributeMetadata"),
+    "lookup": ("Lookup", "Edm.Guid", "LookupAttributeMetadata"),
+    "customer": ("Customer", "Edm.Guid", "LookupAttributeMetadata"),
+    "owner": ("Owner", "Edm.Guid", "LookupAttributeMetadata"),
+    "entityname": ("EntityName", "Edm.String", "EntityNameAttributeMetadata"),
+}
+LOOKUP_KINDS = frozenset({"lookup", "customer", "owner"})
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: int
+    label: str
+    state: int | None = None  # for status reasons: the state the reason belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSet:
+    name: str
+    options: tuple[Option, ...]
+
+    def label(self, value: int) -> str | None:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return None
+
+    def values(self) -> list[int]:
+        return [o.value for o in self.options]
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    name: str
+    kind: str
+    label: str
+    max_length: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    required: str = "None"  # AttributeRequiredLevel: None, Recommended, ApplicationRequired, SystemRequired
+    create: bool = True  # IsValidForCreate
+    update: bool = True  # IsValidForUpdate
+    options: OptionSet | None = None
+    targets: tuple[str, ...] = ()  # lookup target tables
+    navs: tuple[str, ...] = ()  # single-valued navigation property per target, same order
+    cascade: str = "removelink"  # what deleting the target does to this row: cascade | removelink
+    fmt: str | None = None  # string Format (Email, Phone, Url, Text) or datetime Format (DateAndTime, DateOnly)
+
+    @property
+    def prop(self) -> str:
+        """The Web API property name."""
+        return f"_{self.name}_value" if self.kind in LOOKUP_KINDS else self.name
+
+    @property
+    def edm(self) -> str:
+        return KINDS[self.kind][1]
+
+    @property
+    def is_lookup(self) -> bool:
+        return self.kind in LOOKUP_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class AltKey:
+    name: str
+    label: str
+    attributes: tuple[str, ...]
+
+
+# columns that are not Web API properties: generator truth and the target type of polymorphic lookups
+PERSON_KEY = "~person_key"
+COMPANY_KEY = "~company_key"
+
+
+def type_column(lookup: str) -> str:
+    return f"~{lookup}_type"
+
+
+@dataclass(frozen=True)
+class Table:
+    logical: str
+    entity_set: str
+    display: str
+    display_plural: str
+    primary_id: str
+    primary_name: str
+    type_code: int
+    attrs: tuple[Attr, ...]
+    ownership: str = "UserOwned"
+    keys: tuple[AltKey, ...] = ()
+    is_activity: bool = False
+    read_only: bool = False  # activitypointer: a view over the activity tables
+    computed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # fullname <- (firstname, lastname)
+
+    @cached_property
+    def columns(self) -> tuple[str, ...]:
+        cols = [a.name for a in self.attrs]
+        cols += [type_column(a.name) for a in self.attrs if a.is_lookup]
+        cols += [PERSON_KEY, COMPANY_KEY]
+        return tuple(cols)
+
+    @cached_property
+    def col(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.columns)}
+
+    @cached_property
+    def by_name(self) -> dict[str, Attr]:
+        return {a.name: a for a in self.attrs}
+
+    @cached_property
+    def by_prop(self) -> dict[str, Attr]:
+        return {a.prop: a for a in self.attrs}
+
+    @cached_property
+    def navs(self) -> dict[str, tuple[Attr, str]]:
+        """Single-valued navigation property -> (lookup attribute, target table)."""
+        out: dict[str, tuple[Attr, str]] = {}
+        for attr in self.attrs:
+            for nav, target in zip(attr.navs, attr.targets, strict=True):
+                out[nav] = (attr, target)
+        return out
+
+    @property
+    def type_name(self) -> str:
+        return f"Microsoft.Dynamics.CRM.{self.logical}"
+
+    def new_row(self) -> list[object]:
+        return [None] * len(self.columns)

@@ -1,0 +1,286 @@
+"""The tables the sandbox serves, with the columns, lengths, choices and relationships of a stock Dataverse org."""
+
+from __future__ import annotations
+
+from sandbox.dynamics import optionsets as os_
+from sandbox.dynamics.schema import AltKey, Attr, OptionSet, Table
+
+ACTIVITY_TYPES = ("phonecall", "email", "appointment", "task")
+REGARDING_TARGETS = ("account", "contact", "lead", "opportunity", "campaign")
+
+
+def text(name: str, label: str, length: int, *, required: str = "None", create: bool = True,
+         update: bool = True, fmt: str | None = None) -> Attr:
+    return Attr(name, "string", label, max_length=length, required=required, create=create, update=update, fmt=fmt)
+
+
+def memo(name: str, label: str, length: int = 2000) -> Attr:
+    return Attr(name, "memo", label, max_length=length)
+
+
+def choice(name: str, label: str, options: OptionSet) -> Attr:
+    return Attr(name, "picklist", label, options=options)
+
+
+def flag(name: str, label: str, options: OptionSet = os_.YES_NO) -> Attr:
+    return Attr(name, "bool", label, options=options)
+
+
+def money(name: str, label: str, lo: float = -922337203685477.0, hi: float = 922337203685477.0) -> Attr:
+    return Attr(name, "money", label, min_value=lo, max_value=hi)
+
+
+def whole(name: str, label: str, lo: int = -2147483648, hi: int = 2147483647) -> Attr:
+    return Attr(name, "int", label, min_value=lo, max_value=hi)
+
+
+def lookup(name: str, label: str, target: str, nav: str | None = None, cascade: str = "removelink") -> Attr:
+    return Attr(name, "lookup", label, targets=(target,), navs=(nav or name,), cascade=cascade)
+
+
+def when(name: str, label: str) -> Attr:
+    return Attr(name, "datetime", label, fmt="DateAndTime")
+
+
+def day(name: str, label: str) -> Attr:
+    return Attr(name, "date", label, fmt="DateOnly")
+
+
+def system(primary_id: str, owned: bool = True) -> tuple[Attr, ...]:
+    """Columns every table has: audit stamps, row version and (for user-owned tables) the owner."""
+    out = [
+        Attr("createdon", "datetime", "Created On", create=False, update=False, fmt="DateAndTime"),
+        Attr("modifiedon", "datetime", "Modified On", create=False, update=False, fmt="DateAndTime"),
+        Attr("versionnumber", "bigint", "Version Number", create=False, update=False),
+        Attr("createdby", "lookup", "Created By", targets=("systemuser",), navs=("createdby",), create=False,
+             update=False),
+        Attr("modifiedby", "lookup", "Modified By", targets=("systemuser",), navs=("modifiedby",), create=False,
+             update=False),
+    ]
+    if owned:
+        out.append(Attr("ownerid", "owner", "Owner", required="SystemRequired", targets=("systemuser", "team"),
+                        navs=("owninguser", "owningteam")))
+    return (Attr(primary_id, "guid", "Id", required="SystemRequired", update=False), *out)
+
+
+def states(state: OptionSet, status: OptionSet) -> tuple[Attr, ...]:
+    return (
+        Attr("statecode", "state", "Status", required="SystemRequired", create=False, options=state),
+        Attr("statuscode", "status", "Status Reason", options=status),
+    )
+
+
+ACCOUNT = Table(
+    logical="account", entity_set="accounts", display="Account", display_plural="Accounts",
+    primary_id="accountid", primary_name="name", type_code=1,
+    attrs=(
+        *system("accountid"),
+        text("name", "Account Name", 160, required="ApplicationRequired"),
+        text("accountnumber", "Account Number", 20),
+        text("telephone1", "Main Phone", 50, fmt="Phone"),
+        text("emailaddress1", "Email", 100, fmt="Email"),
+        text("websiteurl", "Website", 200, fmt="Url"),
+        choice("industrycode", "Industry", os_.INDUSTRY),
+        choice("accountcategorycode", "Category", os_.ACCOUNT_CATEGORY),
+        choice("customertypecode", "Relationship Type", os_.CUSTOMER_TYPE),
+        whole("numberofemployees", "Number of Employees", 0, 1_000_000_000),
+        money("revenue", "Annual Revenue", 0.0, 100_000_000_000_000.0),
+        text("address1_line1", "Address 1: Street 1", 250),
+        text("address1_city", "Address 1: City", 80),
+        text("address1_country", "Address 1: Country/Region", 80),
+        memo("description", "Description"),
+        lookup("primarycontactid", "Primary Contact", "contact"),
+        lookup("parentaccountid", "Parent Account", "account"),
+        lookup("originatingleadid", "Originating Lead", "lead"),
+        *states(os_.ACTIVE_STATE, os_.ACTIVE_STATUS),
+    ),
+    keys=(AltKey("accountnumber_key", "Account Number", ("accountnumber",)),),
+)
+
+CONTACT = Table(
+    logical="contact", entity_set="contacts", display="Contact", display_plural="Contacts",
+    primary_id="contactid", primary_name="fullname", type_code=2,
+    attrs=(
+        *system("contactid"),
+        text("firstname", "First Name", 50, required="Recommended"),
+        text("lastname", "Last Name", 50, required="ApplicationRequired"),
+        text("fullname", "Full Name", 160, create=False, update=False),
+        text("emailaddress1", "Email", 100, fmt="Email"),
+        text("telephone1", "Business Phone", 50, fmt="Phone"),
+        text("mobilephone", "Mobile Phone", 50, fmt="Phone"),
+        text("jobtitle", "Job Title", 100),
+        text("address1_city", "Address 1: City", 80),
+        text("address1_country", "Address 1: Country/Region", 80),
+        flag("donotemail", "Do not allow Emails", os_.DO_NOT_EMAIL),
+        choice("preferredcontactmethodcode", "Preferred Method of Contact", os_.CONTACT_METHOD),
+        memo("description", "Description"),
+        Attr("parentcustomerid", "customer", "Company Name", targets=("account", "contact"),
+             navs=("parentcustomerid_account", "parentcustomerid_contact"), cascade="cascade"),
+        lookup("originatingleadid", "Originating Lead", "lead"),
+        *states(os_.ACTIVE_STATE, os_.ACTIVE_STATUS),
+    ),
+    keys=(AltKey("emailaddress1_key", "Email", ("emailaddress1",)),),
+    computed={"fullname": ("firstname", "lastname")},
+)
+
+LEAD = Table(
+    logical="lead", entity_set="leads", display="Lead", display_plural="Leads",
+    primary_id="leadid", primary_name="fullname", type_code=4,
+    attrs=(
+        *system("leadid"),
+        text("subject", "Topic", 300, required="ApplicationRequired"),
+        text("firstname", "First Name", 50, required="Recommended"),
+        text("lastname", "Last Name", 50, required="ApplicationRequired"),
+        text("fullname", "Name", 160, create=False, update=False),
+        text("companyname", "Company Name", 100),
+        text("emailaddress1", "Email", 100, fmt="Email"),
+        text("telephone1", "Business Phone", 50, fmt="Phone"),
+        text("mobilephone", "Mobile Phone", 50, fmt="Phone"),
+        text("jobtitle", "Job Title", 100),
+        text("websiteurl", "Website", 200, fmt="Url"),
+        choice("industrycode", "Industry", os_.INDUSTRY),
+        choice("leadsourcecode", "Lead Source", os_.LEAD_SOURCE),
+        choice("leadqualitycode", "Rating", os_.RATING),
+        whole("numberofemployees", "No. of Employees", 0, 1_000_000_000),
+        money("revenue", "Annual Revenue", 0.0, 100_000_000_000_000.0),
+        money("estimatedamount", "Est. Value"),
+        day("estimatedclosedate", "Est. Close Date"),
+        text("address1_city", "Address 1: City", 80),
+        text("address1_country", "Address 1: Country/Region", 80),
+        flag("donotemail", "Do not allow Emails", os_.DO_NOT_EMAIL),
+        memo("description", "Description"),
+        lookup("parentaccountid", "Existing Account", "account"),
+        lookup("parentcontactid", "Existing Contact", "contact"),
+        Attr("customerid", "customer", "Customer", targets=("account", "contact"),
+             navs=("customerid_account", "customerid_contact")),
+        lookup("qualifyingopportunityid", "Qualifying Opportunity", "opportunity"),
+        lookup("campaignid", "Source Campaign", "campaign"),
+        *states(os_.LEAD_STATE, os_.LEAD_STATUS),
+    ),
+    computed={"fullname": ("firstname", "lastname")},
+)
+
+OPPORTUNITY = Table(
+    logical="opportunity", entity_set="opportunities", display="Opportunity", display_plural="Opportunities",
+    primary_id="opportunityid", primary_name="name", type_code=3,
+    attrs=(
+        *system("opportunityid"),
+        text("name", "Topic", 300, required="ApplicationRequired"),
+        money("estimatedvalue", "Est. Revenue"),
+        day("estimatedclosedate", "Est. Close Date"),
+        money("actualvalue", "Actual Revenue"),
+        day("actualclosedate", "Actual Close Date"),
+        whole("closeprobability", "Probability", 0, 100),
+        choice("opportunityratingcode", "Rating", os_.RATING),
+        choice("salesstagecode", "Sales Stage", os_.SALES_STAGE),
+        text("stepname", "Pipeline Phase", 200),
+        memo("description", "Description"),
+        lookup("parentaccountid", "Account", "account"),
+        lookup("parentcontactid", "Contact", "contact"),
+        Attr("customerid", "customer", "Potential Customer", targets=("account", "contact"),
+             navs=("customerid_account", "customerid_contact"), cascade="cascade"),
+        lookup("originatingleadid", "Originating Lead", "lead"),
+        lookup("campaignid", "Source Campaign", "campaign"),
+        *states(os_.OPPORTUNITY_STATE, os_.OPPORTUNITY_STATUS),
+    ),
+)
+
+CAMPAIGN = Table(
+    logical="campaign", entity_set="campaigns", display="Campaign", display_plural="Campaigns",
+    primary_id="campaignid", primary_name="name", type_code=4400,
+    attrs=(
+        *system("campaignid"),
+        text("name", "Name", 128, required="ApplicationRequired"),
+        text("codename", "Campaign Code", 32),
+        choice("typecode", "Campaign Type", os_.CAMPAIGN_TYPE),
+        money("budgetedcost", "Budget Allocated", 0.0, 1_000_000_000_000.0),
+        money("expectedrevenue", "Estimated Revenue", 0.0, 1_000_000_000_000.0),
+        day("actualstart", "Actual Start"),
+        day("actualend", "Actual End"),
+        memo("description", "Description"),
+        *states(os_.CAMPAIGN_STATE, os_.CAMPAIGN_STATUS),
+    ),
+)
+
+SYSTEMUSER = Table(
+    logical="systemuser", entity_set="systemusers", display="User", display_plural="Users",
+    primary_id="systemuserid", primary_name="fullname", type_code=8, ownership="BusinessOwned",
+    attrs=(
+        *system("systemuserid", owned=False),
+        text("firstname", "First Name", 64),
+        text("lastname", "Last Name", 64, required="ApplicationRequired"),
+        text("fullname", "Full Name", 200, create=False, update=False),
+        text("internalemailaddress", "Primary Email", 100, fmt="Email"),
+        text("domainname", "User Name", 1024, required="SystemRequired"),
+        text("title", "Title", 128),
+        flag("isdisabled", "Status", os_.DISABLED),
+        choice("accessmode", "Access Mode", os_.ACCESS_MODE),
+    ),
+    computed={"fullname": ("firstname", "lastname")},
+)
+
+TEAM = Table(
+    logical="team", entity_set="teams", display="Team", display_plural="Teams",
+    primary_id="teamid", primary_name="name", type_code=9, ownership="BusinessOwned",
+    attrs=(
+        *system("teamid", owned=False),
+        text("name", "Team Name", 160, required="SystemRequired"),
+        choice("teamtype", "Team Type", os_.TEAM_TYPE),
+        text("emailaddress", "Email", 100, fmt="Email"),
+        flag("isdefault", "Is Default"),
+        memo("description", "Description"),
+        lookup("administratorid", "Administrator", "systemuser"),
+    ),
+)
+
+
+def _activity(logical: str, entity_set: str, display: str, plural: str, code: int, *extra: Attr) -> Table:
+    state = os_.APPOINTMENT_STATE if logical in ("appointment", "activitypointer") else os_.ACTIVITY_STATE
+    regarding = Attr(
+        "regardingobjectid", "lookup", "Regarding", targets=REGARDING_TARGETS,
+        navs=tuple(f"regardingobjectid_{t}_{logical}" for t in REGARDING_TARGETS), cascade="cascade",
+    )
+    return Table(
+        logical=logical, entity_set=entity_set, display=display, display_plural=plural,
+        primary_id="activityid", primary_name="subject", type_code=code, is_activity=True,
+        read_only=logical == "activitypointer",
+        attrs=(
+            *system("activityid"),
+            text("subject", "Subject", 200, required="ApplicationRequired"),
+            memo("description", "Description", 100000),
+            Attr("activitytypecode", "entityname", "Activity Type", create=False, update=False),
+            when("scheduledstart", "Start Date"),
+            when("scheduledend", "Due Date"),
+            when("actualend", "Actual End"),
+            whole("actualdurationminutes", "Actual Duration", 0, 2147483647),
+            choice("prioritycode", "Priority", os_.PRIORITY),
+            regarding,
+            *extra,
+            *states(state, os_.ACTIVITY_STATUS[logical]),
+        ),
+    )
+
+
+PHONECALL = _activity(
+    "phonecall", "phonecalls", "Phone Call", "Phone Calls", 4210,
+    text("phonenumber", "Phone Number", 200, fmt="Phone"), flag("directioncode", "Direction", os_.DIRECTION),
+)
+EMAIL = _activity(
+    "email", "emails", "Email", "Email Messages", 4202,
+    text("sender", "From", 250), text("torecipients", "To Recipients", 500),
+    flag("directioncode", "Direction", os_.DIRECTION),
+)
+APPOINTMENT = _activity(
+    "appointment", "appointments", "Appointment", "Appointments", 4201,
+    text("location", "Location", 200), flag("isalldayevent", "All Day Event"),
+)
+TASK = _activity("task", "tasks", "Task", "Tasks", 4212, whole("percentcomplete", "Percent Complete", 0, 100))
+ACTIVITYPOINTER = _activity("activitypointer", "activitypointers", "Activity", "Activities", 4200)
+
+TABLES: dict[str, Table] = {t.logical: t for t in (
+    ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CAMPAIGN, SYSTEMUSER, TEAM, PHONECALL, EMAIL, APPOINTMENT, TASK,
+    ACTIVITYPOINTER,
+)}
+BY_SET: dict[str, Table] = {t.entity_set: t for t in TABLES.values()}
+# tables whose ChangeTrackingEnabled is true unless the change_tracking option says otherwise
+DEFAULT_TRACKED = tuple(t.entity_set for t in TABLES.values() if t.logical not in ("team", "systemuser"))
