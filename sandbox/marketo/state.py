@@ -1,0 +1,54 @@
+"""Everything one running Marketo sandbox holds, built once from the seed and handed to each route family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.common.clock import Clock
+from sandbox.common.people import Population
+from sandbox.marketo.activity_log import ActivityLog
+from sandbox.marketo.bulk import Exports
+from sandbox.marketo.config import Settings
+from sandbox.marketo.export_build import make_planner
+from sandbox.marketo.leadgen import Seeded, build
+from sandbox.marketo.mutations import Mutations
+from sandbox.marketo.paging import TokenCodec
+from sandbox.marketo.store import LeadStore
+
+
+@dataclass
+class State:
+    seed: int
+    settings: Settings
+    clock: Clock
+    population: Population
+    seeded: Seeded
+    store: LeadStore
+    log: ActivityLog
+    mutations: Mutations
+    codec: TokenCodec
+    exports: Exports
+
+    def now_ts(self) -> int:
+        return int(self.clock.now().timestamp())
+
+    def horizon(self) -> int:
+        return horizon_of(self.settings, self.clock)
+
+
+def horizon_of(settings: Settings, clock: Clock) -> int:
+    """Activities dated before this are purged (0: retention off)."""
+    days = settings.activity_retention_days
+    return int(clock.now().timestamp()) - days * 86_400 if days else 0
+
+
+def build_state(*, seed: int, scale: int, settings: Settings, clock: Clock, instance_tag: int) -> State:
+    population = Population(seed, scale)
+    seeded = build(population, seed=seed, share=settings.share)
+    store = LeadStore(seeded.leads, seeded.deleted)
+    log = ActivityLog(seeded.columns, store, hidden_leads=set(seeded.deleted))
+    exports = Exports(settings=settings, clock=clock,
+                      plan=make_planner(store=store, log=log, horizon=lambda: horizon_of(settings, clock)))
+    return State(seed=seed, settings=settings, clock=clock, population=population, seeded=seeded, store=store,
+                  log=log, mutations=Mutations(store=store, log=log), codec=TokenCodec(instance_tag),
+                  exports=exports)
