@@ -29,7 +29,9 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _config(app: ASGIApp, **tls: Any) -> uvicorn.Config:
     return uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30, **tls
+        app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30,
+        timeout_graceful_shutdown=1,  # idle keep-alive TLS clients must not hold a stop for 10 s
+        **tls
     )
 
 

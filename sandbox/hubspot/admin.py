@@ -57,6 +57,8 @@ def _handled(handler: Any) -> Any:
             return JSONResponse({"error": exc.message, "detail": exc.entry()}, status_code=exc.status)
         except ApiError as exc:
             return JSONResponse({"error": exc.message}, status_code=exc.status)
+        except (ValueError, TypeError, KeyError) as exc:
+            return JSONResponse({"error": f"bad request: {exc!r}"}, status_code=400)
 
     endpoint.__name__ = handler.__name__
     return endpoint

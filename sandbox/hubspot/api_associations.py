@@ -10,24 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.hubspot.associations import v4_types
-from sandbox.hubspot.catalog import resolve_type
-from sandbox.hubspot.errors import ApiError
 from sandbox.hubspot.store import Store
-from sandbox.hubspot.timefmt import iso
-from sandbox.hubspot.web import Guard, inputs_of, json_body
+from sandbox.hubspot.web import Guard, batch_answer, inputs_of, json_body, object_type
 
 MAX_INPUTS = 1000
-
-
-def _type(raw: str) -> str:
-    resolved = resolve_type(raw)
-    if resolved is None:
-        raise ApiError(400, f"Unable to infer object type from: {raw}")
-    return resolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +29,7 @@ class AssociationsApi:
 
         async def associations_batch_read(request: Request) -> Response:
             started = store.now_ms()
-            from_type = _type(request.path_params["from_type"])
-            to_type = _type(request.path_params["to_type"])
+            from_type, to_type = object_type(request, "from_type"), object_type(request, "to_type")
             inputs = inputs_of(await json_body(request), maximum=MAX_INPUTS)
             table = store.tables[from_type]
             schemas = store.schemas
@@ -65,11 +54,7 @@ class AssociationsApi:
                 results.append({"from": {"id": raw}, "to": [
                     {"toObjectId": a.to_id, "associationTypes": v4_types(from_type, to_type, a.primary)}
                     for a in linked]})
-            body: dict[str, Any] = {"status": "COMPLETE", "results": results}
-            if errors:
-                body.update(numErrors=len(errors), errors=errors)
-            body.update(startedAt=iso(started), completedAt=iso(store.now_ms()))
-            return JSONResponse(body, status_code=207 if errors else 200)
+            return batch_answer(started, store.now_ms(), results, errors)
 
         return [guard.route("/crm/v4/associations/{from_type}/{to_type}/batch/read", associations_batch_read,
                             ["POST"])]

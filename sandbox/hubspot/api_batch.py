@@ -14,13 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox.hubspot.api_objects import parse_id
+from sandbox.hubspot.api_objects import lookup, parse_id
 from sandbox.hubspot.errors import ApiError
 from sandbox.hubspot.records import Rec
 from sandbox.hubspot.render import Renderer, select_properties
 from sandbox.hubspot.store import Rejected, Store
-from sandbox.hubspot.timefmt import iso
-from sandbox.hubspot.web import Guard, bool_param, inputs_of, json_body, object_type
+from sandbox.hubspot.web import Guard, batch_answer, bool_param, inputs_of, json_body, object_type
 
 MAX_INPUTS = 100
 
@@ -51,19 +50,7 @@ class BatchApi:
 
     def _answer(self, started: int, results: list[dict[str, Any]], errors: list[dict[str, Any]],
                 ok_status: int = 200) -> JSONResponse:
-        body: dict[str, Any] = {"status": "COMPLETE", "results": results}
-        if errors:
-            body.update(numErrors=len(errors), errors=errors)
-        body.update(startedAt=iso(started), completedAt=iso(self.store.now_ms()))
-        return JSONResponse(body, status_code=207 if errors else ok_status)
-
-    def _lookup(self, otype: str, raw_id: str, id_property: str | None) -> Rec | None:
-        table = self.store.tables[otype]
-        if id_property and id_property != "hs_object_id":
-            if id_property not in table.unique:
-                raise ApiError(400, f"{id_property} is not a unique property of {otype}")
-            return table.find_unique(id_property, raw_id)
-        return table.resolve(int(raw_id)) if raw_id.strip().isdigit() else None
+        return batch_answer(started, self.store.now_ms(), results, errors, ok_status)
 
     def routes(self, guard: Guard) -> list[Route]:
         store, render = self.store, self.render
@@ -78,10 +65,7 @@ class BatchApi:
             missing: list[str] = []
             for item in inputs:
                 raw = str(item.get("id", ""))
-                rec = self._lookup(otype, raw, body.get("idProperty"))
-                if archived and rec is None and raw.isdigit():
-                    rec = store.tables[otype].recs.get(int(raw))
-                    rec = rec if rec is not None and rec.archived_at is not None else None
+                rec = lookup(store.tables[otype], raw, body.get("idProperty"), archived=archived)
                 if rec is None:
                     missing.append(raw)
                 else:
@@ -111,7 +95,7 @@ class BatchApi:
             results, errors, missing = [], [], []
             for item in inputs:
                 raw, props = str(item.get("id", "")), item.get("properties")
-                rec = self._lookup(otype, raw, item.get("idProperty"))
+                rec = lookup(store.tables[otype], raw, item.get("idProperty"))
                 if rec is None:
                     missing.append(raw)
                     continue
@@ -145,8 +129,8 @@ class BatchApi:
         async def batch_archive(request: Request) -> Response:
             otype = object_type(request)
             for item in inputs_of(await json_body(request), maximum=MAX_INPUTS):
-                rec = store.tables[otype].resolve(parse_id(item.get("id", "")))
-                if rec is not None:  # already-gone ids are not an error for HubSpot
+                rec = store.tables[otype].recs.get(parse_id(item.get("id", "")))
+                if rec is not None and rec.live:  # gone ids are no error; a merged-away id spares its survivor
                     store.archive(otype, rec)
             return Response(status_code=204)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -11,28 +9,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox.hubspot.errors import ApiError, not_found
-from sandbox.hubspot.records import Rec
+from sandbox.hubspot.records import Rec, Table
 from sandbox.hubspot.render import Renderer, association_types, select_properties, split_names
 from sandbox.hubspot.store import Rejected, Store
-from sandbox.hubspot.web import Guard, bool_param, int_param, json_body, object_type
+from sandbox.hubspot.web import Guard, bool_param, decode_after, encode_after, int_param, json_body, object_type
 
 MERGEABLE = ("contacts", "companies", "deals")
-
-
-def encode_after(next_id: int) -> str:
-    return base64.urlsafe_b64encode(str(next_id).encode()).decode()
-
-
-def decode_after(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(token.encode() + b"=" * (-len(token) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    if not text.isdigit():
-        raise ApiError(400, f"Invalid value for after: {token!r} is not a paging token this endpoint issued")
-    return int(text)
 
 
 def parse_id(raw: object) -> int:
@@ -43,23 +25,27 @@ def parse_id(raw: object) -> int:
     return int(text)
 
 
+def lookup(table: Table, raw_id: str, id_property: str | None, *, archived: bool = False) -> Rec | None:
+    """The record an API id names: by a unique property, an archived id, or a live id (following merges)."""
+    if id_property and id_property != "hs_object_id":
+        if id_property not in table.unique:
+            raise ApiError(400, f"{id_property} is not a unique property of {table.schema.name}")
+        return table.find_unique(id_property, raw_id)
+    if not raw_id.strip().isdigit():
+        return None
+    if archived:
+        rec = table.recs.get(int(raw_id))
+        return rec if rec is not None and rec.archived_at is not None else None
+    return table.resolve(int(raw_id))
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectsApi:
     store: Store
     render: Renderer
 
     def find(self, otype: str, raw_id: str, *, id_property: str | None, archived: bool = False) -> Rec:
-        table = self.store.tables[otype]
-        rec: Rec | None
-        if id_property and id_property != "hs_object_id":
-            if id_property not in table.unique:
-                raise ApiError(400, f"{id_property} is not a unique property of {otype}")
-            rec = table.find_unique(id_property, raw_id)
-        elif archived:
-            rec = table.recs.get(parse_id(raw_id))
-            rec = rec if rec is not None and rec.archived_at is not None else None
-        else:
-            rec = table.resolve(parse_id(raw_id))
+        rec = lookup(self.store.tables[otype], raw_id, id_property, archived=archived)
         if rec is None:
             raise not_found(otype, raw_id)
         return rec
@@ -125,8 +111,8 @@ class ObjectsApi:
 
         async def archive_object(request: Request) -> Response:
             otype = object_type(request)
-            rec = store.tables[otype].resolve(parse_id(request.path_params["object_id"]))
-            if rec is not None:  # HubSpot answers 204 for an id that is already gone
+            rec = store.tables[otype].recs.get(parse_id(request.path_params["object_id"]))
+            if rec is not None and rec.live:  # 204 for an id already gone; a merged-away id spares its survivor
                 store.archive(otype, rec)
             return Response(status_code=204)
 

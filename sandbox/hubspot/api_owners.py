@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -15,19 +13,7 @@ from sandbox.hubspot.limits import RateLimits
 from sandbox.hubspot.settings import Settings
 from sandbox.hubspot.store import Store
 from sandbox.hubspot.timefmt import DAY_MS, iso
-from sandbox.hubspot.web import Guard, bool_param, int_param
-
-
-def _offset(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        text = base64.b64decode(token.encode(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        text = ""
-    if not text.startswith("owners:") or not text[7:].isdigit():
-        raise ApiError(400, f"Invalid value for after: {token!r}")
-    return int(text[7:])
+from sandbox.hubspot.web import Guard, bool_param, decode_after, encode_after, int_param
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +31,10 @@ class OwnersApi:
             archived = bool_param(q.get("archived"))
             owners = [o for o in store.owners if o.archived == archived
                       and (not q.get("email") or o.email == q["email"].strip().lower())]
-            start = _offset(q.get("after"))
+            start = decode_after(q.get("after"))
             body: dict[str, object] = {"results": [o.to_json() for o in owners[start:start + limit]]}
             if start + limit < len(owners):
-                token = base64.b64encode(f"owners:{start + limit}".encode()).decode()
+                token = encode_after(start + limit)
                 body["paging"] = {"next": {"after": token,
                                            "link": str(request.url.include_query_params(after=token))}}
             return JSONResponse(body)

@@ -121,7 +121,7 @@ def _deals(owners: list[Owner]) -> ObjectSchema:
         defaults=("amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate",
                   "hs_object_id", "pipeline"),
         always=("createdate", "hs_lastmodifieddate", "hs_object_id"), link_targets=("companies", "contacts"),
-        required=("dealstage",), groups=((g, "Deal information"),), unique_lookup=(),
+        required=(), groups=((g, "Deal information"),), unique_lookup=(),
     )
     stages = tuple(Option(label, sid, i) for i, (sid, label, _) in enumerate(enums.DEAL_STAGES))
     bools = (Option("True", "true", 0), Option("False", "false", 1))

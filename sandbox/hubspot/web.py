@@ -5,6 +5,8 @@ Handlers keep their own names (``functools.wraps``): the shared middleware count
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import json
 from collections.abc import Awaitable, Callable
@@ -12,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox.hubspot.auth import Auth
 from sandbox.hubspot.catalog import resolve_type
 from sandbox.hubspot.errors import ApiError
 from sandbox.hubspot.limits import RateLimits
+from sandbox.hubspot.timefmt import iso
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -49,8 +52,8 @@ class Guard:
         return Route(path, endpoint, methods=methods)
 
 
-def object_type(request: Request) -> str:
-    raw = request.path_params["object_type"]
+def object_type(request: Request, param: str = "object_type") -> str:
+    raw = request.path_params[param]
     resolved = resolve_type(raw)
     if resolved is None:
         raise ApiError(400, f"Unable to infer object type from: {raw}")
@@ -99,3 +102,30 @@ def inputs_of(body: dict[str, Any], *, maximum: int) -> list[dict[str, Any]]:
     if len(inputs) > maximum:
         raise ApiError(400, f"Batch input is limited to {maximum} inputs; {len(inputs)} were sent")
     return inputs
+
+
+def encode_after(position: int) -> str:
+    """An opaque ``after`` token (HubSpot's are opaque too: clients must pass them back, not compute them)."""
+    return base64.urlsafe_b64encode(str(position).encode()).decode()
+
+
+def decode_after(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(token.encode() + b"=" * (-len(token) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not text.isdigit():
+        raise ApiError(400, f"Invalid value for after: {token!r} is not a paging token this endpoint issued")
+    return int(text)
+
+
+def batch_answer(started: int, finished: int, results: list[Any], errors: list[dict[str, Any]],
+                 ok_status: int = 200) -> JSONResponse:
+    """``{"status":"COMPLETE","results",…}``: ``ok_status`` when nothing failed, else 207 with the errors."""
+    body: dict[str, Any] = {"status": "COMPLETE", "results": results}
+    if errors:
+        body.update(numErrors=len(errors), errors=errors)
+    body.update(startedAt=iso(started), completedAt=iso(finished))
+    return JSONResponse(body, status_code=207 if errors else ok_status)
