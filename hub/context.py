@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,5 +71,3 @@ def json_option() -> Any:
 def config_option() -> Any:
     return typer.Option(None, "--config", "-c", help="Path to crmhub.yaml (default: $CRMHUB_CONFIG or ./crmhub.yaml).")
 
-
-Callback = Callable[..., None]

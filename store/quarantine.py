@@ -70,7 +70,7 @@ def _summary_query(dialect: str) -> Select[Any]:
         reason = func.json_each(quarantine.c.reasons).table_valued("value").alias("reason")
         rule = func.json_extract(reason.c.value, "$.rule")
     else:
-        raise NotImplementedError(f"quarantine_summary supports SQLite and PostgreSQL, not {dialect}")
+        raise ValueError(f"quarantine_summary supports SQLite and PostgreSQL, not {dialect}")
     return (
         select(
             quarantine.c.connection,

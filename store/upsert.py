@@ -70,4 +70,4 @@ def _insert_for(conn: Connection, table: Table) -> postgresql.Insert | sqlite.In
         return postgresql.insert(table)
     if name == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(f"upsert supports SQLite and PostgreSQL, not {name}")
+    raise ValueError(f"upsert supports SQLite and PostgreSQL, not {name}")

@@ -18,6 +18,7 @@ from pyrate_limiter import Duration, Limiter, Rate
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.util.retry import Retry
 
+from connectors.base import ApiUsage
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
@@ -53,6 +54,10 @@ class HubSpotClient:
         self._props, self._owners = crm.properties.core_api, crm.owners.owners_api
         self._assoc = crm.associations.v4.batch_api
         self._apis = (self._basic, self._search, self._batch, self._props, self._owners, self._assoc)
+
+    @property
+    def usage(self) -> ApiUsage:
+        return self._budget.usage
 
     @property
     def calls(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from connectors.http.budget import Budget
@@ -35,6 +35,3 @@ def build_client(name: str, conn: Any, *, clock: Callable[[], datetime] | None =
                            timeout=float(conn.timeout_seconds), search_per_second=search_per_second)
     return client, redactor
 
-
-def settle_lag(conn: Any) -> timedelta:
-    return timedelta(seconds=float(conn.settle_lag_seconds))

@@ -38,7 +38,7 @@ class HubSpotConnector:
 
     @property
     def usage(self) -> ApiUsage:
-        return self.client._budget.usage
+        return self.client.usage
 
     def check(self) -> None:
         """One cheap authenticated call: a wrong token surfaces here as an AuthError naming the connection."""
