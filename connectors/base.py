@@ -61,6 +61,10 @@ class ChangeBatch:
     next_cursor: Cursor  # saved only in the transaction that lands this batch
     api_calls: int = 0  # calls spent producing this batch
     notes: Sequence[str] = ()  # things the run should say ("delta token expired: full re-read")
+    # A complete listing of the object's live ids, taken BEFORE any record of this read was fetched: every live
+    # record in the store that is absent from it was purged in the CRM and is tombstoned (Salesforce's Id
+    # reconciliation, Dynamics' recovery from an expired delta token). Yield it ahead of the read's records.
+    live_ids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,29 @@ def _hubspot(name: str, conn: Any, settle_lag: timedelta, clock: Callable[[], da
     return HubSpotConnector(name=name, client=client, settle_lag=settle_lag, clock=clock)
 
 
-BUILDERS: dict[str, Callable[..., Connector]] = {"hubspot": _hubspot}
+def _salesforce(name: str, conn: Any, settle_lag: timedelta, clock: Callable[[], datetime] | None,
+                options: dict[str, Any]) -> Connector:
+    from connectors.salesforce.config import build_connector as build
+
+    return build(name, conn, settle_lag=settle_lag, clock=clock, options=options)
+
+
+def _dynamics(name: str, conn: Any, settle_lag: timedelta, clock: Callable[[], datetime] | None,
+              options: dict[str, Any]) -> Connector:
+    from connectors.dynamics.config import build_connector as build
+
+    return build(name, conn, settle_lag=settle_lag, clock=clock, options=options)
+
+
+def _marketo(name: str, conn: Any, settle_lag: timedelta, clock: Callable[[], datetime] | None,
+             options: dict[str, Any]) -> Connector:
+    from connectors.marketo.config import build_connector as build
+
+    return build(name, conn, settle_lag=settle_lag, clock=clock, options=options)
+
+
+BUILDERS: dict[str, Callable[..., Connector]] = {"hubspot": _hubspot, "salesforce": _salesforce,
+                                                 "dynamics": _dynamics, "marketo": _marketo}
 
 
 def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Callable[[], datetime] | None = None,

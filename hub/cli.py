@@ -24,8 +24,11 @@ app.add_typer(sandbox_app, name="sandbox")
 
 
 @app.command()
-def init(path: Path = typer.Option(Path("crmhub.yaml"), help="Where to write the example config."),
-         force: bool = typer.Option(False, help="Overwrite an existing file."), as_json: bool = json_option()) -> None:
+def init(
+    path: Path = typer.Option(Path("crmhub.yaml"), help="Where to write the example config."),
+    force: bool = typer.Option(False, help="Overwrite an existing file."),
+    as_json: bool = json_option(),
+) -> None:
     """Write a commented example crmhub.yaml to start from."""
     from config import example_config
 
@@ -35,7 +38,8 @@ def init(path: Path = typer.Option(Path("crmhub.yaml"), help="Where to write the
         raise typer.Exit(exitcodes.CONFIG)
     path.write_text(example_config())
     out.json({"ok": True, "path": str(path)}) if as_json else out.info(
-        f"wrote {path}: fill in the connections, then run `crmhub config check`")
+        f"wrote {path}: fill in the connections, then run `crmhub config check`"
+    )
 
 
 @config_app.command("check")
@@ -47,8 +51,13 @@ def config_check(config: Path = config_option(), as_json: bool = json_option()) 
     path = config or settings().config
     problems = check_config(path)
     if as_json:
-        out.json({"ok": not problems, "path": str(path),
-                  "problems": [{"path": p.path, "message": p.message} for p in problems]})
+        out.json(
+            {
+                "ok": not problems,
+                "path": str(path),
+                "problems": [{"path": p.path, "message": p.message} for p in problems],
+            }
+        )
     elif problems:
         for p in problems:
             out.error(f"{p.path}: {p.message}")
@@ -75,8 +84,9 @@ def check(connection: str, config: Path = config_option(), as_json: bool = json_
     out = Output(as_json=as_json)
     with failures(out):
         result = check_command(open_app(config, out), connection)
-    out.json(result) if as_json else out.info(f"[green]{connection}: credentials accepted[/] "
-                                              f"({result['api_calls']} API call)")
+    out.json(result) if as_json else out.info(
+        f"[green]{connection}: credentials accepted[/] ({result['api_calls']} API call)"
+    )
 
 
 @app.command()
@@ -90,21 +100,27 @@ def discover(connection: str, config: Path = config_option(), as_json: bool = js
         return
     for obj in result["objects"]:
         custom = [f["name"] for f in obj["fields"] if f["custom"]]
-        out.info(f"[bold]{obj['name']}[/]: {len(obj['fields'])} fields"
-                 + (f"; custom: {', '.join(custom)}" if custom else ""))
+        out.info(
+            f"[bold]{obj['name']}[/]: {len(obj['fields'])} fields"
+            + (f"; custom: {', '.join(custom)}" if custom else "")
+        )
 
 
 @app.command()
-def sync(connections: list[str] = typer.Argument(None, help="Connections to sync (default: all)."),
-         object_: list[str] = typer.Option(None, "--object", "-o", help="Only these objects."),
-         full_refresh: bool = typer.Option(False, "--full-refresh", help="Re-read everything from the start."),
-         config: Path = config_option(), as_json: bool = json_option()) -> None:
+def sync(
+    connections: list[str] = typer.Argument(None, help="Connections to sync (default: all)."),
+    object_: list[str] = typer.Option(None, "--object", "-o", help="Only these objects."),
+    full_refresh: bool = typer.Option(False, "--full-refresh", help="Re-read everything from the start."),
+    config: Path = config_option(),
+    as_json: bool = json_option(),
+) -> None:
     """Sync connections into the canonical store (incremental from the saved cursors)."""
     out = Output(as_json=as_json)
     with failures(out):
         ctx = open_app(config, out)
-        summaries, code = sync_command(ctx, connections=connections or [], objects=object_ or [],
-                                       full_refresh=full_refresh)
+        summaries, code = sync_command(
+            ctx, connections=connections or [], objects=object_ or [], full_refresh=full_refresh
+        )
     if as_json:
         out.json({"ok": code == exitcodes.OK, "runs": [s.as_dict() for s in summaries]})
     else:
@@ -113,8 +129,12 @@ def sync(connections: list[str] = typer.Argument(None, help="Connections to sync
 
 
 @app.command()
-def runs(limit: int = typer.Option(20, help="How many recent runs."), connection: str = typer.Option(None),
-         config: Path = config_option(), as_json: bool = json_option()) -> None:
+def runs(
+    limit: int = typer.Option(20, help="How many recent runs."),
+    connection: str = typer.Option(None),
+    config: Path = config_option(),
+    as_json: bool = json_option(),
+) -> None:
     """Recent sync runs with their counts, API calls, duration and errors."""
     out = Output(as_json=as_json)
     with failures(out):
@@ -122,11 +142,40 @@ def runs(limit: int = typer.Option(20, help="How many recent runs."), connection
     if as_json:
         out.json({"runs": rows})
         return
-    out.table("runs", ["run", "stream", "status", "#read", "#upserted", "#unchanged", "#quarantined", "#failed",
-                       "#deleted", "#api calls", "started", "error"],
-              [(r["id"], f"{r['connection']}/{r['object']}", r["status"], r["read"], r["upserted"], r["unchanged"],
-                r["quarantined"], r["failed"], r["deleted"], r["api_calls"], r["started_at"], r.get("error") or "")
-               for r in rows])
+    out.table(
+        "runs",
+        [
+            "run",
+            "stream",
+            "status",
+            "#read",
+            "#upserted",
+            "#unchanged",
+            "#quarantined",
+            "#failed",
+            "#deleted",
+            "#api calls",
+            "started",
+            "error",
+        ],
+        [
+            (
+                r["id"],
+                f"{r['connection']}/{r['object']}",
+                r["status"],
+                r["read"],
+                r["upserted"],
+                r["unchanged"],
+                r["quarantined"],
+                r["failed"],
+                r["deleted"],
+                r["api_calls"],
+                r["started_at"],
+                r.get("error") or "",
+            )
+            for r in rows
+        ],
+    )
 
 
 @quality_app.command("report")
@@ -138,27 +187,49 @@ def quality_report_cmd(config: Path = config_option(), as_json: bool = json_opti
     if as_json:
         out.json(report)
         return
-    out.table("quarantine (open)", ["connection", "object", "rule", "#records"],
-              [(r["connection"], r["object"], r["rule"], r["count"]) for r in report["summary"]])
+    out.table(
+        "quarantine (open)",
+        ["connection", "object", "rule", "#records"],
+        [(r["connection"], r["object"], r["rule"], r["count"]) for r in report["summary"]],
+    )
     for group in report["examples"]:
         for ex in group["examples"]:
-            out.info(f"  {group['connection']}/{group['object']} {group['rule']}: record {ex['source_id']}: "
-                     f"{ex['message']}")
+            out.info(
+                f"  {group['connection']}/{group['object']} {group['rule']}: record {ex['source_id']}: {ex['message']}"
+            )
 
 
 @sandbox_app.command("serve")
-def sandbox_serve(name: str, scale: int = typer.Option(1000, help="Population size to seed."),
-                  seed: int = typer.Option(7), profile: str = typer.Option("strict", help="strict | unlimited"),
-                  https_port: int = typer.Option(0), http_port: int = typer.Option(0),
-                  state_dir: Path = typer.Option(Path(".crmhub/sandbox"), help="Certificates and logs."),
-                  option: list[str] = typer.Option(None, help="KEY=VALUE sandbox options.")) -> None:
+def sandbox_serve(
+    name: str,
+    scale: int = typer.Option(1000, help="Population size to seed."),
+    seed: int = typer.Option(7),
+    profile: str = typer.Option("strict", help="strict | unlimited"),
+    https_port: int = typer.Option(0),
+    http_port: int = typer.Option(0),
+    state_dir: Path = typer.Option(Path(".crmhub/sandbox"), help="Certificates and logs."),
+    option: list[str] = typer.Option(None, help="KEY=VALUE sandbox options."),
+) -> None:
     """Serve one CRM sandbox in the foreground; prints its URLs and CA path."""
     import sys
 
     from sandbox.__main__ import main as sandbox_main
 
-    args = [name, "--seed", str(seed), "--scale", str(scale), "--profile", profile,
-            "--state-dir", str(state_dir / name), "--https-port", str(https_port), "--http-port", str(http_port)]
+    args = [
+        name,
+        "--seed",
+        str(seed),
+        "--scale",
+        str(scale),
+        "--profile",
+        profile,
+        "--state-dir",
+        str(state_dir / name),
+        "--https-port",
+        str(https_port),
+        "--http-port",
+        str(http_port),
+    ]
     for opt in option or []:
         args += ["--option", opt]
     sys.stderr.write(f"starting the {name} sandbox (scale {scale}); Ctrl-C stops it\n")
@@ -166,13 +237,16 @@ def sandbox_serve(name: str, scale: int = typer.Option(1000, help="Population si
 
 
 @app.command()
-def demo(scale: int = typer.Option(1000, help="Population size seeded into the sandboxes."),
-         workdir: Path = typer.Option(Path(".demo"), help="Where the demo keeps its config and store."),
-         as_json: bool = json_option()) -> None:
+def demo(
+    scale: int = typer.Option(1000, help="Population size seeded into the sandboxes."),
+    workdir: Path = typer.Option(Path(".demo"), help="Where the demo keeps its config and store."),
+    crm: list[str] = typer.Option(None, "--crm", help="Only these CRMs (repeatable): hubspot, salesforce, …"),
+    as_json: bool = json_option(),
+) -> None:
     """Start the sandboxes, sync, edit as a person would, sync again, and report against ground truth."""
     from hub.demo import run_demo
 
     out = Output(as_json=as_json)
     with failures(out):
-        code = run_demo(out, scale=scale, workdir=workdir)
+        code = run_demo(out, scale=scale, workdir=workdir, only=crm or [])
     raise typer.Exit(code)

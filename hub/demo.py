@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 import store
 from config import load_config
+from connectors.errors import ConfigError
 from hub import exitcodes
 from hub.cmd_sync import sync_command
 from hub.context import App
@@ -23,8 +24,9 @@ from sandbox.common.launcher import SandboxAdmin, SandboxProcess
 from store.tables import quarantine, source_link
 
 
-def run_demo(out: Output, *, scale: int, workdir: Path) -> int:
+def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None = None) -> int:
     started = time.perf_counter()
+    crms = _chosen(only or [])
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
@@ -32,15 +34,19 @@ def run_demo(out: Output, *, scale: int, workdir: Path) -> int:
     with ExitStack() as stack:
         admins: dict[str, SandboxAdmin] = {}
         blocks: dict[str, Any] = {}
-        for crm in CRMS:
+        for crm in crms:
             out.info(f"starting the {crm.sandbox} sandbox (scale {scale:,}) …")
             sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=scale, state_dir=workdir / crm.sandbox))
             admins[crm.connection] = sb.admin()
             blocks[crm.connection] = crm.block(sb.info)
             os.environ.update(crm.env)
         cfg_path = workdir / "crmhub.yaml"
-        cfg_path.write_text(yaml.safe_dump({"version": 1, "store": {"url": f"sqlite:///{workdir / 'crmhub.db'}"},
-                                            "connections": blocks}, sort_keys=False))
+        cfg_path.write_text(
+            yaml.safe_dump(
+                {"version": 1, "store": {"url": f"sqlite:///{workdir / 'crmhub.db'}"}, "connections": blocks},
+                sort_keys=False,
+            )
+        )
         cfg = load_config(cfg_path)
         engine = store.make_engine(str(cfg.store.url))
         store.ensure_schema(engine)
@@ -49,18 +55,22 @@ def run_demo(out: Output, *, scale: int, workdir: Path) -> int:
         worst = exitcodes.OK
         for phase in ("initial sync", "incremental sync after a person's edits"):
             if phase.startswith("incremental"):
-                edits = {crm.connection: crm.edits(admins[crm.connection]) for crm in CRMS}
+                edits = {crm.connection: crm.edits(admins[crm.connection]) for crm in crms}
                 report["edits"] = edits
-                time.sleep(max(_settle(cfg, c) for c in CRMS) + 1.5)  # let the edits settle past the lag
+                time.sleep(max(_settle(cfg, c) for c in crms) + 1.5)  # let the edits settle past the lag
             out.info(f"[bold]{phase}[/]")
             calls_before = {c: admins[c].calls()["total"] for c in admins}
             summaries, code = sync_command(app, connections=[], objects=[], full_refresh=False)
             worst = max(worst, code)
-            truth = {crm.connection: _compare(engine, crm, admins[crm.connection]) for crm in CRMS}
-            report["phases"].append({
-                "phase": phase, "runs": [s.as_dict() for s in summaries], "truth": truth,
-                "sandbox_api_calls": {c: admins[c].calls()["total"] - calls_before[c] for c in admins},
-            })
+            truth = {crm.connection: _compare(engine, crm, admins[crm.connection]) for crm in crms}
+            report["phases"].append(
+                {
+                    "phase": phase,
+                    "runs": [s.as_dict() for s in summaries],
+                    "truth": truth,
+                    "sandbox_api_calls": {c: admins[c].calls()["total"] - calls_before[c] for c in admins},
+                }
+            )
             _print_phase(out, summaries, truth)
         report["quarantine"] = _quarantine(engine)
         report["seconds"] = round(time.perf_counter() - started, 2)
@@ -75,6 +85,14 @@ def run_demo(out: Output, *, scale: int, workdir: Path) -> int:
         return worst
 
 
+def _chosen(only: list[str]) -> tuple[DemoCrm, ...]:
+    known = [c.sandbox for c in CRMS]
+    unknown = [name for name in only if name not in known]
+    if unknown:
+        raise ConfigError(f"--crm {', '.join(unknown)}: not a demo CRM; expected any of {', '.join(known)}")
+    return tuple(c for c in CRMS if not only or c.sandbox in only)
+
+
 def _settle(cfg: Any, crm: DemoCrm) -> float:
     return cfg.effective_settle_lag(crm.connection).total_seconds()
 
@@ -86,17 +104,36 @@ def _compare(engine: Any, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any]:
         for obj in crm.compare:
             truth = admin.get(f"/_admin/truth/{obj}", ids="true")
             truth_ids = {str(i) for i in truth["ids"]}
-            live = {r.source_id for r in conn.execute(select(source_link.c.source_id).where(
-                source_link.c.connection == crm.connection, source_link.c.object == obj,
-                source_link.c.is_deleted.is_(False)))}
-            held = {r.source_id for r in conn.execute(select(quarantine.c.source_id).where(
-                quarantine.c.connection == crm.connection, quarantine.c.object == obj,
-                quarantine.c.status == "open"))} - live
+            live = {
+                r.source_id
+                for r in conn.execute(
+                    select(source_link.c.source_id).where(
+                        source_link.c.connection == crm.connection,
+                        source_link.c.object == obj,
+                        source_link.c.is_deleted.is_(False),
+                    )
+                )
+            }
+            held = {
+                r.source_id
+                for r in conn.execute(
+                    select(quarantine.c.source_id).where(
+                        quarantine.c.connection == crm.connection,
+                        quarantine.c.object == obj,
+                        quarantine.c.status == "open",
+                    )
+                )
+            } - live
             accounted = live | held
-            out[obj] = {"truth": len(truth_ids), "store_live": len(live), "quarantined_only": len(held & truth_ids),
-                        "missing": sorted(truth_ids - accounted)[:10], "extra": sorted(live - truth_ids)[:10],
-                        # Every live CRM record is landed or held with a reason; nothing deleted is still live.
-                        "agree": not (truth_ids - accounted) and not (live - truth_ids)}
+            out[obj] = {
+                "truth": len(truth_ids),
+                "store_live": len(live),
+                "quarantined_only": len(held & truth_ids),
+                "missing": sorted(truth_ids - accounted)[:10],
+                "extra": sorted(live - truth_ids)[:10],
+                # Every live CRM record is landed or held with a reason; nothing deleted is still live.
+                "agree": not (truth_ids - accounted) and not (live - truth_ids),
+            }
     return out
 
 
@@ -106,17 +143,40 @@ def _quarantine(engine: Any) -> list[dict[str, Any]]:
 
 
 def _print_phase(out: Output, summaries: list[Any], truth: dict[str, Any]) -> None:
-    out.table("runs", ["stream", "status", "#read", "#upserted", "#unchanged", "#quarantined", "#deleted",
-                       "#api calls", "seconds"],
-              [(f"{s.connection}/{s.object}", s.status, s.counts.read, s.counts.upserted, s.counts.unchanged,
-                s.counts.quarantined, s.counts.deleted, s.api_calls, round(s.seconds, 2)) for s in summaries])
-    rows = [(conn, obj, t["truth"], t["store_live"], t["quarantined_only"], "yes" if t["agree"] else "NO")
-            for conn, objs in truth.items() for obj, t in objs.items()]
-    out.table("store vs sandbox ground truth", ["connection", "object", "#sandbox live", "#store live",
-                                                "#held in quarantine", "agree"], rows)
+    out.table(
+        "runs",
+        ["stream", "status", "#read", "#upserted", "#unchanged", "#quarantined", "#deleted", "#api calls", "seconds"],
+        [
+            (
+                f"{s.connection}/{s.object}",
+                s.status,
+                s.counts.read,
+                s.counts.upserted,
+                s.counts.unchanged,
+                s.counts.quarantined,
+                s.counts.deleted,
+                s.api_calls,
+                round(s.seconds, 2),
+            )
+            for s in summaries
+        ],
+    )
+    rows = [
+        (conn, obj, t["truth"], t["store_live"], t["quarantined_only"], "yes" if t["agree"] else "NO")
+        for conn, objs in truth.items()
+        for obj, t in objs.items()
+    ]
+    out.table(
+        "store vs sandbox ground truth",
+        ["connection", "object", "#sandbox live", "#store live", "#held in quarantine", "agree"],
+        rows,
+    )
 
 
 def _print_end(out: Output, report: dict[str, Any]) -> None:
-    out.table("quarantined (open) by rule", ["connection", "object", "rule", "#records"],
-              [(q["connection"], q["object"], q["rule"], q["count"]) for q in report["quarantine"]])
+    out.table(
+        "quarantined (open) by rule",
+        ["connection", "object", "rule", "#records"],
+        [(q["connection"], q["object"], q["rule"], q["count"]) for q in report["quarantine"]],
+    )
     out.info(f"demo finished in {report['seconds']} s — {'all counts agree' if report['ok'] else 'see errors'}")

@@ -1,52 +1,10 @@
-"""What the demo does per CRM: its sandbox, its connection block, a person's edits, and the objects to compare.
-
-Later CRMs add an entry here; the demo loop itself does not change.
-"""
+"""The CRMs the demo runs, in order. Each CRM's part lives in ``hub/demos/<kind>.py``; the demo loop is generic."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from hub.demos import DemoCrm
+from hub.demos.hubspot import DEMO as HUBSPOT
 
-from sandbox.common.launcher import SandboxAdmin, SandboxInfo
+CRMS: tuple[DemoCrm, ...] = (HUBSPOT,)
 
-DEMO_HUBSPOT_TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"  # the sandbox's default private-app token
-
-
-@dataclass(frozen=True, slots=True)
-class DemoCrm:
-    connection: str
-    sandbox: str
-    env: dict[str, str]  # secrets the config reads through ${VAR}
-    block: Callable[[SandboxInfo], dict[str, Any]]  # the crmhub.yaml connection block
-    edits: Callable[[SandboxAdmin], dict[str, Any]]  # act as a person would; returns what was done
-    compare: tuple[str, ...]  # objects whose store counts are checked against the sandbox's truth
-
-
-def _hubspot_block(info: SandboxInfo) -> dict[str, Any]:
-    return {
-        "kind": "hubspot", "base_url": info.https_url, "ca_bundle": info.ca_path,
-        "auth": {"flow": "private_app", "token": "${DEMO_HUBSPOT_TOKEN}"},
-        "objects": ["contacts", "companies", "deals", "owners", "calls", "emails", "meetings", "notes", "tasks"],
-        "settle_lag_seconds": 2,
-    }
-
-
-def _hubspot_edits(admin: SandboxAdmin) -> dict[str, Any]:
-    done: dict[str, Any] = {}
-    for obj, (edits, deletes, creates) in {"contacts": (25, 5, 10), "companies": (5, 2, 3),
-                                            "deals": (10, 3, 4)}.items():
-        done[obj] = admin.post(f"/_admin/random_edits/{obj}", {"seed": 11, "edits": edits, "deletes": deletes,
-                                                               "creates": creates})
-    live = admin.get("/_admin/truth/contacts", ids="true")["ids"]
-    survivor, absorbed = live[0], live[1]
-    admin.post("/_admin/merge/contacts", {"primary": survivor, "merged": absorbed})
-    done["merged"] = {"contacts": {"primary": survivor, "merged": absorbed}}
-    return done
-
-
-CRMS: tuple[DemoCrm, ...] = (
-    DemoCrm("hubspot_demo", "hubspot", {"DEMO_HUBSPOT_TOKEN": DEMO_HUBSPOT_TOKEN}, _hubspot_block, _hubspot_edits,
-            ("contacts", "companies", "deals", "owners", "calls", "emails", "meetings", "notes", "tasks")),
-)
+__all__ = ["CRMS", "DemoCrm"]

@@ -27,9 +27,19 @@ ENTITIES: Mapping[str, Mapping[str, str]] = {
                     **COMMON},
     "activity": {"type": "string", "subject": "string", "body": "string", "occurred_at": "datetime",
                  "status": "string", "direction": "string", "contact_id": "ref", "lead_id": "ref",
-                 "account_id": "ref", "opportunity_id": "ref", "owner_id": "ref", **COMMON},
+                 "account_id": "ref", "opportunity_id": "ref", "owner_id": "ref", "campaign_id": "ref",
+                 "url": "string", **COMMON},
     "user": {"email": "string", "first_name": "string", "last_name": "string", "title": "string",
              "active": "boolean", "team": "string", **COMMON},
+    "team": {"name": "string", "owner_id": "ref", "business_unit": "string", **COMMON},
+    "campaign": {"name": "string", "type": "string", "status": "string", "start_date": "date", "end_date": "date",
+                 "budget": "number", "actual_cost": "number", "expected_revenue": "number", "owner_id": "ref",
+                 "parent_id": "ref", "active": "boolean", **COMMON},
+    "campaign_member": {"campaign_id": "ref", "contact_id": "ref", "lead_id": "ref", "status": "string",
+                        "responded": "boolean", "first_responded_at": "date", **COMMON},
+    # One row per stage an opportunity passed through (Salesforce OpportunityHistory, Dynamics stage changes).
+    "opportunity_stage": {"opportunity_id": "ref", "stage": "string", "amount": "number", "probability": "number",
+                          "close_date": "date", "changed_at": "datetime", "changed_by_id": "ref", **COMMON},
 }
 
 ACTIVITY_TYPES = ("call", "email_sent", "email_open", "email_click", "meeting", "task", "note", "web_visit",
@@ -37,4 +47,5 @@ ACTIVITY_TYPES = ("call", "email_sent", "email_open", "email_click", "meeting", 
 
 # The store's table for each entity ("user" is a reserved word in SQL).
 TABLE_OF = {"account": "account", "contact": "contact", "lead": "lead", "opportunity": "opportunity",
-            "activity": "activity", "user": "crm_user"}
+            "activity": "activity", "user": "crm_user", "team": "team", "campaign": "campaign",
+            "campaign_member": "campaign_member", "opportunity_stage": "opportunity_stage"}

@@ -5,7 +5,7 @@ Every repository function takes an explicit ``Connection`` and never commits: th
 
 from store.cursors import delete_cursor, load_cursor, save_cursor
 from store.engine import current_revision, ensure_schema, make_engine, refresh_statistics
-from store.links import link_hashes, live_counts, tombstone, upsert_links
+from store.links import link_hashes, live_counts, live_ids_absent_from, tombstone, upsert_links
 from store.quarantine import (
     add_quarantine,
     list_quarantine,
@@ -31,6 +31,7 @@ __all__ = [
     "list_quarantine",
     "list_runs",
     "live_counts",
+    "live_ids_absent_from",
     "load_cursor",
     "make_engine",
     "metadata",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, false, func, select, update
+from sqlalchemy import Connection, bindparam, false, func, or_, select, update
 
 from store.chunking import IN_LIST_CHUNK, chunked
 from store.tables import canonical_tables, source_link
@@ -188,3 +188,22 @@ def live_counts(conn: Connection) -> dict[tuple[str, str], int]:
         .group_by(source_link.c.connection, source_link.c.object)
     )
     return {(row[0], row[1]): int(row[2]) for row in rows}
+
+
+def live_ids_absent_from(
+    conn: Connection, *, connection: str, object: str, present: Set[str], run_id: int
+) -> list[str]:
+    """Live links of a stream whose ids are not in ``present`` (a complete listing of the CRM's live ids) and
+    that this run has not itself landed: the records the CRM purged without telling us."""
+    query = (
+        select(source_link.c.source_id)
+        .where(
+            source_link.c.connection == connection,
+            source_link.c.object == object,
+            source_link.c.is_deleted == false(),
+            or_(source_link.c.last_run_id.is_(None), source_link.c.last_run_id != run_id),
+        )
+        .execution_options(yield_per=10_000)
+    )  # on the statement: a connection-level option would stick to it
+    rows = conn.execute(query)
+    return [sid for (sid,) in rows if sid not in present]

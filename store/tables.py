@@ -160,6 +160,8 @@ activity = _canonical(
     _str("account_id"),
     _str("opportunity_id"),
     _str("owner_id"),
+    _str("campaign_id"),
+    Column("url", Text),  # web visits and form fills: the page, which intent scoring reads
 )
 
 crm_user = _canonical(
@@ -172,8 +174,60 @@ crm_user = _canonical(
     _str("team"),
 )
 
+team = _canonical("team", _str("name"), _str("owner_id"), _str("business_unit"))
+
+campaign = _canonical(
+    "campaign",
+    _str("name"),
+    _str("type"),
+    _str("status"),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("budget", Float),
+    Column("actual_cost", Float),
+    Column("expected_revenue", Float),
+    _str("owner_id"),
+    _str("parent_id"),
+    Column("active", Boolean),
+)
+
+campaign_member = _canonical(
+    "campaign_member",
+    _str("campaign_id"),
+    _str("contact_id"),
+    _str("lead_id"),
+    _str("status"),
+    Column("responded", Boolean),
+    Column("first_responded_at", Date),
+)
+
+opportunity_stage = _canonical(
+    "opportunity_stage",
+    _str("opportunity_id"),
+    _str("stage"),
+    Column("amount", Float),
+    Column("probability", Float),
+    Column("close_date", Date),
+    Column("changed_at", UtcDateTime()),
+    _str("changed_by_id"),
+)
+
 canonical_tables: Mapping[str, Table] = MappingProxyType(
-    {t.name: t for t in (account, contact, lead, opportunity, activity, crm_user)}
+    {
+        t.name: t
+        for t in (
+            account,
+            contact,
+            lead,
+            opportunity,
+            activity,
+            crm_user,
+            team,
+            campaign,
+            campaign_member,
+            opportunity_stage,
+        )
+    }
 )
 
 source_link = Table(

@@ -34,6 +34,7 @@ class Unit:
     cursor: Cursor
     api_calls: int
     superseded: int = 0  # reads overtaken by a later read of the same record in this unit (counted unchanged)
+    live_ids: frozenset[str] | None = None  # a complete listing of the CRM's live ids (see ChangeBatch.live_ids)
 
 
 def content_hash(row: dict[str, Any]) -> str:
@@ -61,28 +62,66 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
         counts.unchanged += len(latest) - len(changed)
         counts.upserted = len(changed)
         if changed:
-            store.upsert(conn, table, [{**latest[s], "synced_at": now, "deleted_at": None} for s in changed],
-                         key=["id"])
-            store.upsert_links(conn, [{
-                "connection": unit.connection, "object": unit.object, "source_id": s, "entity": TABLE_OF[unit.entity],
-                "canonical_id": latest[s]["id"], "source_modified_at": latest[s].get("updated_at"),
-                "content_hash": hashes[s], "last_run_id": run_id,
-            } for s in changed])
+            store.upsert(
+                conn, table, [{**latest[s], "synced_at": now, "deleted_at": None} for s in changed], key=["id"]
+            )
+            store.upsert_links(
+                conn,
+                [
+                    {
+                        "connection": unit.connection,
+                        "object": unit.object,
+                        "source_id": s,
+                        "entity": TABLE_OF[unit.entity],
+                        "canonical_id": latest[s]["id"],
+                        "source_modified_at": latest[s].get("updated_at"),
+                        "content_hash": hashes[s],
+                        "last_run_id": run_id,
+                    }
+                    for s in changed
+                ],
+            )
         seen = [*latest, *(sid for sid, _, _ in unit.quarantined), *(t.source_id for t in unit.deletes)]
         store.supersede_quarantine(conn, connection=unit.connection, object=unit.object, source_ids=seen)
         if unit.quarantined:
-            store.add_quarantine(conn, [{
-                "run_id": run_id, "connection": unit.connection, "object": unit.object,
-                "source_id": sid, "entity": unit.entity,
-                "payload": json.loads(json.dumps(rec, default=str)), "reasons": reasons, "created_at": now,
-            } for sid, rec, reasons in unit.quarantined])
-        if unit.deletes:
+            store.add_quarantine(
+                conn,
+                [
+                    {
+                        "run_id": run_id,
+                        "connection": unit.connection,
+                        "object": unit.object,
+                        "source_id": sid,
+                        "entity": unit.entity,
+                        "payload": json.loads(json.dumps(rec, default=str)),
+                        "reasons": reasons,
+                        "created_at": now,
+                    }
+                    for sid, rec, reasons in unit.quarantined
+                ],
+            )
+        deletes = [(t.source_id, t.deleted_at, t.merged_into) for t in unit.deletes]
+        if unit.live_ids is not None:
+            purged = store.live_ids_absent_from(
+                conn, connection=unit.connection, object=unit.object, present=unit.live_ids | set(latest), run_id=run_id
+            )
+            deletes += [(sid, None, None) for sid in purged]
+        if deletes:
             counts.deleted = store.tombstone(
-                conn, connection=unit.connection, object=unit.object, run_id=run_id,
-                items=[(t.source_id, t.deleted_at, t.merged_into) for t in unit.deletes],
+                conn,
+                connection=unit.connection,
+                object=unit.object,
+                run_id=run_id,
+                items=deletes,
                 canonical_of=lambda sid: (TABLE_OF[unit.entity], canonical_id(unit.connection, unit.object, sid)),
             )
         store.add_run_counts(conn, run_id=run_id, counts=counts.as_dict(), api_calls=unit.api_calls)
-        store.save_cursor(conn, connection=unit.connection, object=unit.object, watermark=unit.cursor.watermark,
-                          state=dict(unit.cursor.state), run_id=run_id)
+        store.save_cursor(
+            conn,
+            connection=unit.connection,
+            object=unit.object,
+            watermark=unit.cursor.watermark,
+            state=dict(unit.cursor.state),
+            run_id=run_id,
+        )
     return counts

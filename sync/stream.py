@@ -45,19 +45,37 @@ class RunSummary:
         return self.status == "succeeded" and self.counts.failed == 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "connection": self.connection, "object": self.object, "status": self.status,
-                "counts": self.counts.as_dict(), "reconciled": self.counts.reconciles(),
-                "api_calls": self.api_calls, "seconds": round(self.seconds, 3), "full_refresh": self.full_refresh,
-                "error": self.error, "notes": self.notes, "warnings": self.warnings,
-                "seconds_in_quality": round(self.seconds_in_quality, 3)}
+        return {
+            "run_id": self.run_id,
+            "connection": self.connection,
+            "object": self.object,
+            "status": self.status,
+            "counts": self.counts.as_dict(),
+            "reconciled": self.counts.reconciles(),
+            "api_calls": self.api_calls,
+            "seconds": round(self.seconds, 3),
+            "full_refresh": self.full_refresh,
+            "error": self.error,
+            "notes": self.notes,
+            "warnings": self.warnings,
+            "seconds_in_quality": round(self.seconds_in_quality, 3),
+        }
 
 
 Progress = Callable[[Counts], None]
 
 
-def run_stream(*, engine: Engine, connector: Connector, spec: ObjectSpec, mapping: ObjectMapping,
-               checker: QualityChecker, full_refresh: bool = False, unit_size: int = 2000,
-               progress: Progress | None = None) -> RunSummary:
+def run_stream(
+    *,
+    engine: Engine,
+    connector: Connector,
+    spec: ObjectSpec,
+    mapping: ObjectMapping,
+    checker: QualityChecker,
+    full_refresh: bool = False,
+    unit_size: int = 2000,
+    progress: Progress | None = None,
+) -> RunSummary:
     started = time.perf_counter()
     name = connector.name
     with engine.begin() as conn:
@@ -115,8 +133,14 @@ def _finish(engine: Engine, summary: RunSummary, status: str, error: str | None,
     summary.status, summary.error = status, error
     summary.seconds = time.perf_counter() - started
     with engine.begin() as conn:
-        store.finish_run(conn, run_id=summary.run_id, status=status, counts=summary.counts.as_dict(),
-                         api_calls=summary.api_calls, error=error)
+        store.finish_run(
+            conn,
+            run_id=summary.run_id,
+            status=status,
+            counts=summary.counts.as_dict(),
+            api_calls=summary.api_calls,
+            error=error,
+        )
 
 
 def flush_safely(flush: Callable[[], None], summary: RunSummary) -> None:
@@ -146,17 +170,39 @@ def last_events(batches: Sequence[ChangeBatch], primary_key: str) -> tuple[list[
     return list(upserts.values()), list(deletes.values()), reads - len(upserts)
 
 
-def _land_unit(engine: Engine, connector: Connector, spec: ObjectSpec, mapping: ObjectMapping,
-               checker: QualityChecker, batches: Sequence[ChangeBatch],
-               run_id: int) -> tuple[Counts, float, dict[str, int]]:
+def _listing(batches: Sequence[ChangeBatch]) -> frozenset[str] | None:
+    """The unit's complete id listing, if one of its batches carries it (a connector yields at most one a read)."""
+    listings = [b.live_ids for b in batches if b.live_ids is not None]
+    return frozenset().union(*listings) if listings else None
+
+
+def _land_unit(
+    engine: Engine,
+    connector: Connector,
+    spec: ObjectSpec,
+    mapping: ObjectMapping,
+    checker: QualityChecker,
+    batches: Sequence[ChangeBatch],
+    run_id: int,
+) -> tuple[Counts, float, dict[str, int]]:
     records, deletes, superseded = last_events(batches, spec.primary_key)
     mapped = map_records(mapping, records, connection=connector.name, primary_key=spec.primary_key)
     verdict = checker.check(mapping.entity, mapped.rows)
     native = {str(r[spec.primary_key]): r for r in records}
     quarantined = rejects_as_quarantine(mapped.rejects) + [
-        (row["source_id"], native[row["source_id"]], reasons) for row, reasons in verdict.quarantined]
-    unit = Unit(connection=connector.name, object=spec.name, entity=mapping.entity,
-                read=len(records) + superseded,
-                passed=verdict.passed, quarantined=quarantined, deletes=deletes, cursor=batches[-1].next_cursor,
-                api_calls=sum(b.api_calls for b in batches), superseded=superseded)
+        (row["source_id"], native[row["source_id"]], reasons) for row, reasons in verdict.quarantined
+    ]
+    unit = Unit(
+        connection=connector.name,
+        object=spec.name,
+        entity=mapping.entity,
+        read=len(records) + superseded,
+        passed=verdict.passed,
+        quarantined=quarantined,
+        deletes=deletes,
+        cursor=batches[-1].next_cursor,
+        api_calls=sum(b.api_calls for b in batches),
+        superseded=superseded,
+        live_ids=_listing(batches),
+    )
     return land(engine, unit, run_id=run_id), verdict.seconds_in_gx, verdict.warnings

@@ -34,13 +34,20 @@ class Harness:
     edit_object: str  # the object person-like edits, bulk touches and write-backs use
     write_field: str  # a writable field of edit_object
     break_rule: Callable[[str], dict[str, Any]]  # a fault rule that fails reads of an object with a non-retryable error
+    wrong_secret: tuple[str, str]  # (a substring of the block's secret, a wrong one): the auth-error test swaps them
+    missing_id: str  # a well-formed id no record has
+    merges: bool = True  # whether the CRM (and its sandbox admin) merges records
+    unchanged_calls: int = 3  # at most this many API calls for an incremental read of an unchanged object
     settle_lag: float = 1.0
+    id_order: Callable[[str], Any] = str  # how ids sort by age (HubSpot's are numbers)
+
+    def ordered(self, ids: set[str]) -> list[str]:
+        return sorted(ids, key=self.id_order)
 
     def connector(self, **options: Any) -> Connector:
         cfg = parse_config(f"version: 1\nconnections:\n  {self.connection}:\n{self.block(self.info)}")
         conn = cfg.connection(self.connection)
-        return build_connector(self.connection, conn, settle_lag=timedelta(seconds=self.settle_lag),
-                               options=options)
+        return build_connector(self.connection, conn, settle_lag=timedelta(seconds=self.settle_lag), options=options)
 
     def mapping(self, obj: str) -> ObjectMapping:
         return load_spec(self.kind)[obj]
@@ -48,11 +55,25 @@ class Harness:
     def spec(self, connector: Connector, obj: str) -> ObjectSpec:
         return spec_named(connector.objects, obj, connection=self.connection)
 
-    def sync(self, engine: Engine, connector: Connector, obj: str, checker: QualityChecker, *,
-             full_refresh: bool = False, unit_size: int = 2000) -> RunSummary:
-        return run_stream(engine=engine, connector=connector, spec=self.spec(connector, obj),
-                          mapping=self.mapping(obj), checker=checker, full_refresh=full_refresh,
-                          unit_size=unit_size)
+    def sync(
+        self,
+        engine: Engine,
+        connector: Connector,
+        obj: str,
+        checker: QualityChecker,
+        *,
+        full_refresh: bool = False,
+        unit_size: int = 2000,
+    ) -> RunSummary:
+        return run_stream(
+            engine=engine,
+            connector=connector,
+            spec=self.spec(connector, obj),
+            mapping=self.mapping(obj),
+            checker=checker,
+            full_refresh=full_refresh,
+            unit_size=unit_size,
+        )
 
     def truth_ids(self, obj: str) -> set[str]:
         return {str(i) for i in self.admin.get(f"/_admin/truth/{obj}", ids="true")["ids"]}
@@ -60,11 +81,20 @@ class Harness:
     def accounted_ids(self, engine: Engine, obj: str) -> tuple[set[str], set[str]]:
         """(live ids in the store, ids held only in open quarantine)."""
         with engine.connect() as conn:
-            live = {r.source_id for r in conn.execute(select(source_link.c.source_id).where(
-                source_link.c.connection == self.connection, source_link.c.object == obj,
-                source_link.c.is_deleted.is_(False)))}
-            held = {r["source_id"] for r in store.list_quarantine(conn, connection=self.connection, object=obj,
-                                                                  limit=100_000)} - live
+            live = {
+                r.source_id
+                for r in conn.execute(
+                    select(source_link.c.source_id).where(
+                        source_link.c.connection == self.connection,
+                        source_link.c.object == obj,
+                        source_link.c.is_deleted.is_(False),
+                    )
+                )
+            }
+            held = {
+                r["source_id"]
+                for r in store.list_quarantine(conn, connection=self.connection, object=obj, limit=100_000)
+            } - live
         return live, held
 
 
@@ -72,19 +102,9 @@ def duplicate_links(engine: Engine) -> int:
     """Rows of source_link sharing a key would mean a record landed twice (the key forbids it; belt and braces)."""
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(source_link)).scalar_one()
-        distinct = conn.execute(select(func.count()).select_from(
-            select(source_link.c.connection, source_link.c.object, source_link.c.source_id).distinct().subquery()
-        )).scalar_one()
+        distinct = conn.execute(
+            select(func.count()).select_from(
+                select(source_link.c.connection, source_link.c.object, source_link.c.source_id).distinct().subquery()
+            )
+        ).scalar_one()
     return int(total) - int(distinct)
-
-
-def hubspot_block(info: SandboxInfo) -> str:
-    return (f"    kind: hubspot\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
-            f"    auth: {{flow: private_app, token: pat-na1-11111111-2222-3333-4444-555555555555}}\n"
-            f"    objects: [contacts, companies, deals, owners, calls, emails, meetings, notes, tasks]\n")
-
-
-def hubspot_break(obj: str) -> dict[str, Any]:
-    return {"path": f"^/crm/v3/objects/{obj}(/search)?$", "status": 400, "times": 1,
-            "body": {"status": "error", "message": "injected failure", "category": "VALIDATION_ERROR",
-                     "correlationId": "00000000-0000-0000-0000-000000000000"}}

@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 
 from quality.checker import QualityChecker
 from sandbox.common.launcher import SandboxProcess
-from tests.contract.harness import Harness, duplicate_links, hubspot_block, hubspot_break
+from tests.contract.crms.hubspot import hubspot_harness
+from tests.contract.harness import Harness, duplicate_links
 
 TOUCHED = 15_000
 
@@ -19,18 +20,22 @@ TOUCHED = 15_000
 @pytest.fixture(scope="module")
 def big_hubspot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     # 18,000 people -> ~15,300 contacts; strict profile: the connector must live within the real limits.
-    sb = SandboxProcess("hubspot", scale=18_000, state_dir=Path(tmp_path_factory.mktemp("hubspot-big")),
-                        options={"search_lag_ms": "200"})
+    sb = SandboxProcess(
+        "hubspot",
+        scale=18_000,
+        state_dir=Path(tmp_path_factory.mktemp("hubspot-big")),
+        options={"search_lag_ms": "200"},
+    )
     sb.start()
     try:
-        yield Harness("hubspot", "hubspot_big", sb.info, sb.admin(), hubspot_block, ("contacts",), "contacts",
-                      "jobtitle", hubspot_break)
+        yield hubspot_harness(sb, "hubspot_big", ("contacts",))
     finally:
         sb.stop()
 
 
-def test_fifteen_thousand_edits_sharing_one_timestamp_arrive_once(big_hubspot: Harness, sqlite_db: Engine,
-                                                                  checker: QualityChecker) -> None:
+def test_fifteen_thousand_edits_sharing_one_timestamp_arrive_once(
+    big_hubspot: Harness, sqlite_db: Engine, checker: QualityChecker
+) -> None:
     crm = big_hubspot
     connector = crm.connector()
     first = crm.sync(sqlite_db, connector, "contacts", checker)

@@ -68,6 +68,7 @@ def page_cursor(index: int) -> Cursor:
 class Page:
     upserts: Sequence[Record] = ()
     deletes: Sequence[Tombstone] = ()
+    live_ids: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -114,7 +115,8 @@ class FakeConnector:
             self.usage.calls += 1
             page = self.pages[index]
             yield ChangeBatch(
-                spec, [dict(r) for r in page.upserts], list(page.deletes), page_cursor(index), api_calls=1
+                spec, [dict(r) for r in page.upserts], list(page.deletes), page_cursor(index), api_calls=1,
+                live_ids=page.live_ids,
             )
 
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> Sequence[WriteResult]:

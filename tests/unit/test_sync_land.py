@@ -410,3 +410,21 @@ def test_content_hash_ignores_write_times_only() -> None:
     )
     assert content_hash(row) != content_hash({**row, "first_name": "Grace"})
     assert content_hash(row) == content_hash(dict(reversed(list(row.items()))))
+
+
+def test_a_complete_id_listing_tombstones_what_the_crm_purged(engine: Engine, checker: QualityChecker) -> None:
+    first = _run(engine, FakeConnector(pages_of([person(str(i)) for i in range(6)], 3)), checker)
+    assert first.counts.upserted == 6
+    # The CRM purged 1 and 4 without a delete record; its listing (taken before the read) says so. Record 9 was
+    # created after the listing and is read in the same run: it must stay alive.
+    listing = Page(live_ids=frozenset({"0", "2", "3", "5"}))
+    again = FakeConnector([listing, Page(upserts=[person("2", given="Grace"), person("9")])])
+    second = _run(engine, again, checker, full_refresh=True)
+    assert second.status == "succeeded" and second.counts.deleted == 2
+    links = _links(engine)
+    assert {sid for sid, link in links.items() if link["is_deleted"]} == {"1", "4"}
+    assert links["9"]["is_deleted"] is False and _contacts(engine)["2"]["first_name"] == "Grace"
+    assert _contacts(engine)["4"]["deleted_at"] is not None
+    # The next listing includes 9; landing it is a no-op: already-deleted links are not counted twice.
+    later = Page(live_ids=frozenset({"0", "2", "3", "5", "9"}))
+    assert _run(engine, FakeConnector([later]), checker, full_refresh=True).counts.deleted == 0

@@ -1,0 +1,22 @@
+"""What the demo does per CRM: its sandbox, its connection block, a person's edits, and the objects to compare.
+
+One module per CRM in this package, each defining ``DEMO``; ``hub.demo_crms.CRMS`` lists them in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sandbox.common.launcher import SandboxAdmin, SandboxInfo
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCrm:
+    connection: str
+    sandbox: str
+    env: dict[str, str]  # secrets the config reads through ${VAR}
+    block: Callable[[SandboxInfo], dict[str, Any]]  # the crmhub.yaml connection block
+    edits: Callable[[SandboxAdmin], dict[str, Any]]  # act as a person would; returns what was done
+    compare: tuple[str, ...]  # objects whose store counts are checked against the sandbox's truth

@@ -1,0 +1,54 @@
+"""The contract suite's HubSpot: a private-app token, nine objects, contacts as the edited object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sandbox.common.launcher import SandboxInfo, SandboxProcess
+from tests.contract.harness import Harness
+
+
+def hubspot_block(info: SandboxInfo) -> str:
+    return (
+        f"    kind: hubspot\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
+        f"    auth: {{flow: private_app, token: pat-na1-11111111-2222-3333-4444-555555555555}}\n"
+        f"    objects: [contacts, companies, deals, owners, calls, emails, meetings, notes, tasks]\n"
+    )
+
+
+def hubspot_break(obj: str) -> dict[str, Any]:
+    return {
+        "path": f"^/crm/v3/objects/{obj}(/search)?$",
+        "status": 400,
+        "times": 1,
+        "body": {
+            "status": "error",
+            "message": "injected failure",
+            "category": "VALIDATION_ERROR",
+            "correlationId": "00000000-0000-0000-0000-000000000000",
+        },
+    }
+
+
+def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
+    sb = SandboxProcess("hubspot", scale=scale, state_dir=state, options={"search_lag_ms": "200"})
+    sb.start()
+    return sb, hubspot_harness(sb, "hubspot_test", ("contacts", "companies", "deals", "owners", "calls", "notes"))
+
+
+def hubspot_harness(sb: SandboxProcess, connection: str, objects: tuple[str, ...]) -> Harness:
+    return Harness(
+        "hubspot",
+        connection,
+        sb.info,
+        sb.admin(),
+        hubspot_block,
+        objects,
+        "contacts",
+        "jobtitle",
+        hubspot_break,
+        wrong_secret=("pat-na1-11111111", "pat-na1-99999999"),
+        missing_id="999999999",
+        id_order=int,
+    )
