@@ -91,7 +91,9 @@ class ObjectSchema:
 class OutboundChange:
     source_id: str
     values: Mapping[str, Any]  # native field name -> value to write
-    expected_version: str | None = None  # etag / modified time seen at read; a mismatch is a conflict, not a write
+    # The record's last-modified instant (ISO 8601) as crmhub last read it or as its own last write left it; a CRM
+    # value newer than this means a person changed the record: a conflict, not a write. None: write unconditionally.
+    expected_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ class WriteResult:
     message: str = ""
     retryable: bool = False
     fields: tuple[str, ...] = ()
+    version: str | None = None  # the record's modified time (or etag) after this write, when the CRM says
 
     @property
     def ok(self) -> bool:

@@ -237,6 +237,30 @@ def sandbox_serve(
 
 
 @app.command()
+def scheduler(config: Path = config_option(), as_json: bool = json_option()) -> None:
+    """Run every enabled stream on its schedule (APScheduler, one process) until SIGINT/SIGTERM."""
+    from hub.cmd_ops import scheduler_command
+
+    out = Output(as_json=as_json)
+    with failures(out):
+        ids = scheduler_command(open_app(config, out))
+        out.json({"ok": True, "jobs": ids}) if as_json else out.info(f"scheduler stopped ({len(ids)} jobs)")
+
+
+@app.command()
+def worker(config: Path = config_option(),
+           concurrency: int = typer.Option(2, min=1, help="Stream runs at once in this worker."),
+           queues: str = typer.Option(None, help="Comma-separated Celery queues (default: the default queue)."),
+           ) -> None:
+    """A Celery worker for `scheduler.executor: celery` (broker: scheduler.broker_url)."""
+    from hub.cmd_ops import worker_command
+
+    out = Output(as_json=False)
+    with failures(out):
+        worker_command(open_app(config, out), concurrency=concurrency, queues=queues)
+
+
+@app.command()
 def demo(
     scale: int = typer.Option(1000, help="Population size seeded into the sandboxes."),
     workdir: Path = typer.Option(Path(".demo"), help="Where the demo keeps its config and store."),

@@ -14,6 +14,8 @@ from connectors.errors import ConfigError
 from connectors.registry import build_connector
 from mapping.spec import ObjectMapping, load_spec, unknown_fields, with_overrides
 from quality.checker import QualityChecker
+from sync.counts import Counts
+from sync.locks import stream_lock
 from sync.stream import Progress, RunSummary, run_stream
 
 
@@ -85,7 +87,12 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
              progress: Callable[[Stream], Progress | None] | None = None) -> list[RunSummary]:
     out = []
     for stream in plan.streams:
-        out.append(run_stream(engine=engine, connector=stream.connector, spec=stream.spec, mapping=stream.mapping,
-                              checker=checker, full_refresh=full_refresh,
-                              progress=progress(stream) if progress else None))
+        with stream_lock(engine, stream.connector.name, stream.spec.name) as held:
+            if not held:
+                out.append(RunSummary(0, stream.connector.name, stream.spec.name, "locked", Counts(), 0, 0.0,
+                                      full_refresh, error="another process is running this stream; not run twice"))
+                continue
+            out.append(run_stream(engine=engine, connector=stream.connector, spec=stream.spec,
+                                  mapping=stream.mapping, checker=checker, full_refresh=full_refresh,
+                                  progress=progress(stream) if progress else None))
     return out

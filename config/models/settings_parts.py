@@ -29,9 +29,9 @@ class WritebackSettings(StrictModel):
     """Write-back rules: ``fields`` maps a crmhub output (``lead_score``) to a CRM field."""
 
     enabled: bool = False
-    # skip: keep a value a person changed in the CRM since we read it, and report the conflict;
-    # overwrite: write anyway.
-    conflict_policy: Literal["skip", "overwrite"] = "skip"
+    # skip: keep a value a person changed in the CRM since we read it (the result says skipped, and why);
+    # flag: keep it too, and list the record for an admin to decide (crmhub writeback conflicts); overwrite: write.
+    conflict_policy: Literal["skip", "overwrite", "flag"] = "skip"
     fields: dict[Identifier, CrmName] = Field(default_factory=dict)
 
     @model_validator(mode="after")

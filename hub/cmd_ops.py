@@ -1,0 +1,34 @@
+"""``crmhub scheduler`` and ``crmhub worker``: leave crmhub running on one machine, or spread runs over workers."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+from hub.context import App
+
+
+def scheduler_command(app: App) -> list[str]:
+    from sync.scheduler import build_scheduler, run_forever
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    scheduler = build_scheduler(str(app.engine.url.render_as_string(hide_password=False)))
+    app.out.info(f"scheduler: executor {app.cfg.scheduler.executor}, job store in the canonical database; "
+                 "Ctrl-C or SIGTERM stops it after running jobs finish")
+    return run_forever(scheduler, app.cfg, Path(app.config_path).resolve(), stop)
+
+
+def worker_command(app: App, *, concurrency: int, queues: str | None) -> None:
+    """A Celery worker consuming stream runs; SIGTERM is Celery's warm shutdown (finish the current run)."""
+    from sync.celery_app import make_celery
+
+    celery = make_celery(str(app.cfg.scheduler.broker_url))
+    argv: list[Any] = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=prefork",
+                       "--without-gossip", "--without-mingle"]
+    if queues:
+        argv.append(f"--queues={queues}")
+    celery.worker_main(argv)

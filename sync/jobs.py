@@ -1,0 +1,31 @@
+"""One scheduled stream run, as the scheduler's local executor and the Celery workers both call it.
+
+Arguments are plain strings (config path, connection, object) so a job can be stored, pickled or sent to a broker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import store
+from config import load_config
+from quality.checker import QualityChecker
+from quality.suite import load_suites
+from sync.runner import plan_sync, run_plan
+
+
+def run_stream_job(config_path: str, connection: str, object: str, store_url: str | None = None) -> dict[str, Any]:
+    """Run one stream unless another process is running it; returns the run's summary (or why it did not run)."""
+    cfg = load_config(Path(config_path))
+    engine = store.make_engine(store_url or str(cfg.store.url))
+    try:
+        store.ensure_schema(engine)
+        plan = plan_sync(cfg, connections=[connection], objects=[object])
+        try:
+            [summary] = run_plan(plan, engine=engine, checker=QualityChecker(load_suites()))  # takes the lock
+        finally:
+            plan.close()
+        return summary.as_dict()
+    finally:
+        engine.dispose()

@@ -1,0 +1,58 @@
+"""APScheduler in one process with its job store in the canonical database: one job per stream, kept in step with
+the config across restarts; a tick under the local executor runs the stream here."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from sqlalchemy import Engine, select
+
+from config import load_config
+from sandbox.common.launcher import SandboxProcess
+from store.tables import sync_run
+from sync.scheduler import build_scheduler, register_streams
+from tests.ops.conftest import OBJECTS, write_config
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_jobs_persist_in_the_store_and_follow_the_config(db: Engine, hubspot: SandboxProcess, tmp_path: Path) -> None:
+    path = write_config(tmp_path / "crmhub.yaml", hubspot, _url(db))
+    first = build_scheduler(_url(db))
+    first.start(paused=True)
+    ids = register_streams(first, load_config(path), path)
+    assert sorted(ids) == sorted(f"sync:hs_ops/{o}" for o in OBJECTS)
+    job = first.get_job("sync:hs_ops/contacts")
+    assert job.coalesce and job.max_instances == 1 and job.next_run_time.tzinfo is not None
+    first.shutdown(wait=False)
+    # A restart with one stream fewer: the store still has the jobs, and the dropped one goes.
+    path.write_text(path.read_text().replace(", contacts]", "]"))
+    second = build_scheduler(_url(db))
+    second.start(paused=True)
+    assert len(second.get_jobs()) == len(OBJECTS)  # read back from the database, not re-created
+    register_streams(second, load_config(path), path)
+    assert sorted(j.id for j in second.get_jobs()) == sorted(f"sync:hs_ops/{o}" for o in OBJECTS[:-1])
+    second.shutdown(wait=False)
+
+
+def test_a_tick_runs_each_stream_once_under_the_local_executor(db: Engine, hubspot: SandboxProcess,
+                                                               tmp_path: Path) -> None:
+    path = write_config(tmp_path / "crmhub.yaml", hubspot, _url(db))
+    scheduler = build_scheduler(_url(db))
+    scheduler.start(paused=True)
+    ids = register_streams(scheduler, load_config(path), path)
+    done = threading.Semaphore(0)
+    scheduler.add_listener(lambda _event: done.release(), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    for job_id in ids:
+        scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+    scheduler.resume()
+    assert all(done.acquire(timeout=120) for _ in ids)
+    scheduler.shutdown(wait=True)  # the next ticks are an hour away
+    with db.connect() as conn:
+        runs = conn.execute(select(sync_run.c.object, sync_run.c.status)).all()
+    assert sorted(runs) == sorted((o, "succeeded") for o in OBJECTS)
