@@ -30,6 +30,8 @@ class DynamicsConnection(ConnectionBase):
     authority_url: HttpUrl = ENTRA_AUTHORITY_URL
     # Differs from base_url only behind a proxy or in a sandbox: the token is for the org, not the host.
     resource_url: HttpUrl = Field(default_factory=lambda data: data.get("base_url", ""))
+    # Requests in flight at once: service protection refuses a user's 53rd concurrent request (0x80072326).
+    max_concurrency: int = Field(default=8, ge=1, le=52)
 
     @property
     def token_scope(self) -> str:

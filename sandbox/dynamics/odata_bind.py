@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from sandbox.dynamics.errors import odata_error
+from sandbox.dynamics.guids import sql_key
 from sandbox.dynamics.odata_filter import COMPARISONS, Call, Compare, Literal, Logical, Node, Not, Path, parse_filter
 
 Getter = Callable[[Any], Any]
@@ -104,6 +105,8 @@ def _compare(node: Compare, resolver: Resolver) -> tuple[str, Getter]:
     norm: Callable[[Any], Any] | None = None
     if lc == "Edm.String":
         norm = _fold_eq if op in ("eq", "ne") else fold
+    elif lc == "Edm.Guid":
+        norm = sql_key  # SQL Server compares uniqueidentifier in its own byte order, the order $orderby uses
     if isinstance(node.right, Literal):  # the common case: a column against a constant, normalised once
         constant = norm(node.right.value) if norm else node.right.value
 

@@ -167,6 +167,15 @@ def test_dates_and_guids_in_filters(api: DynamicsApi) -> None:
     assert wrong.status_code == 400
 
 
+def test_guid_comparisons_follow_the_order_of_orderby(api: DynamicsApi) -> None:
+    # SQL Server compares uniqueidentifier in one byte order for ORDER BY and for < >: a keyset filter on the key
+    # (``contactid gt <last>``) must continue exactly where the ordered page stopped.
+    ordered = [r["contactid"] for r in api.get("contacts?$select=contactid&$orderby=contactid asc").json()["value"]]
+    middle = ordered[len(ordered) // 2]
+    after = api.get(f"contacts?$select=contactid&$filter=contactid gt {middle}&$orderby=contactid asc").json()
+    assert [r["contactid"] for r in after["value"]] == ordered[len(ordered) // 2 + 1:]
+
+
 def test_single_row_property_and_conditional_get(api: DynamicsApi) -> None:
     account = api.get("accounts?$select=name&$filter=name ne null&$top=1").json()["value"][0]
     one = api.get(f"accounts({account['accountid']})?$select=name")

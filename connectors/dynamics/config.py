@@ -1,0 +1,39 @@
+"""Building a Dynamics connector from its ``crmhub.yaml`` connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from connectors.dynamics.auth import MsalTokens
+from connectors.dynamics.client import DynamicsClient
+from connectors.dynamics.connector import DynamicsConnector
+from connectors.dynamics.objects import MAX_CONCURRENCY, MAX_PAGE
+from connectors.http.budget import Budget
+from connectors.http.redact import Redactor
+
+
+def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Callable[[], datetime] | None = None,
+                    options: dict[str, Any] | None = None) -> DynamicsConnector:
+    """``conn`` is a ``config.DynamicsConnection``; the secret leaves its SecretStr only here, into msal.
+
+    ``options`` (tests, benchmarks): ``max_concurrency`` overrides the connection's, ``batch_size`` the $batch size,
+    ``low_requests`` / ``pause_s`` how the client slows down when the service protection headers run low.
+    """
+    options = options or {}
+    auth = conn.auth
+    secret = auth.client_secret.get_secret_value()
+    redactor = Redactor([secret])
+    verify: str | bool = str(conn.ca_bundle) if conn.ca_bundle else True
+    tokens = MsalTokens(connection=name, authority_url=str(conn.authority_url), tenant_id=auth.tenant_id,
+                        client_id=auth.client_id, client_secret=secret, scope=conn.token_scope, verify=verify,
+                        redactor=redactor, timeout=float(conn.timeout_seconds))
+    budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
+    concurrency = min(int(options.get("max_concurrency", conn.max_concurrency)), MAX_CONCURRENCY)
+    pacing = {k: options[k] for k in ("low_requests", "pause_s") if k in options}
+    client = DynamicsClient(connection=name, base_url=str(conn.base_url), verify=verify, tokens=tokens, budget=budget,
+                            redactor=redactor, timeout=float(conn.timeout_seconds), max_concurrency=concurrency,
+                            **pacing)
+    return DynamicsConnector(name=name, client=client, settle_lag=settle_lag, clock=clock,
+                             page_size=conn.page_size or MAX_PAGE, batch_size=int(options.get("batch_size", 1000)))

@@ -1,0 +1,96 @@
+"""Dataverse wire values: rows with OData annotations flattened to plain fields, instants, literals, keys.
+
+A mapping names what it reads with plain strings, so two derived names stand for annotations:
+``statuscode@label`` is the choice's label (the ``FormattedValue`` annotation) and ``_customerid_value@account`` is
+the lookup's id when it points at an account (``lookuplogicalname``), None otherwise — how a polymorphic lookup
+(customer, regarding, owner) becomes one canonical reference per target table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from connectors.base import Record
+from connectors.dynamics.objects import FORMATTED, LABEL_SUFFIX, LOOKUP_TARGET
+
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+ETAG = "@odata.etag"
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What a read selects: the columns for ``$select`` and the derived names to fill from annotations."""
+
+    select: tuple[str, ...]
+    labels: tuple[str, ...]  # columns whose label is wanted
+    targets: tuple[tuple[str, str], ...]  # (lookup property, target table)
+
+    @classmethod
+    def of(cls, fields: Iterable[str], *, always: Iterable[str]) -> Wanted:
+        select, labels, targets = set(always), set(), set()
+        for name in fields:
+            if name == ETAG:  # every row carries it
+                continue
+            base, _, suffix = name.partition("@")
+            if name.endswith(LABEL_SUFFIX):
+                labels.add(base)
+            elif suffix:
+                targets.add((base, suffix))
+            select.add(base)
+        return cls(tuple(sorted(select)), tuple(sorted(labels)), tuple(sorted(targets)))
+
+
+def flatten(row: Mapping[str, Any], wanted: Wanted) -> Record:
+    """One Web API row -> a flat record of plain columns, the etag, and the derived names the mapping asked for."""
+    record: Record = {k: v for k, v in row.items() if "@" not in k}
+    record[ETAG] = row.get(ETAG)
+    for column in wanted.labels:
+        record[column + LABEL_SUFFIX] = row.get(f"{column}@{FORMATTED}")
+    for prop, target in wanted.targets:
+        hit = row.get(f"{prop}@{LOOKUP_TARGET}") == target
+        record[f"{prop}@{target}"] = row.get(prop) if hit else None
+    return record
+
+
+def parse_instant(value: Any) -> datetime:
+    """``2024-01-02T03:04:05Z`` (or any offset) -> aware UTC; a time without an offset is a bug, not UTC."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()}")
+        return value.astimezone(UTC)
+    parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"instant without a UTC offset: {value!r}")
+    return parsed.astimezone(UTC)
+
+
+def instant_literal(value: datetime) -> str:
+    """A DateTimeOffset literal for ``$filter``: Dataverse stores whole seconds, so seconds are exact."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def string_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def record_segment(source_id: str) -> str:
+    """``(<guid>)``, or an alternate key ``(accountnumber='A-1')`` / ``(k1='a',k2='b')`` given as ``name=value``."""
+    if GUID.match(source_id):
+        return f"({source_id.lower()})"
+    pairs = [part.partition("=") for part in source_id.split(",")]
+    if not all(sep and name.strip() for name, sep, _ in pairs):
+        raise ValueError(f"record id {source_id!r} is neither a GUID nor an alternate key name=value")
+    body = ",".join(f"{name.strip()}={_key_value(value.strip())}" for name, _, value in pairs)
+    return "(" + quote(body, safe="=,'()") + ")"
+
+
+def _key_value(value: str) -> str:
+    """Alternate keys of CRM tables are text columns: quote the value (one already in quotes is kept as given)."""
+    if value.startswith("'") and value.endswith("'") and len(value) >= 2:
+        return value
+    return string_literal(value)
