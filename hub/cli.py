@@ -237,6 +237,33 @@ def sandbox_serve(
 
 
 @app.command()
+def writeback(
+    connection: list[str] = typer.Argument(None, help="Connections (default: every one with writeback.enabled)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be sent and why; send nothing."),
+    retry: bool = typer.Option(False, "--retry", help="Re-send the retryable failures of earlier write-backs."),
+    config: Path = config_option(), as_json: bool = json_option(),
+) -> None:
+    """Write scores into each CRM: only changed values, one result per record, conflicts never overwritten."""
+    from hub.cmd_writeback import writeback_command
+
+    out = Output(as_json=as_json)
+    with failures(out):
+        summaries, code = writeback_command(open_app(config, out), connections=connection or [], dry_run=dry_run,
+                                            retry=retry)
+        if as_json:
+            out.json({"ok": code == exitcodes.OK, "writebacks": [s.as_dict() for s in summaries]})
+        else:
+            out.table("write-back", ["stream", "status", "#sent", "#updated", "#unchanged", "#skipped",
+                                     "#conflicts", "#failed", "#refused", "#api calls"],
+                      [(f"{s.connection}/{s.object}", s.status, s.sent, s.updated, s.unchanged, s.skipped,
+                        s.conflicts, s.failed, s.refused, s.api_calls) for s in summaries])
+            for s in summaries:
+                for p in s.preview[:20]:
+                    out.info(f"{s.connection}/{s.object} {p['source_id']}: {p['why']} -> {p['values']}")
+    raise typer.Exit(code)
+
+
+@app.command()
 def scheduler(config: Path = config_option(), as_json: bool = json_option()) -> None:
     """Run every enabled stream on its schedule (APScheduler, one process) until SIGINT/SIGTERM."""
     from hub.cmd_ops import scheduler_command

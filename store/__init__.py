@@ -17,16 +17,27 @@ from store.runs import add_run_counts, finish_run, list_runs, start_run
 from store.tables import canonical_tables, metadata
 from store.types import UtcDateTime
 from store.upsert import upsert
+from store.writeback import (
+    add_results,
+    ledger_entries,
+    open_dead_letters,
+    read_versions,
+    record_sent,
+    resolve_results,
+    supersede_results,
+)
 
 __all__ = [
     "UtcDateTime",
     "add_quarantine",
+    "add_results",
     "add_run_counts",
     "canonical_tables",
     "current_revision",
     "delete_cursor",
     "ensure_schema",
     "finish_run",
+    "ledger_entries",
     "link_hashes",
     "list_quarantine",
     "list_runs",
@@ -35,12 +46,17 @@ __all__ = [
     "load_cursor",
     "make_engine",
     "metadata",
+    "open_dead_letters",
     "quarantine_summary",
+    "read_versions",
+    "record_sent",
     "refresh_statistics",
     "resolve_quarantine",
+    "resolve_results",
     "save_cursor",
     "start_run",
     "supersede_quarantine",
+    "supersede_results",
     "tombstone",
     "upsert",
     "upsert_links",

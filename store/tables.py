@@ -16,6 +16,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -298,4 +299,135 @@ quarantine = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("resolved_at", UtcDateTime()),
     Index("ix_quarantine_connection_object_status", "connection", "object", "status"),
+)
+
+# --- scoring (analytics/): models, lead and deal scores, forecasts and their manual adjustments ---
+# Scores are what write-back reads: per record a score, grade, short reasons, the model version and a validity time.
+# Reasons/contributions are JSON held in Text so the 1,000,000-row bulk upsert stays plain tuples on both dialects.
+
+# Per-record activity lookups (one lead's score in < 50 ms) and set-based feature aggregation read these.
+Index("ix_activity_lead_id_occurred_at", activity.c.lead_id, activity.c.occurred_at)
+Index("ix_activity_contact_id_occurred_at", activity.c.contact_id, activity.c.occurred_at)
+Index("ix_activity_opportunity_id", activity.c.opportunity_id)
+Index("ix_opportunity_stage_opportunity_id", opportunity_stage.c.opportunity_id)
+
+score_model = Table(
+    "score_model",
+    metadata,
+    Column("version", String(100), primary_key=True),
+    Column("kind", String(20), nullable=False),  # lead | deal | forecast
+    Column("algorithm", String(50), nullable=False),
+    Column("status", String(20), nullable=False),  # active | retired
+    Column("features", json_type(), nullable=False),
+    Column("training_from", UtcDateTime()),
+    Column("training_to", UtcDateTime()),
+    Column("n_train", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("metrics", json_type(), nullable=False),
+    Column("params", json_type()),
+    Column("artifact", LargeBinary),  # joblib of the fitted pipeline; NULL for the documented rule model
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_score_model_kind_status", "kind", "status"),
+)
+
+lead_score = Table(
+    "lead_score",
+    metadata,
+    Column("entity", String(20), nullable=False),  # lead | contact
+    Column("record_id", String(36), nullable=False),
+    Column("score", Float, nullable=False),  # 0-100
+    Column("grade", String(50), nullable=False),
+    Column("engagement", Float, nullable=False),
+    Column("intent", Float, nullable=False),
+    Column("fit", Float, nullable=False),
+    Column("probability", Float),  # calibrated conversion probability (trained model only)
+    Column("reasons", Text, nullable=False),  # short text for a CRM field
+    Column("contributions", Text, nullable=False),  # JSON [[reason, signed points], ...]
+    Column("model_version", String(100), nullable=False),
+    Column("scored_at", UtcDateTime(), nullable=False),
+    Column("valid_until", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("entity", "record_id"),
+)
+
+deal_score = Table(
+    "deal_score",
+    metadata,
+    Column("opportunity_id", String(36), primary_key=True),
+    Column("probability", Float, nullable=False),  # calibrated win probability 0-1
+    Column("reasons", Text, nullable=False),
+    Column("contributions", Text, nullable=False),
+    Column("model_version", String(100), nullable=False),
+    Column("scored_at", UtcDateTime(), nullable=False),
+    Column("valid_until", UtcDateTime(), nullable=False),
+)
+
+forecast = Table(
+    "forecast",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(36), nullable=False),
+    Column("model_version", String(100), nullable=False),
+    Column("period_kind", String(10), nullable=False),  # month | quarter
+    Column("period_start", Date, nullable=False),
+    Column("level", String(10), nullable=False),  # rep | team | company
+    Column("key", String(255), nullable=False),
+    Column("expected", Float, nullable=False),
+    Column("p10", Float, nullable=False),
+    Column("p50", Float, nullable=False),
+    Column("p90", Float, nullable=False),
+    Column("pipeline", Float, nullable=False),
+    Column("run_rate", Float, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_forecast_period", "period_kind", "period_start", "level", "key"),
+)
+
+forecast_adjustment = Table(
+    "forecast_adjustment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("period_kind", String(10), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("level", String(10), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("previous_value", Float),
+    Column("value", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("author", String(255), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_forecast_adjustment_period", "period_kind", "period_start", "level", "key"),
+)
+
+
+# Write-back: what crmhub last sent per (connection, object, record, field set), and one result per record sent.
+writeback_ledger = Table(
+    "writeback_ledger",
+    metadata,
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("source_id", String(255), nullable=False),
+    Column("field_set", String(100), nullable=False),
+    Column("values_hash", String(64), nullable=False),
+    Column("values", json_type(), nullable=False),
+    Column("version", String(64)),  # the record's modified time after our write: our own edit, not a person's
+    Column("run_id", Integer),
+    Column("sent_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("connection", "object", "source_id", "field_set"),
+)
+
+writeback_result = Table(
+    "writeback_result",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer),
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("source_id", String(255), nullable=False),
+    Column("field_set", String(100), nullable=False),
+    Column("status", String(20), nullable=False),  # updated | created | skipped | conflict | failed
+    Column("message", Text),
+    Column("retryable", Boolean, nullable=False, default=False, server_default=false()),
+    Column("values", json_type(), nullable=False),
+    Column("attempts", Integer, nullable=False, default=1, server_default=text("1")),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime()),  # set when a retry succeeds or an admin dismisses it
+    Index("ix_writeback_result_open", "connection", "object", "status", "resolved_at"),
 )

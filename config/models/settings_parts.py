@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from config.errors import did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
 from config.models.schedule import Schedule
 from config.models.types import CanonicalTarget, CrmName, Identifier
@@ -25,6 +26,10 @@ class Budget(StrictModel):
     max_daily_share: float = Field(default=0.8, gt=0, le=1)
 
 
+# What crmhub can write back (sync/writeback/scores.py produces them).
+WRITEBACK_OUTPUTS = ("lead_score", "lead_grade", "lead_reasons", "win_probability", "win_reasons")
+
+
 class WritebackSettings(StrictModel):
     """Write-back rules: ``fields`` maps a crmhub output (``lead_score``) to a CRM field."""
 
@@ -40,6 +45,11 @@ class WritebackSettings(StrictModel):
             raise problems_error(
                 "WritebackSettings", [(("fields",), "write-back is enabled but lists no fields")]
             )
+        unknown = [(("fields", name), f"'{name}' is not a crmhub output{did_you_mean(name, WRITEBACK_OUTPUTS)} "
+                    f"(outputs: {', '.join(WRITEBACK_OUTPUTS)})") for name in self.fields
+                   if name not in WRITEBACK_OUTPUTS]
+        if unknown:
+            raise problems_error("WritebackSettings", unknown)
         return self
 
 

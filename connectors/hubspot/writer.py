@@ -49,7 +49,9 @@ class HubSpotWriter:
             return {**self._update(spec, todo[:half]), **self._update(spec, todo[half:])}
         out: dict[str, WriteResult] = {}
         for row in body.get("results", []):
-            out[str(row["id"])] = WriteResult(str(row["id"]), "updated")
+            # updatedAt is the record's new modified time: the ledger keeps it so our own write never reads back
+            # as a person's edit in the next conflict check.
+            out[str(row["id"])] = WriteResult(str(row["id"]), "updated", version=row.get("updatedAt"))
         for err in body.get("errors", []):
             category = str(err.get("category", ""))
             sub = err.get("errors") or []
