@@ -80,6 +80,12 @@ class SalesforceConnection(ConnectionBase):
     instance_url: HttpUrl | None = Field(default_factory=lambda data: data.get("base_url"))
     api_version: str = SALESFORCE_API_VERSION
     bulk_threshold: int = Field(default=10_000, gt=0)  # from this many records on, read through Bulk API 2.0
+    bulk_write_threshold: int = Field(default=2_000, gt=0)  # from this many changes on, write through Bulk 2.0
+    # Incremental windows start this far behind the watermark: records that committed late with an earlier
+    # SystemModstamp (long transactions, triggers) are still read.
+    overlap_seconds: int = Field(default=300, ge=0, le=86_400)
+    reconcile_hours: float = Field(default=24.0, gt=0)  # Id reconciliation: purged records become tombstones
+    formula_reread_hours: float = Field(default=24.0, gt=0)  # formula fields change without SystemModstamp
 
     @field_validator("api_version", mode="before")
     @classmethod

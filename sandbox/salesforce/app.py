@@ -41,7 +41,8 @@ def build_org(*, seed: int, scale: int, settings: Settings, harness: Harness) ->
     now = harness.clock.now
     catalog = Catalog()
     store = Store(catalog=catalog, settings=settings, now=now)
-    seed_org(store=store, population=Population(seed, scale), seed_value=seed, integration_username=settings.username)
+    seed_org(store=store, population=Population(seed, scale), seed_value=seed, integration_username=settings.username,
+             extra_accounts=settings.extra_accounts)
     org_id = sfdc_id("00D", seed)
     return Org(
         org_id=org_id, settings=settings, catalog=catalog, store=store, formulas=Formulas(store=store),

@@ -32,29 +32,34 @@ _CAMPAIGN_WORDS = ("Spring Launch", "Summer Summit", "Q3 Pipeline Push", "Winter
                    "Customer Advisory", "Product Tour", "Analyst Day", "Renewal Drive", "Growth Forum")
 
 
-def seed(*, store: Store, population: Population, seed_value: int, integration_username: str) -> None:
+def seed(*, store: Store, population: Population, seed_value: int, integration_username: str,
+         extra_accounts: int = 0) -> None:
     # Millions of long-lived rows: the cyclic GC would rescan them over and over while they are built (2x the
     # time at a million people), then on every later collection; build without it and freeze the result.
     gc.disable()
     try:
-        _seed(store=store, population=population, seed_value=seed_value, integration_username=integration_username)
+        _seed(store=store, population=population, seed_value=seed_value, integration_username=integration_username,
+              extra_accounts=extra_accounts)
     finally:
         gc.enable()
         gc.freeze()
 
 
-def _seed(*, store: Store, population: Population, seed_value: int, integration_username: str) -> None:
+def _seed(*, store: Store, population: Population, seed_value: int, integration_username: str,
+          extra_accounts: int) -> None:
     ctx = SeedContext(seed_value, population, store)
     ctx.account_ids = [sfdc_id("001", c.key) for c in population.companies]
     _users(ctx, population.size, integration_username)
     _campaigns(ctx, population.size)
     _accounts(ctx)
+    _extra_accounts(ctx, extra_accounts)
     seed_opportunities(ctx)
     seed_people(ctx, sf_share=SF_SHARE, contact_share=CONTACT_SHARE)
     for obj, table in store.tables.items():
         rows = sorted(ctx.rows.get(obj, []), key=lambda r, ix=table.ix_id: r[ix])
         table.load(rows)
-        floor = {"Account": len(population.companies), "Contact": population.size, "Lead": population.size}
+        floor = {"Account": len(population.companies) + extra_accounts, "Contact": population.size,
+                 "Lead": population.size}
         table.next_n = max(floor.get(obj, 0), ctx.counters.get(obj, 0))
     store.population_size = population.size
 
@@ -131,4 +136,20 @@ def _accounts(ctx: SeedContext) -> None:
             "External_Id__c": f"ACC-{company.key:07d}" if rnd.random() < 0.7 else None,
             "Health_Score__c": float(round(100 * math.sqrt(rnd.random()))) if customer else None,
             "Customer_Since__c": later(rnd, created).date().isoformat() if customer else None,
+        })
+
+
+def _extra_accounts(ctx: SeedContext, count: int) -> None:
+    """Plain Accounts numbered after the companies, for volume tests: no people, deals or activities of their own."""
+    rnd = ctx.rnd("extra-accounts")
+    first = len(ctx.population.companies)
+    start = DATA_END - timedelta(days=700)
+    for n in range(first, first + count):
+        created = later(rnd, start)
+        owner = ctx.users[n % len(ctx.users)]
+        ctx.add("Account", {
+            "Id": sfdc_id("001", n), **ctx.audit(created, later(rnd, created), by=owner, owner=owner),
+            "Name": f"Volume Account {n}", "Type": "Prospect", "Industry": "Other",
+            "NumberOfEmployees": 10 + n % 990, "AnnualRevenue": float(100_000 + n % 1000 * 1000),
+            "Rating": pl.RATING[n % len(pl.RATING)],
         })

@@ -27,6 +27,7 @@ class Settings:
     max_query_cursors: int = 10  # open query cursors per user; opening one more releases the oldest
     daily_bulk_query_jobs: int = 10000
     max_uri_bytes: int = 16384
+    extra_accounts: int = 0  # plain Accounts seeded on top of the population's companies (volume tests, cheaply)
 
     @property
     def enforce_limits(self) -> bool:

@@ -1,0 +1,73 @@
+"""Building a Salesforce connector from its ``crmhub.yaml`` connection (``config.SalesforceConnection``).
+
+``options`` tune what the config does not expose (tests and benchmarks): ``overlap_seconds``, ``bulk_threshold``,
+``page_size``, ``url_limit``, ``bulk_page``, ``reconcile_hours``, ``formula_reread_hours``, ``bulk_write_threshold``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+
+from connectors.http.budget import Budget
+from connectors.http.redact import Redactor
+from connectors.salesforce.auth import (
+    OAuthLogin,
+    client_credentials_form,
+    jwt_audience,
+    jwt_form,
+    password_form,
+    refresh_token_form,
+)
+from connectors.salesforce.client import SalesforceClient
+from connectors.salesforce.connector import SalesforceConnector
+from connectors.salesforce.window import ReadSettings
+
+
+def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Callable[[], datetime] | None = None,
+                    options: Mapping[str, Any] | None = None) -> SalesforceConnector:
+    opts = dict(options or {})
+    clock = clock or (lambda: datetime.now(UTC))
+    http = requests.Session()
+    http.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise override verify (and proxies from the env)
+    http.verify = str(conn.ca_bundle) if conn.ca_bundle else True
+    form, secrets = _auth_form(conn)
+    redactor = Redactor(secrets)
+    login = OAuthLogin(connection=name, login_url=str(conn.login_url), form=form, http=http, redactor=redactor,
+                       instance_url=str(conn.instance_url) if conn.instance_url else None,
+                       timeout=float(conn.timeout_seconds))
+    budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
+    client = SalesforceClient(connection=name, login=login, http=http, budget=budget, redactor=redactor,
+                              api_version=conn.api_version, timeout=float(conn.timeout_seconds))
+    settings = ReadSettings(
+        page_size=int(opts.get("page_size", conn.page_size or 2000)),
+        bulk_threshold=int(opts.get("bulk_threshold", conn.bulk_threshold)),
+        overlap=timedelta(seconds=float(opts.get("overlap_seconds", conn.overlap_seconds))),
+        reconcile_every=timedelta(hours=float(opts.get("reconcile_hours", conn.reconcile_hours))),
+        formulas_every=timedelta(hours=float(opts.get("formula_reread_hours", conn.formula_reread_hours))),
+        url_limit=int(opts.get("url_limit", 16_384)),
+        bulk_page=int(opts.get("bulk_page", 50_000)),
+    )
+    return SalesforceConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, settings=settings,
+                               bulk_write_threshold=int(opts.get("bulk_write_threshold", conn.bulk_write_threshold)))
+
+
+def _auth_form(conn: Any) -> tuple[Callable[[], dict[str, str]], list[str]]:
+    """Secrets leave their SecretStr only here, into the token request (and the redactor that masks them)."""
+    auth = conn.auth
+    if auth.flow == "client_credentials":
+        secret = auth.client_secret.get_secret_value()
+        return client_credentials_form(auth.client_id, secret), [secret]
+    if auth.flow == "password":
+        secret, password = auth.client_secret.get_secret_value(), auth.password.get_secret_value()
+        token = auth.security_token.get_secret_value()
+        return password_form(auth.client_id, secret, auth.username, password, token), [secret, password, token]
+    if auth.flow == "refresh_token":
+        secret, refresh = auth.client_secret.get_secret_value(), auth.refresh_token.get_secret_value()
+        return refresh_token_form(auth.client_id, secret, refresh), [secret, refresh]
+    key = (auth.private_key.get_secret_value() if auth.private_key is not None
+           else open(auth.private_key_file).read())  # noqa: SIM115 - read once, closed by refcount
+    return jwt_form(auth.client_id, auth.username, key, jwt_audience(str(conn.login_url))), [key]

@@ -1,0 +1,87 @@
+"""Salesforce's wire values: instants, SOQL literals, REST records flattened, Bulk CSV cells typed as REST has them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from connectors.base import Record
+
+NUMBER_TYPES = frozenset({"double", "currency", "percent"})
+
+
+def parse_instant(value: Any) -> datetime:
+    """``2024-05-01T12:00:00.000+0000`` (REST), ``…Z`` (Bulk CSV) or any ISO offset -> aware UTC."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()}")
+        return value.astimezone(UTC)
+    parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"instant without a UTC offset: {value!r}")
+    return parsed.astimezone(UTC)
+
+
+def soql_instant(value: datetime) -> str:
+    """A SOQL datetime literal: unquoted, UTC, milliseconds (SystemModstamp's precision, so keysets are exact)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def rest_instant(value: datetime) -> str:
+    """The REST rendering, so records read through Bulk hash the same as those read through REST."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
+
+
+def soql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def flatten(obj: Mapping[str, Any], prefix: str = "") -> Record:
+    """A REST record -> native names; relationship objects become ``Owner.Name`` keys (as Bulk CSV headers are)."""
+    out: Record = {}
+    for key, value in obj.items():
+        if key == "attributes":
+            continue
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _text(text: str) -> str | None:
+    return text or None
+
+
+def _boolean(text: str) -> bool | None:
+    return text.lower() == "true" if text else None
+
+
+def _int(text: str) -> int | None:
+    return int(float(text)) if text else None
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def _datetime(text: str) -> str | None:
+    if not text:
+        return None
+    if len(text) == 24 and text.endswith("Z"):  # 2024-05-01T12:00:00.000Z: the common case, without parsing
+        return text[:-1] + "+0000"
+    return rest_instant(parse_instant(text))
+
+
+def cell_reader(sf_type: str | None) -> Callable[[str], Any]:
+    """How to read a Bulk CSV cell so it equals what REST sends: nulls are empty cells, everything else is text."""
+    if sf_type == "boolean":
+        return _boolean
+    if sf_type == "int":
+        return _int
+    if sf_type in NUMBER_TYPES:
+        return _float
+    if sf_type == "datetime":
+        return _datetime
+    return _text

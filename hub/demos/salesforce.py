@@ -1,0 +1,76 @@
+"""The demo's Salesforce: client-credentials OAuth, ten objects, and a person's edits, deletes, a merge, a lead
+conversion, a stage change and a purge (a delete emptied from the Recycle Bin: only ``deleted/`` still shows it)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from hub.demos import DemoCrm
+from sandbox.common.launcher import SandboxAdmin, SandboxInfo
+
+DEMO_SALESFORCE_SECRET = "crmhub-sandbox-secret"  # the sandbox's default connected app
+OBJECTS = ("Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User", "Campaign",
+           "CampaignMember")
+
+
+def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:
+    return {
+        "kind": "salesforce",
+        "base_url": info.https_url,
+        "ca_bundle": info.ca_path,
+        "auth": {"flow": "client_credentials", "client_id": "crmhub-sandbox-client",
+                 "client_secret": "${DEMO_SALESFORCE_SECRET}"},
+        "objects": list(OBJECTS),
+        "settle_lag_seconds": 2,
+    }
+
+
+def _sandbox_now(admin: SandboxAdmin) -> datetime:
+    return datetime.fromisoformat(admin.get("/_admin/clock")["now"])
+
+
+def _salesforce_edits(admin: SandboxAdmin) -> dict[str, Any]:
+    done: dict[str, Any] = {}
+    # The purge first: deleted/ reports whole minutes up to the last one that ended, so a purge shows once the
+    # minute it happened in is over (as in Salesforce); the other edits use some of that wait.
+    purged = sorted(admin.get("/_admin/truth/Contact", ids="true")["ids"])[2]
+    admin.delete(f"/_admin/records/Contact/{purged}?mode=purge")
+    purged_at = _sandbox_now(admin)
+    done["purged"] = {"Contact": purged}
+    for obj, (edits, deletes, creates) in {
+        "Contact": (25, 5, 10),
+        "Account": (5, 2, 3),
+        "Lead": (10, 3, 5),
+        "Opportunity": (10, 3, 4),
+        "Task": (5, 2, 3),
+    }.items():
+        done[obj] = admin.post(
+            f"/_admin/random_edits/{obj}", {"seed": 11, "edits": edits, "deletes": deletes, "creates": creates}
+        )
+    live = sorted(set(admin.get("/_admin/truth/Contact", ids="true")["ids"]) - set(done["Contact"]["created"]))
+    survivor, absorbed = live[0], live[1]
+    admin.post("/_admin/merge/Contact", {"primary": survivor, "merged": absorbed})
+    done["merged"] = {"Contact": {"primary": survivor, "merged": absorbed}}
+    leads = admin.get("/_admin/truth/Lead", ids="true")["ids"]
+    for lead in leads:
+        record = admin.get(f"/_admin/truth/Lead/{lead}")
+        if not record.get("IsConverted"):
+            done["converted"] = admin.post(f"/_admin/convert_lead/{lead}", {})
+            break
+    opportunity = admin.get("/_admin/truth/Opportunity", ids="true")["ids"][0]
+    done["advanced"] = admin.post(f"/_admin/advance_stage/{opportunity}", {})
+    while _sandbox_now(admin).replace(second=0, microsecond=0) <= purged_at:
+        time.sleep(0.5)
+    return done
+
+
+DEMO = DemoCrm(
+    "salesforce_demo",
+    "salesforce",
+    {"DEMO_SALESFORCE_SECRET": DEMO_SALESFORCE_SECRET},
+    _salesforce_block,
+    _salesforce_edits,
+    OBJECTS,
+)

@@ -1,0 +1,109 @@
+"""Salesforce connector pieces that need no sandbox: window planning, wire values, Bulk CSV, write values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from connectors.salesforce.auth import jwt_audience
+from connectors.salesforce.bulk import parse_csv
+from connectors.salesforce.objects import OBJECTS
+from connectors.salesforce.reader import split
+from connectors.salesforce.values import flatten, parse_instant, soql_instant
+from connectors.salesforce.window import ReadSettings, plan
+from connectors.salesforce.write_values import bulk_rows, failure_of
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+LAG = timedelta(seconds=60)
+ACCOUNT = OBJECTS[0]
+USER = next(s for s in OBJECTS if s.name == "User")
+
+
+def planned(watermark: datetime | None, state: dict[str, str] | None = None, *, full: bool = False,
+            formulas: bool = False) -> dict[str, object] | None:
+    return plan(ACCOUNT, watermark, state or {}, now=NOW, settle_lag=LAG, settings=ReadSettings(),
+                full_refresh=full, formulas_mapped=formulas)
+
+
+def test_an_incremental_window_starts_an_overlap_behind_and_ends_a_settle_lag_ago() -> None:
+    fresh = {"reconciled_at": NOW.isoformat(), "formulas_at": NOW.isoformat()}
+    win = planned(NOW - timedelta(hours=1), fresh)
+    assert win is not None
+    assert parse_instant(win["lo"]) == NOW - timedelta(hours=1) - ReadSettings().overlap
+    assert parse_instant(win["hi"]) == NOW - LAG
+    assert win["all"] and win["dlo"] == win["lo"] and not win["list"] and not win["full"]
+
+
+def test_nothing_to_read_before_the_settle_lag_has_passed() -> None:
+    assert planned(NOW - timedelta(seconds=30)) is None
+
+
+def test_a_first_read_is_full_without_a_listing_and_a_full_refresh_lists_ids_first() -> None:
+    first = planned(None)
+    assert first is not None and first["full"] and first["lo"] is None and not first["list"] and not first["all"]
+    refresh = planned(NOW - timedelta(hours=1), full=True)
+    assert refresh is not None and refresh["full"] and refresh["list"]
+
+
+def test_deleted_reaches_30_days_so_an_older_watermark_reconciles_ids() -> None:
+    stale = planned(NOW - timedelta(days=40), {"reconciled_at": NOW.isoformat(), "formulas_at": NOW.isoformat()})
+    assert stale is not None and stale["dlo"] is None and stale["list"]
+    assert any("30 days" in n for n in stale["notes"])  # type: ignore[union-attr]
+
+
+def test_reconciliation_and_formula_re_reads_come_on_schedule() -> None:
+    old = (NOW - timedelta(days=2)).isoformat()
+    due = planned(NOW - timedelta(hours=1), {"reconciled_at": old, "formulas_at": NOW.isoformat()})
+    assert due is not None and due["list"] and not due["full"]
+    formulas = planned(NOW - timedelta(hours=1), {"reconciled_at": NOW.isoformat(), "formulas_at": old},
+                       formulas=True)
+    assert formulas is not None and formulas["full"] and formulas["list"] and formulas["lo"] is None
+
+
+def test_users_are_never_deleted_so_no_delete_reads_are_planned() -> None:
+    win = plan(USER, NOW - timedelta(hours=1), {}, now=NOW, settle_lag=LAG, settings=ReadSettings(),
+               full_refresh=True, formulas_mapped=False)
+    assert win is not None and not win["list"] and not win["all"] and win["dlo"] is None
+
+
+def test_soql_instants_keep_milliseconds_in_utc() -> None:
+    local = datetime(2026, 3, 1, 13, 0, 0, 123456, tzinfo=timezone(timedelta(hours=1)))
+    assert soql_instant(local) == "2026-03-01T12:00:00.123Z"
+    assert parse_instant("2026-03-01T12:00:00.123+0000") == parse_instant("2026-03-01T12:00:00.123Z")
+
+
+def test_bulk_csv_cells_read_as_rest_sends_them() -> None:
+    text = ('"Id","IsDeleted","NumberOfEmployees","AnnualRevenue","SystemModstamp","Name","Owner.Name"\n'
+            '"001A","false","12","1500.5","2026-03-01T12:00:00.000Z","Acme","Jo Rep"\n')
+    types = {"Id": "id", "IsDeleted": "boolean", "NumberOfEmployees": "int", "AnnualRevenue": "currency",
+             "SystemModstamp": "datetime", "Name": "string"}
+    [row] = parse_csv(text, types)
+    rest = flatten({"attributes": {"type": "Account"}, "Id": "001A", "IsDeleted": False, "NumberOfEmployees": 12,
+                    "AnnualRevenue": 1500.5, "SystemModstamp": "2026-03-01T12:00:00.000+0000", "Name": "Acme",
+                    "Owner": {"attributes": {"type": "User"}, "Name": "Jo Rep"}})
+    assert row == rest
+
+
+def test_query_all_rows_split_into_records_and_tombstones_with_merges() -> None:
+    rows = [{"Id": "003A", "IsDeleted": False, "SystemModstamp": "2026-03-01T12:00:00.000+0000"},
+            {"Id": "003B", "IsDeleted": True, "SystemModstamp": "2026-03-01T12:00:01.000+0000",
+             "MasterRecordId": "003A"}]
+    records, tombs = split(rows)
+    assert [r["Id"] for r in records] == ["003A"]
+    assert tombs[0].source_id == "003B" and tombs[0].merged_into == "003A" and tombs[0].deleted_at is not None
+
+
+def test_bulk_write_rows_leave_unset_fields_unchanged_and_null_as_na() -> None:
+    header, rows = bulk_rows("Id", [("003A", {"Title": "VP"}), ("003B", {"Score__c": None})])
+    assert header == ["Id", "Score__c", "Title"]
+    assert rows == [["003A", "", "VP"], ["003B", "#N/A", ""]]
+
+
+def test_bulk_failed_results_name_code_message_and_fields() -> None:
+    code, message, fields = failure_of("FIELD_CUSTOM_VALIDATION_EXCEPTION:Score must be 0-100:Score__c --")
+    assert (code, message, fields) == ("FIELD_CUSTOM_VALIDATION_EXCEPTION", "Score must be 0-100", ("Score__c",))
+
+
+def test_jwt_audience_is_the_authorization_server() -> None:
+    assert jwt_audience("https://acme.my.salesforce.com") == "https://login.salesforce.com"
+    assert jwt_audience("https://acme--uat.sandbox.my.salesforce.com") == "https://test.salesforce.com"
+    assert jwt_audience("https://127.0.0.1:8443") == "https://127.0.0.1:8443"
