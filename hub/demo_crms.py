@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from hub.demos import DemoCrm
+from hub.demos.dynamics import DEMO as DYNAMICS
 from hub.demos.hubspot import DEMO as HUBSPOT
+from hub.demos.salesforce import DEMO as SALESFORCE
 
-CRMS: tuple[DemoCrm, ...] = (HUBSPOT,)
+CRMS: tuple[DemoCrm, ...] = (HUBSPOT, DYNAMICS, SALESFORCE)
 
 __all__ = ["CRMS", "DemoCrm"]

@@ -12,7 +12,7 @@ import pytest
 
 from tests.contract.harness import Harness
 
-CRMS = ["hubspot"]
+CRMS = ["hubspot", "dynamics", "salesforce"]
 
 
 @pytest.fixture(scope="session", params=CRMS)
