@@ -5,8 +5,9 @@ from __future__ import annotations
 from hub.demos import DemoCrm
 from hub.demos.dynamics import DEMO as DYNAMICS
 from hub.demos.hubspot import DEMO as HUBSPOT
+from hub.demos.marketo import DEMO as MARKETO
 from hub.demos.salesforce import DEMO as SALESFORCE
 
-CRMS: tuple[DemoCrm, ...] = (HUBSPOT, DYNAMICS, SALESFORCE)
+CRMS: tuple[DemoCrm, ...] = (HUBSPOT, DYNAMICS, SALESFORCE, MARKETO,)
 
 __all__ = ["CRMS", "DemoCrm"]

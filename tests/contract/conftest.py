@@ -12,7 +12,7 @@ import pytest
 
 from tests.contract.harness import Harness
 
-CRMS = ["hubspot", "dynamics", "salesforce"]
+CRMS = ["hubspot", "dynamics", "marketo", "salesforce"]
 
 
 @pytest.fixture(scope="session", params=CRMS)
