@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import dynamics_sync, hubspot_sync, salesforce_sync
+from bench import dynamics_sync, hubspot_sync, marketo_sync, salesforce_sync, scoring
 
 
 def main() -> None:
@@ -12,8 +12,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller volumes: about two minutes")
     args = parser.parse_args()
     hubspot_sync.main(quick=args.quick)
+    scoring.main(quick=args.quick)
     dynamics_sync.main(quick=args.quick)
     salesforce_sync.main(quick=args.quick)
+    marketo_sync.main(quick=args.quick)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import typer
 
 from hub import exitcodes
 from hub.cmd_inspect import check_command, discover_command, quality_report, runs_command
+from hub.cmd_score import forecast_app, score_app
 from hub.cmd_sync import print_summaries, sync_command
 from hub.context import config_option, failures, json_option, open_app, settings
 from hub.output import Output
@@ -21,6 +22,8 @@ app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(quality_app, name="quality")
 app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(score_app, name="score")
+app.add_typer(forecast_app, name="forecast")
 
 
 @app.command()

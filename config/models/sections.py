@@ -68,12 +68,36 @@ class IdentitySettings(StrictModel):
         return self
 
 
+class ScoringWeights(StrictModel):
+    """The cold-start rule model: total = engagement x w + intent x w + fit x w (sub-scores 0-100)."""
+
+    engagement: float = Field(default=0.40, ge=0, le=1)
+    intent: float = Field(default=0.35, ge=0, le=1)
+    fit: float = Field(default=0.25, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> ScoringWeights:
+        total = self.engagement + self.intent + self.fit
+        if abs(total - 1) > 1e-6:
+            raise problems_error("ScoringWeights", [((), f"weights must add up to 1, they add up to {total:g}")])
+        return self
+
+
 class ScoringSettings(StrictModel):
     """Grade names and the minimum score (0-100) for each, e.g. hot from 70, warm from 40."""
 
     grades: dict[Identifier, Annotated[int, Field(ge=0, le=100)]] = Field(
         default_factory=lambda: {"hot": 70, "warm": 40}
     )
+    lowest_grade: Identifier = "cold"  # below every threshold
+    weights: ScoringWeights = Field(default_factory=ScoringWeights)
+    # The trained model replaces the rules once this many conversions (and as many non-conversions) are labelled.
+    min_conversions: int = Field(default=200, ge=20)
+    validity_hours: int = Field(default=24, ge=1, le=24 * 90)
+    top_reasons: int = Field(default=3, ge=1, le=10)
+    custom_features: list[str] = Field(default_factory=list)  # keys of lead/contact `custom` JSON used as features
+    pricing_url_patterns: list[str] = Field(default_factory=lambda: ["/pricing"])  # web visits that show intent
+    demo_patterns: list[str] = Field(default_factory=lambda: ["demo"])  # form fills (url or subject) = demo request
 
     @model_validator(mode="after")
     def _distinct_thresholds(self) -> ScoringSettings:

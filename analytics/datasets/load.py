@@ -1,0 +1,129 @@
+"""Land the public datasets in a canonical store through crmhub's mapping (``*.yaml`` here + ``map_records``).
+
+The CSVs are read at run time from ``../shared/datasets`` (or ``$CRMHUB_DATASETS``), never copied into the repo.
+Their quirks are pandas options, not hand parsing: the trailing comma of X Education (an unnamed last column is
+dropped), "Select" meaning missing, CRLF, DD-MM-YYYY dates (parsed with their format, then given to the mapping as
+ISO-8601 UTC). Data preparation that a CRM would have done itself (a deal's list price from its product, an MQL's
+"converted" flag from the closed-deals table, Maven's stage history from engage/close dates) happens in pandas
+before the mapping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from sqlalchemy import Engine
+
+import store
+from analytics.timeutil import utc_now
+from mapping.apply import map_records
+from mapping.model import TABLE_OF
+from mapping.spec import ObjectMapping, parse_object, with_overrides
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class DatasetMissing(FileNotFoundError):
+    """The shared datasets folder (or one file of it) is absent: benchmarks skip with this message."""
+
+
+def datasets_dir() -> Path:
+    return Path(os.environ.get("CRMHUB_DATASETS") or REPO_ROOT.parent / "shared" / "datasets")
+
+
+def require(*parts: str) -> Path:
+    path = datasets_dir().joinpath(*parts)
+    if not path.exists():
+        raise DatasetMissing(f"{path} is absent (set CRMHUB_DATASETS to the datasets folder)")
+    return path
+
+
+def spec(name: str) -> dict[str, ObjectMapping]:
+    """A dataset's mapping: the same YAML shape as mapping/specs, with optional admin-style ``overrides``."""
+    raw = yaml.safe_load(resources.files("analytics.datasets").joinpath(f"{name}.yaml").read_text()) or {}
+    objects = {obj: parse_object(obj, body, where=f"analytics/datasets/{name}.yaml:objects.{obj}")
+               for obj, body in (raw.get("objects") or {}).items()}
+    overrides: Mapping[str, Any] = raw.get("overrides") or {}
+    return {obj: with_overrides(om, overrides.get(obj), connection=name) for obj, om in objects.items()}
+
+
+def read_csv(path: Path, **options: Any) -> pd.DataFrame:
+    """Every column as text (the mapping types them); blanks and "Select" are missing; unnamed columns dropped."""
+    return pd.read_csv(path, dtype=str, keep_default_na=True, na_values=["Select"],
+                       usecols=lambda c: not str(c).startswith("Unnamed"), **options)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")
+
+
+def land(engine: Engine, om: ObjectMapping, frame: pd.DataFrame, *, connection: str, primary_key: str) -> int:
+    """Map the rows and upsert them into the entity's table; a record the mapping rejects is an error here."""
+    result = map_records(om, _records(frame), connection=connection, primary_key=primary_key)
+    if result.rejects:
+        first = result.rejects[0]
+        raise ValueError(f"{connection}/{om.object}: {len(result.rejects)} records rejected by the mapping, e.g. "
+                         f"{first.source_id}: {first.reasons[0]['message']}")
+    synced = utc_now()
+    rows = [{**row, "synced_at": synced} for row in result.rows]
+    with engine.begin() as conn:
+        store.upsert(conn, store.canonical_tables[TABLE_OF[om.entity]], rows, key=["id"])
+    return len(rows)
+
+
+def _iso_utc(values: pd.Series, fmt: str) -> pd.Series:
+    parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+    return parsed.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").where(parsed.notna(), None)
+
+
+def load_x_education(engine: Engine) -> dict[str, int]:
+    frame = read_csv(require("x_education", "Leads.csv"))
+    return {"leads": land(engine, spec("x_education")["leads"], frame, connection="x_education",
+                          primary_key="Prospect ID")}
+
+
+def load_olist(engine: Engine) -> dict[str, int]:
+    folder = "olist_marketing_funnel"
+    mqls = read_csv(require(folder, "olist_marketing_qualified_leads_dataset.csv"))
+    deals = read_csv(require(folder, "olist_closed_deals_dataset.csv"))
+    mqls["first_contact_date"] = _iso_utc(mqls["first_contact_date"], "%d-%m-%Y")
+    mqls["converted"] = np.where(mqls["mql_id"].isin(deals["mql_id"]), "true", "false")
+    return {"leads": land(engine, spec("olist")["mqls"], mqls, connection="olist", primary_key="mql_id")}
+
+
+def load_maven(engine: Engine) -> dict[str, int]:
+    folder = "maven_crm"
+    mapping = spec("maven")
+    teams = read_csv(require(folder, "sales_teams.csv"))
+    accounts = read_csv(require(folder, "accounts.csv"))
+    products = read_csv(require(folder, "products.csv"))
+    deals = read_csv(require(folder, "sales_pipeline.csv"))
+    # "GTXPro" and "GTX Pro" name one product: compare without spaces.
+    price = dict(zip(products["product"].str.replace(" ", ""), products["sales_price"], strict=True))
+    list_price = deals["product"].str.replace(" ", "").map(price)
+    won = deals["deal_stage"] == "Won"
+    # A CRM's amount: the booked value once won, the product's list price before (and for lost deals).
+    deals["amount"] = deals["close_value"].where(won, list_price)
+    engaged = _iso_utc(deals["engage_date"], "%Y-%m-%d")
+    closed = _iso_utc(deals["close_date"], "%Y-%m-%d")
+    deals["engage_date"] = engaged
+    history = pd.concat([
+        pd.DataFrame({"id": deals["opportunity_id"] + ":engaged", "opportunity_id": deals["opportunity_id"],
+                      "stage": "Engaging", "amount": list_price, "changed_at": engaged})[engaged.notna()],
+        pd.DataFrame({"id": deals["opportunity_id"] + ":closed", "opportunity_id": deals["opportunity_id"],
+                      "stage": deals["deal_stage"], "amount": deals["amount"], "changed_at": closed})[closed.notna()],
+    ])
+    return {
+        "users": land(engine, mapping["sales_teams"], teams, connection="maven", primary_key="sales_agent"),
+        "accounts": land(engine, mapping["accounts"], accounts, connection="maven", primary_key="account"),
+        "opportunities": land(engine, mapping["deals"], deals, connection="maven", primary_key="opportunity_id"),
+        "stage_history": land(engine, mapping["deal_history"], history, connection="maven", primary_key="id"),
+    }

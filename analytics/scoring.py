@@ -1,0 +1,183 @@
+"""Lead scoring end to end: features from the store → rules or the trained model → grade, reasons → stored scores.
+
+The rule model scores until ``scoring.min_conversions`` conversions (and as many non-conversions) are labelled;
+``train_lead_model`` (``crmhub score leads --train``) then fits, cross-validates and activates a calibrated model.
+Sub-scores (engagement, intent, fit) always come from the documented rules: they describe the lead, whichever model
+sets the total.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, select
+
+from analytics import model as trained
+from analytics import registry, rules
+from analytics.features import FeatureSpec, lead_features
+from analytics.grade import grade
+from analytics.reasons import top_reasons
+from analytics.store import db_time, save_lead_scores
+from analytics.timeutil import utc_now
+from store.tables import lead
+
+Progress = Callable[[str], None]
+
+
+class NotEnoughLabels(ValueError):
+    """Too few labelled conversions to train: the rule model keeps scoring."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringOptions:
+    weights: rules.Weights = field(default_factory=rules.Weights)
+    grades: dict[str, int] = field(default_factory=lambda: {"hot": 70, "warm": 40})
+    lowest_grade: str = "cold"
+    validity_hours: int = 24
+    top_reasons: int = 3
+    min_conversions: int = 200
+    spec: FeatureSpec = field(default_factory=FeatureSpec)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ScoringOptions:
+        """From ``config.ScoringSettings`` (duck-typed: analytics does not import the config package)."""
+        w = settings.weights
+        return cls(weights=rules.Weights(w.engagement, w.intent, w.fit), grades=dict(settings.grades),
+                   lowest_grade=settings.lowest_grade, validity_hours=settings.validity_hours,
+                   top_reasons=settings.top_reasons, min_conversions=settings.min_conversions,
+                   spec=FeatureSpec(tuple(settings.pricing_url_patterns), tuple(settings.demo_patterns),
+                                    tuple(settings.custom_features)))
+
+
+@dataclass(slots=True)
+class ScoreRun:
+    entity: str
+    scored: int
+    model_version: str
+    grades: dict[str, int]
+    seconds: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"entity": self.entity, "scored": self.scored, "model_version": self.model_version,
+                "grades": self.grades, "seconds": self.seconds}
+
+
+def model_columns(frame: pd.DataFrame) -> list[str]:
+    """Feature columns a trained model uses: all but those with no information at all (empty or constant)."""
+    return [c for c in frame.columns if frame[c].nunique(dropna=True) > 1]
+
+
+def _labels(name: str) -> str:
+    return rules.LABELS.get(name, name.removeprefix("custom__").replace("_", " "))
+
+
+@dataclass(slots=True)
+class Scored:
+    score: np.ndarray
+    probability: np.ndarray | None
+    engagement: np.ndarray
+    intent: np.ndarray
+    fit: np.ndarray
+    grade: np.ndarray
+    reasons: list[str]
+    contributions: list[str]
+    version: str
+
+
+def score_frame(conn: Connection, frame: pd.DataFrame, options: ScoringOptions) -> Scored:
+    """Score a feature frame with the active model (rules when none is trained)."""
+    by_rules = rules.score_rules(frame, options.weights)
+    active = registry.active_model(conn, "lead")
+    probability = None
+    if active is not None and isinstance(active[1], trained.TrainedModel):
+        record, fitted = active
+        probability, contributions = fitted.predict_explained(frame)
+        score = np.round(probability * 100.0, 1)
+        version = record.version
+    else:
+        registry.ensure_rule_model(conn, kind="lead", version=rules.VERSION, features=list(rules.LABELS),
+                                   params={"weights": vars_of(options.weights)})
+        score = np.round(by_rules.score, 1)
+        contributions = by_rules.contributions
+        version = rules.VERSION
+    texts, payloads = top_reasons(contributions, {c: _labels(c) for c in contributions.columns},
+                                  options.top_reasons)
+    return Scored(score, probability, by_rules.engagement, by_rules.intent, by_rules.fit,
+                  grade(score, options.grades, options.lowest_grade), texts, payloads, version)
+
+
+def vars_of(weights: rules.Weights) -> dict[str, float]:
+    return {"engagement": weights.engagement, "intent": weights.intent, "fit": weights.fit}
+
+
+def score_leads(engine: Engine, *, options: ScoringOptions, entity: str = "lead", as_of: datetime | None = None,
+                ids: Sequence[str] | None = None, progress: Progress | None = None) -> ScoreRun:
+    """Score every live lead (or contact) — or just ``ids`` — and upsert the scores in one transaction."""
+    as_of = as_of or utc_now()
+    seconds: dict[str, float] = {}
+    say = progress or (lambda _msg: None)
+    with engine.begin() as conn:
+        started = time.perf_counter()
+        say("reading features")
+        frame = lead_features(conn, entity=entity, as_of=as_of, spec=options.spec, ids=ids)
+        seconds["features"] = time.perf_counter() - started
+        say(f"scoring {len(frame):,} records")
+        mark = time.perf_counter()
+        result = score_frame(conn, frame, options)
+        seconds["score"] = time.perf_counter() - mark
+        say("storing scores")
+        mark = time.perf_counter()
+        scored_at, valid_until = db_time(conn, as_of), db_time(conn, as_of + timedelta(hours=options.validity_hours))
+        probability = result.probability if result.probability is not None else [None] * len(frame)
+        rows = zip([entity] * len(frame), frame.index.tolist(), result.score.tolist(), result.grade.tolist(),
+                   np.round(result.engagement, 1).tolist(), np.round(result.intent, 1).tolist(),
+                   np.round(result.fit, 1).tolist(), list(probability), result.reasons, result.contributions,
+                   [result.version] * len(frame), [scored_at] * len(frame), [valid_until] * len(frame),
+                   strict=True)
+        count = save_lead_scores(conn, rows)
+        seconds["store"] = time.perf_counter() - mark
+    values, counts = np.unique(result.grade.astype(str), return_counts=True) if len(frame) else ([], [])
+    return ScoreRun(entity, count, result.version, dict(zip(map(str, values), map(int, counts), strict=True)),
+                    {k: round(v, 3) for k, v in seconds.items()})
+
+
+def training_set(conn: Connection, *, as_of: datetime, spec: FeatureSpec) -> tuple[pd.DataFrame, np.ndarray]:
+    """Leads whose outcome is recorded (``converted`` true or false) with their features."""
+    frame = lead_features(conn, entity="lead", as_of=as_of, spec=spec)
+    labels = pd.Series(dict(conn.execute(select(lead.c.id, lead.c.converted)
+                                         .where(lead.c.deleted_at.is_(None), lead.c.converted.is_not(None))).all()))
+    frame = frame.loc[frame.index.intersection(labels.index)]
+    return frame, labels.loc[frame.index].astype(int).to_numpy()
+
+
+def train_lead_model(engine: Engine, *, options: ScoringOptions, as_of: datetime | None = None,
+                     algorithm: str = "auto", folds: int = 5, progress: Progress | None = None) -> dict[str, Any]:
+    """Cross-validate, fit on every labelled lead, store the version with its features, window and metrics."""
+    as_of = as_of or utc_now()
+    say = progress or (lambda _msg: None)
+    with engine.connect() as conn:
+        frame, y = training_set(conn, as_of=as_of, spec=options.spec)
+        window = conn.execute(select(func.min(lead.c.created_at), func.max(lead.c.created_at))
+                              .where(lead.c.converted.is_not(None))).one()
+    positives, negatives = int(y.sum()), int(len(y) - y.sum())
+    if min(positives, negatives) < options.min_conversions:
+        raise NotEnoughLabels(f"{positives} converted and {negatives} unconverted leads are labelled; training needs "
+                              f"{options.min_conversions} of each (scoring.min_conversions): the rule model stays")
+    columns = model_columns(frame)
+    say(f"cross-validating on {len(y):,} leads ({folds} folds)")
+    metrics = trained.cross_validate(frame[columns], y, folds=folds, algorithm=algorithm)
+    say("fitting on every labelled lead")
+    fitted = trained.fit(frame[columns], y, algorithm=algorithm)
+    version = registry.new_version("lead", fitted.algorithm)
+    with engine.begin() as conn:
+        registry.save_model(conn, version=version, kind="lead", algorithm=fitted.algorithm, features=columns,
+                            metrics=metrics, artifact=fitted, training_from=window[0], training_to=window[1],
+                            n_train=len(y), params={"calibration": "sigmoid", "explained": fitted.explained})
+    return {"version": version, "algorithm": fitted.algorithm, "features": columns, "metrics": metrics,
+            "n_train": len(y)}
