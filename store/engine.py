@@ -49,16 +49,19 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Upgrade the database to the newest migration; a cheap revision check when it already is there."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    """Upgrade the database to the newest migrations; a cheap revision check when it already is there.
+
+    Heads, not head: features developed side by side add migrations on branches that a merge revision later joins.
+    """
+    heads = set(ScriptDirectory.from_config(_alembic_config()).get_heads())
     with engine.connect() as conn:
-        if _current_revision(conn) == head:
+        if _current_heads(conn) == heads:
             return
     with engine.connect() as conn:
         _lock_for_migration(conn)
         # Another process may have upgraded while we waited for the lock.
-        if _current_revision(conn) != head:
-            command.upgrade(_alembic_config(conn), "head")
+        if _current_heads(conn) != heads:
+            command.upgrade(_alembic_config(conn), "heads")
         conn.commit()
 
 
@@ -69,7 +72,12 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _current_revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+    heads = sorted(_current_heads(conn))
+    return ",".join(heads) if heads else None
+
+
+def _current_heads(conn: Connection) -> set[str]:
+    return set(MigrationContext.configure(conn).get_current_heads())
 
 
 def _lock_for_migration(conn: Connection) -> None:
