@@ -8,7 +8,7 @@ from typing import Any
 
 from mapping.identity import canonical_id
 from mapping.spec import ObjectMapping
-from mapping.transforms import TRANSFORMS, TransformError
+from mapping.transforms import TRANSFORMS, TransformError, ref_source_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ def map_records(om: ObjectMapping, records: Sequence[dict[str, Any]], *, connect
             raw = record.get(rule.source) if rule.source else None
             try:
                 if rule.transform == "ref":
-                    ref = str(raw).strip() if raw is not None else ""
+                    ref = ref_source_id(raw, rule.args.get("id_prefix"))
                     row[rule.target] = canonical_id(connection, str(rule.args["object"]), ref) if ref else None
                 else:
                     row[rule.target] = fn(raw, rule.args, record)  # type: ignore[misc]
@@ -46,11 +46,27 @@ def map_records(om: ObjectMapping, records: Sequence[dict[str, Any]], *, connect
                 reasons.append({"field": rule.target, "source_field": rule.source,
                                 "rule": f"transform:{rule.transform}", "message": f"{rule.source}: {exc}",
                                 "value": _jsonable(raw)})
+        reasons += _type_changes(om, record)
         row["custom"] = {key: record.get(src) for src, key in om.custom if record.get(src) not in (None, "")}
         if reasons:
             out.rejects.append(Reject(source_id, record, reasons))
         else:
             out.rows.append(row)
+    return out
+
+
+def _type_changes(om: ObjectMapping, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """A mapped field whose CRM type changed holds the records that have a value in it (see mapping/drift.py)."""
+    out = []
+    for source, old, new in om.type_changes:
+        value = record.get(source)
+        if value in (None, ""):
+            continue
+        targets = [r.target for r in om.rules if r.source == source] or [f"custom.{source}"]
+        out.append({"field": targets[0], "source_field": source, "rule": "schema_type_change",
+                    "message": f"{source}: its type changed in the CRM from {old} to {new}; accept it with "
+                               f"`crmhub discover <connection> --accept {om.object}.{source}`, then replay",
+                    "value": _jsonable(value), "old_type": old, "new_type": new})
     return out
 
 

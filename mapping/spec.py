@@ -48,6 +48,8 @@ class ObjectMapping:
     entity: str
     rules: tuple[FieldRule, ...]
     custom: tuple[tuple[str, str], ...] = ()  # (native field, key in custom JSON)
+    # (native field, old CRM type, new CRM type): schema drift not yet accepted; its records go to quarantine
+    type_changes: tuple[tuple[str, str, str], ...] = ()
 
     def source_fields(self) -> list[str]:
         """Every native field this mapping reads: what the connector is asked for, and nothing more."""

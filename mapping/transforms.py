@@ -194,6 +194,18 @@ def t_not(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> boo
     return None if flag is None else not flag
 
 
+def ref_source_id(value: Any, id_prefix: str | None = None) -> str | None:
+    """The referenced record's source id, or None. With ``id_prefix`` (a polymorphic lookup such as Salesforce's
+    WhoId, whose first three characters name the object: 003 Contact, 00Q Lead, 006 Opportunity, 001 Account), an
+    id of another object is None, so each canonical reference only ever holds ids of the object it names."""
+    if _blank(value):
+        return None
+    ref = str(value).strip()
+    if id_prefix and not ref.startswith(id_prefix):
+        return None
+    return ref
+
+
 TRANSFORMS: Mapping[str, Transform] = {
     "string": t_string, "integer": t_integer, "number": t_number, "boolean": t_boolean, "datetime": t_datetime,
     "date": t_date, "email": t_email, "phone": t_phone, "country": t_country, "map": t_map, "const": t_const,

@@ -10,8 +10,12 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from quality.own_rules import Exists
+from quality.own_rules import unexpected as own_unexpected
+from quality.score import record_score
 from quality.suite import Rule
 
 
@@ -25,6 +29,8 @@ class Verdict:
     quarantined: list[tuple[dict[str, Any], list[dict[str, Any]]]] = field(default_factory=list)
     warnings: dict[str, int] = field(default_factory=dict)  # rule name -> rows that broke it
     seconds_in_gx: float = 0.0
+    # (canonical id, score 0-1, names of the rules broken) for every row checked: see quality/score.py
+    scores: list[tuple[str, float, list[str]]] = field(default_factory=list)
 
 
 def _camel(snake: str) -> str:
@@ -38,31 +44,28 @@ class QualityChecker:
         self._batch_def: Any = None
         self._gx_suites: dict[str, Any] = {}
 
-    def check(self, entity: str, rows: Sequence[dict[str, Any]]) -> Verdict:
+    def check(self, entity: str, rows: Sequence[dict[str, Any]], *, exists: Exists | None = None,
+              now: datetime | None = None) -> Verdict:
+        """Sort rows by verdict. ``exists`` answers reference rules from the store (without it only the batch
+        counts); ``now`` is the freshness rules' clock."""
         rules = self.suites.get(entity, ())
         if not rows or not rules:
-            return Verdict(passed=list(rows))
-        import pandas as pd
-
-        started = time.perf_counter()
-        columns = sorted({r.column for r in rules if r.column})
-        frame = pd.DataFrame({c: [row.get(c) for row in rows] for c in columns})
-        frame["_row"] = range(len(rows))
-        result = self._batch().get_batch(batch_parameters={"dataframe": frame}).validate(
-            self._suite(entity, rules),
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_row"]},
-        )
-        elapsed = time.perf_counter() - started
+            return Verdict(passed=list(rows), scores=[(str(r.get("id")), 1.0, []) for r in rows])
+        verdict = Verdict()
+        broken = self._gx_unexpected(entity, rules, rows, verdict)
+        moment = now or datetime.now(UTC)
+        for rule in rules:
+            if rule.own:
+                broken[rule.name] = own_unexpected(rule.expectation, rule.kwargs, rows, exists=exists, now=moment)
         reasons: dict[int, list[dict[str, Any]]] = {}
-        verdict = Verdict(seconds_in_gx=elapsed)
+        failed_rules: dict[int, list[str]] = {}
         failures: list[str] = []
-        for rule, res in zip(rules, result.results, strict=True):
-            if res.success:
+        for rule in rules:
+            bad = broken.get(rule.name) or []
+            if not bad:
                 continue
-            broken = _exception(res.exception_info)
-            if broken is not None:
-                raise QualityFailure(f"rule {rule.name} ({rule.expectation}) could not run: {broken}")
-            bad = [int(item["_row"]) for item in res.result.get("unexpected_index_list") or []]
+            for i in bad:
+                failed_rules.setdefault(i, []).append(rule.name)
             if rule.severity == "warn":
                 verdict.warnings[rule.name] = len(bad)
             elif rule.severity == "fail":
@@ -80,7 +83,36 @@ class QualityChecker:
                 verdict.quarantined.append((row, reasons[i]))
             else:
                 verdict.passed.append(row)
+            failed = failed_rules.get(i, [])
+            verdict.scores.append((str(row.get("id")), record_score(rules, failed), failed))
         return verdict
+
+    def _gx_unexpected(self, entity: str, rules: Sequence[Rule], rows: Sequence[dict[str, Any]],
+                       verdict: Verdict) -> dict[str, list[int]]:
+        """Great Expectations' rules over the batch: the positions of the rows each rule found unexpected."""
+        gx_rules = [r for r in rules if not r.own]
+        if not gx_rules:
+            return {}
+        import pandas as pd
+
+        started = time.perf_counter()
+        columns = sorted({r.column for r in gx_rules if r.column})
+        frame = pd.DataFrame({c: [row.get(c) for row in rows] for c in columns})
+        frame["_row"] = range(len(rows))
+        result = self._batch().get_batch(batch_parameters={"dataframe": frame}).validate(
+            self._suite(entity, gx_rules),
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_row"]},
+        )
+        verdict.seconds_in_gx += time.perf_counter() - started
+        out: dict[str, list[int]] = {}
+        for rule, res in zip(gx_rules, result.results, strict=True):
+            if res.success:
+                continue
+            problem = _exception(res.exception_info)
+            if problem is not None:
+                raise QualityFailure(f"rule {rule.name} ({rule.expectation}) could not run: {problem}")
+            out[rule.name] = [int(item["_row"]) for item in res.result.get("unexpected_index_list") or []]
+        return out
 
     # --- Great Expectations, built once ----------------------------------------------------------------------------
     def _batch(self) -> Any:

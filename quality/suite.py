@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from mapping.model import ENTITIES
+from quality.own_rules import OWN_EXPECTATIONS, check_kwargs
 
 SEVERITIES = ("warn", "quarantine", "fail")
 
@@ -21,6 +22,12 @@ class Rule:
     expectation: str  # snake_case GX name, e.g. expect_column_values_to_not_be_null
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     severity: str = "quarantine"
+    weight: float = 0.0  # in the record's quality score; 0: the severity's (quality/score.py)
+
+    @property
+    def own(self) -> bool:
+        """Run by crmhub (quality/own_rules.py), not by Great Expectations."""
+        return self.expectation in OWN_EXPECTATIONS
 
     @property
     def column(self) -> str | None:
@@ -41,10 +48,12 @@ def parse_suites(raw: Mapping[str, Any], *, source: str) -> dict[str, tuple[Rule
             severity = str(r.get("severity", "quarantine"))
             if severity not in SEVERITIES:
                 raise ValueError(f"{where}.severity: expected one of {', '.join(SEVERITIES)}, got {severity!r}")
+            check_kwargs(str(r["expectation"]), r.get("kwargs") or {}, where)
             column = (r.get("kwargs") or {}).get("column")
             if column is not None and column not in ENTITIES[entity] and column not in ("source_id", "id"):
                 raise ValueError(f"{where}.kwargs.column: {column!r} is not a field of {entity}")
-            parsed.append(Rule(str(r["name"]), str(r["expectation"]), dict(r.get("kwargs") or {}), severity))
+            parsed.append(Rule(str(r["name"]), str(r["expectation"]), dict(r.get("kwargs") or {}), severity,
+                               float(r.get("weight", 0.0))))
         out[entity] = tuple(parsed)
     return out
 

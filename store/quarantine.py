@@ -117,3 +117,22 @@ def supersede_quarantine(conn: Connection, *, connection: str, object: str, sour
         )
         changed += result.rowcount
     return changed
+
+
+def open_quarantine_page(conn: Connection, *, after_id: int, limit: int,
+                         connection: str | None = None) -> list[dict[str, Any]]:
+    """Open quarantined records with an id above ``after_id``, in id order: replay pages through them by keyset."""
+    query = (select(quarantine).where(quarantine.c.id > after_id, quarantine.c.status == "open")
+             .order_by(quarantine.c.id).limit(limit))
+    if connection is not None:
+        query = query.where(quarantine.c.connection == connection)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def update_reasons(conn: Connection, updates: Sequence[tuple[int, list[dict[str, Any]]]]) -> int:
+    """Records a replay still refuses keep their row, with the reasons of the latest check."""
+    for row_id, reasons in updates:
+        if not reasons:
+            raise ValueError(f"quarantined record {row_id} needs a non-empty list of reasons")
+        conn.execute(update(quarantine).where(quarantine.c.id == row_id).values(reasons=reasons))
+    return len(updates)

@@ -78,6 +78,33 @@ class PropertiesApi:
                            hubspot_defined=False, description=str(body.get("description", "")),
                            created_ms=self.store.now_ms())
 
+    def _updated(self, body: dict[str, Any], otype: str, name: str) -> PropertyDef:
+        """PATCH a property: label, description, group, type/fieldType, options. HubSpot-defined properties have a
+        read-only definition; values already stored are kept as they are (every value is a string anyway)."""
+        prop = self.store.schemas[otype].props.get(name)
+        if prop is None:
+            raise ApiError(404, f"Unable to find property {name} on object type {otype}", "OBJECT_NOT_FOUND")
+        if prop.hubspot_defined:
+            raise ApiError(400, f"Property {name} is HubSpot-defined; its definition is read-only")
+        unknown = sorted(set(body) - {"label", "description", "groupName", "type", "fieldType", "options", "hidden",
+                                      "displayOrder"})
+        if unknown:
+            raise ApiError(400, f"Unknown or read-only property attributes: {', '.join(unknown)}")
+        ptype = str(body.get("type", prop.type))
+        field_type = str(body.get("fieldType", prop.field_type if ptype == prop.type else FIELD_TYPES[ptype][0]))
+        if ptype not in TYPES:
+            raise ApiError(400, f"type {ptype!r} is not one of {', '.join(TYPES)}")
+        if field_type not in FIELD_TYPES[ptype]:
+            raise ApiError(400, f"fieldType {field_type!r} is not valid for type {ptype}; use one of "
+                                f"{', '.join(FIELD_TYPES[ptype])}")
+        options = _options(body["options"]) if "options" in body else prop.options
+        return PropertyDef(prop.name, str(body.get("label", prop.label)), ptype, field_type,
+                           str(body.get("groupName", prop.group)), options=options, kind=prop.kind,
+                           unique=prop.unique, hidden=bool(body.get("hidden", prop.hidden)), hubspot_defined=False,
+                           description=str(body.get("description", prop.description)),
+                           display_order=int(body.get("displayOrder", prop.display_order)),
+                           created_ms=prop.created_ms)
+
     def routes(self, guard: Guard) -> list[Route]:
         store = self.store
 
@@ -98,6 +125,12 @@ class PropertiesApi:
             prop = self._definition(await json_body(request), otype)
             store.add_property(otype, prop)
             return JSONResponse(prop.to_json(), status_code=201)
+
+        async def update_property(request: Request) -> Response:
+            otype = object_type(request)
+            prop = self._updated(await json_body(request), otype, request.path_params["name"])
+            store.schemas[otype].props[prop.name] = prop
+            return JSONResponse(prop.to_json())
 
         async def list_property_groups(request: Request) -> Response:
             otype = object_type(request)
@@ -120,6 +153,7 @@ class PropertiesApi:
             guard.route("/crm/v3/properties/{object_type}", create_property, ["POST"]),
             guard.route("/crm/v3/properties/{object_type}/groups", list_property_groups, ["GET"]),
             guard.route("/crm/v3/properties/{object_type}/{name}", get_property, ["GET"]),
+            guard.route("/crm/v3/properties/{object_type}/{name}", update_property, ["PATCH"]),
             guard.route("/crm/v3/pipelines/{object_type}", get_pipelines, ["GET"]),
             guard.route("/crm/v3/pipelines/{object_type}/{pipeline_id}", get_pipeline, ["GET"]),
         ]
