@@ -1,13 +1,15 @@
 """Salesforce OAuth: the four flows of a connected app, each a form posted to ``{login_url}/services/oauth2/token``.
 
 Access tokens have no fixed life (a session times out after a period without use), so a token is fetched on the
-first call and again whenever Salesforce answers 401 INVALID_SESSION_ID.
+first call and again whenever Salesforce answers 401 INVALID_SESSION_ID. With a token cache, the first login of a
+process reuses the session an earlier process cached (a timed-out one costs one 401 and a fresh login); every later
+login of the process is a real one, since it follows a refused session.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -16,8 +18,10 @@ import requests
 
 from connectors.errors import AuthError, TransientError
 from connectors.http.redact import Redactor
+from connectors.http.token_cache import TokenCache
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+CACHE_PURPOSE = "session"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +71,33 @@ def jwt_audience(login_url: str) -> str:
 
 class OAuthLogin:
     def __init__(self, *, connection: str, login_url: str, form: Callable[[], dict[str, str]],
-                 http: requests.Session, redactor: Redactor, instance_url: str | None, timeout: float) -> None:
+                 http: requests.Session, redactor: Redactor, instance_url: str | None, timeout: float,
+                 cache: TokenCache | None = None, credentials: Sequence[str] = ()) -> None:
         self.connection = connection
         self.token_url = f"{login_url.rstrip('/')}/services/oauth2/token"
         self._form, self._http, self._redact = form, http, redactor
         self._instance_override = instance_url.rstrip("/") if instance_url else None
         self._timeout = timeout
+        self._cache, self._credentials = cache, (self.token_url, *credentials)
+        self._cache_tried = cache is None
         self.logins = 0
 
     def login(self) -> Session:
+        if not self._cache_tried:
+            self._cache_tried = True
+            cached = self._cache.load(self.connection, CACHE_PURPOSE, self._credentials) if self._cache else None
+            if cached and cached.get("access_token") and cached.get("instance_url"):
+                self._redact.add(cached["access_token"])
+                return Session(cached["access_token"], self._instance_override or cached["instance_url"])
+        self._cache_tried = True
+        session = self._post()
+        if self._cache is not None:
+            self._cache.save(self.connection, CACHE_PURPOSE, self._credentials,
+                             {"access_token": session.access_token, "instance_url": session.instance_url},
+                             expires_at=None)
+        return session
+
+    def _post(self) -> Session:
         try:
             resp = self._http.post(self.token_url, data=self._form(), timeout=self._timeout)
         except requests.RequestException as exc:
