@@ -11,10 +11,12 @@ from connectors.registry import build_connector
 from hub import exitcodes
 from hub.context import App
 from mapping.spec import load_spec
+from sync.tokens import token_options
 from sync.writeback import WritebackSummary, plan_changes, retry_dead_letters, run_writeback
 from sync.writeback.scores import desired_values, outputs_for
 
 FIELD_SET = "scores"  # one ledger entry per record for all its score fields: they change together
+HUBSPOT_GROUPS = {"contacts": "contactinformation", "deals": "dealinformation", "companies": "companyinformation"}
 HOW_TO_CREATE = {
     "salesforce": "Setup → Object Manager → {object} → Fields & Relationships → New (API name {field})",
     "dynamics": "Power Apps → Tables → {object} → Columns → New column (logical name {field})",
@@ -32,7 +34,8 @@ def writeback_command(app: App, *, connections: Sequence[str], dry_run: bool,
         if not conn.writeback.enabled:
             raise ConfigError("write-back is not enabled: set writeback.enabled and writeback.fields",
                               connection=name)
-        connector = build_connector(name, conn, settle_lag=app.cfg.effective_settle_lag(name))
+        connector = build_connector(name, conn, settle_lag=app.cfg.effective_settle_lag(name),
+                                    options=token_options(app.engine))
         try:
             summaries += _connection(app, connector, conn, dry_run=dry_run, retry=retry)
         finally:
@@ -80,7 +83,8 @@ def _require_fields(connector: Connector, conn: Any, targets: list[tuple[str, st
             if conn.kind == "hubspot" and ensure is not None:
                 ensure(obj, field, label=f"crmhub {output.replace('_', ' ')}",
                        type_="number" if output in ("lead_score", "win_probability") else "string",
-                       field_type="number" if output in ("lead_score", "win_probability") else "text")
+                       field_type="number" if output in ("lead_score", "win_probability") else "text",
+                       group=HUBSPOT_GROUPS.get(obj, "contactinformation"))
                 continue
             how = HOW_TO_CREATE[conn.kind].format(object=obj, field=field)
             problems.append(f"{obj}.{field} (for {output}) does not exist in the CRM: create it — {how}")

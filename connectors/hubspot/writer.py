@@ -36,6 +36,20 @@ class HubSpotWriter:
         return [results.get(c.source_id) or WriteResult(c.source_id, "failed", "HubSpot returned no result for "
                                                         "this record", retryable=True) for c in changes]
 
+    def current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """record id -> (the properties' values now, the modified time); archived records are left out."""
+        modified = spec.options["modified"]
+        ids = list(dict.fromkeys(source_ids))
+        out: dict[str, tuple[dict[str, Any], str | None]] = {}
+        for start in range(0, len(ids), BATCH_WRITE):
+            _, body = self.client.batch(spec.name, "read", [{"id": i} for i in ids[start:start + BATCH_WRITE]],
+                                        properties=[modified, *fields])
+            for row in body.get("results", []):
+                props = row.get("properties") or {}
+                out[str(row["id"])] = ({f: props.get(f) for f in fields}, props.get(modified) or row.get("updatedAt"))
+        return out
+
     def _update(self, spec: ObjectSpec, todo: list[OutboundChange]) -> dict[str, WriteResult]:
         inputs = [{"id": c.source_id, "properties": {k: _wire(v) for k, v in c.values.items()}} for c in todo]
         try:

@@ -2,7 +2,10 @@
 at most 300 a call, one result per record in Marketo's own order, skipped records with their reasons.
 
 Marketo has no etags; a change that carries the ``updatedAt`` read is checked against the current one first (one
-read per 300) and reported as a conflict instead of overwriting what a person changed since.
+read per 300) and reported as a conflict instead of overwriting what a person changed since. After a call, the
+updated leads' ``updatedAt`` is read back (one read per 300) and becomes each result's version. Marketo's visible
+``updatedAt`` does not move for custom fields, so after a score write it is usually the version read before: the
+ledger still records it, and the engine tells our write from a person's by the values as well.
 """
 
 from __future__ import annotations
@@ -38,8 +41,27 @@ class MarketoWriter:
             results.update(self._conflicts(list(part)))
             ready = [(i, c) for i, c in part if i not in results]
             if ready:
-                results.update(self._sync(ready))
+                results.update(self._versions(self._sync(ready)))
         return [results[i] for i in range(len(changes))]
+
+    def current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """lead id -> (the fields' values now, updatedAt); deleted leads are left out."""
+        ids = [int(s) for s in source_ids if str(s).strip().isdigit()]
+        rows = self.reader.by_ids(list(dict.fromkeys(["id", "updatedAt", *fields])), ids)
+        return {str(r["id"]): ({f: r.get(f) for f in fields}, r.get("updatedAt")) for r in rows}
+
+    def _versions(self, done: dict[int, WriteResult]) -> dict[int, WriteResult]:
+        ok = {r.source_id: i for i, r in done.items() if r.ok}
+        if not ok:
+            return done
+        now = {str(r["id"]): r.get("updatedAt") for r in self.reader.by_ids(["id", "updatedAt"],
+                                                                              [int(s) for s in ok])}
+        out = dict(done)
+        for sid, i in ok.items():
+            r = done[i]
+            out[i] = WriteResult(sid, r.status, r.message, r.retryable, r.fields, version=now.get(sid))
+        return out
 
     def _sync(self, part: list[tuple[int, OutboundChange]]) -> dict[int, WriteResult]:
         inputs = [{**{k: _wire(v) for k, v in c.values.items()}, "id": int(c.source_id)} for _, c in part]

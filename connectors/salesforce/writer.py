@@ -2,9 +2,12 @@
 
 Every change gets one result, in order. ``source_id`` is a record Id (update), or ``<ExternalIdField>=<value>``
 (upsert by that external id: ``External_Id__c=ACC-0000042`` creates the record when no record has the value).
-A change with ``expected_version`` (the SystemModstamp crmhub read) is compared with the current one first: a record
-a person saved since is reported as a conflict, not overwritten. A request Salesforce refuses whole (an unknown
-field is a 400 for all records) is halved until each bad record stands alone with its own reason.
+A change with ``expected_version`` (the modified time crmhub read, or its own write's) is compared with the current
+``LastModifiedDate`` first: a record a person saved since is reported as a conflict, not overwritten. A request
+Salesforce refuses whole (an unknown field is a 400 for all records) is halved until each bad record stands alone with
+its own reason. Collections and Bulk results carry no version, so after a write the written ids' ``SystemModstamp`` is
+read back (one SOQL query per 200 ids: an ``IN`` list of 200 Ids stays far below the URI limit, and the call is the
+price of a ledger that can tell our own save from a person's later one).
 """
 
 from __future__ import annotations
@@ -46,8 +49,35 @@ class SalesforceWriter:
                 continue
             for start in range(0, len(group), COLLECTION_MAX):
                 results.update(self._collection(spec, ext, group[start:start + COLLECTION_MAX]))
+        self._versions(spec, results)
         return [results.get(c.source_id) or WriteResult(c.source_id, "failed", "Salesforce returned no result for "
                                                         "this record", retryable=True) for c in changes]
+
+    def current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """source_id (a record Id) -> (the fields' values now, SystemModstamp); deleted records are left out."""
+        out: dict[str, tuple[dict[str, Any], str | None]] = {}
+        names = ", ".join(dict.fromkeys(["Id", "SystemModstamp", *fields]))
+        ids = [sid for sid in dict.fromkeys(source_ids) if "=" not in sid]
+        for start in range(0, len(ids), COLLECTION_MAX):
+            chunk = ", ".join(soql_string(sid) for sid in ids[start:start + COLLECTION_MAX])
+            body = self.client.get_json("query", obj=spec.name, params={
+                "q": f"SELECT {names} FROM {spec.name} WHERE Id IN ({chunk})"})
+            for row in body.get("records", []):
+                out[str(row["Id"])] = ({f: row.get(f) for f in fields}, row.get("SystemModstamp"))
+        return out
+
+    def _versions(self, spec: ObjectSpec, results: dict[str, WriteResult]) -> None:
+        """Put each written record's SystemModstamp after our save on its result (upserts by external id are
+        addressed by that id, not ours: their version stays unknown)."""
+        written = [sid for sid, r in results.items() if r.ok and "=" not in sid]
+        if not written:
+            return
+        now = self.current(spec, written, ())
+        for sid in written:
+            if sid in now:
+                r = results[sid]
+                results[sid] = WriteResult(sid, r.status, r.message, r.retryable, r.fields, version=now[sid][1])
 
     def _collection(self, spec: ObjectSpec, ext: str | None, chunk: list[OutboundChange]) -> dict[str, WriteResult]:
         records = []
@@ -108,9 +138,11 @@ class SalesforceWriter:
         for start in range(0, len(guarded), COLLECTION_MAX):
             chunk = guarded[start:start + COLLECTION_MAX]
             ids = ", ".join(soql_string(c.source_id) for c in chunk)
+            # LastModifiedDate, not SystemModstamp: the system moves SystemModstamp alone (re-parenting, roll-ups,
+            # merges), which is nobody's edit; a person's save moves both.
             body = self.client.get_json("query", obj=spec.name, params={
-                "q": f"SELECT Id, SystemModstamp FROM {spec.name} WHERE Id IN ({ids})"})
-            current = {str(r["Id"]): r["SystemModstamp"] for r in body.get("records", [])}
+                "q": f"SELECT Id, LastModifiedDate FROM {spec.name} WHERE Id IN ({ids})"})
+            current = {str(r["Id"]): r["LastModifiedDate"] for r in body.get("records", [])}
             for c in chunk:
                 now = current.get(c.source_id)
                 if now is None:

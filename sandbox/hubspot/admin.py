@@ -203,6 +203,10 @@ class AdminApi:
             return JSONResponse([{field: table.recs[i].person, "id": str(i)} for i in table.live
                                  if table.recs[i].person >= 0])
 
+        async def saves(request: Request) -> Response:
+            otype = _object(request)
+            return JSONResponse({str(rid): n for (kind, rid), n in store.saves.items() if kind == otype})
+
         return [Route(path, _handled(handler), methods=methods) for path, handler, methods in (
             ("/_admin/objects", objects, ["GET"]),
             ("/_admin/config", config, ["GET"]),
@@ -215,4 +219,5 @@ class AdminApi:
             ("/_admin/bulk_touch/{object}", bulk_touch, ["POST"]),
             ("/_admin/random_edits/{object}", random_edits, ["POST"]),
             ("/_admin/identities", identities, ["GET"]),
+            ("/_admin/saves/{object}", saves, ["GET"]),
         )]

@@ -59,6 +59,8 @@ class Store:
         self.owners = owners
         self.clock = clock
         self.lag_ms = lag_ms
+        # Saves per record through update() (API or a person): how a test proves a write applied exactly once.
+        self.saves: dict[tuple[str, int], int] = {}
 
     def now_ms(self) -> int:
         return to_ms(self.clock.now())
@@ -92,6 +94,7 @@ class Store:
             raise Rejected.invalid(problems, ids=[str(rec.id)])
         self._check_unique(table, clean, rec)
         self._write(otype, rec, clean, self.now_ms())
+        self.saves[(otype, rec.id)] = self.saves.get((otype, rec.id), 0) + 1
         return rec
 
     def touch_many(self, otype: str, recs: list[Rec], clean: dict[str, str], when: int) -> None:

@@ -80,10 +80,15 @@ LEAD_FIELDS: tuple[LeadField, ...] = (
     _f(28, "leadPartitionId", "Lead Partition Id", "integer", read_only=True, searchable=True),
     _f(29, "createdAt", "Created At", "datetime", read_only=True),
     _f(30, "updatedAt", "Updated At", "datetime", read_only=True),
+    _f(31, "billingCountry", "Billing Country", "string"),  # the company's, where country is the person's
+    _f(32, "billingCity", "Billing City", "string"),
+    _f(33, "mainPhone", "Main Phone", "phone"),
     _f(1001, "estimatedBudget", "Estimated Budget", "string", standard=False),
     _f(1002, "crmhubScore", "crmhub Score", "integer", standard=False),
     _f(1003, "crmhubSegment", "crmhub Segment", "string", searchable=True, standard=False),
     _f(1004, "crmhubScoreUpdatedAt", "crmhub Score Updated At", "datetime", standard=False),
+    _f(1005, "crmhubGrade", "crmhub Grade", "string", length=20, standard=False),
+    _f(1006, "crmhubReasons", "crmhub Reasons", "text", length=65535, standard=False),
 )
 BY_NAME: dict[str, LeadField] = {f.name: f for f in LEAD_FIELDS}
 BY_ID: dict[int, LeadField] = {f.id: f for f in LEAD_FIELDS}

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox.salesforce import picklists as pl
+from sandbox.salesforce.gen_products import seed_line_items
 from sandbox.salesforce.seed_context import DATA_END, SeedContext, later
 from sandbox.salesforce.timefmt import fmt_datetime
 
@@ -53,15 +54,19 @@ def _opportunity(ctx: SeedContext, rnd: random.Random, company_key: int, company
     modified = later(rnd, times[-1], min(DATA_END, times[-1] + timedelta(days=30)))
     close = times[-1] if final.closed else DATA_END + timedelta(days=rnd.randint(10, 200))
     campaign = rnd.choice(ctx.campaigns) if ctx.campaigns and rnd.random() < 0.2 else None
+    audit = ctx.audit(created, modified, by=owner, owner=owner, rnd=rnd)
+    name = f"{company_name} - {rnd.choice(_PRODUCTS)}"
+    if amount is not None and amount > 0:  # Salesforce rolls the line items' TotalPrice up into Amount
+        amount = seed_line_items(ctx, oid, name, amount, created, owner)
     ctx.add("Opportunity", {
-        "Id": oid, **ctx.audit(created, modified, by=owner, owner=owner, rnd=rnd),
-        "AccountId": ctx.account_ids[company_key], "Name": f"{company_name} - {rnd.choice(_PRODUCTS)}",
+        "Id": oid, **audit,
+        "AccountId": ctx.account_ids[company_key], "Name": name,
         "StageName": final.name, "Amount": amount, "Probability": final.probability,
         "CloseDate": close.date().isoformat(), "Type": rnd.choice(pl.OPPORTUNITY_TYPE),
         "LeadSource": rnd.choice(pl.LEAD_SOURCE[:-1]), "NextStep": None if final.closed else "Follow up call",
         "ForecastCategoryName": final.forecast, "IsClosed": final.closed, "IsWon": final.won, "CampaignId": campaign,
         "LastStageChangeDate": fmt_datetime(times[-1]), "Description": None,
-        "External_Id__c": f"OPP-{oid[5:15]}" if rnd.random() < 0.5 else None,
+        "External_Id__c": f"OPP-{oid}" if rnd.random() < 0.5 else None,  # unique ignoring case, as SF checks
         "Win_Probability__c": None,
     })
     for stage, at in zip(path, times, strict=True):

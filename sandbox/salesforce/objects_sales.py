@@ -22,6 +22,13 @@ def _ext_id() -> FieldDef:
     return text("External_Id__c", 64, label="External ID", external_id=True, unique=True, id_lookup=True)
 
 
+def _crmhub_lead_fields() -> tuple[FieldDef, ...]:
+    """The fields this org's admin created for crmhub's lead scores (Setup → Object Manager → New field)."""
+    return (num("Crmhub_Score__c", "double", 3, 0, label="crmhub Score"),
+            text("Crmhub_Grade__c", 20, label="crmhub Grade"),
+            text("Crmhub_Reasons__c", 255, label="crmhub Reasons"))
+
+
 def _master(obj: str) -> FieldDef:
     """Set on the losing records of a merge (deleted, visible to queryAll) to the surviving record's id."""
     return readonly(ref("MasterRecordId", obj, rel="MasterRecord"))
@@ -69,6 +76,7 @@ CONTACT = ObjectDef(
      readonly(FieldDef("LastActivityDate", "date")),
      _ext_id(),
      num("Score__c", "double", 3, 0, label="Score"),
+     *_crmhub_lead_fields(),
      pick("Lifecycle_Stage__c", pl.LIFECYCLE, label="Lifecycle Stage", restricted=True),
      formula(text("Account_Tier__c", 1300, label="Account Tier"))),
 )
@@ -96,6 +104,7 @@ LEAD = ObjectDef(
      long_text("Description"),
      _ext_id(),
      num("Score__c", "double", 3, 0, label="Score"),
+     *_crmhub_lead_fields(),
      text("Budget__c", 40, label="Budget"),
      formula(text("Score_Band__c", 1300, label="Score Band")),
      formula(num("Days_Open__c", "double", 18, 0, label="Days Open"))),
@@ -122,6 +131,7 @@ OPPORTUNITY = ObjectDef(
      long_text("Description"),
      _ext_id(),
      num("Win_Probability__c", "double", 3, 0, label="Win Probability"),
+     num("Crmhub_Win_Probability__c", "double", 4, 1, label="crmhub Win Probability"),
      formula(num("Age__c", "double", 18, 0, label="Age"))),
 )
 

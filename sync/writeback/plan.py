@@ -31,6 +31,8 @@ class Plan:
     hashes: dict[str, str] = field(default_factory=dict)  # source_id -> hash of the values to send
     unchanged: list[str] = field(default_factory=list)  # the ledger already holds these values: no call
     refused: list[tuple[str, str]] = field(default_factory=list)  # (source_id, why) never sent: deleted, unknown
+    # (change, why) held back without a call: a sync saw a person edit the fields we wrote (policy skip or flag)
+    held: list[tuple[OutboundChange, str]] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)  # source_id -> why it is sent (what --dry-run shows)
 
 
@@ -47,7 +49,8 @@ def plan_changes(conn: Connection, *, connection: str, object: str, field_set: s
     plan = Plan()
     for sid, want in wanted.items():
         digest = values_hash(want.values)
-        if sent.get(sid, ("", None))[0] == digest:
+        last_hash, written, edited_at = sent.get(sid, ("", None, None))
+        if last_hash == digest and edited_at is None:
             plan.unchanged.append(sid)
             continue
         if sid not in read:
@@ -57,9 +60,14 @@ def plan_changes(conn: Connection, *, connection: str, object: str, field_set: s
         if deleted:
             plan.refused.append((sid, f"{object} {sid} is deleted in {connection}; nothing to write"))
             continue
-        guard = None if policy == "overwrite" else _latest(read_at, sent.get(sid, ("", None))[1])
-        plan.changes.append(OutboundChange(sid, dict(want.values), expected_version=guard))
+        guard = None if policy == "overwrite" else _latest(read_at, written)
+        change = OutboundChange(sid, dict(want.values), expected_version=guard)
         plan.hashes[sid] = digest
+        if edited_at is not None and policy != "overwrite":
+            plan.held.append((change, f"a person changed {', '.join(want.values)} in {connection} at "
+                                      f"{edited_at.isoformat()} after crmhub wrote them; not overwritten"))
+            continue
+        plan.changes.append(change)
         plan.reasons[sid] = "values differ from what crmhub last sent" if sid in sent else "never sent"
     return plan
 

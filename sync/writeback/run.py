@@ -1,7 +1,9 @@
 """Send a write-back plan through a connector, chunk by chunk, each chunk's bookkeeping in one transaction.
 
-A crash between the CRM accepting a chunk and its transaction committing re-sends the same values next time: the
-CRM ends in the same state (the write is idempotent), and the ledger catches up.
+Exactly once: before a chunk is sent its intents (``pending`` result rows with the values) are committed; after the
+CRM answers, they are settled with the ledger in one transaction. A run killed in between leaves pending intents, and
+the next run first asks the CRM what those records hold (``reconcile``): values already there are settled without a
+second write, the rest are planned again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from sqlalchemy import Engine
 import store
 from connectors.base import Connector, ObjectSpec, OutboundChange, WriteResult
 from connectors.errors import BudgetExhausted, CrmhubError
+from store import writeback as ledger
 from sync.writeback.plan import Desired, Plan, Policy, plan_changes, values_hash
+from sync.writeback.reconcile import reconcile_intents
 
 CHUNK = 1000  # records per transaction; the connector splits further to its CRM's batch maximum
 
@@ -35,6 +39,7 @@ class WritebackSummary:
     conflicts: int = 0
     failed: int = 0
     refused: int = 0
+    reconciled: int = 0  # intents a killed run left, found applied in the CRM: settled, not sent again
     api_calls: int = 0
     seconds: float = 0.0
     error: str | None = None
@@ -49,30 +54,39 @@ def run_writeback(engine: Engine, connector: Connector, spec: ObjectSpec, *, fie
                   progress: Callable[[WritebackSummary], None] | None = None) -> WritebackSummary:
     started = time.perf_counter()
     name = connector.name
+    calls_before = connector.usage.calls
+    reconciled = 0 if dry_run else reconcile_intents(engine, connector, spec, field_set=field_set).applied
     with engine.begin() as conn:
         plan = plan_changes(conn, connection=name, object=spec.name, field_set=field_set, desired=desired,
                             policy=policy)
         run_id = None if dry_run else store.start_run(conn, connection=name, object=f"writeback/{spec.name}",
                                                       full_refresh=False)
     summary = WritebackSummary(name, spec.name, field_set, run_id, unchanged=len(plan.unchanged),
-                               refused=len(plan.refused))
+                               refused=len(plan.refused), reconciled=reconciled)
     if dry_run:
         summary.status = "dry-run"
         summary.sent = len(plan.changes)
         summary.preview = [{"source_id": c.source_id, "values": dict(c.values), "why": plan.reasons[c.source_id],
                             "guarded_by": c.expected_version} for c in plan.changes]
         summary.preview += [{"source_id": sid, "values": None, "why": why} for sid, why in plan.refused]
+        summary.preview += [{"source_id": c.source_id, "values": dict(c.values), "why": why, "held": True}
+                            for c, why in plan.held]
         return summary
     assert run_id is not None
-    calls_before = connector.usage.calls
     try:
         with engine.begin() as conn:
             store.add_results(conn, [_refusal(name, spec.name, field_set, run_id, sid, why)
                                      for sid, why in plan.refused])
+        if plan.held:
+            held = [c for c, _ in plan.held]
+            status = "conflict" if policy == "flag" else "skipped"
+            results = [WriteResult(c.source_id, status, why, False, tuple(c.values)) for c, why in plan.held]
+            _land(engine, summary, plan, held, results, policy, _intents(engine, summary, held), sent_now=False)
         for start in range(0, len(plan.changes), CHUNK):
             chunk = plan.changes[start:start + CHUNK]
+            intents = _intents(engine, summary, chunk)  # committed before the call: a kill leaves them pending
             results = connector.write(spec, chunk)
-            _land(engine, summary, plan, chunk, results, policy)
+            _land(engine, summary, plan, chunk, results, policy, intents)
             if progress is not None:
                 progress(summary)
         summary.status = "succeeded" if not (summary.failed or summary.conflicts) else "partial"
@@ -92,35 +106,41 @@ def run_writeback(engine: Engine, connector: Connector, spec: ObjectSpec, *, fie
     return summary
 
 
+def _intents(engine: Engine, summary: WritebackSummary, chunk: Sequence[OutboundChange]) -> dict[str, int]:
+    with engine.begin() as conn:
+        return ledger.record_intents(conn, [{"run_id": summary.run_id, "connection": summary.connection,
+                                             "object": summary.object, "source_id": c.source_id,
+                                             "field_set": summary.field_set, "values": _jsonable(c.values)}
+                                            for c in chunk])
+
+
 def _land(engine: Engine, summary: WritebackSummary, plan: Plan, chunk: Sequence[OutboundChange],
-          results: Sequence[WriteResult], policy: Policy) -> None:
+          results: Sequence[WriteResult], policy: Policy, intents: dict[str, int], *, sent_now: bool = True) -> None:
     by_id = {r.source_id: r for r in results}
-    rows, ledger = [], []
+    rows, sent = [], []
     for change in chunk:
         result = by_id.get(change.source_id) or WriteResult(change.source_id, "failed",
                                                             "the connector returned no result", retryable=True)
         if result.status == "conflict" and policy == "skip":
             result = WriteResult(result.source_id, "skipped", result.message, False, result.fields)
-        summary.sent += 1
+        summary.sent += sent_now
         summary.updated += result.ok
         summary.skipped += result.status == "skipped"
         summary.conflicts += result.status == "conflict"
         summary.failed += result.status == "failed"
-        rows.append({"run_id": summary.run_id, "connection": summary.connection, "object": summary.object,
-                     "source_id": change.source_id, "field_set": summary.field_set, "status": result.status,
-                     "message": result.message or None, "retryable": result.retryable,
-                     "values": _jsonable(change.values)})
+        rows.append({"id": intents[change.source_id], "status": result.status,
+                     "message": result.message or None, "retryable": result.retryable})
         if result.ok:
-            ledger.append({"connection": summary.connection, "object": summary.object,
-                           "source_id": change.source_id, "field_set": summary.field_set,
-                           "values_hash": plan.hashes.get(change.source_id) or values_hash(change.values),
-                           "values": _jsonable(change.values), "version": result.version,
-                           "run_id": summary.run_id})
+            sent.append({"connection": summary.connection, "object": summary.object,
+                         "source_id": change.source_id, "field_set": summary.field_set,
+                         "values_hash": plan.hashes.get(change.source_id) or values_hash(change.values),
+                         "values": _jsonable(change.values), "version": result.version,
+                         "run_id": summary.run_id})
     with engine.begin() as conn:
         store.supersede_results(conn, connection=summary.connection, object=summary.object,
                                 field_set=summary.field_set, source_ids=[c.source_id for c in chunk])
-        store.add_results(conn, rows)
-        store.record_sent(conn, ledger)
+        ledger.settle_results(conn, rows)
+        store.record_sent(conn, sent)
 
 
 def _refusal(connection: str, obj: str, field_set: str, run_id: int, sid: str, why: str) -> dict[str, Any]:

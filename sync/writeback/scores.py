@@ -10,9 +10,9 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, or_, select
 
-from store.tables import deal_score, lead_score, source_link
+from store.tables import deal_score, lead, lead_score, source_link
 from sync.writeback.plan import Desired
 
 LEAD_OUTPUTS = ("lead_score", "lead_grade", "lead_reasons")
@@ -42,6 +42,10 @@ def desired_values(conn: Connection, *, connection: str, object: str, entity: st
         score = lead_score.c
         query = select(link.source_id, score.score, score.grade, score.reasons).join(
             lead_score, and_(score.record_id == link.canonical_id, score.entity == entity))
+        if entity == "lead":
+            # A converted lead lives on as its contact (Salesforce refuses edits to it: CANNOT_UPDATE_CONVERTED_LEAD).
+            query = query.join(lead, lead.c.id == link.canonical_id).where(or_(lead.c.converted.is_(None),
+                                                                              lead.c.converted.is_(False)))
     query = query.where(link.connection == connection, link.object == object, link.is_deleted.is_(False),
                         score.valid_until > now).order_by(link.source_id)
     for row in conn.execute(query.execution_options(yield_per=5000)):

@@ -42,6 +42,12 @@ class FakeCrm:
         self.clock += timedelta(minutes=5)
         self.modified[sid] = self.clock
 
+    def read_current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                     fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        self.usage.calls += 1
+        return {sid: ({f: self.values.get(sid, {}).get(f) for f in fields}, self.modified[sid].isoformat())
+                for sid in source_ids if sid in self.modified}
+
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> list[WriteResult]:
         self.usage.calls += -(-len(changes) // self.batch)
         out = []
@@ -153,3 +159,27 @@ def test_deleted_and_unknown_records_are_refused_with_a_reason(engine: Engine, c
     assert (summary.sent, summary.refused, summary.api_calls) == (0, 2, 0)
     reasons = {r["source_id"]: r["message"] for r in _results(engine)}
     assert "deleted" in reasons["5"] and "never read" in reasons["77"]
+
+
+def test_intents_a_killed_run_left_are_settled_from_the_crm_not_sent_twice(engine: Engine, crm: FakeCrm) -> None:
+    from store import writeback as ledger
+
+    wanted = scores([str(i) for i in range(4)], 70)
+    # A run recorded its intents, the CRM applied the first two, and the process died before hearing back.
+    with engine.begin() as conn:
+        run_id = store.start_run(conn, connection="toy", object="writeback/people", full_refresh=False)
+        ledger.record_intents(conn, [{"run_id": run_id, "connection": "toy", "object": SPEC.name, "source_id":
+                                      d.source_id, "field_set": "lead_score", "values": dict(d.values)}
+                                     for d in wanted])
+    for d in wanted[:2]:
+        crm.values[d.source_id] = dict(d.values)
+    summary = _write(engine, crm, wanted)
+    assert (summary.reconciled, summary.sent, summary.updated) == (2, 2, 2)  # the two applied are not re-sent
+    assert crm.values["3"] == dict(wanted[3].values)
+    with engine.connect() as conn:
+        statuses = conn.execute(select(writeback_result.c.source_id, writeback_result.c.status,
+                                       writeback_result.c.resolved_at.is_(None))).all()
+        assert conn.execute(select(func.count()).select_from(writeback_ledger)).scalar_one() == 4
+    assert sorted((sid, st) for sid, st, open_ in statuses if open_) == [
+        ("0", "updated"), ("1", "updated"), ("2", "updated"), ("3", "updated")]
+    assert _write(engine, crm, wanted).unchanged == 4
