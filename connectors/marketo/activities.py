@@ -1,9 +1,10 @@
 """Reading Marketo activities: every type, in groups of at most ten type ids, each group paged from its own token
 kept in the cursor (the first read starts from a token for the distant past).
 
-Deleting a lead in Marketo takes its activities with it, silently. When ``deletedleads`` shows deletions since the
-last read, a complete listing of the live activity ids is taken first (``live_ids``), so the store tombstones the
-activities that vanished with their lead; the Delete Lead activities themselves stay, as in Marketo.
+Deleting a lead in Marketo takes its activities with it, silently. No activity listing finds them: the leads
+stream's deletions (``deletedleads``, and the periodic lead id listing for purges) cascade in the store to the
+activities whose ``lead_id`` is the deleted lead (``connectors.base.Cascade``); the Delete Lead activities stay
+live, as in Marketo. Sync ``leads`` with ``activities``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from connectors.marketo.values import chunks, flatten_activity, parse_instant, w
 
 BEGINNING = datetime(2006, 1, 1, tzinfo=UTC)
 ACTIVITIES = "/rest/v1/activities.json"
-DELETED_LEADS = "/rest/v1/activities/deletedleads.json"
 
 
 class ActivityReader:
@@ -44,16 +44,8 @@ class ActivityReader:
 
     def read(self, spec: ObjectSpec, since: Cursor, full_refresh: bool) -> Iterator[ChangeBatch]:
         state: dict[str, Any] = {} if full_refresh else dict(since.state)
+        state.pop("deleted", None)  # an older cursor's deletedleads token: deletions now cascade from leads
         notes: list[str] = []
-        if "deleted" not in state:
-            # Deletions before the first read need no reconciling: their activities are already gone.
-            state["deleted"] = self._token(self.clock())
-        else:
-            try:
-                yield from self._reconcile(spec, state)
-            except CursorExpired as exc:
-                notes.append(f"{exc.message}: activities re-read from the beginning")
-                state = {"deleted": self._token(self.clock())}
         tokens: dict[str, str] = dict(state.get("groups") or {})
         starts = {g: tokens.get(g) or self._token(BEGINNING) for g in self.groups()}
         types = self.types()
@@ -72,41 +64,13 @@ class ActivityReader:
         body = self._page({"activityTypeIds": group, "nextPageToken": token, "batchSize": BATCH})
         return body.get("result") or [], str(body.get("nextPageToken") or token), bool(body.get("moreResult"))
 
-    def _reconcile(self, spec: ObjectSpec, state: dict[str, Any]) -> Iterator[ChangeBatch]:
-        """Deleted leads since the last read -> list every live activity id once, for the store to tombstone the
-        rest. Cheap when nothing was deleted: one ``deletedleads`` call."""
-        before = self.client.calls
-        deleted = False
-        token = state["deleted"]
-        while True:
-            body = self._page({"nextPageToken": token, "batchSize": BATCH}, path=DELETED_LEADS)
-            deleted = deleted or bool(body.get("result"))
-            token = body.get("nextPageToken") or token
-            if not body.get("moreResult"):
-                break
-        if not deleted:
-            state["deleted"] = token
-            return
-        listing = self._listing()
-        state["deleted"] = token
-        yield ChangeBatch(spec, [], [], Cursor(None, dict(state)), self.client.calls - before,
-                          ("leads were deleted: live activity ids listed so their activities are tombstoned",),
-                          live_ids=frozenset(listing))
-
-    def _listing(self) -> set[str]:
-        ids: set[str] = set()
-        starts = {g: self._token(BEGINNING) for g in self.groups()}
-        for _, items, _ in prefetch(starts, self._fetch):
-            ids.update(str(a["id"]) for a in items)
-        return ids
-
     def _token(self, since: datetime) -> str:
         return str(self.client.get("/rest/v1/activities/pagingtoken.json", {"sinceDatetime": wire_instant(since)},
                                    obj="activities")["nextPageToken"])
 
-    def _page(self, params: dict[str, Any], *, path: str = ACTIVITIES) -> dict[str, Any]:
+    def _page(self, params: dict[str, Any]) -> dict[str, Any]:
         try:
-            return self.client.get(path, params, obj="activities")
+            return self.client.get(ACTIVITIES, params, obj="activities")
         except ApiError as exc:
             if "nextPageToken" in exc.message:
                 raise CursorExpired(f"Marketo refused the saved paging token ({exc.message})",

@@ -10,7 +10,8 @@ import httpx
 
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
-from connectors.http.retry import DEFAULT_TABLE, RetrySettings
+from connectors.http.retry import DEFAULT_TABLE, retry_settings
+from connectors.http.token_cache import token_cache_of
 from connectors.marketo.auth import IdentityTokens
 from connectors.marketo.client import MarketoClient
 from connectors.marketo.connector import MarketoConnector
@@ -21,7 +22,8 @@ def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Calla
     """``conn`` is a ``config.MarketoConnection``; the secret leaves its SecretStr only here, into the transport.
 
     ``options`` (benchmarks, tests): ``rate_limit``/``rate_window_s`` (the limiter, 100 / 20 s by default),
-    ``rate_limit_wait`` (seconds after a 606), ``base_wait`` (first backoff), ``bulk`` ("auto" | "always" | "never")."""
+    ``rate_limit_wait`` (seconds after a 606), ``base_wait`` (first backoff), ``bulk`` ("auto" | "always" | "never"),
+    ``reconcile_hours`` (how often the complete lead and program id listings run; 24 by default)."""
     opts = options or {}
     secret = conn.auth.client_secret.get_secret_value()
     redactor = Redactor([secret])
@@ -30,13 +32,14 @@ def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Calla
     http = httpx.Client(verify=verify, timeout=float(conn.timeout_seconds),
                         limits=httpx.Limits(max_connections=10, max_keepalive_connections=10))
     tokens = IdentityTokens(connection=name, identity_url=str(conn.identity_url), client_id=conn.auth.client_id,
-                            client_secret=secret, http=http, redactor=redactor)
+                            client_secret=secret, http=http, redactor=redactor, cache=token_cache_of(opts))
     window = int(opts.get("rate_window_s", 20))
-    retry = RetrySettings(table=dict(DEFAULT_TABLE), rate_limit_wait=float(opts.get("rate_limit_wait", window)),
-                          base_wait=float(opts.get("base_wait", 0.5)))
+    retry = retry_settings(opts, table=DEFAULT_TABLE, rate_limit_wait=float(window))
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
     client = MarketoClient(connection=name, base_url=str(conn.base_url), http=http, tokens=tokens, budget=budget,
                            redactor=redactor, daily_quota=int(conn.daily_quota), retry=retry,
                            rate_limit=int(opts.get("rate_limit", 100)), rate_window_s=window)
     return MarketoConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, page_size=conn.page_size,
-                            bulk=str(opts.get("bulk", "auto")))
+                            bulk=str(opts.get("bulk", "auto")),
+                            reconcile_every=timedelta(hours=float(opts["reconcile_hours"]))
+                            if "reconcile_hours" in opts else None)

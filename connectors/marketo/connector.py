@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from connectors.base import (
     ApiUsage,
@@ -18,9 +19,19 @@ from connectors.base import (
 from connectors.errors import ConfigError
 from connectors.marketo.activities import ActivityReader, type_attributes
 from connectors.marketo.client import MarketoClient
+from connectors.marketo.companies import CompanyReader
 from connectors.marketo.leads import LeadReader
-from connectors.marketo.objects import ACTIVITY_FIELDS, BATCH, OBJECTS
+from connectors.marketo.objects import ACTIVITY_FIELDS, BATCH, COMPANY_FIELDS, COMPANY_KEY, OBJECTS
+from connectors.marketo.programs import MEMBER_FIELDS, MemberReader, ProgramReader
 from connectors.marketo.writer import MarketoWriter
+
+# Fields of the objects whose shape the connector fixes (programs as flattened, members, the company rollup).
+DERIVED: dict[str, tuple[str, ...]] = {
+    "programs": ("id", "name", "description", "createdAt", "updatedAt", "url", "type", "channel", "status",
+                 "workspace", "folderName", "active", "cost"),
+    "program_members": ("id", *MEMBER_FIELDS),
+    "companies": ("id", "leadCount", "domain", "createdAt", "updatedAt", *COMPANY_FIELDS),
+}
 
 
 class MarketoConnector:
@@ -28,13 +39,19 @@ class MarketoConnector:
 
     def __init__(self, *, name: str, client: MarketoClient, settle_lag: timedelta,
                  clock: Callable[[], datetime] | None = None, page_size: int | None = None,
-                 bulk: str = "auto", objects: Sequence[ObjectSpec] = OBJECTS) -> None:
+                 bulk: str = "auto", objects: Sequence[ObjectSpec] = OBJECTS,
+                 reconcile_every: timedelta | None = None) -> None:
         self.name = name
         self.client = client
         self.objects = tuple(objects)
         clock = clock or (lambda: datetime.now(UTC))
-        self.leads = LeadReader(client, settle_lag=settle_lag, clock=clock, page_size=page_size or BATCH, bulk=bulk)
+        every = {"reconcile_every": reconcile_every} if reconcile_every is not None else {}
+        self.leads = LeadReader(client, settle_lag=settle_lag, clock=clock, page_size=page_size or BATCH, bulk=bulk,
+                                **every)
         self.activities = ActivityReader(client, clock=clock)
+        self.programs = ProgramReader(client, settle_lag=settle_lag, clock=clock, **every)
+        self.members = MemberReader(client, self.programs, clock=clock)
+        self.companies = CompanyReader(self.leads.snapshot, lambda: client.calls, clock)
         self._writer = MarketoWriter(client, self.leads)
 
     @property
@@ -51,18 +68,28 @@ class MarketoConnector:
             if spec.options["api"] == "leads":
                 body = self.client.get("/rest/v1/leads/describe2.json", obj="leads")
                 fields = (body.get("result") or [{}])[0].get("fields") or []
-                out.append(ObjectSchema(spec.name, tuple(
+                out.append(ObjectSchema(spec.name, (*(
                     FieldInfo(f["name"], f.get("dataType", "string"), f.get("displayName", ""),
-                              updateable=bool(f.get("updateable", False))) for f in fields)))
-            else:
+                              updateable=bool(f.get("updateable", False))) for f in fields),
+                    FieldInfo(COMPANY_KEY, "string", "Company key (derived by crmhub)", calculated=True))))
+            elif spec.options["api"] == "activities":
                 names = [*ACTIVITY_FIELDS, *type_attributes(self.activities.describe())]
                 out.append(ObjectSchema(spec.name, tuple(FieldInfo(n, "string") for n in names)))
+            else:
+                out.append(ObjectSchema(spec.name, tuple(FieldInfo(n, "string") for n in DERIVED[spec.options["api"]])))
         return out
 
     def read_changes(self, spec: ObjectSpec, since: Cursor, *, fields: Sequence[str],
                      full_refresh: bool = False) -> Iterator[ChangeBatch]:
-        if spec.options["api"] == "leads":
+        api = spec.options["api"]
+        if api == "leads":
             return self.leads.read(spec, since, fields, full_refresh)
+        if api == "programs":
+            return self.programs.read(spec, since, full_refresh)
+        if api == "program_members":
+            return self.members.read(spec, since)
+        if api == "companies":
+            return self.companies.read(spec)
         return self.activities.read(spec, since, full_refresh)
 
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> Sequence[WriteResult]:
@@ -70,6 +97,11 @@ class MarketoConnector:
             raise ConfigError(f"Marketo {spec.name} are read-only: write-back goes to leads", connection=self.name,
                               object=spec.name)
         return self._writer.write(spec, changes)
+
+    def read_current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                     fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """The written fields' values and the record's version now (the write-back engine's reconciliation)."""
+        return self._writer.current(spec, source_ids, fields)
 
     def close(self) -> None:
         self.client.close()

@@ -7,10 +7,24 @@ from connectors.base import ObjectSpec
 # ``leads``: Marketo's person. First load through REST (small instances) or Bulk Extract, then ``leadchanges``
 # (which sees custom-field changes that never move ``updatedAt``), Change Score activities and ``deletedleads``.
 # ``activities``: one object for every activity type; its canonical ``type`` comes from ``activityTypeId``.
+# ``programs``: Marketo programs (Asset API), read by ``updatedAt`` windows. ``program_members``: every program's
+# members, read whole each run (membership changes never move a program's ``updatedAt``), ids "programId:leadId".
+# ``companies``: Marketo keeps no company record; a company is the rollup of the live leads sharing a company key.
 OBJECTS: tuple[ObjectSpec, ...] = (
     ObjectSpec("leads", "lead", "id", "updatedAt", {"api": "leads"}),
     ObjectSpec("activities", "activity", "id", "activityDate", {"api": "activities"}),
+    ObjectSpec("programs", "campaign", "id", "updatedAt", {"api": "programs"}),
+    ObjectSpec("program_members", "campaign_member", "id", None, {"api": "program_members"}),
+    ObjectSpec("companies", "account", "id", None, {"api": "companies"}),
 )
+# What Marketo deletes with a lead, silently: tombstoned in the store by their lead link (connectors.base.Cascade).
+LEAD_DEPENDENTS = (("activities", "activity", "lead_id"), ("program_members", "campaign_member", "lead_id"))
+# Derived lead fields the connector computes; they are never asked of Marketo.
+COMPANY_KEY = "companyKey"
+COMPANY_FIELDS = ("company", "website", "industry", "numberOfEmployees", "annualRevenue", "country", "city",
+                  "billingCountry", "billingCity", "mainPhone", "sfdcAccountId")
+RECONCILE_HOURS = 24  # a complete id listing (leads, programs) at most this often: purges the feeds never report
+MAX_RETURN = 200  # Asset API pages (programs.json maxReturn)
 
 BATCH = 300  # batchSize, filterValues, Sync Leads input: <= 300
 MAX_TYPE_IDS = 10  # activities.json: <= 10 activityTypeIds a call

@@ -1,5 +1,5 @@
-"""The demo's Marketo: client credentials, leads and their activities, a person's edits, deletions and new
-behaviour (page visits, a form fill, email opens and clicks) between the two syncs."""
+"""The demo's Marketo: client credentials, leads, their activities, programs, memberships and companies; a person's
+edits, deletions and new behaviour (page visits, a form fill, email opens and clicks) between the two syncs."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _marketo_block(info: SandboxInfo) -> dict[str, Any]:
         "ca_bundle": info.ca_path,
         "auth": {"flow": "client_credentials", "client_id": "crmhub-sandbox-client",
                  "client_secret": "${DEMO_MARKETO_SECRET}"},
-        "objects": ["leads", "activities"],
+        "objects": ["leads", "activities", "programs", "program_members", "companies"],
         "settle_lag_seconds": 2,
     }
 
@@ -50,5 +50,6 @@ DEMO = DemoCrm(
     {"DEMO_MARKETO_SECRET": DEMO_MARKETO_SECRET},
     _marketo_block,
     _marketo_edits,
-    ("leads", "activities"),
+    ("leads", "activities", "programs", "program_members", "companies"),
+    {"lead_score": "crmhubScore", "lead_grade": "crmhubGrade", "lead_reasons": "crmhubReasons"},
 )

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sandbox.marketo import mutations
+from sandbox.marketo import admin_programs, mutations
 from sandbox.marketo.admin_edits import bulk_touch, random_edits
 from sandbox.marketo.admin_records import AdminError, create_activity, lead_changes, truth_of_lead
 from sandbox.marketo.auth import TokenStore
@@ -23,7 +23,8 @@ from sandbox.marketo.config import Settings
 from sandbox.marketo.state import State
 from sandbox.marketo.timefmt import iso
 
-OBJECTS = ("leads", "activities")
+OBJECTS = ("leads", "activities", "programs", "program_members", "companies")
+ROLLUPS = ("programs", "program_members", "companies")  # served by admin_programs
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -74,6 +75,8 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
     async def truth(request: Request) -> Any:
         name = _object(request)
         with_ids = request.query_params.get("ids", "").lower() in ("1", "true", "yes")
+        if name in ROLLUPS:
+            return admin_programs.truth(state, name, with_ids=with_ids)
         if name == "leads":
             out: dict[str, Any] = {"object": name, "count": len(state.store.live),
                                    "deleted_count": len(state.store.deleted)}
@@ -92,6 +95,8 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
 
     async def truth_record(request: Request) -> Any:
         name = _object(request)
+        if name in ROLLUPS:
+            return admin_programs.truth_record(state, name, request.path_params["record_id"])
         if name == "leads":
             return truth_of_lead(state, _lead_id(request))
         act = state.log.get(_lead_id(request))
@@ -104,16 +109,22 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         fields = body.get("fields")
         if not isinstance(fields, dict):
             raise AdminError(400, "body needs 'fields': {...}")
+        if name in ROLLUPS and name != "companies":
+            return admin_programs.create(state, name, fields)
         if name == "activities":
-            return create_activity(state, fields).api()
+            act = create_activity(state, fields)
+            state.programs.on_activity(act.lead_id, act.type_id, act.primary_id, act.date)
+            return act.api()
         lead = state.mutations.create(lead_changes(fields, creating=True), now=state.now_ts(),
                                       source=mutations.PERSON, person_key=body.get("person_key"))
         return truth_of_lead(state, lead.id)
 
     async def edit_record(request: Request) -> Any:
         name, body = _object(request), await _body(request)
+        if name in ROLLUPS and name != "companies":
+            return admin_programs.edit(state, name, request.path_params["record_id"], body.get("fields") or {})
         if name != "leads":
-            raise AdminError(405, "activities cannot be edited")
+            raise AdminError(405, f"{name} cannot be edited")
         lead = state.store.get(_lead_id(request))
         if lead is None:
             raise AdminError(404, "no such lead")
@@ -125,8 +136,11 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         return truth_of_lead(state, lead.id)
 
     async def delete_record(request: Request) -> Any:
-        if _object(request) != "leads":
-            raise AdminError(405, "activities cannot be deleted")
+        name = _object(request)
+        if name in ROLLUPS and name != "companies":
+            return admin_programs.delete(state, name, request.path_params["record_id"])
+        if name != "leads":
+            raise AdminError(405, f"{name} cannot be deleted")
         mode = request.query_params.get("mode", "hard")
         if mode not in ("hard", "purge"):
             raise AdminError(400, f"mode {mode!r} unsupported: Marketo deletes are permanent (hard, or purge "

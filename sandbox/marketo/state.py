@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.common.clock import Clock
-from sandbox.common.people import Population
+from sandbox.common.people import EPOCH, Population
 from sandbox.marketo.activity_log import ActivityLog
 from sandbox.marketo.bulk import Exports
 from sandbox.marketo.config import Settings
 from sandbox.marketo.export_build import make_planner
-from sandbox.marketo.leadgen import Seeded, build
+from sandbox.marketo.leadgen import LOG_END, Seeded, build
 from sandbox.marketo.mutations import Mutations
 from sandbox.marketo.paging import TokenCodec
+from sandbox.marketo.programs import Programs, seed_programs
 from sandbox.marketo.store import LeadStore
 
 
@@ -28,6 +29,7 @@ class State:
     mutations: Mutations
     codec: TokenCodec
     exports: Exports
+    programs: Programs
 
     def now_ts(self) -> int:
         return int(self.clock.now().timestamp())
@@ -51,4 +53,5 @@ def build_state(*, seed: int, scale: int, settings: Settings, clock: Clock, inst
                       plan=make_planner(store=store, log=log, horizon=lambda: horizon_of(settings, clock)))
     return State(seed=seed, settings=settings, clock=clock, population=population, seeded=seeded, store=store,
                   log=log, mutations=Mutations(store=store, log=log), codec=TokenCodec(instance_tag),
-                  exports=exports)
+                  exports=exports, programs=seed_programs(seeded.columns, seed=seed, log_end=LOG_END,
+                                                          epoch=int(EPOCH.timestamp())))

@@ -164,14 +164,57 @@ def test_a_write_where_some_records_are_skipped_with_reasons(sandbox: SandboxPro
 
 
 def test_a_deleted_lead_takes_its_activities_with_it(sandbox: SandboxProcess, admin: SandboxAdmin) -> None:
+    """The leads read reports the deletion with a cascade to the lead's activities (its Delete Lead kept) and
+    memberships; the activities read lists nothing."""
     conn = connector(sandbox)
+    leads = read_all(conn, "leads")
     first = read_all(conn, "activities")
     lead = sorted(truth(admin, "leads"), key=int)[20]
-    theirs = {r["id"] for b in first for r in b.upserts if str(r["leadId"]) == lead}
     admin.delete(f"/_admin/records/leads/{lead}")
+    lead_spec = spec_named(conn.objects, "leads", connection="mkto")
+    fields = load_spec("marketo")["leads"].source_fields()
+    changes = list(conn.read_changes(lead_spec, leads[-1].next_cursor, fields=fields))
+    gone = [b for b in changes if b.deletes]
+    assert [t.source_id for b in gone for t in b.deletes] == [lead]
+    cascades = {c.object: c for c in gone[0].cascades}
+    assert set(cascades) == {"activities", "program_members"}
+    assert (cascades["activities"].entity, cascades["activities"].field) == ("activity", "lead_id")
+    (kept,) = cascades["activities"].keep
+    assert admin.get(f"/_admin/truth/activities/{kept}")["activityTypeId"] == 37
     spec = spec_named(conn.objects, "activities", connection="mkto")
     again = list(conn.read_changes(spec, first[-1].next_cursor, fields=["id"]))
-    listings = [b.live_ids for b in again if b.live_ids is not None]
-    assert len(listings) == 1 and again[0].live_ids is not None  # the listing comes first, before any record
-    assert theirs and not theirs & listings[0]
-    assert listings[0] | upserted_ids(again) == truth(admin, "activities")  # its Delete Lead activity included
+    assert all(b.live_ids is None for b in again)
+    assert kept in upserted_ids(again)
+
+
+def test_companies_roll_up_through_a_bulk_export_like_a_small_instance(sandbox: SandboxProcess,
+                                                                      admin: SandboxAdmin) -> None:
+    """Above 1,000 leads the rollup reads the company fields through createdAt exports: the same accounts."""
+    by_rest = read_all(connector(sandbox), "companies")
+    by_bulk = read_all(connector(sandbox, bulk="always"), "companies")
+    expected = truth(admin, "companies")
+    for batches in (by_rest, by_bulk):
+        assert upserted_ids(batches) == expected
+        assert batches[0].live_ids == expected
+    rest = {r["id"]: r for b in by_rest for r in b.upserts}
+    bulk = {r["id"]: r for b in by_bulk for r in b.upserts}
+    assert rest == bulk  # typed alike, so the store sees no change between the two paths
+    assert any(c.get("create_leads_export") for c in [admin.calls()["by_endpoint"]])
+
+
+def test_the_periodic_lead_id_listing_exports_ids_only_and_comes_first(sandbox: SandboxProcess,
+                                                                      admin: SandboxAdmin) -> None:
+    conn = connector(sandbox, bulk="always")
+    loaded = read_all(conn, "leads")
+    victim = sorted(truth(admin, "leads"), key=int)[7]
+    admin.delete(f"/_admin/records/leads/{victim}?mode=purge")  # no Delete Lead activity: deletedleads is silent
+    admin.reset_calls()
+    listing = connector(sandbox, bulk="always", reconcile_hours=0)
+    spec = spec_named(listing.objects, "leads", connection="mkto")
+    fields = load_spec("marketo")["leads"].source_fields()
+    again = list(listing.read_changes(spec, loaded[-1].next_cursor, fields=fields))
+    assert again[0].live_ids == truth(admin, "leads") and victim not in again[0].live_ids
+    assert {c.object for c in again[0].cascades} == {"activities", "program_members"}
+    assert not any(b.deletes for b in again)
+    calls = admin.calls()["by_endpoint"]
+    assert calls.get("create_leads_export", 0) >= 1 and calls.get("get_lead_activities", 0) <= 1

@@ -50,3 +50,64 @@ def test_lead_fields_map_with_scoring_and_identity_fields_in_custom() -> None:
     row = result.rows[0]
     assert (row["email"], row["status"], row["title"]) == ("ada@example.com", "MQL", "CTO")
     assert row["custom"] == {"leadScore": 42, "sfdcLeadId": "00Q000000000001AAA"}
+
+
+def test_company_rollup_keys_on_the_normalised_name_and_takes_the_newest_value_per_field() -> None:
+    from connectors.marketo.companies import company_key, domain_of, rollup
+
+    assert company_key("  ACME   Corp ") == company_key("acme corp") == "acme corp"
+    assert company_key("   ") is None and company_key(None) is None
+    assert domain_of("https://www.Acme.com/about") == domain_of("www.acme.com") == "acme.com"
+    leads = [
+        {"id": "1", "company": "Acme Corp", "industry": "Retail", "numberOfEmployees": 40,
+         "website": "www.acme.com", "updatedAt": "2024-01-01T00:00:00Z", "createdAt": "2023-01-01T00:00:00Z"},
+        {"id": "2", "company": "ACME  corp", "industry": "Software", "numberOfEmployees": None,
+         "updatedAt": "2025-01-01T00:00:00Z", "createdAt": "2024-06-01T00:00:00Z"},
+        {"id": "2", "company": "ACME  corp", "industry": "Software", "updatedAt": "2025-01-01T00:00:00Z"},  # twice
+        {"id": "3", "company": None, "industry": "Nothing"},
+    ]
+    accounts = rollup(leads)
+    assert list(accounts) == ["acme corp"]
+    acme = accounts["acme corp"]
+    # The newest lead wins where it has a value; an empty value falls through to the next newest.
+    assert (acme["company"], acme["industry"], acme["numberOfEmployees"]) == ("ACME  corp", "Software", 40)
+    assert (acme["domain"], acme["leadCount"]) == ("acme.com", 2)
+    assert (acme["createdAt"], acme["updatedAt"]) == ("2023-01-01T00:00:00Z", "2025-01-01T00:00:00Z")
+    rows = map_records(load_spec("marketo")["companies"], [acme], connection="m").rows
+    assert (rows[0]["name"], rows[0]["employees"], rows[0]["source_id"]) == ("ACME  corp", 40, "acme corp")
+
+
+def test_a_lead_refers_to_its_company_account_by_the_same_canonical_id() -> None:
+    from connectors.marketo.companies import with_company_key
+    from mapping.identity import canonical_id
+
+    lead = with_company_key({"id": "1001", "lastName": "Ngata", "email": "a@acme.com", "company": " Acme  Corp"})
+    row = map_records(load_spec("marketo")["leads"], [lead], connection="m").rows[0]
+    assert row["account_id"] == canonical_id("m", "companies", "acme corp")
+    alone = map_records(load_spec("marketo")["leads"], [with_company_key({"id": "1002", "lastName": "X"})],
+                        connection="m").rows[0]
+    assert alone["account_id"] is None
+
+
+def test_programs_and_members_map_to_campaigns_with_the_asset_apis_datetimes() -> None:
+    from connectors.marketo.programs import asset_instant, member_record, program_record
+
+    assert asset_instant("2017-01-06T21:06:42Z+0000") == "2017-01-06T21:06:42Z"
+    assert asset_instant("2017-01-06T21:06:42Z+0100") == "2017-01-06T20:06:42Z"  # the offset applied, not dropped
+    program = program_record({"id": 1101, "name": "FY Demo Requests", "type": "Default", "channel": "Web Request",
+                              "status": "", "createdAt": "2022-10-03T00:00:00Z+0000",
+                              "updatedAt": "2025-08-24T00:00:00Z+0000", "workspace": "Default",
+                              "folder": {"type": "Folder", "value": 42, "folderName": "Marketing Activities"},
+                              "tags": [], "costs": [{"startDate": "2025-01-01", "cost": 1200}]})
+    rows = map_records(load_spec("marketo")["programs"], [program], connection="m").rows
+    assert (rows[0]["name"], rows[0]["type"], rows[0]["actual_cost"], rows[0]["active"]) == (
+        "FY Demo Requests", "Default", 1200.0, True)
+    assert rows[0]["updated_at"].isoformat() == "2025-08-24T00:00:00+00:00"
+    member = member_record("1101", {"seq": 0, "leadId": 1234, "progressionStatus": "Filled-out Form",
+                                    "reachedSuccess": True, "reachedSuccessDate": "2025-03-02T10:00:00Z",
+                                    "membershipDate": "2025-03-02T10:00:00Z"})
+    assert member["id"] == "1101:1234"
+    row = map_records(load_spec("marketo")["program_members"], [member], connection="m").rows[0]
+    assert (row["status"], row["responded"], str(row["first_responded_at"])) == (
+        "Filled-out Form", True, "2025-03-02")
+    assert row["campaign_id"] == rows[0]["id"]

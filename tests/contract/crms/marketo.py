@@ -1,4 +1,5 @@
-"""The contract suite's Marketo: client credentials, leads and activities, leads as the edited object.
+"""The contract suite's Marketo: client credentials, leads, activities, programs, their members and the company
+rollup; leads as the edited object.
 
 A page size of 50 makes the first load of the small sandbox span several pages, so a failure can strike mid-load.
 """
@@ -12,13 +13,14 @@ from sandbox.common.launcher import SandboxInfo, SandboxProcess
 from tests.contract.harness import Harness
 
 CLIENT_SECRET = "crmhub-sandbox-secret"
+OBJECTS = ("leads", "activities", "programs", "program_members", "companies")
 
 
 def marketo_block(info: SandboxInfo) -> str:
     return (
         f"    kind: marketo\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
         f"    auth: {{flow: client_credentials, client_id: crmhub-sandbox-client, client_secret: {CLIENT_SECRET}}}\n"
-        f"    objects: [leads, activities]\n    page_size: 50\n"
+        f"    objects: [{', '.join(OBJECTS)}]\n    page_size: 50\n"
     )
 
 
@@ -35,8 +37,8 @@ def marketo_break(obj: str) -> dict[str, Any]:
     }
 
 
-def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
-    sb = SandboxProcess("marketo", scale=scale, state_dir=state)
+def start(state: Path, scale: int, **sandbox: Any) -> tuple[SandboxProcess, Harness]:
+    sb = SandboxProcess("marketo", scale=scale, state_dir=state, **sandbox)
     sb.start()
     return sb, Harness(
         "marketo",
@@ -44,7 +46,7 @@ def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
         sb.info,
         sb.admin(),
         marketo_block,
-        ("leads", "activities"),
+        OBJECTS,
         "leads",
         "title",
         marketo_break,
