@@ -25,6 +25,11 @@ OBJECTS: tuple[ObjectSpec, ...] = (
                                ("notes", "note"), ("tasks", "task"))
     ),
     ObjectSpec("owners", "user", "id", "updatedAt", {"api": "owners", "mergeable": False}),
+    ObjectSpec("products", "product", "id", "hs_lastmodifieddate",
+               {"api": "objects", "modified": "hs_lastmodifieddate", "associations": (), "mergeable": False}),
+    # A line item belongs to one deal (association); its product is the ``hs_product_id`` property.
+    ObjectSpec("line_items", "line_item", "id", "hs_lastmodifieddate",
+               {"api": "objects", "modified": "hs_lastmodifieddate", "associations": ("deals",), "mergeable": False}),
 )
 
 LIST_PAGE = 100  # GET /crm/v3/objects/{type}: limit <= 100

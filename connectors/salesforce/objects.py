@@ -19,6 +19,9 @@ OBJECTS: tuple[ObjectSpec, ...] = (
     ObjectSpec("User", "user", "Id", "SystemModstamp", {"prefix": "005", "deletes": False}),
     ObjectSpec("Campaign", "campaign", "Id", "SystemModstamp", {"prefix": "701", "deletes": True}),
     ObjectSpec("CampaignMember", "campaign_member", "Id", "SystemModstamp", {"prefix": "00v", "deletes": True}),
+    ObjectSpec("Product2", "product", "Id", "SystemModstamp", {"prefix": "01t", "deletes": True}),
+    # Line items go with their Opportunity (cascade delete) and carry no owner.
+    ObjectSpec("OpportunityLineItem", "line_item", "Id", "SystemModstamp", {"prefix": "00k", "deletes": True}),
 )
 
 CURSOR_FIELD = "SystemModstamp"  # moves on every save, system ones included (LastModifiedDate does not)

@@ -1,4 +1,4 @@
-"""The demo's HubSpot: private-app token, nine objects, a person's edits and a merge."""
+"""The demo's HubSpot: private-app token, eleven objects, a person's edits and a merge."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ def _hubspot_block(info: SandboxInfo) -> dict[str, Any]:
         "base_url": info.https_url,
         "ca_bundle": info.ca_path,
         "auth": {"flow": "private_app", "token": "${DEMO_HUBSPOT_TOKEN}"},
-        "objects": ["contacts", "companies", "deals", "owners", "calls", "emails", "meetings", "notes", "tasks"],
+        "objects": ["contacts", "companies", "deals", "owners", "calls", "emails", "meetings", "notes", "tasks",
+                    "products", "line_items"],
         "settle_lag_seconds": 2,
     }
 
@@ -44,5 +45,8 @@ DEMO = DemoCrm(
     {"DEMO_HUBSPOT_TOKEN": DEMO_HUBSPOT_TOKEN},
     _hubspot_block,
     _hubspot_edits,
-    ("contacts", "companies", "deals", "owners", "calls", "emails", "meetings", "notes", "tasks"),
+    ("contacts", "companies", "deals", "owners", "calls", "emails", "meetings", "notes", "tasks", "products",
+     "line_items"),
+    {"lead_score": "crmhub_score", "lead_grade": "crmhub_grade", "lead_reasons": "crmhub_reasons",
+     "win_probability": "crmhub_win_probability"},
 )

@@ -1,4 +1,4 @@
-"""The demo's Salesforce: client-credentials OAuth, ten objects, and a person's edits, deletes, a merge, a lead
+"""The demo's Salesforce: client-credentials OAuth, twelve objects, and a person's edits, deletes, a merge, a lead
 conversion, a stage change and a purge (a delete emptied from the Recycle Bin: only ``deleted/`` still shows it)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sandbox.common.launcher import SandboxAdmin, SandboxInfo
 
 DEMO_SALESFORCE_SECRET = "crmhub-sandbox-secret"  # the sandbox's default connected app
 OBJECTS = ("Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User", "Campaign",
-           "CampaignMember")
+           "CampaignMember", "Product2", "OpportunityLineItem")
 
 
 def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:
@@ -73,4 +73,6 @@ DEMO = DemoCrm(
     _salesforce_block,
     _salesforce_edits,
     OBJECTS,
+    {"lead_score": "Crmhub_Score__c", "lead_grade": "Crmhub_Grade__c", "lead_reasons": "Crmhub_Reasons__c",
+     "win_probability": "Crmhub_Win_Probability__c"},
 )

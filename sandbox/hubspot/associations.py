@@ -16,6 +16,7 @@ TYPE_IDS: dict[tuple[str, str], int] = {
     ("contacts", "companies"): 279, ("companies", "contacts"): 280,
     ("deals", "contacts"): 3, ("contacts", "deals"): 4,
     ("deals", "companies"): 341, ("companies", "deals"): 342,
+    ("line_items", "deals"): 20, ("deals", "line_items"): 19,
 }
 _ENGAGEMENT_BASE = {  # (company→x, x→company, contact→x, x→contact, deal→x, x→deal)
     "calls": (181, 182, 193, 194, 205, 206), "emails": (185, 186, 197, 198, 209, 210),

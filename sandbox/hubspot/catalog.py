@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from sandbox.hubspot import enums
+from sandbox.hubspot import catalog_products, enums
 from sandbox.hubspot.owners import Owner
 from sandbox.hubspot.schema import ObjectSchema, Option, PropertyDef
 
-OBJECT_TYPES = ("contacts", "companies", "deals", "calls", "emails", "meetings", "notes", "tasks")
+OBJECT_TYPES = ("contacts", "companies", "deals", "calls", "emails", "meetings", "notes", "tasks", "products",
+                "line_items")
 ENGAGEMENTS = ("calls", "emails", "meetings", "notes", "tasks")
 TYPE_IDS = {"contacts": "0-1", "companies": "0-2", "deals": "0-3", "calls": "0-48", "emails": "0-49",
-            "meetings": "0-47", "notes": "0-46", "tasks": "0-27"}
+            "meetings": "0-47", "notes": "0-46", "tasks": "0-27", "products": "0-7", "line_items": "0-8"}
 SINGULAR = {"contacts": "contact", "companies": "company", "deals": "deal", "calls": "call", "emails": "email",
-            "meetings": "meeting", "notes": "note", "tasks": "task"}
+            "meetings": "meeting", "notes": "note", "tasks": "task", "products": "product", "line_items": "line_item"}
 # Created on 2019-04-01: HubSpot's own properties predate every portal's data.
 STANDARD_CREATED_MS = 1_554_076_800_000
 
@@ -187,6 +188,7 @@ def _engagement(name: str, owners: list[Owner]) -> ObjectSchema:
 def standard_schemas(owners: list[Owner]) -> dict[str, ObjectSchema]:
     schemas = {"contacts": _contacts(owners), "companies": _companies(owners), "deals": _deals(owners)}
     schemas.update({name: _engagement(name, owners) for name in ENGAGEMENTS})
+    schemas.update({"products": catalog_products.products(), "line_items": catalog_products.line_items()})
     return schemas
 
 

@@ -15,6 +15,7 @@ from sandbox.common.people import Company, Person, Population
 from sandbox.hubspot import enums
 from sandbox.hubspot.gen_deals import Deal, make_deal
 from sandbox.hubspot.gen_engagements import Engagement, engagement_count, make_engagement
+from sandbox.hubspot.gen_products import seed_products
 from sandbox.hubspot.ids import FIRST_ID, IdSequence
 from sandbox.hubspot.records import Rec
 from sandbox.hubspot.settings import Settings
@@ -65,6 +66,7 @@ class Generator:
         self.population = population
         self.settings = settings
         self.rnd = random.Random(f"{seed}:hubspot:data")
+        self.products_rnd = random.Random(f"{seed}:hubspot:products")
         self.active = [o.id for o in store.owners if not o.archived]
         self.former = [o.id for o in store.owners if o.archived]
 
@@ -81,6 +83,7 @@ class Generator:
         self._load_engagements(contacts)
         self._load_contacts(contacts, companies)
         self._load_companies(used, companies, company_rid, company_owner, contacts)
+        seed_products(self.store, self.products_rnd, deals, DATA_END)  # sets the amounts of deals with line items
         self._load_deals(deals)
 
     def _owner(self, former_share: float) -> str:

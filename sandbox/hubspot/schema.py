@@ -24,7 +24,7 @@ FIELD_TYPES = {
     "enumeration": ("select", "radio", "checkbox", "booleancheckbox", "calculation_equation"),
     "bool": ("booleancheckbox", "calculation_equation"),
 }
-KINDS = ("column", "id", "created", "modified", "closed", "won")
+KINDS = ("column", "id", "created", "modified", "closed", "won", "line_amount")
 
 Getter = Callable[[Any, tuple[str | None, ...], int], str | None]
 
@@ -123,5 +123,26 @@ class ObjectSchema:
             stage_at = self.columns["dealstage"]
             wanted = CLOSED_STAGES if prop.kind == "closed" else ("closedwon",)
             return lambda rec, values, modified: "true" if values[stage_at] in wanted else "false"
+        if prop.kind == "line_amount":
+            return self._line_amount()
         at = self.columns[prop.name]
         return lambda rec, values, modified: values[at] if at < len(values) else None
+
+    def _line_amount(self) -> Getter:
+        """A line item's net price: quantity x (price - unit discount), else less the discount percentage."""
+        ats = [self.columns[n] for n in ("quantity", "price", "discount", "hs_discount_percentage")]
+
+        def amount(rec: Any, values: tuple[str | None, ...], modified: int) -> str | None:
+            quantity, price, unit_off, pct = (_num(values[at]) if at < len(values) else None for at in ats)
+            if quantity is None or price is None:
+                return None
+            net = quantity * (price - unit_off) if unit_off else quantity * price * (1 - (pct or 0.0) / 100)
+            return f"{round(net, 2):.2f}".rstrip("0").rstrip(".")
+        return amount
+
+
+def _num(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None

@@ -30,7 +30,8 @@ MAX_LIMIT, RESULT_CAP = 200, 10_000
 CACHE_ENTRIES = 8
 _MASK = (1 << 64) - 1
 TEXT_PROPS = {"contacts": ("firstname", "lastname", "email", "phone", "company"),
-              "companies": ("name", "domain", "phone"), "deals": ("dealname",)}
+              "companies": ("name", "domain", "phone"), "deals": ("dealname",), "products": ("name", "hs_sku"),
+              "line_items": ("name",)}
 
 
 def scramble(rid: int) -> int:

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox.salesforce.admin_edits import bulk_touch, person_actor, random_edits, typed
+from sandbox.salesforce.admin_fields import add_field, change_type
 from sandbox.salesforce.coerce import RecordsRefused
 from sandbox.salesforce.convert import convert_lead
 from sandbox.salesforce.errors import ApiError
@@ -223,6 +224,12 @@ def routes(org: Org) -> list[Route]:
         return JSONResponse({"api_requests": org.api_usage.used(), "daily_limit": org.api_usage.limit,
                              "bulk_query_jobs": org.bulk_query_jobs.used(), "profile": org.settings.profile})
 
+    async def new_field(request: Request) -> Response:
+        return JSONResponse(add_field(org, obj_of(request), await body(request)), status_code=201)
+
+    async def retype_field(request: Request) -> Response:
+        return JSONResponse(change_type(org, obj_of(request), request.path_params["field"], await body(request)))
+
     a = "/_admin"
     table = [
         (f"{a}/objects", objects, ["GET"]), (f"{a}/truth/{{object}}", truth, ["GET"]),
@@ -235,6 +242,7 @@ def routes(org: Org) -> list[Route]:
         (f"{a}/advance_stage/{{id}}", advance_stage, ["POST"]), (f"{a}/recalculate/{{object}}", recalculate, ["POST"]),
         (f"{a}/merge/{{object}}", merge_records, ["POST"]), (f"{a}/oauth/refresh_token", refresh_token, ["POST"]),
         (f"{a}/empty_recycle_bin/{{object}}", empty_recycle_bin, ["POST"]), (f"{a}/usage", usage, ["GET"]),
+        (f"{a}/fields/{{object}}", new_field, ["POST"]), (f"{a}/fields/{{object}}/{{field}}", retype_field, ["PATCH"]),
     ]
     return [Route(path, admin(handler), methods=methods) for path, handler, methods in table]
 

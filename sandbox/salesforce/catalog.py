@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sandbox.salesforce.fields import FieldDef, ObjectDef, text
 from sandbox.salesforce.objects_activity import CAMPAIGN, CAMPAIGN_MEMBER, EVENT, TASK, USER
+from sandbox.salesforce.objects_products import OPPORTUNITY_LINE_ITEM, PRICEBOOK2, PRICEBOOK_ENTRY, PRODUCT2
 from sandbox.salesforce.objects_sales import ACCOUNT, CONTACT, LEAD, OPPORTUNITY, OPPORTUNITY_HISTORY
 
 OBJECTS: tuple[ObjectDef, ...] = (ACCOUNT, CONTACT, LEAD, OPPORTUNITY, OPPORTUNITY_HISTORY, TASK, EVENT, USER, CAMPAIGN,
-                                  CAMPAIGN_MEMBER)
+                                  CAMPAIGN_MEMBER, PRODUCT2, PRICEBOOK2, PRICEBOOK_ENTRY, OPPORTUNITY_LINE_ITEM)
 
 # Polymorphic lookups (Task.Who, Task.What, ...) resolve against this pseudo-entity, as SOQL does.
 NAME_ENTITY = ObjectDef(
@@ -35,6 +36,12 @@ class Catalog:
         self.objects = objects
         self._by_lower = {o.name.lower(): o for o in objects}
         self._by_prefix = {o.key_prefix: o for o in objects}
+
+    def replace_object(self, obj: ObjectDef) -> None:
+        """An admin changed an object's fields (sandbox/salesforce/admin_fields.py): the same name, a new definition."""
+        self.objects = tuple(obj if o.name == obj.name else o for o in self.objects)
+        self._by_lower[obj.name.lower()] = obj
+        self._by_prefix[obj.key_prefix] = obj
 
     def get(self, name: str) -> ObjectDef | None:
         return self._by_lower.get(name.lower())

@@ -17,6 +17,7 @@ from sandbox.common.sfids import sfdc_id
 from sandbox.salesforce import picklists as pl
 from sandbox.salesforce.gen_deals import seed_opportunities
 from sandbox.salesforce.gen_people import seed_people
+from sandbox.salesforce.gen_products import seed_catalogue
 from sandbox.salesforce.seed_context import DATA_END, SeedContext, later, us_phone
 from sandbox.salesforce.store import Store
 from sandbox.salesforce.timefmt import fmt_datetime
@@ -51,6 +52,7 @@ def _seed(*, store: Store, population: Population, seed_value: int, integration_
     ctx.account_ids = [sfdc_id("001", c.key) for c in population.companies]
     _users(ctx, population.size, integration_username)
     _campaigns(ctx, population.size)
+    seed_catalogue(ctx)
     _accounts(ctx)
     _extra_accounts(ctx, extra_accounts)
     seed_opportunities(ctx)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from sandbox.salesforce import derive_products
 from sandbox.salesforce.coerce import RecordError
 from sandbox.salesforce.formulas import stage_defaults
 from sandbox.salesforce.store import Store
@@ -50,6 +51,8 @@ class Derivations:
             "Contact": self._person, "Lead": self._person, "User": self._person,
             "Opportunity": self._opportunity, "Task": self._task, "Event": self._event,
             "CampaignMember": self._member,
+            "PricebookEntry": lambda *a: derive_products.price_entry(store, *a),
+            "OpportunityLineItem": lambda *a: derive_products.line_item(store, *a),
         }
 
     def apply(self, table: Table, row: Row, old: Row | None, changed: set[str], stamp: str) -> None:

@@ -44,6 +44,7 @@ class SeedContext:
     rows: dict[str, list[list[Any]]] = field(default_factory=dict)
     account_ids: list[str] = field(default_factory=list)  # by company key (built once: ids are reused a lot)
     counters: dict[str, int] = field(default_factory=dict)
+    price_entries: list[Any] = field(default_factory=list)  # (entry id, product id, Product) of active products
 
     def rnd(self, *parts: object) -> random.Random:
         return random.Random(":".join(map(str, (self.seed, "sf", *parts))))

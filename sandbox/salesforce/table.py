@@ -27,6 +27,16 @@ class Table:
         self.ix_deleted = self.columns["IsDeleted"]
         self.ix_modstamp = self.columns["SystemModstamp"]
 
+    def redefine(self, obj: ObjectDef) -> None:
+        """A new definition of the same object: added stored fields become trailing columns, null in every row."""
+        added = [f.name for f in obj.stored if f.name not in self.columns]
+        self.obj = obj
+        for name in added:
+            self.columns[name] = len(self.columns)
+        self.width = len(self.columns)
+        for row in self.rows.values():
+            row.extend([None] * (self.width - len(row)))
+
     def new_row(self) -> list[Any]:
         return [None] * self.width
 

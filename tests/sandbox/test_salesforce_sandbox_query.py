@@ -129,7 +129,8 @@ def test_describe_global_and_objects(sf: SalesforceSandbox) -> None:
     glob = sf.api.get(f"{V}/sobjects").json()
     names = {o["name"]: o for o in glob["sobjects"]}
     assert set(names) == {"Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User",
-                          "Campaign", "CampaignMember"}
+                          "Campaign", "CampaignMember", "Product2", "Pricebook2", "PricebookEntry",
+                          "OpportunityLineItem"}
     assert names["Lead"]["keyPrefix"] == "00Q" and names["OpportunityHistory"]["createable"] is False
     lead = sf.api.get(f"{V}/sobjects/Lead/describe").json()
     fields = {f["name"]: f for f in lead["fields"]}

@@ -247,3 +247,25 @@ def test_late_commits_hide_writes_until_they_land() -> None:
         stamp = datetime.strptime(landed["SystemModstamp"], "%Y-%m-%dT%H:%M:%S.%f%z")
         assert datetime.now(UTC) + timedelta(seconds=31) - stamp > timedelta(seconds=29)  # stamped when written
         assert sf.records(f"SELECT Id FROM Account WHERE Id = '{new}'") != []
+
+
+def test_opportunity_line_items_derive_from_their_price_book_entry(sf: SalesforceSandbox) -> None:
+    seeded = sf.records("SELECT Id, OpportunityId, TotalPrice FROM OpportunityLineItem")
+    opp = seeded[0]["OpportunityId"]
+    seeded_total = sum(r["TotalPrice"] for r in seeded if r["OpportunityId"] == opp)
+    assert sf.records(f"SELECT Amount FROM Opportunity WHERE Id = '{opp}'")[0]["Amount"] == pytest.approx(seeded_total)
+    entry = sf.records("SELECT Id, Product2Id, UnitPrice, Name FROM PricebookEntry WHERE IsActive = true")[0]
+    made = sf.api.post(f"{V}/sobjects/OpportunityLineItem",
+                       json={"OpportunityId": opp, "PricebookEntryId": entry["Id"], "Quantity": 3, "Discount": 10})
+    assert made.status_code == 201, made.text
+    line = _get(sf, "OpportunityLineItem", made.json()["id"])
+    assert line["Product2Id"] == entry["Product2Id"] and line["ListPrice"] == line["UnitPrice"] == entry["UnitPrice"]
+    assert line["TotalPrice"] == pytest.approx(round(3 * entry["UnitPrice"] * 0.9, 2))
+    assert line["Name"].endswith(entry["Name"])
+    readonly = sf.api.post(f"{V}/sobjects/OpportunityLineItem", json={
+        "OpportunityId": opp, "PricebookEntryId": entry["Id"], "Quantity": 1, "ListPrice": 1})
+    assert readonly.status_code == 400 and error_code(readonly) == "INVALID_FIELD_FOR_INSERT_UPDATE"
+    missing = sf.api.post(f"{V}/sobjects/OpportunityLineItem", json={"OpportunityId": opp, "Quantity": 1})
+    assert missing.status_code == 400 and error_code(missing) == "REQUIRED_FIELD_MISSING"
+    assert sf.api.delete(f"{V}/sobjects/Opportunity/{opp}").status_code == 204
+    assert sf.records(f"SELECT Id FROM OpportunityLineItem WHERE OpportunityId = '{opp}'") == []  # cascaded

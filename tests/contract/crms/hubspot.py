@@ -1,4 +1,4 @@
-"""The contract suite's HubSpot: a private-app token, nine objects, contacts as the edited object."""
+"""The contract suite's HubSpot: a private-app token, eleven objects, contacts as the edited object."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ def hubspot_block(info: SandboxInfo) -> str:
     return (
         f"    kind: hubspot\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
         f"    auth: {{flow: private_app, token: pat-na1-11111111-2222-3333-4444-555555555555}}\n"
-        f"    objects: [contacts, companies, deals, owners, calls, emails, meetings, notes, tasks]\n"
+        f"    objects: [contacts, companies, deals, owners, calls, emails, meetings, notes, tasks, products,"
+        f" line_items]\n"
     )
 
 
@@ -34,7 +35,8 @@ def hubspot_break(obj: str) -> dict[str, Any]:
 def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
     sb = SandboxProcess("hubspot", scale=scale, state_dir=state, options={"search_lag_ms": "200"})
     sb.start()
-    return sb, hubspot_harness(sb, "hubspot_test", ("contacts", "companies", "deals", "owners", "calls", "notes"))
+    return sb, hubspot_harness(sb, "hubspot_test", ("contacts", "companies", "deals", "owners", "calls", "notes",
+                                                              "products", "line_items"))
 
 
 def hubspot_harness(sb: SandboxProcess, connection: str, objects: tuple[str, ...]) -> Harness:

@@ -1,4 +1,4 @@
-"""The contract suite's Salesforce: client-credentials OAuth, the ten objects, Contact as the edited object.
+"""The contract suite's Salesforce: client-credentials OAuth, twelve objects, Contact as the edited object.
 
 Pages are Salesforce's smallest (200 records) and the population twice the suite's default, so the resume test's
 injected failure lands on the second page of Contacts, after the first has landed with its cursor.
@@ -18,7 +18,7 @@ from sandbox.common.launcher import SandboxAdmin, SandboxInfo, SandboxProcess
 from tests.contract.harness import Harness
 
 OBJECTS = ("Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User", "Campaign",
-           "CampaignMember")
+           "CampaignMember", "Product2", "OpportunityLineItem")
 CLIENT_SECRET = "crmhub-sandbox-secret"
 
 
