@@ -31,6 +31,23 @@ def start_run(conn: Connection, *, connection: str, object: str, full_refresh: b
     return int(run_id[0])
 
 
+def close_abandoned_runs(conn: Connection, *, connection: str, object: str, current_run_id: int) -> int:
+    """Close runs of the stream left ``running`` by a process that died (SIGKILL, power loss).
+
+    Only the holder of the stream's lock calls this, so no other run of the stream can really be in progress; what
+    those runs landed stays (each unit committed with its cursor) and their counts stay true partial totals.
+    """
+    result = conn.execute(
+        update(sync_run)
+        .where(sync_run.c.connection == connection, sync_run.c.object == object,
+               sync_run.c.status == "running", sync_run.c.id != current_run_id)
+        .values(status="failed", finished_at=datetime.now(UTC),
+                error="abandoned: the process running it stopped without closing it (killed or crashed); "
+                      "the units it committed are kept and the next run went on from their cursor")
+    )
+    return int(result.rowcount or 0)
+
+
 def add_run_counts(conn: Connection, *, run_id: int, counts: Mapping[str, int], api_calls: int = 0) -> None:
     """Add a batch's counts to the run, in the batch's own transaction, so a crash leaves true partial totals."""
     _check_counts(counts)

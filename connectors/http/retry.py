@@ -10,7 +10,7 @@ import enum
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import tenacity
 
@@ -112,6 +112,20 @@ class RetrySettings:
     max_wait: float = 60.0
     rate_limit_wait: float = 10.0  # when a 429 says nothing: one full rolling window of most CRMs
     table: Mapping[tuple[str, ...], Action] = field(default_factory=lambda: dict(DEFAULT_TABLE))
+
+
+RETRY_OPTIONS = ("max_attempts", "base_wait", "max_wait", "rate_limit_wait")
+
+
+def retry_settings(options: Mapping[str, Any], *, table: Mapping[tuple[str, ...], Action],
+                   **defaults: float) -> RetrySettings:
+    """The settings a connector's ``options`` tune (tests shorten the waits); ``defaults`` are the connector's own.
+
+    Only the keys of ``RETRY_OPTIONS`` are read, so a connector's other options pass through untouched."""
+    values: dict[str, Any] = {**defaults, **{k: options[k] for k in RETRY_OPTIONS if k in options}}
+    if "max_attempts" in values:
+        values["max_attempts"] = int(values["max_attempts"])
+    return RetrySettings(table=dict(table), **{k: v if k == "max_attempts" else float(v) for k, v in values.items()})
 
 
 class _Refresh(Exception):

@@ -14,8 +14,14 @@ from simple_salesforce import Salesforce
 from connectors.base import ApiUsage
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
-from connectors.http.retry import Failure, RetrySettings, run_with_policy
+from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
 from connectors.salesforce.auth import OAuthLogin
+
+# REQUEST_LIMIT_EXCEEDED names two limits: the day's allocation ("TotalRequests Limit exceeded.", a budget stop)
+# and the org's 25 long-running requests in flight ("ConcurrentPerOrgLongTxn Limit exceeded.", which clears in
+# seconds): the second is told apart by its message and waited out like a 429.
+CONCURRENT_LIMIT = "REQUEST_LIMIT_EXCEEDED/concurrent"
+SALESFORCE_TABLE = {**DEFAULT_TABLE, ("code", CONCURRENT_LIMIT): Action.RATE_LIMITED}
 
 
 class HttpFailure(Exception):
@@ -32,7 +38,7 @@ class SalesforceClient:
         self.connection = connection
         self._login, self._http, self._budget, self._redact = login, http, budget, redactor
         self.api_version, self._timeout = api_version, timeout
-        self._retry = retry or RetrySettings()
+        self._retry = retry or RetrySettings(table=SALESFORCE_TABLE)
         self._sf: Salesforce | None = None  # built on the first call: building a connector makes no request
         self._lock = threading.Lock()
 
@@ -116,11 +122,14 @@ class SalesforceClient:
             code, message = _error_of(resp)
             retry_after = resp.headers.get("Retry-After")
             text = f"{code}: {message}" if code else message
+            if code == "REQUEST_LIMIT_EXCEEDED" and "concurrent" in message.lower():
+                code = CONCURRENT_LIMIT
             if code == "INVALID_SESSION_ID" or resp.status_code == 401:
                 text += " — Salesforce ended the session and a new login was refused or did not help"
             return Failure(status=resp.status_code, code=code, message=self._redact(text)[:600],
                            retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None)
-        if isinstance(exc, requests.ConnectionError | requests.Timeout):
+        # A connection reset after the status line arrives as ChunkedEncodingError, which is not a ConnectionError.
+        if isinstance(exc, requests.ConnectionError | requests.Timeout | requests.exceptions.ChunkedEncodingError):
             return Failure(network=True, message=self._redact(f"{type(exc).__name__}: {exc}")[:300])
         return None
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Connection
 
-from store.runs import add_run_counts, finish_run, list_runs, start_run
+from store.runs import add_run_counts, close_abandoned_runs, finish_run, list_runs, start_run
 
 
 def _run(conn: Connection, run_id: int) -> dict[str, object]:
@@ -86,3 +86,15 @@ def test_list_runs_newest_first_with_limit_and_connection(conn: Connection) -> N
     assert [r["id"] for r in list_runs(conn, limit=2)] == ids[:1:-1]
     assert [r["id"] for r in list_runs(conn, connection="sf")] == [ids[3], ids[2], ids[0]]
     assert list_runs(conn, connection="nobody") == []
+
+
+def test_a_run_left_running_by_a_dead_process_is_closed_by_the_next_run_of_its_stream(conn: Connection) -> None:
+    dead = start_run(conn, connection="hs", object="contacts", full_refresh=False)
+    add_run_counts(conn, run_id=dead, counts={"read": 5, "upserted": 5})
+    other = start_run(conn, connection="hs", object="companies", full_refresh=False)
+    current = start_run(conn, connection="hs", object="contacts", full_refresh=False)
+    assert close_abandoned_runs(conn, connection="hs", object="contacts", current_run_id=current) == 1
+    runs = {r["id"]: r for r in list_runs(conn)}
+    assert runs[dead]["status"] == "failed" and "abandoned" in runs[dead]["error"]
+    assert runs[dead]["read"] == 5  # its committed units' counts stay
+    assert runs[other]["status"] == "running" and runs[current]["status"] == "running"
