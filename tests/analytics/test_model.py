@@ -67,3 +67,46 @@ def test_stacked_predict_explained_equals_separate_calls() -> None:
     p, contributions = fitted.predict_explained(frame, chunk=150)
     assert np.allclose(p, fitted.predict(frame))
     assert np.allclose(contributions.to_numpy(), fitted.explain(frame, p).to_numpy())
+
+
+def _mixed(n: int = 700, seed: int = 2) -> tuple[pd.DataFrame, np.ndarray]:
+    """Native categories, a > 200-value categorical (target encoded), numbers with gaps, missing categories."""
+    rng = np.random.default_rng(seed)
+    frame, y = _separable(n, seed)
+    frame["page"] = [f"p{i}" for i in rng.integers(0, 260, n)]
+    frame.loc[rng.random(n) < 0.1, "channel"] = None
+    frame.loc[rng.random(n) < 0.1, "visits"] = np.nan
+    return frame, y
+
+
+def test_compiled_path_gives_the_pipelines_probabilities_and_reasons() -> None:
+    frame, y = _mixed()
+    fitted = model.fit(frame, y, algorithm="hgb")
+    assert fitted.compiled is not None and "page" in fitted.compiled.categories
+    # Scoring rows include categories never seen in training and an all-missing batch column.
+    new = frame.iloc[:120].copy()
+    new.loc[new.index[:10], "channel"] = "webinar"
+    new.loc[new.index[10:20], "page"] = "never-seen"
+    reference = fitted.estimator.predict_proba(model.prepare(new[fitted.columns], fitted.categorical))[:, 1]
+    assert np.allclose(fitted.predict(new), reference)
+    p, contributions = fitted.predict_explained(new, chunk=50)
+    assert np.allclose(p, reference)
+    assert np.allclose(contributions.to_numpy(), fitted.explain(new, reference).to_numpy())
+
+
+def test_rows_at_the_baseline_contribute_exactly_nothing() -> None:
+    frame, y = _mixed()
+    fitted = model.fit(frame, y, algorithm="hgb")
+    name = fitted.explained[0]
+    at_baseline = frame.iloc[:5].copy()
+    at_baseline[name] = fitted.baseline[name]
+    _, contributions = fitted.predict_explained(at_baseline)
+    assert (contributions[name] == 0.0).all()
+
+
+def test_logistic_models_keep_scoring_through_the_pipeline() -> None:
+    frame, y = _separable(300)
+    fitted = model.fit(frame, y, algorithm="logistic")
+    assert fitted.compiled is None
+    p, contributions = fitted.predict_explained(frame)
+    assert np.allclose(contributions.to_numpy(), fitted.explain(frame, p).to_numpy())
