@@ -1,78 +1,54 @@
-"""HubSpot contacts from the sandbox into SQLite and PostgreSQL: records/s, and API calls against the minimum.
+"""HubSpot contacts from the sandbox into SQLite and PostgreSQL, beside the naive script and dlt on the same data.
 
 The sandbox runs with its ``unlimited`` profile (no rate limits) so the figure is crmhub's, not HubSpot's
-190-requests-per-10-seconds policy; the connector's own search limiter is lifted to match.
+190-requests-per-10-seconds policy; the connector's own search limiter is lifted to match. The minimum for a full
+read is one list page per 100 contacts; an incremental read is search pages of 200 plus the archived list.
 """
 
 from __future__ import annotations
 
 import math
-import tempfile
-import time
-from datetime import timedelta
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bench.common import bench_store, markdown, peak_rss_mb, save
-from config import parse_config
-from connectors.base import spec_named
-from connectors.registry import build_connector
-from mapping.spec import load_spec
-from quality.checker import QualityChecker
-from quality.suite import load_suites
-from sandbox.common.launcher import SandboxProcess
-from sync.stream import run_stream
+from bench import dlt_hubspot, naive
+from bench.sync import SyncCase, Variant, sync_figures
+from sandbox.common.launcher import SandboxAdmin, SandboxInfo
 
 SHARE = 0.85  # of the population that the HubSpot sandbox makes contacts
+TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"  # the sandbox's private-app token, not a secret
 
 
-def run(contacts: int) -> list[dict[str, Any]]:
+def _connection(info: SandboxInfo, admin: SandboxAdmin) -> str:
+    return (f"    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
+            f"    auth: {{flow: private_app, token: {TOKEN}}}\n")
+
+
+def _minimum(variant: str, records: int, calls: Mapping[str, int]) -> int:
+    return math.ceil(records / 100)
+
+
+CASE = SyncCase(
+    module=__name__, crm="hubspot", object="contacts", entity="contact",
+    warm_up={"source_id": "warm-up", "last_name": "x", "email": "a@b.co"},
+    sandbox=lambda volume: (math.ceil(volume / SHARE), {}),
+    connection=_connection, minimum_calls=_minimum, unchanged_minimum=2,
+    variants=(Variant("", {"search_per_second": 1000}),),
+)
+
+
+def alternatives(info: SandboxInfo, truth: int, workdir: Path) -> list[dict[str, Any]]:
+    return naive.hubspot_rows(info, TOKEN, truth, workdir) + dlt_hubspot.rows(info, TOKEN, truth, workdir)
+
+
+def volumes(quick: bool) -> list[int]:
+    return [10_000] if quick else [10_000, 100_000, 1_000_000]
+
+
+def main(quick: bool = False, *, compare_up_to: int = 100_000) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as tmp, SandboxProcess(
-        "hubspot", scale=math.ceil(contacts / SHARE), profile="unlimited", state_dir=Path(tmp) / "sb"
-    ) as sb:
-        admin = sb.admin()
-        truth = admin.get("/_admin/truth/contacts")["count"]
-        cfg = parse_config(
-            f"version: 1\nconnections:\n  hubspot_bench:\n    kind: hubspot\n    base_url: {sb.info.https_url}\n"
-            f"    ca_bundle: {sb.info.ca_path}\n    auth: {{flow: private_app, token: "
-            f"pat-na1-11111111-2222-3333-4444-555555555555}}\n    objects: [contacts]\n")
-        checker = QualityChecker(load_suites())
-        checker.check("contact", [{"source_id": "warm-up", "last_name": "x", "email": "a@b.co"}])  # GX import
-        mapping = load_spec("hubspot")["contacts"]
-        for kind in ("sqlite", "postgresql"):
-            with bench_store(kind, Path(tmp)) as engine:
-                if engine is None:
-                    continue
-                connector = build_connector("hubspot_bench", cfg.connection("hubspot_bench"),
-                                            settle_lag=timedelta(seconds=1), options={"search_per_second": 1000})
-                spec = spec_named(connector.objects, "contacts", connection="hubspot_bench")
-                admin.reset_calls()
-                started = time.perf_counter()
-                full = run_stream(engine=engine, connector=connector, spec=spec, mapping=mapping, checker=checker)
-                seconds = time.perf_counter() - started
-                full_calls = admin.calls()["total"]
-                time.sleep(1.5)
-                admin.reset_calls()
-                again = run_stream(engine=engine, connector=connector, spec=spec, mapping=mapping, checker=checker)
-                rows.append({
-                    "store": kind, "contacts": truth, "records_per_s": round(full.counts.read / seconds),
-                    "seconds": round(seconds, 1), "share_in_gx": round(full.seconds_in_quality / seconds, 3),
-                    "api_calls": full_calls, "api_calls_minimum": math.ceil(truth / 100),
-                    "unchanged_sync_calls": admin.calls()["total"], "unchanged_minimum": 2,
-                    "unchanged_upserted": again.counts.upserted, "reconciled": full.counts.reconciles(),
-                    "peak_rss_mb": round(peak_rss_mb()),
-                })
+    for volume in volumes(quick):
+        print(f"  HubSpot contacts: {volume:,}", flush=True)
+        rows += sync_figures(CASE, volume, alternatives=alternatives if volume <= compare_up_to else None)
     return rows
-
-
-def main(quick: bool = False) -> list[dict[str, Any]]:
-    rows = run(10_000 if quick else 100_000)
-    save("hubspot_sync", rows)
-    print("\n## HubSpot contacts: sandbox -> store\n")
-    print(markdown(rows))
-    return rows
-
-
-if __name__ == "__main__":
-    main()
