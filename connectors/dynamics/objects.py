@@ -27,6 +27,8 @@ OBJECTS: tuple[ObjectSpec, ...] = (
     _table("emails", "email", "activity", activity_type="email_sent"),
     _table("appointments", "appointment", "activity", activity_type="meeting"),
     _table("tasks", "task", "activity", activity_type="task"),
+    _table("products", "product", "product"),
+    _table("opportunityproducts", "opportunityproduct", "line_item"),
 )
 
 API_PATH = "/api/data/v9.2/"

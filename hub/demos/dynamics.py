@@ -1,4 +1,4 @@
-"""The demo's Dynamics 365: Entra ID client credentials, eleven tables, a person's edits and deletes.
+"""The demo's Dynamics 365: Entra ID client credentials, thirteen tables, a person's edits and deletes.
 
 Deletes of accounts cascade in Dataverse (their contacts, opportunities and activities go too); the delta links of
 those tables report them, which the comparison with the sandbox's truth checks.
@@ -16,7 +16,7 @@ DEMO_DYNAMICS_TENANT = "7f3c2a9e-5d41-4b8e-9c16-2a0f8e4d6b31"
 DEMO_DYNAMICS_CLIENT_ID = "3b9d8c1a-6e2f-4a57-8d09-c4e1f7a2b580"
 DEMO_DYNAMICS_SECRET = "sandbox-dynamics-secret"
 OBJECTS = ("accounts", "contacts", "leads", "opportunities", "systemusers", "teams", "campaigns", "phonecalls",
-           "emails", "appointments", "tasks")
+           "emails", "appointments", "tasks", "products", "opportunityproducts")
 
 
 def _dynamics_block(info: SandboxInfo) -> dict[str, Any]:
@@ -40,6 +40,7 @@ def _dynamics_edits(admin: SandboxAdmin) -> dict[str, Any]:
         "leads": (10, 3, 5),
         "opportunities": (10, 3, 4),
         "phonecalls": (5, 2, 0),
+        "opportunityproducts": (5, 2, 2),  # quantities and discounts retyped: Dataverse recomputes the amounts
     }.items():
         done[obj] = admin.post(
             f"/_admin/random_edits/{obj}", {"seed": 11, "edits": edits, "deletes": deletes, "creates": creates}
@@ -58,4 +59,6 @@ DEMO = DemoCrm(
     _dynamics_block,
     _dynamics_edits,
     OBJECTS,
+    {"lead_score": "crmhub_score", "lead_grade": "crmhub_grade", "lead_reasons": "crmhub_reasons",
+     "win_probability": "crmhub_winprobability"},
 )

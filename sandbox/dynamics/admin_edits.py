@@ -16,7 +16,7 @@ from sandbox.dynamics import seedtools as st
 from sandbox.dynamics.generator import INDUSTRY_CODES, SHARE
 from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY
 from sandbox.dynamics.store import Ref, Store, id_of
-from sandbox.dynamics.tables import ACTIVITY_TYPES
+from sandbox.dynamics.tables import ACTIVITY_TYPES, TABLES
 
 Values = dict[str, Any]
 
@@ -41,6 +41,13 @@ EDITS: dict[str, Callable[[random.Random], Values]] = {
     "campaign": lambda rnd: {"budgetedcost": float(rnd.randint(5, 300) * 1000)},
     "systemuser": lambda rnd: {"title": rnd.choice(TITLES)[0]},
     "team": lambda rnd: {"description": f"Team charter v{rnd.randint(2, 9)}"},
+    "product": lambda rnd: rnd.choice(({"price": float(rnd.randint(2, 400) * 50)},
+                                       {"description": f"Catalogue text v{rnd.randint(2, 9)}"})),
+    # a quantity or discount typed over: the platform recomputes baseamount and extendedamount
+    "opportunityproduct": lambda rnd: rnd.choice(({"quantity": float(rnd.randint(1, 40))},
+                                                  {"manualdiscountamount": float(rnd.randint(0, 20) * 50)})),
+    "uom": lambda rnd: {"quantity": float(rnd.randint(1, 12))},
+    "transactioncurrency": lambda rnd: {"exchangerate": round(rnd.uniform(0.8, 1.2), 4)},
     **{kind: _activity_edit for kind in ACTIVITY_TYPES},
 }
 
@@ -115,6 +122,24 @@ class Creator:
         ref = Ref("account", account) if account else None
         return {"name": f"New business {rnd.randint(100, 999)}", "estimatedvalue": float(rnd.randint(5, 500) * 1000),
                 "closeprobability": 20, "salesstagecode": 0, "parentaccountid": ref, "customerid": ref}
+
+    def _product(self, rnd: random.Random) -> Values:
+        n = rnd.randint(100, 999)
+        unit, currency = self._some("uom", rnd), self._some("transactioncurrency", rnd)
+        return {"name": f"Custom Bundle {n}", "productnumber": f"CUST-{n}", "producttypecode": 4,
+                "quantitydecimal": 0, "price": float(rnd.randint(2, 200) * 100),
+                "defaultuomid": Ref("uom", unit) if unit else None,
+                "transactioncurrencyid": Ref("transactioncurrency", currency) if currency else None}
+
+    def _opportunityproduct(self, rnd: random.Random) -> Values:
+        opportunity, product = self._some("opportunity", rnd), self._some("product", rnd)
+        if opportunity is None or product is None:
+            raise errors.DataverseError(400, "nothing_to_link", "an opportunity product needs an opportunity and a "
+                                        "product; create those first")
+        row = self.store.get("product", product)
+        price = row[TABLES["product"].col["price"]] if row is not None else None
+        return {"opportunityid": Ref("opportunity", opportunity), "productid": Ref("product", product),
+                "isproductoverridden": False, "quantity": float(rnd.randint(1, 20)), "priceperunit": price}
 
     def _campaign(self, rnd: random.Random) -> Values:
         return {"name": f"Spring push {rnd.randint(1, 99)}", "typecode": rnd.choice((1, 2, 3))}

@@ -3,7 +3,8 @@
 A person of the shared population is in this org with probability ``SHARE`` (0.4, so the same people show up in the
 other CRMs too). A member becomes a contact at their company's account (engaged people more often) or stays a lead;
 a third of contacts were converted from a lead, which is kept as a qualified lead pointing at them. Accounts exist
-for the companies that have contacts. Opportunities and activities are added by ``generator_sales``.
+for the companies that have contacts. Opportunities and activities are added by ``generator_sales``, the
+product catalogue and opportunities' product lines by ``generator_products``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 
 from sandbox.common.people import EPOCH, Company, Person, Population
 from sandbox.dynamics import seedtools as st
+from sandbox.dynamics.generator_products import ProductSeeder
 from sandbox.dynamics.generator_sales import SalesSeeder
+from sandbox.dynamics.guids import GuidFactory
 from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY
 from sandbox.dynamics.store import Ref, Store
 from sandbox.dynamics.tables import TABLES
@@ -56,7 +59,12 @@ class Generator:
 
     def run(self) -> Org:
         org = self._org()
-        sales = SalesSeeder(seed=self.seed, org=org, rows=self.rows, guids=self.store.guids)
+        # The catalogue and lines take ids from a stream of their own, so adding them left every other seeded id
+        # (and the tests that pick records by id order) as it was.
+        products = ProductSeeder(seed=self.seed, rows=self.rows, guids=GuidFactory(self.seed, "products"),
+                                 admin=org.system_user)
+        products.catalogue()
+        sales = SalesSeeder(seed=self.seed, org=org, rows=self.rows, guids=self.store.guids, products=products)
         accounts: dict[int, list[Any]] = {}
         companies = self.population.companies
         for key in range(self.scale):

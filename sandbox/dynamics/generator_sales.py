@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox.common.people import Person
 from sandbox.dynamics import seedtools as st
+from sandbox.dynamics.generator_products import ProductSeeder
 from sandbox.dynamics.guids import GuidFactory
 from sandbox.dynamics.store import Ref
 from sandbox.dynamics.tables import TABLES
@@ -36,11 +37,13 @@ def _ordinal(seconds: int) -> int:
 
 
 class SalesSeeder:
-    def __init__(self, *, seed: int, org: Org, rows: dict[str, list[list[Any]]], guids: GuidFactory) -> None:
+    def __init__(self, *, seed: int, org: Org, rows: dict[str, list[list[Any]]], guids: GuidFactory,
+                 products: ProductSeeder) -> None:
         self.seed = seed
         self.org = org
         self.rows = rows
         self.guids = guids
+        self.products = products
         self.contacts_by_account: dict[str, list[str]] = {}
         self.qualified_leads: list[list[Any]] = []
 
@@ -59,8 +62,13 @@ class SalesSeeder:
                 value = value * 10_000
             close = created + rnd.randint(30, 200) * DAY
             stage = rnd.randrange(4)
+            opportunity_id = self.guids.new()
+            owner = account[accounts.col["ownerid"]]
+            # with product lines, Dataverse calculates the estimated value from them
+            lines_total = self.products.lines_for(opportunity_id, value, created, owner)
+            value = value if lines_total is None else lines_total
             values: dict[str, Any] = {
-                "opportunityid": self.guids.new(),
+                "opportunityid": opportunity_id, "isrevenuesystemcalculated": lines_total is not None,
                 "name": f"{rnd.choice(('New business', 'Upsell', 'Renewal', 'Expansion'))} - "
                         f"{account[accounts.col['name']] or 'Unnamed account'}",
                 "estimatedvalue": value, "estimatedclosedate": _ordinal(close), "salesstagecode": stage,
@@ -82,7 +90,6 @@ class SalesSeeder:
                 modified = max(modified, closed_on) if closed_on >= created else modified
             else:
                 values.update({"statecode": 0, "statuscode": rnd.choice((1, 1, 1, 2))})
-            owner = account[accounts.col["ownerid"]]
             if self.qualified_leads and rnd.random() < 0.3:
                 lead = self.qualified_leads.pop()
                 leads = TABLES["lead"]

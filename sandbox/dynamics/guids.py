@@ -36,8 +36,10 @@ def from_sql_key(key: int) -> str:
 class GuidFactory:
     """Sequential ids for one organisation: deterministic for a seed, never repeating within a process."""
 
-    def __init__(self, seed: int) -> None:
-        digest = hashlib.blake2b(f"dynamics-guids:{seed}".encode(), digest_size=8).digest()
+    def __init__(self, seed: int, stream: str = "") -> None:
+        # another stream has its own clock sequence and node, as ids minted on another server of the org have
+        digest = hashlib.blake2b(f"dynamics-guids:{seed}{':' + stream if stream else ''}".encode(),
+                                 digest_size=8).digest()
         self._clock_seq = digest[0:2].hex()
         self._node = "000d3a" + digest[2:5].hex()  # 00-0D-3A: the MAC prefix Azure hosts carry
         # start deep into the 48-bit counter so every group of the id varies, as production ids do

@@ -17,6 +17,8 @@ SCHEMA_NAMES = {
     "account": "Account", "contact": "Contact", "lead": "Lead", "opportunity": "Opportunity",
     "campaign": "Campaign", "systemuser": "SystemUser", "team": "Team", "phonecall": "PhoneCall",
     "email": "Email", "appointment": "Appointment", "task": "Task", "activitypointer": "ActivityPointer",
+    "transactioncurrency": "TransactionCurrency", "uom": "UoM", "product": "Product",
+    "opportunityproduct": "OpportunityProduct",
 }
 ENTITY_TYPES: dict[str, str] = {
     "MetadataId": "Edm.Guid", "LogicalName": "Edm.String", "SchemaName": "Edm.String",
@@ -103,7 +105,8 @@ def attribute(table: Table, attr: Attr, column: int) -> dict[str, Any]:
                                                                                           "d"),
         "IsValidForCreate": attr.create, "IsValidForUpdate": attr.update, "IsValidForRead": True,
         "IsPrimaryId": attr.name == table.primary_id, "IsPrimaryName": attr.name == table.primary_name,
-        "IsCustomAttribute": False, "IsValidODataAttribute": True, "IsLogical": False, "ColumnNumber": column,
+        "IsCustomAttribute": attr.name.startswith("crmhub_"), "IsValidODataAttribute": True, "IsLogical": False,
+        "ColumnNumber": column,
         "RequiredLevel": {"Value": attr.required, "CanBeChanged": attr.required != "SystemRequired",
                           "ManagedPropertyLogicalName": "canmodifyrequirementlevelsettings"},
     }

@@ -105,3 +105,15 @@ ACCESS_MODE = options(
 DO_NOT_EMAIL = boolean("donotemail", "Do Not Allow", "Allow")
 DIRECTION = boolean("directioncode", "Outgoing", "Incoming")
 DISABLED = boolean("isdisabled", "Disabled", "Enabled")
+# Products are born Draft in a fresh org (CreateProductsWithoutParentInActiveState is off) and published to Active.
+PRODUCT_STATE = options("product_statecode", (0, "Active"), (1, "Retired"), (2, "Draft"), (3, "Under Revision"))
+PRODUCT_STATUS = statuses(
+    "product_statuscode", (1, "Active", 0), (2, "Retired", 1), (0, "Draft", 2), (3, "Under Revision", 3),
+)
+PRODUCT_TYPE = options(
+    "producttypecode", (1, "Sales Inventory"), (2, "Miscellaneous Charges"), (3, "Services"), (4, "Flat Fees"),
+)
+PRODUCT_STRUCTURE = options("productstructure", (1, "Product"), (2, "Product Family"), (3, "Product Bundle"))
+PRODUCT_OVERRIDDEN = boolean("opportunityproduct_isproductoverridden", "Write-In", "Existing")
+PRICE_OVERRIDDEN = boolean("opportunityproduct_ispriceoverridden", "Override Price", "Use Default")
+REVENUE_SOURCE = boolean("opportunity_isrevenuesystemcalculated", "System Calculated", "User Provided")

@@ -16,9 +16,12 @@ from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY, Table, type_column
 from sandbox.dynamics.store import Ref, Store
 from sandbox.dynamics.tables import TABLES
 
+# a new row's state where it is not the first one: appointments are Scheduled, products Draft until published
+CREATE_STATE = {"appointment": 3, "product": 2}
+
 
 def default_state(table: Table) -> int:
-    return 3 if table.logical == "appointment" else 0
+    return CREATE_STATE.get(table.logical, 0)
 
 
 def default_status(table: Table, state: int) -> int | None:
@@ -147,9 +150,7 @@ def _assign(table: Table, row: list[Any], name: str, value: Any) -> None:
 
 
 def _compute(table: Table, row: list[Any]) -> None:
-    for target, parts in table.computed.items():
-        text = " ".join(str(row[table.col[p]]) for p in parts if row[table.col[p]])
-        row[table.col[target]] = text or None
+    table.calculate(row)
 
 
 def _state_of(table: Table, status: int) -> int | None:

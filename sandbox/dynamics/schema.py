@@ -95,6 +95,26 @@ class AltKey:
     attributes: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A column the platform calculates on every save: ``target = left * right`` or ``target = left - right``.
+
+    Money columns (opportunityproduct's ``baseamount``, ``extendedamount``) are rounded to the currency's two
+    decimals. An empty ``left`` leaves the target empty; an empty subtrahend counts as zero, as a discount not given.
+    """
+
+    target: str
+    op: str  # "*" or "-"
+    left: str
+    right: str
+
+    def value(self, left: float | None, right: float | None) -> float | None:
+        if left is None or (right is None and self.op == "*"):
+            return None
+        result = left * right if self.op == "*" else left - (right or 0.0)  # type: ignore[operator]
+        return round(result, 2) + 0.0
+
+
 # columns that are not Web API properties: generator truth and the target type of polymorphic lookups
 PERSON_KEY = "~person_key"
 COMPANY_KEY = "~company_key"
@@ -119,6 +139,7 @@ class Table:
     is_activity: bool = False
     read_only: bool = False  # activitypointer: a view over the activity tables
     computed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # fullname <- (firstname, lastname)
+    formulas: tuple[Formula, ...] = ()  # calculated amounts, applied in order after ``computed``
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -151,6 +172,15 @@ class Table:
     @property
     def type_name(self) -> str:
         return f"Microsoft.Dynamics.CRM.{self.logical}"
+
+    def calculate(self, row: list[object]) -> None:
+        """Fill the columns the platform computes on save (names from their parts, amounts from formulas)."""
+        col = self.col
+        for target, parts in self.computed.items():
+            text = " ".join(str(row[col[p]]) for p in parts if row[col[p]])
+            row[col[target]] = text or None
+        for formula in self.formulas:
+            row[col[formula.target]] = formula.value(row[col[formula.left]], row[col[formula.right]])  # type: ignore[arg-type]
 
     def new_row(self) -> list[object]:
         return [None] * len(self.columns)

@@ -74,9 +74,7 @@ def row_for(table: Table, values: dict[str, Any]) -> list[Any]:
             row[col["statecode"]] = 0
         if row[col["statuscode"]] is None:
             row[col["statuscode"]] = default_status(table, row[col["statecode"]])
-    for target, parts in table.computed.items():
-        text = " ".join(str(row[col[p]]) for p in parts if row[col[p]])
-        row[col[target]] = text or None
+    table.calculate(row)
     return row
 
 

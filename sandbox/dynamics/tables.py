@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sandbox.dynamics import optionsets as os_
-from sandbox.dynamics.schema import AltKey, Attr, OptionSet, Table
+from sandbox.dynamics.schema import AltKey, Attr, Formula, OptionSet, Table
 
 ACTIVITY_TYPES = ("phonecall", "email", "appointment", "task")
 REGARDING_TARGETS = ("account", "contact", "lead", "opportunity", "campaign")
@@ -30,6 +30,17 @@ def money(name: str, label: str, lo: float = -922337203685477.0, hi: float = 922
     return Attr(name, "money", label, min_value=lo, max_value=hi)
 
 
+def calculated_money(name: str, label: str) -> Attr:
+    """A money column the platform computes on save (IsValidForCreate and IsValidForUpdate are false)."""
+    return Attr(name, "money", label, min_value=-922337203685477.0, max_value=922337203685477.0, create=False,
+                update=False)
+
+
+def number(name: str, label: str, lo: float = -100_000_000_000.0, hi: float = 100_000_000_000.0,
+           required: str = "None") -> Attr:
+    return Attr(name, "decimal", label, min_value=lo, max_value=hi, required=required)
+
+
 def whole(name: str, label: str, lo: int = -2147483648, hi: int = 2147483647) -> Attr:
     return Attr(name, "int", label, min_value=lo, max_value=hi)
 
@@ -44,6 +55,12 @@ def when(name: str, label: str) -> Attr:
 
 def day(name: str, label: str) -> Attr:
     return Attr(name, "date", label, fmt="DateOnly")
+
+
+def crmhub_lead_columns() -> tuple[Attr, ...]:
+    """Custom columns an org's maker added for crmhub's lead scores (publisher prefix ``crmhub_``)."""
+    return (whole("crmhub_score", "crmhub Score", 0, 100), text("crmhub_grade", "crmhub Grade", 20),
+            text("crmhub_reasons", "crmhub Reasons", 400))
 
 
 def system(primary_id: str, owned: bool = True) -> tuple[Attr, ...]:
@@ -117,6 +134,7 @@ CONTACT = Table(
         Attr("parentcustomerid", "customer", "Company Name", targets=("account", "contact"),
              navs=("parentcustomerid_account", "parentcustomerid_contact"), cascade="cascade"),
         lookup("originatingleadid", "Originating Lead", "lead"),
+        *crmhub_lead_columns(),
         *states(os_.ACTIVE_STATE, os_.ACTIVE_STATUS),
     ),
     keys=(AltKey("emailaddress1_key", "Email", ("emailaddress1",)),),
@@ -155,6 +173,7 @@ LEAD = Table(
              navs=("customerid_account", "customerid_contact")),
         lookup("qualifyingopportunityid", "Qualifying Opportunity", "opportunity"),
         lookup("campaignid", "Source Campaign", "campaign"),
+        *crmhub_lead_columns(),
         *states(os_.LEAD_STATE, os_.LEAD_STATUS),
     ),
     computed={"fullname": ("firstname", "lastname")},
@@ -181,6 +200,8 @@ OPPORTUNITY = Table(
              navs=("customerid_account", "customerid_contact"), cascade="cascade"),
         lookup("originatingleadid", "Originating Lead", "lead"),
         lookup("campaignid", "Source Campaign", "campaign"),
+        flag("isrevenuesystemcalculated", "Revenue", os_.REVENUE_SOURCE),
+        Attr("crmhub_winprobability", "double", "crmhub Win Probability", min_value=0.0, max_value=100.0),
         *states(os_.OPPORTUNITY_STATE, os_.OPPORTUNITY_STATUS),
     ),
 )
@@ -234,6 +255,85 @@ TEAM = Table(
 )
 
 
+TRANSACTIONCURRENCY = Table(
+    logical="transactioncurrency", entity_set="transactioncurrencies", display="Currency",
+    display_plural="Currencies", primary_id="transactioncurrencyid", primary_name="currencyname", type_code=9105,
+    ownership="OrganizationOwned",
+    attrs=(
+        *system("transactioncurrencyid", owned=False),
+        text("currencyname", "Currency Name", 100, required="ApplicationRequired"),
+        text("isocurrencycode", "Currency Code", 5, required="ApplicationRequired"),
+        text("currencysymbol", "Currency Symbol", 10, required="ApplicationRequired"),
+        number("exchangerate", "Exchange Rate", 0.0000000001, 100_000_000_000.0, required="ApplicationRequired"),
+        whole("currencyprecision", "Currency Precision", 0, 4),
+        *states(os_.ACTIVE_STATE, os_.ACTIVE_STATUS),
+    ),
+)
+
+UOM = Table(
+    logical="uom", entity_set="uoms", display="Unit", display_plural="Units", primary_id="uomid",
+    primary_name="name", type_code=1055, ownership="OrganizationOwned",
+    attrs=(
+        *system("uomid", owned=False),
+        text("name", "Name", 100, required="ApplicationRequired"),
+        number("quantity", "Quantity", 0.00001, 1_000_000_000.0, required="ApplicationRequired"),
+        flag("isschedulebaseuom", "Is Schedule Base Unit"),
+    ),
+)
+
+PRODUCT = Table(
+    logical="product", entity_set="products", display="Product", display_plural="Products",
+    primary_id="productid", primary_name="name", type_code=1024, ownership="OrganizationOwned",
+    attrs=(
+        *system("productid", owned=False),
+        text("name", "Name", 100, required="ApplicationRequired"),
+        text("productnumber", "Product ID", 100, required="ApplicationRequired"),
+        memo("description", "Description"),
+        choice("producttypecode", "Product Type", os_.PRODUCT_TYPE),
+        choice("productstructure", "Product Structure", os_.PRODUCT_STRUCTURE),
+        whole("quantitydecimal", "Decimals Supported", 0, 5),
+        money("price", "List Price", 0.0, 1_000_000_000_000.0),
+        money("standardcost", "Standard Cost", 0.0, 1_000_000_000_000.0),
+        money("currentcost", "Current Cost", 0.0, 1_000_000_000_000.0),
+        text("vendorname", "Vendor", 100),
+        day("validfromdate", "Valid From"),
+        day("validtodate", "Valid To"),
+        lookup("defaultuomid", "Default Unit", "uom"),
+        lookup("transactioncurrencyid", "Currency", "transactioncurrency"),
+        *states(os_.PRODUCT_STATE, os_.PRODUCT_STATUS),
+    ),
+)
+
+# An opportunity's product line: Dataverse computes the amounts on every save and takes the lines along when the
+# opportunity is deleted (a parental relationship).
+OPPORTUNITYPRODUCT = Table(
+    logical="opportunityproduct", entity_set="opportunityproducts", display="Opportunity Product",
+    display_plural="Opportunity Products", primary_id="opportunityproductid", primary_name="opportunityproductname",
+    type_code=1083,
+    attrs=(
+        *system("opportunityproductid"),
+        text("opportunityproductname", "Name", 500),
+        Attr("opportunityid", "lookup", "Opportunity", required="ApplicationRequired", targets=("opportunity",),
+             navs=("opportunityid",), cascade="cascade"),
+        lookup("productid", "Existing Product", "product"),
+        text("productdescription", "Write-In Product", 500),
+        flag("isproductoverridden", "Select Product", os_.PRODUCT_OVERRIDDEN),
+        flag("ispriceoverridden", "Pricing", os_.PRICE_OVERRIDDEN),
+        number("quantity", "Quantity", -100_000_000_000.0, 100_000_000_000.0, required="ApplicationRequired"),
+        money("priceperunit", "Price Per Unit"),
+        calculated_money("baseamount", "Amount"),
+        money("manualdiscountamount", "Manual Discount"),
+        calculated_money("extendedamount", "Extended Amount"),
+        whole("lineitemnumber", "Line Item Number", 0, 1_000_000),
+        memo("description", "Description"),
+        lookup("uomid", "Unit", "uom"),
+        lookup("transactioncurrencyid", "Currency", "transactioncurrency"),
+    ),
+    formulas=(Formula("baseamount", "*", "quantity", "priceperunit"),
+              Formula("extendedamount", "-", "baseamount", "manualdiscountamount")),
+)
+
+
 def _activity(logical: str, entity_set: str, display: str, plural: str, code: int, *extra: Attr) -> Table:
     state = os_.APPOINTMENT_STATE if logical in ("appointment", "activitypointer") else os_.ACTIVITY_STATE
     regarding = Attr(
@@ -279,8 +379,9 @@ ACTIVITYPOINTER = _activity("activitypointer", "activitypointers", "Activity", "
 
 TABLES: dict[str, Table] = {t.logical: t for t in (
     ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CAMPAIGN, SYSTEMUSER, TEAM, PHONECALL, EMAIL, APPOINTMENT, TASK,
-    ACTIVITYPOINTER,
+    ACTIVITYPOINTER, TRANSACTIONCURRENCY, UOM, PRODUCT, OPPORTUNITYPRODUCT,
 )}
 BY_SET: dict[str, Table] = {t.entity_set: t for t in TABLES.values()}
 # tables whose ChangeTrackingEnabled is true unless the change_tracking option says otherwise
-DEFAULT_TRACKED = tuple(t.entity_set for t in TABLES.values() if t.logical not in ("team", "systemuser"))
+DEFAULT_TRACKED = tuple(t.entity_set for t in TABLES.values()
+                        if t.logical not in ("team", "systemuser", "uom", "transactioncurrency"))

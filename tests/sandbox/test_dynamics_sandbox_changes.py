@@ -112,7 +112,8 @@ def test_admin_can_expire_every_token_now(api: DynamicsApi) -> None:
 def test_objects_and_truth_match_the_api(api: DynamicsApi) -> None:
     objects = api.admin.get("/_admin/objects")["objects"]
     assert {"accounts", "contacts", "leads", "opportunities", "systemusers", "teams", "campaigns", "phonecalls",
-            "emails", "appointments", "tasks", "activitypointers"} == set(objects)
+            "emails", "appointments", "tasks", "activitypointers", "transactioncurrencies", "uoms", "products",
+            "opportunityproducts"} == set(objects)
     for name in ("accounts", "contacts", "leads", "opportunities", "tasks"):
         truth = api.admin.get(f"/_admin/truth/{name}", ids="true")
         assert truth["count"] == int(api.get(f"{name}/$count").text) == len(truth["ids"])

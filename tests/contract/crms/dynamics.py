@@ -1,4 +1,4 @@
-"""The contract suite's Dynamics 365: Entra ID client credentials via msal, eleven tables, contacts edited."""
+"""The contract suite's Dynamics 365: Entra ID client credentials via msal, thirteen tables, contacts edited."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ TENANT = "7f3c2a9e-5d41-4b8e-9c16-2a0f8e4d6b31"
 CLIENT_ID = "3b9d8c1a-6e2f-4a57-8d09-c4e1f7a2b580"
 SECRET = "sandbox-dynamics-secret"
 OBJECTS = ("accounts", "contacts", "leads", "opportunities", "systemusers", "teams", "campaigns", "phonecalls",
-           "emails", "appointments", "tasks")
+           "emails", "appointments", "tasks", "products", "opportunityproducts")
 
 
 def dynamics_block(info: SandboxInfo, *, page_size: int = 25, objects: tuple[str, ...] = OBJECTS) -> str:
