@@ -12,6 +12,8 @@ from connectors.dynamics.connector import DynamicsConnector
 from connectors.dynamics.objects import MAX_CONCURRENCY, MAX_PAGE
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
+from connectors.http.retry import DEFAULT_TABLE, retry_settings
+from connectors.http.token_cache import token_cache_of
 
 
 def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Callable[[], datetime] | None = None,
@@ -28,12 +30,12 @@ def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Calla
     verify: str | bool = str(conn.ca_bundle) if conn.ca_bundle else True
     tokens = MsalTokens(connection=name, authority_url=str(conn.authority_url), tenant_id=auth.tenant_id,
                         client_id=auth.client_id, client_secret=secret, scope=conn.token_scope, verify=verify,
-                        redactor=redactor, timeout=float(conn.timeout_seconds))
+                        redactor=redactor, timeout=float(conn.timeout_seconds), cache=token_cache_of(options))
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
     concurrency = min(int(options.get("max_concurrency", conn.max_concurrency)), MAX_CONCURRENCY)
     pacing = {k: options[k] for k in ("low_requests", "pause_s") if k in options}
     client = DynamicsClient(connection=name, base_url=str(conn.base_url), verify=verify, tokens=tokens, budget=budget,
                             redactor=redactor, timeout=float(conn.timeout_seconds), max_concurrency=concurrency,
-                            **pacing)
+                            retry=retry_settings(options, table=DEFAULT_TABLE), **pacing)
     return DynamicsConnector(name=name, client=client, settle_lag=settle_lag, clock=clock,
                              page_size=conn.page_size or MAX_PAGE, batch_size=int(options.get("batch_size", 1000)))
