@@ -4,16 +4,18 @@ Every repository function takes an explicit ``Connection`` and never commits: th
 """
 
 from store.cursors import delete_cursor, load_cursor, save_cursor
+from store.dependents import live_dependents
 from store.engine import current_revision, ensure_schema, make_engine, refresh_statistics
 from store.links import link_hashes, live_counts, live_ids_absent_from, tombstone, upsert_links
 from store.quarantine import (
     add_quarantine,
+    close_quarantine_of_deleted,
     list_quarantine,
     quarantine_summary,
     resolve_quarantine,
     supersede_quarantine,
 )
-from store.runs import add_run_counts, finish_run, list_runs, start_run
+from store.runs import add_run_counts, close_abandoned_runs, finish_run, list_runs, start_run
 from store.tables import canonical_tables, metadata
 from store.types import UtcDateTime
 from store.upsert import upsert
@@ -33,6 +35,8 @@ __all__ = [
     "add_results",
     "add_run_counts",
     "canonical_tables",
+    "close_abandoned_runs",
+    "close_quarantine_of_deleted",
     "current_revision",
     "delete_cursor",
     "ensure_schema",
@@ -42,6 +46,7 @@ __all__ = [
     "list_quarantine",
     "list_runs",
     "live_counts",
+    "live_dependents",
     "live_ids_absent_from",
     "load_cursor",
     "make_engine",

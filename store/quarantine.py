@@ -119,6 +119,18 @@ def supersede_quarantine(conn: Connection, *, connection: str, object: str, sour
     return changed
 
 
+def close_quarantine_of_deleted(conn: Connection, *, connection: str, object: str, present: set[str]) -> int:
+    """Close, as ``deleted``, the open quarantine rows of records absent from a complete listing of the CRM's live ids.
+
+    A record deleted while it sat in quarantine has no live link to tombstone; left open, a later replay after a rule
+    change would land a record the CRM no longer has.
+    """
+    rows = conn.execute(select(quarantine.c.id, quarantine.c.source_id).where(
+        quarantine.c.connection == connection, quarantine.c.object == object, quarantine.c.status == "open"))
+    gone = [row.id for row in rows if row.source_id not in present]
+    return resolve_quarantine(conn, ids=gone, status="deleted") if gone else 0
+
+
 def open_quarantine_page(conn: Connection, *, after_id: int, limit: int,
                          connection: str | None = None) -> list[dict[str, Any]]:
     """Open quarantined records with an id above ``after_id``, in id order: replay pages through them by keyset."""

@@ -52,8 +52,11 @@ ACTIVITY_TYPES: tuple[str, ...] = (
     "other",
 )
 RUN_STATUSES: tuple[str, ...] = ("running", "succeeded", "partial", "failed", "stopped")
-RUN_COUNT_FIELDS: tuple[str, ...] = ("read", "upserted", "unchanged", "quarantined", "failed", "deleted")
-QUARANTINE_STATUSES: tuple[str, ...] = ("open", "replayed", "dismissed")
+# echoes: records read back whose only change is crmhub's own write-back (a sub-count of read, not a term of
+# the reconciliation read = upserted + unchanged + quarantined + failed).
+RUN_COUNT_FIELDS: tuple[str, ...] = ("read", "upserted", "unchanged", "quarantined", "failed", "deleted", "echoes")
+# deleted: the CRM deleted the record while it sat in quarantine (found by a tombstone or an id listing).
+QUARANTINE_STATUSES: tuple[str, ...] = ("open", "replayed", "dismissed", "deleted")
 
 metadata = MetaData(naming_convention=dict(NAMING_CONVENTION))
 
@@ -130,6 +133,7 @@ lead = _canonical(
     _str("converted_contact_id"),
     _str("converted_account_id"),
     _str("converted_opportunity_id"),
+    _str("account_id"),  # migration 0009
 )
 
 opportunity = _canonical(
@@ -164,6 +168,8 @@ activity = _canonical(
     _str("campaign_id"),
     Column("url", Text),  # web visits and form fills: the page, which intent scoring reads
 )
+# A deleted lead takes its activities with it (sync/land.py cascades by this link): migration 0009.
+Index("ix_activity_lead_id", activity.c.lead_id)
 
 crm_user = _canonical(
     "crm_user",
@@ -201,6 +207,7 @@ campaign_member = _canonical(
     Column("responded", Boolean),
     Column("first_responded_at", Date),
 )
+Index("ix_campaign_member_lead_id", campaign_member.c.lead_id)  # migration 0009, as activity's
 
 opportunity_stage = _canonical(
     "opportunity_stage",
@@ -212,6 +219,34 @@ opportunity_stage = _canonical(
     Column("changed_at", UtcDateTime()),
     _str("changed_by_id"),
 )
+
+# Products and opportunities' line items: migration 0011.
+product = _canonical(
+    "product",
+    _str("name"),
+    _str("product_code"),
+    _str("sku"),
+    _str("family"),
+    Column("description", Text),
+    Column("active", Boolean),
+    Column("unit_price", Float),
+    Column("currency", String(3)),
+)
+
+line_item = _canonical(
+    "line_item",
+    _str("opportunity_id"),
+    _str("product_id"),
+    _str("name"),
+    Column("quantity", Float),
+    Column("unit_price", Float),
+    Column("list_price", Float),
+    Column("discount_percent", Float),
+    Column("discount_amount", Float),
+    Column("total_price", Float),
+    Column("currency", String(3)),
+)
+Index("ix_line_item_opportunity_id", line_item.c.opportunity_id)  # an opportunity's products, deal features
 
 canonical_tables: Mapping[str, Table] = MappingProxyType(
     {
@@ -227,6 +262,8 @@ canonical_tables: Mapping[str, Table] = MappingProxyType(
             campaign,
             campaign_member,
             opportunity_stage,
+            product,
+            line_item,
         )
     }
 )
@@ -410,6 +447,8 @@ writeback_ledger = Table(
     Column("version", String(64)),  # the record's modified time after our write: our own edit, not a person's
     Column("run_id", Integer),
     Column("sent_at", UtcDateTime(), nullable=False),
+    # When a sync read a person's value in a field we wrote (after our write): the next write-back is a conflict.
+    Column("edited_at", UtcDateTime()),
     PrimaryKeyConstraint("connection", "object", "source_id", "field_set"),
 )
 
@@ -430,4 +469,125 @@ writeback_result = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("resolved_at", UtcDateTime()),  # set when a retry succeeds or an admin dismisses it
     Index("ix_writeback_result_open", "connection", "object", "status", "resolved_at"),
+)
+
+# OAuth tokens / sessions cached between processes, Fernet-encrypted (store/tokens.py); the fingerprint is an HMAC of
+# the credentials that obtained the token, so a changed secret never reuses the old one's token.
+token_cache = Table(
+    "token_cache",
+    metadata,
+    Column("connection", String(100), nullable=False),
+    Column("purpose", String(50), nullable=False),  # access_token | session | msal_cache | refresh_token
+    Column("fingerprint", String(64), nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),
+    Column("expires_at", UtcDateTime()),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("connection", "purpose"),
+)
+
+
+# --- identity resolution (identity/): one canonical person / account across connections, with an undoable audit ---
+identity_cluster = Table(
+    "identity_cluster",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(20), nullable=False),  # person | account
+    Column("golden", json_type(), nullable=False),  # the surviving value per field
+    Column("sources", json_type(), nullable=False),  # per field: the member record that supplied it
+    Column("member_count", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_identity_cluster_kind", "kind"),
+)
+
+identity_member = Table(
+    "identity_member",
+    metadata,
+    Column("entity", String(20), nullable=False),  # contact | lead | account
+    Column("record_id", String(36), nullable=False),  # the canonical row id
+    Column("cluster_id", String(36), nullable=False),
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("source_id", String(255), nullable=False),
+    Column("rule", String(50), nullable=False),  # how it joined: email, crm_id, domain, probabilistic, seed
+    Column("confidence", Float, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("entity", "record_id"),
+    Index("ix_identity_member_cluster_id", "cluster_id"),
+)
+
+identity_merge = Table(
+    "identity_merge",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("record_a", String(36), nullable=False),  # the pair whose link joined two groups (a < b)
+    Column("record_b", String(36), nullable=False),
+    Column("rule", String(50), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("evidence", json_type(), nullable=False),
+    Column("status", String(20), nullable=False),  # active | undone | retired (no longer made by a resolve)
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("undone_at", UtcDateTime()),
+    Column("undone_by", String(255)),
+    Index("ix_identity_merge_pair", "kind", "record_a", "record_b", unique=True),
+)
+
+
+# --- schema drift and data-quality scores (mapping/drift.py, quality/) ---
+# One row per (connection, object) each time a run sees a schema different from the last one (by hash).
+schema_snapshot = Table(
+    "schema_snapshot",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("schema_hash", String(64), nullable=False),
+    Column("fields", json_type(), nullable=False),  # {field name: CRM type}
+    Column("run_id", Integer),
+    Column("taken_at", UtcDateTime(), nullable=False),
+    Index("ix_schema_snapshot_connection_object", "connection", "object", "id"),
+)
+
+# A mapped field whose CRM type changed: its records are quarantined until an admin accepts the new type.
+schema_type_change = Table(
+    "schema_type_change",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("field", String(255), nullable=False),
+    Column("old_type", String(100), nullable=False),
+    Column("new_type", String(100), nullable=False),
+    Column("run_id", Integer),
+    Column("detected_at", UtcDateTime(), nullable=False),
+    Column("accepted_at", UtcDateTime()),
+    Index("ix_schema_type_change_connection_object", "connection", "object", "accepted_at"),
+)
+
+# Per record: the share of its entity's expectations it passed, weighted by severity (0-1), as last checked.
+record_quality = Table(
+    "record_quality",
+    metadata,
+    Column("entity", String(50), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("failed", json_type(), nullable=False),  # the rule names it broke
+    Column("run_id", Integer),
+    Column("scored_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("entity", "record_id"),
+)
+
+# Per run and stream: the mean record score of what the run checked, so a source's quality is seen over time.
+quality_score = Table(
+    "quality_score",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer),
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("entity", String(50), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("computed_at", UtcDateTime(), nullable=False),
+    Index("ix_quality_score_connection_object", "connection", "object", "computed_at"),
 )

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 import store
-from connectors.base import Cursor, Record, Tombstone
+from connectors.base import Cascade, Cursor, Record, Tombstone
 from mapping.apply import Reject
 from mapping.identity import canonical_id
 from mapping.model import TABLE_OF
+from store.quality_scores import save_scores
 from sync.counts import Counts
 
 
@@ -35,6 +36,12 @@ class Unit:
     api_calls: int
     superseded: int = 0  # reads overtaken by a later read of the same record in this unit (counted unchanged)
     live_ids: frozenset[str] | None = None  # a complete listing of the CRM's live ids (see ChangeBatch.live_ids)
+    cascades: tuple[Cascade, ...] = ()  # dependents tombstoned with this unit's deletes (see connectors.base)
+    # Records read whose only change is crmhub's own write-back (sync.writeback.echo): landed like any other (the
+    # store keeps the CRM's modified time) but counted unchanged and as echoes, never as a person's edit.
+    echoes: frozenset[str] = frozenset()
+    # (canonical id, quality score 0-1, rules broken) of every record checked: see quality/score.py
+    scores: Sequence[tuple[str, float, list[str]]] = ()
 
 
 def content_hash(row: dict[str, Any]) -> str:
@@ -54,13 +61,14 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
     for row in unit.passed:  # the same record twice in one unit: the later read wins
         latest[row["source_id"]] = row
     hashes = {sid: content_hash(row) for sid, row in latest.items()}
-    counts = Counts(read=unit.read, quarantined=len(unit.quarantined))
+    counts = Counts(read=unit.read, quarantined=len(unit.quarantined), echoes=len(unit.echoes & latest.keys()))
     counts.unchanged = unit.superseded + len(unit.passed) - len(latest)
     with engine.begin() as conn:
         known = store.link_hashes(conn, connection=unit.connection, object=unit.object, source_ids=list(latest))
         changed = [sid for sid in latest if known.get(sid) != (hashes[sid], False)]
-        counts.unchanged += len(latest) - len(changed)
-        counts.upserted = len(changed)
+        echoed = sum(sid in unit.echoes for sid in changed)
+        counts.unchanged += len(latest) - len(changed) + echoed
+        counts.upserted = len(changed) - echoed
         if changed:
             store.upsert(
                 conn, table, [{**latest[s], "synced_at": now, "deleted_at": None} for s in changed], key=["id"]
@@ -106,6 +114,10 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
                 conn, connection=unit.connection, object=unit.object, present=unit.live_ids | set(latest), run_id=run_id
             )
             deletes += [(sid, None, None) for sid in purged]
+            store.close_quarantine_of_deleted(
+                conn, connection=unit.connection, object=unit.object,
+                present=unit.live_ids | set(latest) | {sid for sid, _, _ in unit.quarantined},
+            )
         if deletes:
             counts.deleted = store.tombstone(
                 conn,
@@ -115,6 +127,10 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
                 items=deletes,
                 canonical_of=lambda sid: (TABLE_OF[unit.entity], canonical_id(unit.connection, unit.object, sid)),
             )
+            for cascade in unit.cascades:
+                cascade_deletes(conn, unit, cascade, deletes, run_id=run_id)
+        save_scores(conn, run_id=run_id, connection=unit.connection, object=unit.object, entity=unit.entity,
+                    scores=unit.scores)
         store.add_run_counts(conn, run_id=run_id, counts=counts.as_dict(), api_calls=unit.api_calls)
         store.save_cursor(
             conn,
@@ -125,3 +141,24 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
             run_id=run_id,
         )
     return counts
+
+
+def cascade_deletes(conn: Any, unit: Unit, cascade: Cascade,
+                    deletes: Sequence[tuple[str, datetime | None, str | None]], *, run_id: int) -> int:
+    """Tombstone the live rows of ``cascade.object`` that refer to the records this unit deleted, each with its
+    owner's deletion time; returns how many went. Runs inside the unit's transaction."""
+    owners = {canonical_id(unit.connection, unit.object, sid): when for sid, when, _ in deletes}
+    table = store.canonical_tables[TABLE_OF[cascade.entity]]
+    found = store.live_dependents(conn, table, connection=unit.connection, object=cascade.object,
+                                  field=cascade.field, owner_ids=list(owners))
+    items = [(sid, owners[owner], None) for sid, owner in found if sid not in cascade.keep]
+    if not items:
+        return 0
+    return store.tombstone(
+        conn,
+        connection=unit.connection,
+        object=cascade.object,
+        run_id=run_id,
+        items=items,
+        canonical_of=lambda sid: (TABLE_OF[cascade.entity], canonical_id(unit.connection, cascade.object, sid)),
+    )

@@ -116,7 +116,10 @@ def test_write_then_read_back(crm: Harness, sqlite_db: Engine, checker: QualityC
     connector = crm.connector()
     obj = crm.edit_object
     crm.sync(sqlite_db, connector, obj, checker)
-    targets = crm.ordered(crm.truth_ids(obj))[:3]
+    # Landed records only: a seeded record the quality checks quarantine stays quarantined after the write, so
+    # taking the first ids in id order would make the outcome depend on where the dirty seeds fall.
+    live, _ = crm.accounted_ids(sqlite_db, obj)
+    targets = crm.ordered(crm.truth_ids(obj) & live)[:3]
     spec = crm.spec(connector, obj)
     results = connector.write(
         spec, [OutboundChange(t, {crm.write_field: f"Chief Scoring Officer {t}"}) for t in targets]
