@@ -23,8 +23,9 @@ from analytics import registry, rules
 from analytics.features import FeatureSpec, lead_features
 from analytics.grade import grade
 from analytics.reasons import top_reasons
-from analytics.store import db_time, save_lead_scores
+from analytics.store import save_lead_scores
 from analytics.timeutil import utc_now
+from store.rawsql import db_time
 from store.tables import lead
 
 Progress = Callable[[str], None]

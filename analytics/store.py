@@ -7,55 +7,18 @@ the DBAPI cursor with the dialect's placeholder; timestamps are shared by a whol
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table
 
+from store.rawsql import execute_batches, insert_sql
 from store.tables import deal_score, lead_score
-
-BATCH = 50_000
-
-
-def _placeholder(conn: Connection) -> str:
-    return "?" if conn.dialect.name == "sqlite" else "%s"
-
-
-def db_time(conn: Connection, value: datetime) -> Any:
-    """What UtcDateTime would bind: naive UTC text on SQLite, an aware datetime on PostgreSQL."""
-    utc = value.astimezone(UTC)
-    if conn.dialect.name == "sqlite":
-        return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    return utc
-
-
-def _upsert_sql(conn: Connection, table: Table, columns: Sequence[str], key: Sequence[str]) -> str:
-    mark = _placeholder(conn)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
-    return (f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}")
 
 
 def bulk_upsert(conn: Connection, table: Table, columns: Sequence[str], key: Sequence[str],
                 rows: Iterable[tuple[Any, ...]]) -> int:
     """Upsert tuples (in ``columns`` order) on the caller's transaction; never commits."""
-    sql = _upsert_sql(conn, table, columns, key)
-    cursor = conn.connection.cursor()
-    sent = 0
-    try:
-        batch: list[tuple[Any, ...]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                sent += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            sent += len(batch)
-    finally:
-        cursor.close()
-    return sent
+    return execute_batches(conn, insert_sql(conn, table, columns, upsert_key=key), rows)
 
 
 LEAD_SCORE_COLUMNS = ("entity", "record_id", "score", "grade", "engagement", "intent", "fit", "probability",

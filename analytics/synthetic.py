@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy import Engine
 
-from analytics.store import db_time
 from analytics.timeutil import utc_now
+from store.rawsql import db_time
 
 TITLES = np.array(["CEO", "VP Sales", "Director of IT", "Marketing Manager", "Analyst", "Engineer", None],
                   dtype=object)

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from identity.bulk import db_json, db_time, insert_rows
 from identity.records import ENTITIES_OF, Kind
 from identity.resolve import Resolution, pair_ids
+from store.rawsql import db_json, db_time, execute_batches, insert_sql
 from store.tables import identity_cluster, identity_member, identity_merge
 
 CLUSTER_COLUMNS = ("id", "kind", "golden", "sources", "member_count", "updated_at")
@@ -57,8 +57,8 @@ def save(conn: Connection, res: Resolution, golden_rows: Mapping[str, dict[str, 
             rule, confidence = res.joined_by.get(i, ("single", 1.0))
             members.append((rec.entity, rec.id, cid, rec.connection, rec.object, rec.source_id, rule, confidence,
                             when))
-    insert_rows(conn, identity_cluster, CLUSTER_COLUMNS, clusters)
-    insert_rows(conn, identity_member, MEMBER_COLUMNS, members)
+    execute_batches(conn, insert_sql(conn, identity_cluster, CLUSTER_COLUMNS), clusters, batch=20_000)
+    execute_batches(conn, insert_sql(conn, identity_member, MEMBER_COLUMNS), members, batch=20_000)
     return _log_merges(conn, res, now)
 
 
@@ -77,7 +77,7 @@ def _log_merges(conn: Connection, res: Resolution, now: datetime) -> dict[str, i
         elif found[1] == "retired":
             revived.append(found[0])
     retired = [mid for pair, (mid, status) in existing.items() if status == "active" and pair not in made]
-    insert_rows(conn, identity_merge, MERGE_COLUMNS, new_rows)
+    execute_batches(conn, insert_sql(conn, identity_merge, MERGE_COLUMNS), new_rows, batch=20_000)
     for ids, status in ((revived, "active"), (retired, "retired")):
         for start in range(0, len(ids), 500):
             conn.execute(update(identity_merge).where(m.id.in_(ids[start:start + 500])).values(status=status))
