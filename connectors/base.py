@@ -54,6 +54,19 @@ class Tombstone:
 
 
 @dataclass(frozen=True, slots=True)
+class Cascade:
+    """Records of another stream that the CRM deletes with this stream's records (Marketo takes a lead's
+    activities and program memberships with it, and reports none of them): when a unit tombstones records —
+    reported deletes, or purges a listing found — the live rows of ``object`` whose canonical ``field`` refers to
+    one of them are tombstoned too, by that link alone (no listing of the dependent object), except ``keep``."""
+
+    object: str  # the dependent stream's object name ("activities")
+    entity: str  # its canonical entity ("activity")
+    field: str  # its canonical reference to this stream's records ("lead_id")
+    keep: frozenset[str] = frozenset()  # dependent source ids that outlive the owner (Marketo's Delete Lead)
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeBatch:
     spec: ObjectSpec
     upserts: Sequence[Record]
@@ -65,6 +78,7 @@ class ChangeBatch:
     # record in the store that is absent from it was purged in the CRM and is tombstoned (Salesforce's Id
     # reconciliation, Dynamics' recovery from an expired delta token). Yield it ahead of the read's records.
     live_ids: frozenset[str] | None = None
+    cascades: tuple[Cascade, ...] = ()  # dependents that go with this batch's deletes (see Cascade)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,8 @@ def _hubspot(name: str, conn: Any, settle_lag: timedelta, clock: Callable[[], da
     from connectors.hubspot.config import build_client
     from connectors.hubspot.connector import HubSpotConnector
 
-    client, _ = build_client(name, conn, clock=clock, search_per_second=int(options.get("search_per_second", 5)))
+    client, _ = build_client(name, conn, clock=clock, search_per_second=int(options.get("search_per_second", 5)),
+                             token_cache=options.get("token_cache"), retry_options=options)
     return HubSpotConnector(name=name, client=client, settle_lag=settle_lag, clock=clock)
 
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
 from hub import exitcodes
-from hub.cmd_inspect import check_command, discover_command, quality_report, runs_command
+from hub.cmd_identity import duplicates_command, identity_app
+from hub.cmd_inspect import (
+    check_command,
+    discover_command,
+    print_discover,
+    print_scores,
+    quality_report,
+    runs_command,
+)
+from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
 from hub.cmd_sync import print_summaries, sync_command
 from hub.context import config_option, failures, json_option, open_app, settings
@@ -18,12 +28,34 @@ config_app = typer.Typer(no_args_is_help=True, help="Check the configuration.")
 db_app = typer.Typer(no_args_is_help=True, help="The canonical store.")
 quality_app = typer.Typer(no_args_is_help=True, help="Data quality and quarantine.")
 sandbox_app = typer.Typer(no_args_is_help=True, help="The CRM sandboxes (faithful local emulators).")
+
+
+@app.callback()
+def main(
+    log_format: str = typer.Option("text", "--log-format", envvar="CRMHUB_LOG_FORMAT",
+                                   help="Logs on stderr: text, or json (one object per line)."),
+    log_level: str = typer.Option("WARNING", "--log-level", envvar="CRMHUB_LOG_LEVEL",
+                                  help="DEBUG, INFO, WARNING or ERROR."),
+) -> None:
+    """crmhub: CRM connector and sync hub."""
+    from hub.logs import FORMATS, LEVELS, configure_logging
+
+    if log_format not in FORMATS or log_level.upper() not in LEVELS:
+        Output(as_json=False).error(f"--log-format must be one of {', '.join(FORMATS)} and --log-level one of "
+                                    f"{', '.join(LEVELS)} (also CRMHUB_LOG_FORMAT, CRMHUB_LOG_LEVEL)")
+        raise typer.Exit(exitcodes.CONFIG)
+    configure_logging(fmt=log_format, level=log_level)
+
+
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(quality_app, name="quality")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(score_app, name="score")
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(identity_app, name="identity")
+quality_app.command("duplicates")(duplicates_command)
+quality_app.command("replay")(replay_command)
 
 
 @app.command()
@@ -93,20 +125,17 @@ def check(connection: str, config: Path = config_option(), as_json: bool = json_
 
 
 @app.command()
-def discover(connection: str, config: Path = config_option(), as_json: bool = json_option()) -> None:
+def discover(
+    connection: str,
+    diff: bool = typer.Option(False, "--diff", help="Fields added, removed or retyped since the last sync."),
+    accept: list[str] = typer.Option([], "--accept", help="Accept a pending type change: OBJECT.FIELD or OBJECT."),
+    config: Path = config_option(), as_json: bool = json_option(),
+) -> None:
     """List the objects and fields of a connection, custom ones included."""
     out = Output(as_json=as_json)
     with failures(out):
-        result = discover_command(open_app(config, out), connection)
-    if as_json:
-        out.json(result)
-        return
-    for obj in result["objects"]:
-        custom = [f["name"] for f in obj["fields"] if f["custom"]]
-        out.info(
-            f"[bold]{obj['name']}[/]: {len(obj['fields'])} fields"
-            + (f"; custom: {', '.join(custom)}" if custom else "")
-        )
+        result = discover_command(open_app(config, out), connection, diff=diff, accept=accept)
+    out.json(result) if as_json else print_discover(out, result)
 
 
 @app.command()
@@ -154,6 +183,7 @@ def runs(
             "#read",
             "#upserted",
             "#unchanged",
+            "#echoes",
             "#quarantined",
             "#failed",
             "#deleted",
@@ -169,6 +199,7 @@ def runs(
                 r["read"],
                 r["upserted"],
                 r["unchanged"],
+                r.get("echoes", 0),
                 r["quarantined"],
                 r["failed"],
                 r["deleted"],
@@ -195,6 +226,7 @@ def quality_report_cmd(config: Path = config_option(), as_json: bool = json_opti
         ["connection", "object", "rule", "#records"],
         [(r["connection"], r["object"], r["rule"], r["count"]) for r in report["summary"]],
     )
+    print_scores(out, report["scores"])
     for group in report["examples"]:
         for ex in group["examples"]:
             out.info(
@@ -257,9 +289,9 @@ def writeback(
             out.json({"ok": code == exitcodes.OK, "writebacks": [s.as_dict() for s in summaries]})
         else:
             out.table("write-back", ["stream", "status", "#sent", "#updated", "#unchanged", "#skipped",
-                                     "#conflicts", "#failed", "#refused", "#api calls"],
+                                     "#conflicts", "#failed", "#refused", "#reconciled", "#api calls"],
                       [(f"{s.connection}/{s.object}", s.status, s.sent, s.updated, s.unchanged, s.skipped,
-                        s.conflicts, s.failed, s.refused, s.api_calls) for s in summaries])
+                        s.conflicts, s.failed, s.refused, s.reconciled, s.api_calls) for s in summaries])
             for s in summaries:
                 for p in s.preview[:20]:
                     out.info(f"{s.connection}/{s.object} {p['source_id']}: {p['why']} -> {p['values']}")
@@ -267,13 +299,18 @@ def writeback(
 
 
 @app.command()
-def scheduler(config: Path = config_option(), as_json: bool = json_option()) -> None:
-    """Run every enabled stream on its schedule (APScheduler, one process) until SIGINT/SIGTERM."""
+def scheduler(config: Path = config_option(), as_json: bool = json_option(),
+              metrics_port: int = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
+              ) -> None:
+    """Run every enabled stream on its schedule (APScheduler, one process) until SIGINT/SIGTERM (SIGUSR1: all now)."""
     from hub.cmd_ops import scheduler_command
+    from hub.metrics import serve_for
 
     out = Output(as_json=as_json)
     with failures(out):
-        ids = scheduler_command(open_app(config, out))
+        ctx = open_app(config, out)
+        serve_for(ctx, metrics_port)
+        ids = scheduler_command(ctx)
         out.json({"ok": True, "jobs": ids}) if as_json else out.info(f"scheduler stopped ({len(ids)} jobs)")
 
 
@@ -281,13 +318,46 @@ def scheduler(config: Path = config_option(), as_json: bool = json_option()) -> 
 def worker(config: Path = config_option(),
            concurrency: int = typer.Option(2, min=1, help="Stream runs at once in this worker."),
            queues: str = typer.Option(None, help="Comma-separated Celery queues (default: the default queue)."),
+           metrics_port: int = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
            ) -> None:
     """A Celery worker for `scheduler.executor: celery` (broker: scheduler.broker_url)."""
     from hub.cmd_ops import worker_command
+    from hub.metrics import serve_for
 
     out = Output(as_json=False)
     with failures(out):
-        worker_command(open_app(config, out), concurrency=concurrency, queues=queues)
+        ctx = open_app(config, out)
+        serve_for(ctx, metrics_port)
+        worker_command(ctx, concurrency=concurrency, queues=queues)
+
+
+@app.command()
+def metrics(config: Path = config_option(), as_json: bool = json_option()) -> None:
+    """Print the Prometheus metrics computed from the store (for a textfile collector run from cron)."""
+    from hub.metrics import exposition, samples
+
+    out = Output(as_json=as_json)
+    with failures(out):
+        text = exposition(open_app(config, out).engine)
+    if as_json:
+        out.json({"metrics": samples(text)})
+    else:
+        sys.stdout.write(text)
+
+
+@app.command("secret-key")
+def secret_key(as_json: bool = json_option()) -> None:
+    """Print a new key for CRMHUB_SECRET_KEY (encrypts the cached OAuth tokens; without it nothing is cached)."""
+    from store.tokens import KEY_VARIABLE, new_key
+
+    key = new_key()
+    if as_json:
+        Output(as_json=True).json({"variable": KEY_VARIABLE, "key": key})
+    else:
+        sys.stdout.write(f"{key}\n")
+        Output(as_json=False).err.print(f"set it as {KEY_VARIABLE} (e.g. export {KEY_VARIABLE}=...) in every "
+                                        f"crmhub process's environment; keep it as secret as the CRM credentials",
+                                        highlight=False)
 
 
 @app.command()

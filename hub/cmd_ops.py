@@ -13,13 +13,14 @@ from hub.context import App
 def scheduler_command(app: App) -> list[str]:
     from sync.scheduler import build_scheduler, run_forever
 
-    stop = threading.Event()
+    stop, kick = threading.Event(), threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    signal.signal(signal.SIGUSR1, lambda *_: kick.set())  # `kill -USR1 <pid>`: every stream's next tick now
     scheduler = build_scheduler(str(app.engine.url.render_as_string(hide_password=False)))
     app.out.info(f"scheduler: executor {app.cfg.scheduler.executor}, job store in the canonical database; "
-                 "Ctrl-C or SIGTERM stops it after running jobs finish")
-    return run_forever(scheduler, app.cfg, Path(app.config_path).resolve(), stop)
+                 "Ctrl-C or SIGTERM stops it after running jobs finish, SIGUSR1 runs every stream now")
+    return run_forever(scheduler, app.cfg, Path(app.config_path).resolve(), stop, kick)
 
 
 def worker_command(app: App, *, concurrency: int, queues: str | None) -> None:

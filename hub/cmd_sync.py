@@ -14,12 +14,13 @@ from quality.suite import load_suites
 from sync.counts import Counts
 from sync.runner import Stream, plan_sync, run_plan, validate_mappings
 from sync.stream import RunSummary
+from sync.tokens import token_options
 
 
 def sync_command(app: App, *, connections: Sequence[str], objects: Sequence[str], full_refresh: bool,
                  client_options: dict[str, Any] | None = None, validate: bool = True) -> tuple[list[RunSummary], int]:
     plan = plan_sync(app.cfg, connections=connections or None, objects=objects or None,
-                     client_options=client_options)
+                     client_options={**token_options(app.engine), **(client_options or {})})
     try:
         if validate:
             validate_mappings(plan)

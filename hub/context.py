@@ -16,6 +16,7 @@ from config import ConfigError as FileConfigError
 from config import Settings, load_config
 from connectors.errors import ApiError, AuthError, BudgetExhausted, ConfigError, CrmhubError, TransientError
 from hub import exitcodes
+from hub.logs import redact_config_secrets
 from hub.output import Output
 from mapping.spec import MappingError
 
@@ -36,6 +37,7 @@ def open_app(config: Path | None, out: Output) -> App:
     s = settings()
     path = config or s.config
     cfg = load_config(path)
+    redact_config_secrets(cfg)  # before any connector logs a line
     url = s.store_url or cfg.store.url
     engine = store.make_engine(str(url))
     store.ensure_schema(engine)

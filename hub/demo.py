@@ -19,6 +19,8 @@ from hub import exitcodes
 from hub.cmd_sync import sync_command
 from hub.context import App
 from hub.demo_crms import CRMS, DemoCrm
+from hub.demos import unify
+from hub.demos import writeback as writeback_demo
 from hub.output import Output
 from sandbox.common.launcher import SandboxAdmin, SandboxProcess
 from store.tables import quarantine, source_link
@@ -39,6 +41,9 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
             sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=scale, state_dir=workdir / crm.sandbox))
             admins[crm.connection] = sb.admin()
             blocks[crm.connection] = crm.block(sb.info)
+            if crm.writeback:
+                blocks[crm.connection]["writeback"] = {"enabled": True, "conflict_policy": "skip",
+                                                       "fields": dict(crm.writeback)}
             os.environ.update(crm.env)
         cfg_path = workdir / "crmhub.yaml"
         cfg_path.write_text(
@@ -53,11 +58,15 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
         app = App(cfg, engine, out, cfg_path)
 
         worst = exitcodes.OK
-        for phase in ("initial sync", "incremental sync after a person's edits"):
-            if phase.startswith("incremental"):
+        for phase in ("initial sync", "incremental sync after a person's edits", "incremental sync after write-back"):
+            if phase.startswith("incremental sync after a"):
                 edits = {crm.connection: crm.edits(admins[crm.connection]) for crm in crms}
                 report["edits"] = edits
                 time.sleep(max(_settle(cfg, c) for c in crms) + 1.5)  # let the edits settle past the lag
+            if phase.endswith("write-back"):
+                report["writeback"], code = _score_and_write_back(app, crms, out)
+                worst = max(worst, code)
+                time.sleep(max(_settle(cfg, c) for c in crms) + 1.5)  # our writes come back as echoes
             out.info(f"[bold]{phase}[/]")
             calls_before = {c: admins[c].calls()["total"] for c in admins}
             summaries, code = sync_command(app, connections=[], objects=[], full_refresh=False)
@@ -72,17 +81,44 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
                 }
             )
             _print_phase(out, summaries, truth)
+        report["identity"] = unify.identity_block(app, admins)
+        report["drift"] = unify.drift_block(app, crms, admins)
         report["quarantine"] = _quarantine(engine)
         report["seconds"] = round(time.perf_counter() - started, 2)
         agree = all(obj["agree"] for p in report["phases"] for t in p["truth"].values() for obj in t.values())
-        report["ok"] = agree and worst in (exitcodes.OK,)
+        agree = agree and all(o["agree"] for c in report["writeback"]["visible"].values() for o in c.values())
+        unified = report["identity"]["ok"] and (report["drift"] is None or report["drift"]["ok"])
+        report["ok"] = agree and unified and worst in (exitcodes.OK,)
         _print_end(out, report)
         if out.as_json:
             out.json(report)
         if not agree:
             out.error("the store does not agree with the sandbox's ground truth (see the table above)")
             return exitcodes.RECORDS_FAILED
+        if not unified:
+            out.error(f"identity precision/recall below {unify.TARGET} or the added field missing from the drift diff")
+            return exitcodes.RECORDS_FAILED
         return worst
+
+
+def _score_and_write_back(app: App, crms: tuple[DemoCrm, ...], out: Output) -> tuple[dict[str, Any], int]:
+    out.info("[bold]scoring, then writing the scores back into every CRM[/]")
+    scored = writeback_demo.score_everything(app)
+    summaries, code = writeback_demo.write_back(app, crms)
+    visible = writeback_demo.verify(app, crms)
+    top = writeback_demo.top_leads(app)
+    out.table("write-back", ["stream", "status", "#sent", "#updated", "#unchanged", "#skipped", "#failed",
+                             "#api calls", "seconds"],
+              [(f"{s['connection']}/{s['object']}", s["status"], s["sent"], s["updated"], s["unchanged"],
+                s["skipped"], s["failed"], s["api_calls"], round(s["seconds"], 2)) for s in summaries])
+    out.table("written scores read back through each CRM's own API", ["connection", "object", "#written",
+                                                                      "#visible", "agree"],
+              [(c, o, v["written"], v["visible_via_api"], "yes" if v["agree"] else "NO")
+               for c, objs in visible.items() for o, v in objs.items()])
+    out.table(f"top {len(top)} leads and contacts", ["score", "grade", "who", "where", "reasons"],
+              [(t["score"], t["grade"], t["name"], f"{t['connection']}/{t['object']}/{t['source_id']}",
+                t["reasons"]) for t in top])
+    return {"scored": scored, "runs": summaries, "visible": visible, "top_leads": top}, code
 
 
 def _chosen(only: list[str]) -> tuple[DemoCrm, ...]:
@@ -145,7 +181,8 @@ def _quarantine(engine: Any) -> list[dict[str, Any]]:
 def _print_phase(out: Output, summaries: list[Any], truth: dict[str, Any]) -> None:
     out.table(
         "runs",
-        ["stream", "status", "#read", "#upserted", "#unchanged", "#quarantined", "#deleted", "#api calls", "seconds"],
+        ["stream", "status", "#read", "#upserted", "#unchanged", "#echoes", "#quarantined", "#deleted", "#api calls",
+         "seconds"],
         [
             (
                 f"{s.connection}/{s.object}",
@@ -153,6 +190,7 @@ def _print_phase(out: Output, summaries: list[Any], truth: dict[str, Any]) -> No
                 s.counts.read,
                 s.counts.upserted,
                 s.counts.unchanged,
+                s.counts.echoes,
                 s.counts.quarantined,
                 s.counts.deleted,
                 s.api_calls,

@@ -19,6 +19,7 @@ ENTITIES: Mapping[str, Mapping[str, str]] = {
     "lead": {"first_name": "string", "last_name": "string", "email": "string", "phone": "string", "title": "string",
              "company": "string", "status": "string", "lead_source": "string", "country": "string", "city": "string",
              "owner_id": "ref", "industry": "string", "employees": "integer", "converted": "boolean",
+             "account_id": "ref",  # the company a lead works for, where the CRM knows it (Marketo's company rollup)
              "converted_at": "datetime", "converted_contact_id": "ref", "converted_account_id": "ref",
              "converted_opportunity_id": "ref", **COMMON},
     "opportunity": {"name": "string", "account_id": "ref", "contact_id": "ref", "owner_id": "ref",
@@ -40,6 +41,15 @@ ENTITIES: Mapping[str, Mapping[str, str]] = {
     # One row per stage an opportunity passed through (Salesforce OpportunityHistory, Dynamics stage changes).
     "opportunity_stage": {"opportunity_id": "ref", "stage": "string", "amount": "number", "probability": "number",
                           "close_date": "date", "changed_at": "datetime", "changed_by_id": "ref", **COMMON},
+    # The catalogue (Salesforce Product2, HubSpot products, Dynamics products); a list price where the CRM keeps one
+    # on the product (Salesforce keeps it in price book entries).
+    "product": {"name": "string", "product_code": "string", "sku": "string", "family": "string",
+                "description": "string", "active": "boolean", "unit_price": "number", "currency": "string",
+                **COMMON},
+    # An opportunity's products; discounts as the CRM carries them: a percentage, an amount, or both.
+    "line_item": {"opportunity_id": "ref", "product_id": "ref", "name": "string", "quantity": "number",
+                  "unit_price": "number", "list_price": "number", "discount_percent": "number",
+                  "discount_amount": "number", "total_price": "number", "currency": "string", **COMMON},
 }
 
 ACTIVITY_TYPES = ("call", "email_sent", "email_open", "email_click", "meeting", "task", "note", "web_visit",
@@ -48,4 +58,5 @@ ACTIVITY_TYPES = ("call", "email_sent", "email_open", "email_click", "meeting", 
 # The store's table for each entity ("user" is a reserved word in SQL).
 TABLE_OF = {"account": "account", "contact": "contact", "lead": "lead", "opportunity": "opportunity",
             "activity": "activity", "user": "crm_user", "team": "team", "campaign": "campaign",
-            "campaign_member": "campaign_member", "opportunity_stage": "opportunity_stage"}
+            "campaign_member": "campaign_member", "opportunity_stage": "opportunity_stage", "product": "product",
+            "line_item": "line_item"}

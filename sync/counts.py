@@ -13,6 +13,7 @@ class Counts:
     quarantined: int = 0
     failed: int = 0
     deleted: int = 0
+    echoes: int = 0  # of those read, crmhub's own write-backs coming back (counted unchanged too, not as edits)
 
     def add(self, other: Counts) -> None:
         for key, value in asdict(other).items():

@@ -13,6 +13,7 @@ from config import load_config
 from quality.checker import QualityChecker
 from quality.suite import load_suites
 from sync.runner import plan_sync, run_plan
+from sync.tokens import token_options
 
 
 def run_stream_job(config_path: str, connection: str, object: str, store_url: str | None = None) -> dict[str, Any]:
@@ -21,7 +22,7 @@ def run_stream_job(config_path: str, connection: str, object: str, store_url: st
     engine = store.make_engine(store_url or str(cfg.store.url))
     try:
         store.ensure_schema(engine)
-        plan = plan_sync(cfg, connections=[connection], objects=[object])
+        plan = plan_sync(cfg, connections=[connection], objects=[object], client_options=token_options(engine))
         try:
             [summary] = run_plan(plan, engine=engine, checker=QualityChecker(load_suites()))  # takes the lock
         finally:

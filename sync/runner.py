@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from connectors.base import Connector, ObjectSpec, spec_named
-from connectors.errors import ConfigError
+from connectors.base import Connector, ObjectSchema, ObjectSpec, spec_named
+from connectors.errors import ConfigError, CrmhubError
 from connectors.registry import build_connector
 from mapping.spec import ObjectMapping, load_spec, unknown_fields, with_overrides
 from quality.checker import QualityChecker
 from sync.counts import Counts
+from sync.drift import StreamDrift, prepare_drift, record_drift
 from sync.locks import stream_lock
 from sync.stream import Progress, RunSummary, run_stream
 
@@ -24,12 +25,19 @@ class Stream:
     connector: Connector
     spec: ObjectSpec
     mapping: ObjectMapping
+    drift_policy: str = "evolve"  # what a run does when the CRM schema changed (mapping/drift.py)
 
 
 @dataclass(slots=True)
 class SyncPlan:
     streams: list[Stream] = field(default_factory=list)
     connectors: dict[str, Connector] = field(default_factory=dict)
+    schemas: dict[str, dict[str, ObjectSchema]] = field(default_factory=dict)  # discovered once per connection
+
+    def schemas_of(self, connector: Connector) -> dict[str, ObjectSchema]:
+        if connector.name not in self.schemas:
+            self.schemas[connector.name] = {s.name: s for s in connector.discover()}
+        return self.schemas[connector.name]
 
     def close(self) -> None:
         for c in self.connectors.values():
@@ -60,7 +68,8 @@ def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Se
                                   connection=name, object=obj)
             override = conn.mapping.get(obj)
             mapping = with_overrides(specs[obj], override.model_dump() if override else None, connection=name)
-            plan.streams.append(Stream(connector, spec, mapping))
+            policy = (override.drift_policy if override else None) or conn.drift_policy
+            plan.streams.append(Stream(connector, spec, mapping, policy))
     if objects and not plan.streams:
         raise ConfigError(f"none of the objects {', '.join(objects)} is enabled in the selected connections")
     return plan
@@ -73,7 +82,7 @@ def validate_mappings(plan: SyncPlan) -> None:
     for stream in plan.streams:
         name = stream.connector.name
         if name not in by_connector:
-            by_connector[name] = {s.name: s.field_names() for s in stream.connector.discover()}
+            by_connector[name] = {n: s.field_names() for n, s in plan.schemas_of(stream.connector).items()}
         known = by_connector[name].get(stream.spec.name, set())
         for field_name, close in unknown_fields(stream.mapping, sorted(known), derived=("id",)):
             hint = f"; closest: {', '.join(close)}" if close else ""
@@ -92,7 +101,26 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
                 out.append(RunSummary(0, stream.connector.name, stream.spec.name, "locked", Counts(), 0, 0.0,
                                       full_refresh, error="another process is running this stream; not run twice"))
                 continue
-            out.append(run_stream(engine=engine, connector=stream.connector, spec=stream.spec,
-                                  mapping=stream.mapping, checker=checker, full_refresh=full_refresh,
-                                  progress=progress(stream) if progress else None))
+            drift = _prepare_drift(plan, stream, engine)
+            summary = run_stream(engine=engine, connector=stream.connector, spec=stream.spec,
+                                 mapping=drift.plan.mapping if drift else stream.mapping, checker=checker,
+                                 full_refresh=full_refresh, progress=progress(stream) if progress else None)
+            if drift is not None:
+                record_drift(engine, drift, run_id=summary.run_id)
+                summary.notes[:0] = drift.plan.notes
+                summary.drift = drift.as_dict()
+            out.append(summary)
     return out
+
+
+def _prepare_drift(plan: SyncPlan, stream: Stream, engine: Engine) -> StreamDrift | None:
+    """The drift policy laid on the stream's mapping; None (the mapping as configured) when the schema cannot be
+    discovered now — the run itself then meets the same failure and reports it."""
+    try:
+        schema = plan.schemas_of(stream.connector).get(stream.spec.name)
+    except CrmhubError:
+        return None
+    if schema is None:
+        return None
+    return prepare_drift(engine, connection=stream.connector.name, schema=schema, mapping=stream.mapping,
+                         policy=stream.drift_policy)

@@ -7,22 +7,31 @@ those batches from the previous cursor, a crash after it resumes past them — n
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
 
 import store
-from connectors.base import ChangeBatch, Connector, Cursor, ObjectSpec, Record, Tombstone
+from connectors.base import Cascade, ChangeBatch, Connector, Cursor, ObjectSpec, Record, Tombstone
 from connectors.errors import BudgetExhausted, CrmhubError
 from mapping.apply import map_records
 from mapping.model import TABLE_OF
 from mapping.spec import ObjectMapping
 from quality.checker import QualityChecker, QualityFailure
+from store import writeback as writeback_ledger
+from store.quality_scores import live_ids
 from sync.counts import Counts
 from sync.land import Unit, land, rejects_as_quarantine
+from sync.prefetch import prefetched
+from sync.run_errors import error_kind
+from sync.writeback.echo import classify as read_back
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -39,6 +48,8 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     warnings: dict[str, int] = field(default_factory=dict)
     seconds_in_quality: float = 0.0
+    error_kind: str | None = None  # sync/run_errors.py: what ended a failed or stopped run (metrics count it)
+    drift: dict[str, Any] = field(default_factory=dict)  # schema drift seen by this run (sync/drift.py)
 
     @property
     def ok(self) -> bool:
@@ -59,6 +70,7 @@ class RunSummary:
             "notes": self.notes,
             "warnings": self.warnings,
             "seconds_in_quality": round(self.seconds_in_quality, 3),
+            "drift": self.drift,
         }
 
 
@@ -80,7 +92,10 @@ def run_stream(
     name = connector.name
     with engine.begin() as conn:
         run_id = store.start_run(conn, connection=name, object=spec.name, full_refresh=full_refresh)
+        store.close_abandoned_runs(conn, connection=name, object=spec.name, current_run_id=run_id)
         saved = store.load_cursor(conn, connection=name, object=spec.name)
+        # The fields crmhub writes back are read too, so our own writes coming back are told from a person's edits.
+        written = writeback_ledger.ledger_fields(conn, connection=name, object=spec.name)
     since = Cursor() if full_refresh or saved is None else Cursor(saved[0], saved[1])
     summary = RunSummary(run_id, name, spec.name, "running", Counts(), 0, 0.0, full_refresh)
     pending: list[ChangeBatch] = []
@@ -105,7 +120,9 @@ def run_stream(
             progress(summary.counts)
 
     try:
-        for batch in connector.read_changes(spec, since, fields=mapping.source_fields(), full_refresh=full_refresh):
+        batches = connector.read_changes(spec, since, fields=_fields(mapping, written), full_refresh=full_refresh)
+        # The next unit's pages are fetched while this one lands (bounded: one unit ahead at most).
+        for batch in prefetched(batches, limit=unit_size, weight=_batch_size):
             pending.append(batch)
             summary.notes += [n for n in batch.notes if n not in summary.notes]
             if sum(len(b.upserts) + len(b.deletes) for b in pending) >= unit_size:
@@ -114,13 +131,13 @@ def run_stream(
         summary.status = "succeeded"
     except BudgetExhausted as exc:
         flush_safely(flush, summary)
-        summary.status, summary.error = "stopped", str(exc)
+        summary.status, summary.error, summary.error_kind = "stopped", str(exc), error_kind(exc)
     except QualityFailure as exc:
-        summary.status, summary.error = "failed", str(exc)
+        summary.status, summary.error, summary.error_kind = "failed", str(exc), error_kind(exc)
     except CrmhubError as exc:
         # Whole batches read before the failure land with their cursor; the rest is re-read next run.
         flush_safely(flush, summary)
-        summary.status, summary.error = "failed", str(exc)
+        summary.status, summary.error, summary.error_kind = "failed", str(exc), error_kind(exc)
     except BaseException as exc:
         # A bug or an interrupt: the run row must not stay 'running' for ever. Record it, then let it propagate.
         _finish(engine, summary, "failed", f"internal error: {type(exc).__name__}: {exc}", started)
@@ -140,7 +157,12 @@ def _finish(engine: Engine, summary: RunSummary, status: str, error: str | None,
             counts=summary.counts.as_dict(),
             api_calls=summary.api_calls,
             error=error,
+            errors=[{"kind": summary.error_kind or "internal"}] if error else [],
         )
+    log.log(logging.INFO if status == "succeeded" else logging.WARNING, "run %s: %s", status,
+            error or "ok", extra={"connection": summary.connection, "object": summary.object,
+                                  "run_id": summary.run_id, "api_calls": summary.api_calls,
+                                  "seconds": round(summary.seconds, 3), **summary.counts.as_dict()})
 
 
 def flush_safely(flush: Callable[[], None], summary: RunSummary) -> None:
@@ -170,10 +192,28 @@ def last_events(batches: Sequence[ChangeBatch], primary_key: str) -> tuple[list[
     return list(upserts.values()), list(deletes.values()), reads - len(upserts)
 
 
+def _batch_size(batch: ChangeBatch) -> int:
+    return len(batch.upserts) + len(batch.deletes)
+
+
+def _fields(mapping: ObjectMapping, written: Sequence[str]) -> list[str]:
+    names = mapping.source_fields()
+    return names + [f for f in written if f not in names]
+
+
 def _listing(batches: Sequence[ChangeBatch]) -> frozenset[str] | None:
     """The unit's complete id listing, if one of its batches carries it (a connector yields at most one a read)."""
     listings = [b.live_ids for b in batches if b.live_ids is not None]
     return frozenset().union(*listings) if listings else None
+
+
+def _cascades(batches: Sequence[ChangeBatch]) -> tuple[Cascade, ...]:
+    """The unit's cascades, one per dependent link, their ``keep`` sets joined."""
+    merged: dict[tuple[str, str, str], frozenset[str]] = {}
+    for cascade in (c for b in batches for c in b.cascades):
+        key = (cascade.object, cascade.entity, cascade.field)
+        merged[key] = merged.get(key, frozenset()) | cascade.keep
+    return tuple(Cascade(o, e, f, keep) for (o, e, f), keep in merged.items())
 
 
 def _land_unit(
@@ -186,8 +226,11 @@ def _land_unit(
     run_id: int,
 ) -> tuple[Counts, float, dict[str, int]]:
     records, deletes, superseded = last_events(batches, spec.primary_key)
+    with engine.begin() as conn:  # our own write-backs coming back: counted as echoes, never as a person's edit
+        echoes = read_back(conn, connection=connector.name, object=spec.name, records=records,
+                           primary_key=spec.primary_key, version_field=spec.cursor_field).echoes
     mapped = map_records(mapping, records, connection=connector.name, primary_key=spec.primary_key)
-    verdict = checker.check(mapping.entity, mapped.rows)
+    verdict = checker.check(mapping.entity, mapped.rows, exists=partial(_live_ids, engine))
     native = {str(r[spec.primary_key]): r for r in records}
     quarantined = rejects_as_quarantine(mapped.rejects) + [
         (row["source_id"], native[row["source_id"]], reasons) for row, reasons in verdict.quarantined
@@ -204,5 +247,14 @@ def _land_unit(
         api_calls=sum(b.api_calls for b in batches),
         superseded=superseded,
         live_ids=_listing(batches),
+        scores=verdict.scores,
+        cascades=_cascades(batches),
+        echoes=echoes,
     )
     return land(engine, unit, run_id=run_id), verdict.seconds_in_gx, verdict.warnings
+
+
+def _live_ids(engine: Engine, entity: str, ids: Sequence[str]) -> set[str]:
+    """For reference rules: which of these canonical ids are live in the store."""
+    with engine.connect() as conn:
+        return live_ids(conn, table=TABLE_OF[entity], ids=ids)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_serializer, model_validator
 
+from config.errors import did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
 from config.models.connection_base import MAX_SETTLE_LAG_SECONDS
 from config.models.schedule import Schedule
@@ -48,16 +49,33 @@ class SchedulerSettings(StrictModel):
         return redact_url(self.broker_url)
 
 
+# The golden record's fields (identity/survivorship.py GOLDEN_FIELDS, people's then accounts'; a test keeps them equal).
+IDENTITY_GOLDEN_FIELDS: tuple[str, ...] = (
+    "first_name", "last_name", "email", "phone", "title", "company", "country", "city", "lead_source",
+    "name", "domain", "website", "industry", "employees", "annual_revenue",
+)
+
+
 class IdentitySettings(StrictModel):
     """How records of one person or company from several CRMs become one: which source wins per field."""
 
     source_priority: dict[Identifier, list[ConnectionName]] = Field(default_factory=dict)
     match_threshold: float = Field(default=0.9, ge=0, le=1)
+    # Records sharing a blocking key beyond this many are not compared pairwise (a key that common identifies
+    # nobody, and comparing it would be quadratic); `crmhub identity resolve` reports how many were skipped.
+    max_block_size: int = Field(default=200, ge=2, le=10_000)
 
     @model_validator(mode="after")
     def _no_repeats(self) -> IdentitySettings:
         problems: list[tuple[Loc, str]] = []
         for canonical_field, names in self.source_priority.items():
+            if canonical_field not in IDENTITY_GOLDEN_FIELDS:
+                problems.append(
+                    (("source_priority", canonical_field),
+                     f"'{canonical_field}' is not a field of the golden person or account"
+                     + did_you_mean(canonical_field, IDENTITY_GOLDEN_FIELDS)
+                     + f" (fields: {', '.join(IDENTITY_GOLDEN_FIELDS)})")
+                )
             problems += [
                 (("source_priority", canonical_field, i), f"'{name}' is already listed earlier")
                 for i, name in enumerate(names)

@@ -59,6 +59,8 @@ class MappingOverride(StrictModel):
     fields: dict[CrmName, CanonicalTarget] = Field(default_factory=dict)
     exclude: list[CrmName] = Field(default_factory=list)
     transforms: dict[CrmName, Identifier] = Field(default_factory=dict)
+    # When this object's CRM schema changes; None: the connection's drift_policy (mapping/drift.py says what each does)
+    drift_policy: Literal["evolve", "freeze", "discard"] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> MappingOverride:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
+from connectors.http.retry import retry_settings
+from connectors.http.token_cache import TokenCache
 from connectors.hubspot.auth import OAuthRefresh, StaticToken
-from connectors.hubspot.client import HubSpotClient
+from connectors.hubspot.client import HUBSPOT_TABLE, HubSpotClient
 
 
 def build_client(name: str, conn: Any, *, clock: Callable[[], datetime] | None = None,
-                 search_per_second: int = 5) -> tuple[HubSpotClient, Redactor]:
+                 search_per_second: int = 5, token_cache: TokenCache | None = None,
+                 retry_options: Mapping[str, Any] | None = None) -> tuple[HubSpotClient, Redactor]:
     """``conn`` is a ``config.HubSpotConnection``; secrets leave their SecretStr only here, into the transport."""
     clock = clock or (lambda: datetime.now(UTC))
     auth = conn.auth
@@ -27,11 +30,12 @@ def build_client(name: str, conn: Any, *, clock: Callable[[], datetime] | None =
         token_url = str(auth.token_url or f"{str(conn.base_url).rstrip('/')}/oauth/v1/token")
         tokens = OAuthRefresh(connection=name, token_url=token_url,
                               client_id=auth.client_id, client_secret=secrets[0], refresh_token=secrets[1],
-                              verify=verify, clock=clock)
+                              verify=verify, clock=clock, cache=token_cache)
         redactor = Redactor(secrets)
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
     client = HubSpotClient(connection=name, base_url=str(conn.base_url), ca_bundle=str(conn.ca_bundle) if
                            conn.ca_bundle else None, tokens=tokens, budget=budget, redactor=redactor,
-                           timeout=float(conn.timeout_seconds), search_per_second=search_per_second)
+                           timeout=float(conn.timeout_seconds), search_per_second=search_per_second,
+                           retry=retry_settings(retry_options or {}, table=HUBSPOT_TABLE))
     return client, redactor
 

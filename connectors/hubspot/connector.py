@@ -61,6 +61,11 @@ class HubSpotConnector:
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> Sequence[WriteResult]:
         return self._writer.write(spec, changes)
 
+    def read_current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                     fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """The written fields' values and the record's version now (the write-back engine's reconciliation)."""
+        return self._writer.current(spec, source_ids, fields)
+
     def ensure_property(self, object_type: str, name: str, *, label: str, type_: str = "number",
                         field_type: str = "number", group: str = "contactinformation") -> bool:
         """Create a custom property when absent (write-back targets); True when it was created."""

@@ -1,7 +1,8 @@
 """Building a Salesforce connector from its ``crmhub.yaml`` connection (``config.SalesforceConnection``).
 
 ``options`` tune what the config does not expose (tests and benchmarks): ``overlap_seconds``, ``bulk_threshold``,
-``page_size``, ``url_limit``, ``bulk_page``, ``reconcile_hours``, ``formula_reread_hours``, ``bulk_write_threshold``.
+``page_size``, ``url_limit``, ``bulk_page``, ``reconcile_hours``, ``formula_reread_hours``, ``bulk_write_threshold``,
+and the retry table's waits (``retry.RETRY_OPTIONS``: the fault suite shortens them).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import requests
 
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
+from connectors.http.retry import retry_settings
+from connectors.http.token_cache import token_cache_of
 from connectors.salesforce.auth import (
     OAuthLogin,
     client_credentials_form,
@@ -22,7 +25,7 @@ from connectors.salesforce.auth import (
     password_form,
     refresh_token_form,
 )
-from connectors.salesforce.client import SalesforceClient
+from connectors.salesforce.client import SALESFORCE_TABLE, SalesforceClient
 from connectors.salesforce.connector import SalesforceConnector
 from connectors.salesforce.window import ReadSettings
 
@@ -38,10 +41,12 @@ def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Calla
     redactor = Redactor(secrets)
     login = OAuthLogin(connection=name, login_url=str(conn.login_url), form=form, http=http, redactor=redactor,
                        instance_url=str(conn.instance_url) if conn.instance_url else None,
-                       timeout=float(conn.timeout_seconds))
+                       timeout=float(conn.timeout_seconds), cache=token_cache_of(opts),
+                       credentials=[conn.auth.client_id, getattr(conn.auth, "username", None) or "", *secrets])
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
     client = SalesforceClient(connection=name, login=login, http=http, budget=budget, redactor=redactor,
-                              api_version=conn.api_version, timeout=float(conn.timeout_seconds))
+                              api_version=conn.api_version, timeout=float(conn.timeout_seconds),
+                              retry=retry_settings(opts, table=SALESFORCE_TABLE))
     settings = ReadSettings(
         page_size=int(opts.get("page_size", conn.page_size or 2000)),
         bulk_threshold=int(opts.get("bulk_threshold", conn.bulk_threshold)),

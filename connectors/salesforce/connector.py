@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from connectors.base import ApiUsage, ChangeBatch, Cursor, ObjectSchema, ObjectSpec, OutboundChange, WriteResult
 from connectors.salesforce.bulk import Bulk
@@ -55,6 +56,11 @@ class SalesforceConnector:
 
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> Sequence[WriteResult]:
         return self._writer.write(spec, changes)
+
+    def read_current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                     fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """The written fields' values and the record's version now (the write-back engine's reconciliation)."""
+        return self._writer.current(spec, source_ids, fields)
 
     def close(self) -> None:
         self.client.close()

@@ -6,7 +6,7 @@ One module per CRM in this package, each defining ``DEMO``; ``hub.demo_crms.CRMS
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.common.launcher import SandboxAdmin, SandboxInfo
@@ -20,3 +20,5 @@ class DemoCrm:
     block: Callable[[SandboxInfo], dict[str, Any]]  # the crmhub.yaml connection block
     edits: Callable[[SandboxAdmin], dict[str, Any]]  # act as a person would; returns what was done
     compare: tuple[str, ...]  # objects whose store counts are checked against the sandbox's truth
+    # write-back: crmhub output -> the CRM field that receives it (the fields exist in the sandbox's org)
+    writeback: dict[str, str] = field(default_factory=dict)

@@ -46,6 +46,8 @@ def test_hubspot_spec_parses_every_object(hubspot: dict[str, ObjectMapping]) -> 
         "notes",
         "tasks",
         "owners",
+        "products",
+        "line_items",
     }
     for name, om in hubspot.items():
         assert om.object == name
