@@ -199,6 +199,13 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
                 return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse({**asdict(protection.limits), "usage": protection.usage()})
 
+    async def saves(request: Request) -> JSONResponse:
+        try:
+            table = _table(request.path_params["object"])
+        except errors.DataverseError as exc:
+            return _fail(exc)
+        return JSONResponse({rid: n for (logical, rid), n in store.saves.items() if logical == table.logical and n})
+
     return [
         Route("/_admin/objects", objects, methods=["GET"]),
         Route("/_admin/truth/{object}", truth, methods=["GET"]),
@@ -213,6 +220,7 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
         Route("/_admin/change_tracking/expire", change_tracking, methods=["POST"]),
         Route("/_admin/credentials", credentials, methods=["GET"]),
         Route("/_admin/limits", limits, methods=["GET", "PUT", "DELETE"]),
+        Route("/_admin/saves/{object}", saves, methods=["GET"]),
     ]
 
 

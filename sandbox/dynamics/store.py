@@ -76,6 +76,9 @@ class Store:
         self.refs: dict[str, set[tuple[str, str]]] = {}
         self._journal: dict[tuple[str, str], list[Any] | None] | None = None
         self._tomb_marks: dict[str, int] = {}
+        # Updates per row through the Web API (not admin edits): proves a write applied exactly once.
+        self.saves: dict[tuple[str, str], int] = {}
+        self._saves_in_txn: list[tuple[str, str]] = []
 
     # ---- reads -------------------------------------------------------------------------------------------
     def state(self, logical: str) -> TableState:
@@ -148,6 +151,7 @@ class Store:
             yield
             return
         self._journal = {}
+        self._saves_in_txn = []
         self._tomb_marks = {name: len(st.tombstones) for name, st in self.tables.items()}
         try:
             yield
@@ -162,8 +166,15 @@ class Store:
             row = self.tables[logical].rows.get(record_id)
             self._journal[(logical, record_id)] = list(row) if row is not None else None
 
+    def count_save(self, logical: str, record_id: str) -> None:
+        self.saves[(logical, record_id)] = self.saves.get((logical, record_id), 0) + 1
+        if self._journal is not None:  # a change set rolled back takes its saves with it
+            self._saves_in_txn.append((logical, record_id))
+
     def _rollback(self) -> None:
         assert self._journal is not None
+        for key in self._saves_in_txn:
+            self.saves[key] -= 1
         for (logical, record_id), original in reversed(list(self._journal.items())):
             st = self.tables[logical]
             self._remove(st, record_id)

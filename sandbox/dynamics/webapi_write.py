@@ -71,6 +71,7 @@ def upsert(svc: Services, req: ApiRequest, entity_set: str, key: str) -> ApiResp
     if existing_id is not None:
         values, _ = payload.translate(table, body, store=svc.store, creating=False, content_ids=req.content_ids)
         row = svc.records.update(table.logical, existing_id, values, user=req.user)
+        svc.store.count_save(table.logical, existing_id)
         return _written(svc, req, table, row, created=False)
     values, _ = payload.translate(table, body, store=svc.store, creating=True, content_ids=req.content_ids)
     if parsed.key_name is not None:

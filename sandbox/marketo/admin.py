@@ -167,6 +167,11 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         return [{"person_key": lead.person_key, "id": str(lead.id)}
                 for lead in sorted(state.store.live.values(), key=lambda x: x.id) if lead.person_key is not None]
 
+    async def saves(request: Request) -> Any:
+        if _object(request) != "leads":
+            raise AdminError(404, "saves are counted for leads only")
+        return {str(lead_id): n for lead_id, n in state.mutations.saves.items()}
+
     async def dirt(request: Request) -> Any:
         kinds: dict[str, list[str]] = {}
         for lead in sorted(state.store.live.values(), key=lambda x: x.id):
@@ -210,6 +215,7 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         Route("/_admin/random_edits/{object}", g(edits), methods=["POST"]),
         Route("/_admin/identities", g(identities), methods=["GET"]),
         Route("/_admin/dirt", g(dirt), methods=["GET"]),
+        Route("/_admin/saves/{object}", g(saves), methods=["GET"]),
         Route("/_admin/corrupt_export/{export_id}", g(corrupt_export), methods=["POST"]),
         Route("/_admin/settings", g(settings_route), methods=["GET", "PATCH"]),
         Route("/_admin/tokens/expire", g(expire_tokens), methods=["POST"]),

@@ -38,6 +38,8 @@ class Mutations:
     def __init__(self, *, store: LeadStore, log: ActivityLog) -> None:
         self.store = store
         self.log = log
+        # Updates per lead through the REST API (not a person's or a mass update): proves a write applied once.
+        self.saves: dict[int, int] = {}
 
     def create(self, values: dict[str, Any], *, now: int, source: Source, person_key: int | None = None) -> Lead:
         lead = self.store.create(values, now=now, person_key=person_key)
@@ -52,6 +54,8 @@ class Mutations:
     def update(self, lead: Lead, changes: dict[str, Any], *, now: int, source: Source,
                force: bool = False) -> list[FieldChange]:
         done = self.store.update(lead, changes, now=now, force=force)
+        if source == API:
+            self.saves[lead.id] = self.saves.get(lead.id, 0) + 1
         for change in done:
             self.log.log(self._change_activity(lead.id, change, now, source))
         return done

@@ -230,6 +230,10 @@ def routes(org: Org) -> list[Route]:
     async def retype_field(request: Request) -> Response:
         return JSONResponse(change_type(org, obj_of(request), request.path_params["field"], await body(request)))
 
+    async def saves(request: Request) -> Response:
+        obj = obj_of(request)
+        return JSONResponse({rid: n for (name, rid), n in store.saves.items() if name == obj.name})
+
     a = "/_admin"
     table = [
         (f"{a}/objects", objects, ["GET"]), (f"{a}/truth/{{object}}", truth, ["GET"]),
@@ -243,6 +247,7 @@ def routes(org: Org) -> list[Route]:
         (f"{a}/merge/{{object}}", merge_records, ["POST"]), (f"{a}/oauth/refresh_token", refresh_token, ["POST"]),
         (f"{a}/empty_recycle_bin/{{object}}", empty_recycle_bin, ["POST"]), (f"{a}/usage", usage, ["GET"]),
         (f"{a}/fields/{{object}}", new_field, ["POST"]), (f"{a}/fields/{{object}}/{{field}}", retype_field, ["PATCH"]),
+        (f"{a}/saves/{{object}}", saves, ["GET"]),
     ]
     return [Route(path, admin(handler), methods=methods) for path, handler, methods in table]
 

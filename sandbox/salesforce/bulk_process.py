@@ -154,5 +154,5 @@ def _save(org: Org, job: Job, obj: ObjectDef, columns: list[Column],
     if isinstance(prepared, list):
         return given_id, prepared[0]
     assert isinstance(prepared, Prepared)
-    org.writer.apply([prepared])
+    org.writer.apply([prepared], by_api=True)
     return prepared.id, prepared.created

@@ -74,7 +74,7 @@ def finish(org: Org, outcomes: list[Outcome], *, all_or_none: bool, upsert: bool
     failed = any(isinstance(o, list) for o in outcomes)
     rolled_back = all_or_none and failed
     if not rolled_back:
-        org.writer.apply([o for o in outcomes if isinstance(o, Prepared)])
+        org.writer.apply([o for o in outcomes if isinstance(o, Prepared)], by_api=True)
     return JSONResponse([_result(o, upsert=upsert, rolled_back=rolled_back) for o in outcomes])
 
 

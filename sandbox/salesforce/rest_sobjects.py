@@ -87,7 +87,7 @@ def routes(org: Org) -> list[Route]:
     def apply_one(prepared: Prepared | list[RecordError]) -> Prepared:
         if isinstance(prepared, list):
             raise single_record_error(prepared)
-        org.writer.apply([prepared])
+        org.writer.apply([prepared], by_api=True)
         return prepared
 
     @guard

@@ -60,6 +60,8 @@ class Store:
         self._pending_count: dict[str, int] = {}
         self._cancelled: set[str] = set()
         self._seq = itertools.count()
+        # Updates per record through the public API (not admin edits): proves a write applied exactly once.
+        self.saves: dict[tuple[str, str], int] = {}
 
     # ---- time and ids -------------------------------------------------------------------------------------
     def stamp(self) -> str:

@@ -1,11 +1,18 @@
-"""A `crmhub writeback` killed with SIGKILL in the middle, then run again: every write applied exactly once.
+"""`crmhub writeback` killed with SIGKILL in the middle, then run again: every write applied exactly once, per CRM.
 
-One write-back chunk spans several HubSpot calls (100 records each). The sandbox answers the first batch update and
-holds the second (a delay fault); the kill lands while that one is in flight. The store then holds every record's
-intent as pending while HubSpot holds the first 100 records' new values — applied, never recorded. A re-run without
-reconciliation would send those 100 a second time. The re-run reads the pending records back from
-HubSpot, settles those it finds written without sending them again, and sends the rest. The sandbox counts every
-save of every record: each scored contact must have been saved exactly once.
+One write-back chunk (up to 1,000 records, one transaction of intents) spans several calls where the CRM's batch
+maximum is smaller: HubSpot 100, Salesforce Collections 200, Marketo 300 records a call. The sandbox answers the
+first write call and holds the next (a delay fault); the kill lands while that one is in flight. The store then holds
+every record's intent as pending while the CRM holds the first call's records' new values — applied, never recorded.
+A re-run without reconciliation would send those a second time. The re-run reads the pending records back from the
+CRM, settles those it finds written without sending them again, and sends the rest.
+
+Dataverse takes 1,000 PATCHes in one ``$batch``, as many as a chunk: its calls within a chunk are the guard read (a
+``$batch`` of GETs) then the write, so the kill lands on the write with nothing applied yet, and the re-run must find
+nothing to settle and send every record once.
+
+The sandbox counts every API save of every record (``/_admin/saves/{object}``): each scored record must have been
+saved exactly once, and must end with a stored ``updated`` result and a ledger entry.
 """
 
 from __future__ import annotations
@@ -16,19 +23,58 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
+import yaml
 from sqlalchemy import Engine, func, select
 
 import store
-from sandbox.common.launcher import SandboxProcess
-from store.tables import lead_score, source_link, writeback_ledger, writeback_result
-from tests.ops.conftest import write_config
+from hub.demos import DemoCrm
+from hub.demos.dynamics import DEMO as DYNAMICS
+from hub.demos.hubspot import DEMO as HUBSPOT
+from hub.demos.marketo import DEMO as MARKETO
+from hub.demos.salesforce import DEMO as SALESFORCE
+from sandbox.common.launcher import SandboxAdmin, SandboxProcess
+from store.tables import lead, lead_score, source_link, writeback_ledger, writeback_result
 
-FIELDS = "{lead_score: crmhub_score, lead_grade: crmhub_grade, lead_reasons: crmhub_reasons}"
-BATCH = 100  # HubSpot batch update maximum
-DELAY_S = 6.0
+DELAY_S = 3.0  # the held call; the kill lands long before it would be answered
+
+
+@dataclass(frozen=True)
+class KillCase:
+    demo: DemoCrm
+    object: str
+    entity: str
+    scale: int  # small, but more records than one write call takes (where the CRM's batch is under 1,000)
+    fault: dict[str, Any]  # matches the CRM's write call (and, for Dataverse, its guard read: both are $batch)
+    skip: int  # matching calls let through before the held one
+    applied: int  # records the CRM holds when the kill lands: the calls let through wrote them
+
+
+CASES = {
+    "hubspot": KillCase(HUBSPOT, "contacts", "contact", 150,
+                        {"path": r"/crm/v3/objects/contacts/batch/update$", "method": "POST"}, 1, 100),
+    "salesforce": KillCase(SALESFORCE, "Contact", "contact", 800,
+                           {"path": r"/composite/sobjects$", "method": "PATCH"}, 1, 200),
+    "dynamics": KillCase(DYNAMICS, "contacts", "contact", 300, {"path": r"/\$batch$", "method": "POST"}, 1, 0),
+    "marketo": KillCase(MARKETO, "leads", "lead", 600, {"path": r"/rest/v1/leads\.json$", "method": "POST"}, 1, 300),
+}
+
+
+@pytest.fixture(params=list(CASES))
+def crm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[KillCase, SandboxProcess]]:
+    case = CASES[request.param]
+    for key, value in case.demo.env.items():
+        monkeypatch.setenv(key, value)
+    with SandboxProcess(case.demo.sandbox, scale=case.scale,
+                        state_dir=tmp_path_factory.mktemp(f"kill-{request.param}")) as sb:
+        yield case, sb
 
 
 def _crmhub(*args: str) -> subprocess.Popen[str]:
@@ -37,57 +83,92 @@ def _crmhub(*args: str) -> subprocess.Popen[str]:
                             env=os.environ.copy())
 
 
-def test_sigkill_mid_writeback_then_rerun_applies_every_write_once(hubspot: SandboxProcess, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'crmhub.db'}"
-    path = write_config(tmp_path / "crmhub.yaml", hubspot, url)
-    path.write_text(path.read_text() + f"    writeback: {{enabled: true, fields: {FIELDS}}}\n")
-    sync = _crmhub("sync", "hs_ops", "--object", "contacts", "--config", str(path), "--json")
-    assert sync.wait(timeout=300) == 0, sync.stderr.read() if sync.stderr else ""
-    engine = store.make_engine(url)
+def _config(path: Path, case: KillCase, sb: SandboxProcess, url: str) -> Path:
+    block = {**case.demo.block(sb.info), "objects": [case.object], "settle_lag_seconds": 1,
+             "writeback": {"enabled": True, "fields": {k: v for k, v in case.demo.writeback.items()
+                                                       if k.startswith("lead_")}}}
+    path.write_text(yaml.safe_dump({"version": 1, "store": {"url": url},
+                                    "connections": {case.demo.connection: block}}, sort_keys=False))
+    return path
+
+
+def _score_all(engine: Engine, case: KillCase) -> set[str]:
+    """A lead score for every live record of the object (converted leads are not written); returns their ids."""
     now = datetime.now(UTC)
+    query = select(source_link.c.source_id, source_link.c.canonical_id).where(
+        source_link.c.connection == case.demo.connection, source_link.c.object == case.object,
+        source_link.c.is_deleted.is_(False))
+    if case.entity == "lead":
+        query = query.join(lead, lead.c.id == source_link.c.canonical_id).where(lead.c.converted.is_not(True))
     with engine.begin() as conn:
-        links = conn.execute(select(source_link.c.source_id, source_link.c.canonical_id).where(
-            source_link.c.connection == "hs_ops", source_link.c.object == "contacts",
-            source_link.c.is_deleted.is_(False))).all()
-        assert len(links) > BATCH, len(links)  # two calls at least: the kill lands on the first
+        links = conn.execute(query).all()
         conn.execute(lead_score.insert(), [{
-            "entity": "contact", "record_id": cid, "score": 30 + i % 60, "grade": "warm", "engagement": 1.0,
+            "entity": case.entity, "record_id": cid, "score": 30 + i % 60, "grade": "warm", "engagement": 1.0,
             "intent": 1.0, "fit": 1.0, "probability": None, "reasons": "+5 web visits", "contributions": "[]",
             "model_version": "kill-test", "scored_at": now, "valid_until": now + timedelta(days=1)}
             for i, (_, cid) in enumerate(links)])
-    ids = {sid for sid, _ in links}
-    admin = hubspot.admin()
-    before = admin.get("/_admin/saves/contacts")
-    admin.post("/_admin/faults", {"rules": [{"path": "/crm/v3/objects/contacts/batch/update", "method": "POST",
-                                             "skip": 1, "times": 1, "kind": "delay", "delay_s": DELAY_S}]})
+    return {sid for sid, _ in links}
+
+
+def test_sigkill_mid_writeback_then_rerun_applies_every_write_once(crm: tuple[KillCase, SandboxProcess],
+                                                                    tmp_path: Path) -> None:
+    case, sb = crm
+    url = f"sqlite:///{tmp_path / 'crmhub.db'}"
+    path = _config(tmp_path / "crmhub.yaml", case, sb, url)
+    sync = _crmhub("sync", case.demo.connection, "--object", case.object, "--config", str(path), "--json")
+    _, err = sync.communicate(timeout=300)
+    assert sync.returncode == 0, err
+    engine = store.make_engine(url)
+    ids = _score_all(engine, case)
+    # the kill lands within one chunk, after the calls let through (where those wrote anything)
+    assert case.applied < len(ids) <= 1000, len(ids)
+    admin = sb.admin()
+    saves = f"/_admin/saves/{case.object}"
+    before = admin.get(saves)
+    admin.put("/_admin/faults", {"rules": [{**case.fault, "skip": case.skip, "times": 1, "kind": "delay",
+                                            "delay_s": DELAY_S}]})
     try:
         victim = _crmhub("writeback", "--config", str(path), "--json")
         deadline = time.monotonic() + 120
-        while _saved(admin, ids, before) < BATCH:  # the first call answered; the second goes out and is held
-            assert victim.poll() is None and time.monotonic() < deadline, "the write-back ended before the kill"
+        while not admin.get("/_admin/faults")["rules"][0]["fired"]:  # the held call has arrived
+            assert victim.poll() is None, f"the write-back ended before the kill: {victim.communicate()}"
+            assert time.monotonic() < deadline, "the held call never came"
             time.sleep(0.05)
-        time.sleep(1.0)
         victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=30)
+        victim.communicate(timeout=30)
         time.sleep(DELAY_S + 1)  # let the held call run out (its sender is gone: the sandbox drops it)
     finally:
         admin.delete("/_admin/faults")
+    assert victim.returncode == -signal.SIGKILL
     assert _pending(engine) == len(ids)  # intents recorded before sending, never settled
-    assert _saved(admin, ids, before) == BATCH  # applied in HubSpot, not recorded in the ledger
+    assert _saved(admin, saves, ids, before) == case.applied  # applied in the CRM, not recorded in the ledger
 
     rerun = _crmhub("writeback", "--config", str(path), "--json")
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     [summary] = json.loads(out)["writebacks"]
-    assert summary["reconciled"] == BATCH, summary  # the first call's records: found written, not sent again
-    assert summary["updated"] == len(ids) - BATCH, summary
-    after = admin.get("/_admin/saves/contacts")
-    saves = {sid: after.get(sid, 0) - before.get(sid, 0) for sid in ids}
-    assert set(saves.values()) == {1}, {sid: n for sid, n in saves.items() if n != 1}
+    assert summary["reconciled"] == case.applied, summary  # found written: settled, not sent again
+    assert (summary["updated"], summary["failed"]) == (len(ids) - case.applied, 0), summary
+    after = admin.get(saves)
+    counts = {sid: after.get(sid, 0) - before.get(sid, 0) for sid in ids}
+    assert set(counts.values()) == {1}, {sid: n for sid, n in counts.items() if n != 1}
+    _every_record_settled(engine, case, ids)
+
+
+def _every_record_settled(engine: Engine, case: KillCase, ids: set[str]) -> None:
+    name = case.demo.connection
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(writeback_ledger)).scalar_one() == len(ids)
-        assert conn.execute(select(func.count()).select_from(writeback_result).where(
-            writeback_result.c.status == "pending", writeback_result.c.resolved_at.is_(None))).scalar_one() == 0
+        ledger = set(conn.execute(select(writeback_ledger.c.source_id).where(
+            writeback_ledger.c.connection == name, writeback_ledger.c.object == case.object)).scalars())
+        updated = set(conn.execute(select(writeback_result.c.source_id).where(
+            writeback_result.c.connection == name, writeback_result.c.object == case.object,
+            writeback_result.c.status == "updated")).scalars())
+        open_rows = conn.execute(select(func.count()).select_from(writeback_result).where(
+            writeback_result.c.status.in_(("pending", "failed", "conflict")),
+            writeback_result.c.resolved_at.is_(None))).scalar_one()
+    assert ledger == ids
+    assert updated == ids  # every record ends with a stored result: written, or confirmed written
+    assert open_rows == 0
 
 
 def _pending(engine: Engine) -> int:
@@ -96,6 +177,6 @@ def _pending(engine: Engine) -> int:
             writeback_result.c.status == "pending", writeback_result.c.resolved_at.is_(None))).scalar_one())
 
 
-def _saved(admin: object, ids: set[str], before: dict[str, int]) -> int:
-    now = admin.get("/_admin/saves/contacts")  # type: ignore[attr-defined]
+def _saved(admin: SandboxAdmin, path: str, ids: set[str], before: dict[str, int]) -> int:
+    now = admin.get(path)
     return sum(now.get(sid, 0) - before.get(sid, 0) for sid in ids)
