@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from bench.common import QUICK_RECORDS
 from bench.sync import SyncCase, sync_figures
 from sandbox.common.launcher import SandboxAdmin, SandboxInfo
 
@@ -39,7 +40,7 @@ CASE = SyncCase(
 
 
 def volumes(quick: bool) -> list[int]:
-    return [10_000] if quick else [10_000, 100_000]
+    return [QUICK_RECORDS] if quick else [10_000, 100_000]
 
 
 def main(quick: bool = False) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.common import bench_store, markdown, peak_rss_mb, save
+from bench.common import QUICK_RECORDS, bench_store, markdown, peak_rss_mb, save
 from config import parse_config
 from connectors.base import spec_named
 from connectors.registry import build_connector
@@ -112,7 +112,7 @@ def _minimum(obj: str, records: int, calls: dict[str, int], members: list[int]) 
 
 
 def main(quick: bool = False, objects: tuple[str, ...] = OBJECTS) -> list[dict[str, Any]]:
-    rows = run(10_000 if quick else 100_000, objects)
+    rows = run(QUICK_RECORDS // 2 if quick else 100_000, objects)
     save("marketo_sync", rows)
     print("\n## Marketo: sandbox -> store\n")
     print(markdown(rows))
@@ -122,7 +122,7 @@ def main(quick: bool = False, objects: tuple[str, ...] = OBJECTS) -> list[dict[s
 if __name__ == "__main__":
     # ``python -m bench.marketo_sync [--quick] [--objects leads,programs]``: every object unless told otherwise.
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10,000 leads instead of 100,000")
+    parser.add_argument("--quick", action="store_true", help="1,000 leads instead of 100,000 (a smoke run)")
     parser.add_argument("--objects", default=",".join(OBJECTS), help="comma-separated, in sync order")
     args = parser.parse_args()
     main(args.quick, tuple(o for o in args.objects.split(",") if o))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import naive
+from bench.common import QUICK_RECORDS
 from bench.sync import SyncCase, Variant, sync_figures
 from sandbox.common.launcher import SandboxAdmin, SandboxInfo
 
@@ -50,7 +51,7 @@ def alternatives(info: SandboxInfo, truth: int, workdir: Path) -> list[dict[str,
 
 
 def volumes(quick: bool) -> list[int]:
-    return [10_000] if quick else [10_000, 100_000, 1_000_000]
+    return [QUICK_RECORDS] if quick else [10_000, 100_000, 1_000_000]
 
 
 def main(quick: bool = False, *, compare_up_to: int = 100_000) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ def _fail(out: Output, message: str, code: int) -> None:
 def score_leads_cmd(
     train: bool = typer.Option(False, "--train", help="Retrain the conversion model first (needs labelled leads)."),
     entity: str = typer.Option("lead", help="lead | contact"),
-    algorithm: str = typer.Option("auto", help="auto | hgb | logistic (auto: chosen by inner CV)."),
+    algorithm: str = typer.Option("auto", help="auto | hgb | catboost | logistic (auto: chosen by inner CV)."),
     config: Path = config_option(),
     as_json: bool = json_option(),
 ) -> None:
@@ -74,7 +74,7 @@ def score_leads_cmd(
 @score_app.command("deals")
 def score_deals_cmd(
     train: bool = typer.Option(False, "--train", help="Retrain the win model on closed deals first."),
-    algorithm: str = typer.Option("auto", help="auto | hgb | logistic"),
+    algorithm: str = typer.Option("auto", help="auto | hgb | catboost | logistic"),
     config: Path = config_option(),
     as_json: bool = json_option(),
 ) -> None:
