@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from connectors.base import Record
 from connectors.dynamics.objects import FORMATTED, LABEL_SUFFIX, LOOKUP_TARGET
+from connectors.instants import parse_instant as parse_instant  # re-exported: the connector's own name
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ETAG = "@odata.etag"
@@ -56,17 +57,6 @@ def flatten(row: Mapping[str, Any], wanted: Wanted) -> Record:
         record[f"{prop}@{target}"] = row.get(prop) if hit else None
     return record
 
-
-def parse_instant(value: Any) -> datetime:
-    """``2024-01-02T03:04:05Z`` (or any offset) -> aware UTC; a time without an offset is a bug, not UTC."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value.isoformat()}")
-        return value.astimezone(UTC)
-    parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        raise ValueError(f"instant without a UTC offset: {value!r}")
-    return parsed.astimezone(UTC)
 
 
 def instant_literal(value: datetime) -> str:

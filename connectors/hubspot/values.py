@@ -6,21 +6,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.base import Record
+from connectors.instants import parse_instant as instant
 
 
 def parse_instant(value: Any) -> datetime:
-    """ISO-8601 (any offset, or Z) or epoch milliseconds -> aware UTC. Raises ValueError on anything else."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value.isoformat()}")
-        return value.astimezone(UTC)
-    text = str(value).strip()
-    if text.isdigit():
+    """Epoch milliseconds (HubSpot's older properties) or ``connectors.instants.parse_instant``'s ISO forms."""
+    text = value if isinstance(value, datetime) else str(value).strip()
+    if isinstance(text, str) and text.isdigit():
         return datetime.fromtimestamp(int(text) / 1000, UTC)
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        raise ValueError(f"instant without a UTC offset: {text!r}")
-    return parsed.astimezone(UTC)
+    return instant(text)
 
 
 def epoch_ms(value: datetime) -> str:

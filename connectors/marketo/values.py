@@ -9,20 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.base import Record
+from connectors.instants import parse_instant as parse_instant  # re-exported: the connector's own name
 from connectors.marketo.objects import ACTIVITY_FIELDS
-
-
-def parse_instant(value: Any) -> datetime:
-    """ISO-8601 with an offset or ``Z`` -> aware UTC. A time without an offset is refused: Marketo would read it in
-    the subscription's zone, so guessing UTC here would shift it by hours."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value.isoformat()}")
-        return value.astimezone(UTC)
-    parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        raise ValueError(f"instant without a UTC offset: {value!r}")
-    return parsed.astimezone(UTC)
 
 
 def wire_instant(value: datetime) -> str:

@@ -7,20 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.base import Record
+from connectors.instants import parse_instant
 
 NUMBER_TYPES = frozenset({"double", "currency", "percent"})
 
-
-def parse_instant(value: Any) -> datetime:
-    """``2024-05-01T12:00:00.000+0000`` (REST), ``…Z`` (Bulk CSV) or any ISO offset -> aware UTC."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value.isoformat()}")
-        return value.astimezone(UTC)
-    parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        raise ValueError(f"instant without a UTC offset: {value!r}")
-    return parsed.astimezone(UTC)
 
 
 def soql_instant(value: datetime) -> str:
