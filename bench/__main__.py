@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only hubspot,salesforce,...]``: run every benchmark, write
+"""``python -m bench [--quick] [--only hubspot,salesforce,...] [--volumes 100000]``: run every benchmark, write
 bench/results/latest.json and bench/results/latest.md, and print the tables.
 
 crmhub's syncs run here, each (CRM, volume, path, store) in a fresh process; benchmarks owned elsewhere (Marketo,
@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10,000 records per CRM, no 100,000 / 1,000,000")
     parser.add_argument("--only", default="", help="comma-separated: " + ", ".join([*CRMHUB_SYNCS, *(o[0] for o in
                                                                                                       OTHERS)]))
+    parser.add_argument("--volumes", default="", help="comma-separated sync volumes to run (default: every tier)")
     args = parser.parse_args()
     # A SIGTERM (or a SIGINT, which a background shell ignores) must still stop the sandboxes and drop the stores.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -53,7 +54,8 @@ def main() -> None:
     _start_results(keep=bool(only))
     order = section_order()
     syncs = {name: mod for name, (mod, _) in CRMHUB_SYNCS.items() if not only or name in only}
-    tiers = sorted({v for mod in syncs.values() for v in mod.volumes(args.quick)})
+    chosen = {int(v.replace("_", "")) for v in args.volumes.split(",") if v.strip()}
+    tiers = sorted({v for mod in syncs.values() for v in mod.volumes(args.quick) if not chosen or v in chosen})
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in syncs}
     # Smaller volumes of every CRM first, then the others' benchmarks, the 1,000,000 runs last: each tier is saved
     # as it ends, so an interrupted full run still leaves every figure it measured.
