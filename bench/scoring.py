@@ -25,7 +25,7 @@ from analytics.features import FeatureSpec, lead_features
 from analytics.scoring import ScoringOptions, model_columns, score_leads, training_set
 from analytics.synthetic import populate
 from analytics.timeutil import utc_now
-from bench.common import markdown, peak_rss_mb, save
+from bench.common import QUICK_RECORDS, markdown, peak_rss_mb, save
 from store.tables import lead
 
 X_EDUCATION_CUSTOM = ("lead_origin", "do_not_email", "do_not_call", "last_activity", "last_notable_activity",
@@ -171,11 +171,12 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
 
     with tempfile.TemporaryDirectory() as tmp:
         if quick:  # 5-fold CV of three datasets, CatBoost among the candidates, takes minutes: the full run has it
-            print("  (accuracy: the full `make bench` only; QUICK runs the speed half at 100,000 leads)")
+            print("  (accuracy: the full `make bench` only; QUICK times the speed half on 20,000 leads)")
             acc: list[dict[str, Any]] = []
         else:
             acc = accuracy(Path(tmp), say)
-        fast = speed(Path(tmp), 100_000 if quick else 1_000_000, say, train=5_000 if quick else 20_000)
+        leads, train = (10 * QUICK_RECORDS, QUICK_RECORDS) if quick else (1_000_000, 20_000)
+        fast = speed(Path(tmp), leads, say, train=train)
     if acc:
         save("scoring_accuracy", acc)
     save("scoring_speed", [{**r, "peak_rss_mb": round(peak_rss_mb())} for r in fast])

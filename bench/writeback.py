@@ -1,6 +1,6 @@
 """``python -m bench.writeback [--quick] [--only hubspot,salesforce]``: write-back API calls and seconds per CRM.
 
-For each CRM: a sandbox, a real `crmhub sync` of the lead/contact objects, N lead scores in the store (10,000; 1,000
+For each CRM: a sandbox, a real `crmhub sync` of the lead/contact objects, N lead scores in the store (10,000; 400
 with --quick), then three write-backs through `crmhub writeback`'s engine:
 - **first**: every record written (the ledger is empty);
 - **changed**: every score changed (the steady state: a full rescore that moved every record);
@@ -23,7 +23,7 @@ import yaml
 from sqlalchemy import Engine, select
 
 import store
-from bench.common import markdown
+from bench.common import QUICK_RECORDS, markdown
 from config import load_config
 from hub.cmd_sync import sync_command
 from hub.cmd_writeback import writeback_command
@@ -52,7 +52,7 @@ SANDBOX_OPTIONS: dict[str, dict[str, str]] = {"marketo": {"export_job_s": "0"}}
 
 
 def run(quick: bool = False, only: set[str] | None = None) -> list[dict[str, Any]]:
-    n = 1_000 if quick else 10_000
+    n = QUICK_RECORDS // 5 if quick else 10_000
     rows = []
     for name, case in CASES.items():
         if only and name not in only:
@@ -121,7 +121,7 @@ def _score(engine: Engine, connection: str, targets: dict[str, str], n: int, *, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.writeback")
-    parser.add_argument("--quick", action="store_true", help="1,000 scores per CRM instead of 10,000")
+    parser.add_argument("--quick", action="store_true", help="400 scores per CRM instead of 10,000 (a smoke run)")
     parser.add_argument("--only", default="", help="comma-separated: " + ", ".join(CASES))
     args = parser.parse_args()
     rows = run(quick=args.quick, only={o.strip() for o in args.only.split(",") if o.strip()} or None)
