@@ -165,7 +165,8 @@ def _single(engine: Engine, options: ScoringOptions, label: str, samples: int = 
                       f"{statistics.median(cpu):.1f} ms, p95 {float(np.percentile(cpu, 95)):.1f} ms over {samples}"}
 
 
-def main(quick: bool = False) -> list[dict[str, Any]]:
+def main(quick: bool = False) -> None:
+    """Saves its own two sections (scoring_accuracy, scoring_speed): returns nothing for bench.section to save."""
     def say(message: str) -> None:
         print(f"  {message}", flush=True)
 
@@ -184,7 +185,6 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
     print(markdown(acc))
     print("\n## Scoring speed (SQLite, this machine)\n")
     print(markdown(fast))
-    return acc + fast
 
 
 if __name__ == "__main__":
