@@ -52,8 +52,9 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "object": r["object"], "path": r.get("path", ""), "store": r["store"], "records": r["records"],
             "api_calls": r["api_calls"], "minimum": r["api_calls_minimum"], "over_minimum": f"{over:+.1%}",
             "within_5pct": r["api_calls"] <= r["api_calls_minimum"] * (1 + API_TOLERANCE),
-            "unchanged_calls": r["unchanged_calls"],
-            "unchanged_few": r["unchanged_calls"] <= max(UNCHANGED_FEW, r["unchanged_minimum"]),
+            "unchanged_calls": r.get("unchanged_calls"),  # absent when the incremental phase did not run
+            "unchanged_few": (r["unchanged_calls"] <= max(UNCHANGED_FEW, r["unchanged_minimum"])
+                              if "unchanged_calls" in r else None),
         })
     return out
 

@@ -191,7 +191,7 @@ class AdminApi:
             for rec in chosen[n_edits:]:
                 store.archive(otype, rec)
                 deleted.append(str(rec.id))
-            created = [str(edits.create(otype, rnd).id) for _ in range(int(body.get("creates", 0)))]
+            created = [str(r.id) for r in edits.create_many(otype, rnd, int(body.get("creates", 0)))]
             return JSONResponse({"edited": edited, "deleted": deleted, "created": created})
 
         async def identities(request: Request) -> Response:

@@ -119,7 +119,8 @@ def random_edits(org: Org, obj: ObjectDef, *, seed: int, edits: int, deletes: in
     if deletes:
         if not obj.deletable:
             raise ApiError(400, "INVALID_TYPE_FOR_OPERATION", f"people do not delete {obj.name} records")
-        doomed = [rid for rid in candidates if rid not in out["edited"]][:deletes]
+        edited = set(out["edited"])  # a list here made 5,000 deletes at 1,000,000 Accounts quadratic
+        doomed = [rid for rid in candidates if rid not in edited][:deletes]
         actor = person_actor(org, obj.name, None, rnd)
         org.store.delete(obj.name, doomed, mode="soft", actor=actor)
         out["deleted"] = doomed
