@@ -336,6 +336,8 @@ quarantine = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("resolved_at", UtcDateTime()),
     Index("ix_quarantine_connection_object_status", "connection", "object", "status"),
+    # Each unit closes the open rows of the records it re-read: without this, a scan of the object's open rows.
+    Index("ix_quarantine_connection_object_source_id", "connection", "object", "source_id"),
 )
 
 # --- scoring (analytics/): models, lead and deal scores, forecasts and their manual adjustments ---
