@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, distinct, func, insert, select, true, update
 
-from store.chunking import IN_LIST_CHUNK, chunked
+from store.chunking import IN_LIST_CHUNK, chunked, one_of
 from store.tables import QUARANTINE_STATUSES, quarantine
 
 RESOLVED_STATUSES: tuple[str, ...] = tuple(s for s in QUARANTINE_STATUSES if s != "open")
@@ -112,7 +112,7 @@ def supersede_quarantine(conn: Connection, *, connection: str, object: str, sour
         result = conn.execute(
             update(quarantine)
             .where(quarantine.c.connection == connection, quarantine.c.object == object,
-                   quarantine.c.source_id.in_(chunk), quarantine.c.status == "open")
+                   one_of(conn.dialect.name, quarantine.c.source_id, chunk), quarantine.c.status == "open")
             .values(status="replayed", resolved_at=now)
         )
         changed += result.rowcount

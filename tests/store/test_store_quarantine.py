@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection
 
-from store.quarantine import add_quarantine, list_quarantine, quarantine_summary, resolve_quarantine
+from store.quarantine import (
+    add_quarantine,
+    list_quarantine,
+    quarantine_summary,
+    resolve_quarantine,
+    supersede_quarantine,
+)
 
 
 def _reason(field: str, rule: str, value: Any = None) -> dict[str, Any]:
@@ -97,3 +103,14 @@ def test_bad_input_is_refused(conn: Connection) -> None:
     with pytest.raises(ValueError, match="status"):
         resolve_quarantine(conn, ids=[1], status="open")
     assert add_quarantine(conn, []) == 0
+
+
+def test_supersede_closes_only_the_reread_records_of_that_object(filled: Connection) -> None:
+    """Records read again close their own open rows, as many ids as a unit holds (more than one 900-id chunk; on
+    PostgreSQL one array parameter per chunk), and never another connection's row with the same source id."""
+    reread = ["1", "3", *(f"absent-{i}" for i in range(2_000))]
+    assert supersede_quarantine(filled, connection="sf", object="Contact", source_ids=reread) == 2
+    assert supersede_quarantine(filled, connection="sf", object="Contact", source_ids=reread) == 0
+    assert supersede_quarantine(filled, connection="sf", object="contacts", source_ids=["4"]) == 0
+    assert sorted(r["source_id"] for r in list_quarantine(filled)) == ["2", "4"]
+    assert sorted(r["source_id"] for r in list_quarantine(filled, status="replayed")) == ["1", "3"]
