@@ -26,8 +26,10 @@ test: install
 bench: install
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
+# ruff for style and bugs, import-linter for the layer rules of the design (pyproject's [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # Re-pin after editing pyproject.toml's dependencies.
 lock: install
