@@ -27,6 +27,7 @@ class Stream:
     spec: ObjectSpec
     mapping: ObjectMapping
     drift_policy: str = "evolve"  # what a run does when the CRM schema changed (mapping/drift.py)
+    own_fields: frozenset[str] = frozenset()  # the connection's write-back fields: crmhub's own, never drift
 
 
 @dataclass(slots=True)
@@ -72,7 +73,7 @@ def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Se
             override = conn.mapping.get(obj)
             mapping = with_overrides(specs[obj], override.model_dump() if override else None, connection=name)
             policy = (override.drift_policy if override else None) or conn.drift_policy
-            plan.streams.append(Stream(connector, spec, mapping, policy))
+            plan.streams.append(Stream(connector, spec, mapping, policy, frozenset(conn.writeback.fields.values())))
     if objects and not plan.streams:
         raise ConfigError(f"none of the objects {', '.join(objects)} is enabled in the selected connections")
     return plan
@@ -128,4 +129,4 @@ def _prepare_drift(plan: SyncPlan, stream: Stream, engine: Engine) -> StreamDrif
     if schema is None:
         return None
     return prepare_drift(engine, connection=stream.connector.name, schema=schema, mapping=stream.mapping,
-                         policy=stream.drift_policy)
+                         policy=stream.drift_policy, own_fields=stream.own_fields)
