@@ -47,7 +47,8 @@ def discover_command(app: App, name: str, *, diff: bool = False, accept: Sequenc
                                      "updateable": f.updateable} for f in s.fields]} for s in schemas]}
     if diff:
         result["diff"] = schema_diff(app.engine, connection=name, schemas=schemas,
-                                     objects=app.cfg.connection(name).enabled_objects())
+                                     objects=app.cfg.connection(name).enabled_objects(),
+                                     own_fields=list(app.cfg.connection(name).writeback.fields.values()))
     if accept:
         result["accepted"] = accepted
     return result

@@ -2,7 +2,8 @@
 
 A run compares the schema discovered now with the snapshot the last run kept (``sync/drift.py`` does the storing):
 
-- **new fields** are fields absent from the object's FIRST snapshot (its baseline) and not read by the mapping.
+- **new fields** are fields absent from the object's FIRST snapshot (its baseline), not read by the mapping and not
+  one crmhub writes back (its score, grade, reasons and win-probability fields are crmhub's own, never drift).
   The policy decides: ``evolve`` reads them into the row's ``custom`` JSON; ``freeze`` leaves the mapping as it is
   and the run's notes name the fields (the run goes on: nothing already mapped is at risk); ``discard`` leaves the
   mapping as it is with no note, and the run's drift counts how many were dropped.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -47,6 +48,12 @@ class SchemaDiff:
     added: Mapping[str, str] = field(default_factory=dict)  # name -> type
     removed: Mapping[str, str] = field(default_factory=dict)
     changed: tuple[TypeChange, ...] = ()
+
+    def without(self, own: Collection[str]) -> SchemaDiff:
+        """The diff less the fields crmhub itself writes back: creating them is crmhub's doing, not drift."""
+        return SchemaDiff(added={k: v for k, v in self.added.items() if k not in own},
+                          removed={k: v for k, v in self.removed.items() if k not in own},
+                          changed=tuple(c for c in self.changed if c.field not in own))
 
     @property
     def empty(self) -> bool:
@@ -86,16 +93,19 @@ class DriftPlan:
 
 def plan_drift(om: ObjectMapping, *, policy: str, connection: str, baseline: Mapping[str, str] | None,
                current: Mapping[str, str], pending: Iterable[TypeChange] = (),
-               announce: Iterable[str] | None = None) -> DriftPlan:
+               announce: Iterable[str] | None = None, own: Collection[str] = ()) -> DriftPlan:
     """Lay the drift policy and the type changes in force onto a mapping. ``baseline`` is the object's first
     snapshot (None: this is the first run, so nothing is new); ``pending`` are type changes not yet accepted;
     ``announce`` the new fields the notes name (those added since the last snapshot; None: all), so a field
-    kept or ignored for months is not re-announced by every run."""
+    kept or ignored for months is not re-announced by every run. ``own`` are the fields crmhub writes back (the
+    connection's ``writeback.fields`` and what its ledger shows it wrote): crmhub creates them, so they are never new
+    (and a sync reads them anyway, to tell its own writes from a person's edits)."""
     if policy not in POLICIES:
         raise ValueError(f"connection {connection}, object {om.object}: drift_policy must be one of "
                          f"{', '.join(POLICIES)}, got {policy!r}")
     reads = set(om.source_fields())
-    new = sorted(k for k in current if baseline is not None and k not in baseline and k not in reads)
+    new = sorted(k for k in current
+                 if baseline is not None and k not in baseline and k not in reads and k not in own)
     in_force = [c for c in pending if c.field in reads and current.get(c.field) != c.old_type]
     mapping = om
     if policy == "evolve" and new:

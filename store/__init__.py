@@ -6,6 +6,7 @@ Every repository function takes an explicit ``Connection`` and never commits: th
 from store.cursors import delete_cursor, load_cursor, save_cursor
 from store.dependents import live_dependents
 from store.engine import current_revision, ensure_schema, make_engine, refresh_statistics
+from store.erasure import purge_deleted_quarantine
 from store.links import link_hashes, live_counts, live_ids_absent_from, tombstone, upsert_links
 from store.quarantine import (
     add_quarantine,
@@ -52,6 +53,7 @@ __all__ = [
     "make_engine",
     "metadata",
     "open_dead_letters",
+    "purge_deleted_quarantine",
     "quarantine_summary",
     "read_versions",
     "record_sent",

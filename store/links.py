@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, false, func, or_, select, update
 
 from store.chunking import IN_LIST_CHUNK, chunked
+from store.erasure import erase_canonical, strip_quarantine
 from store.tables import canonical_tables, source_link
 from store.upsert import upsert
 
@@ -66,7 +67,8 @@ def tombstone(
     run_id: int,
     canonical_of: Callable[[str], tuple[str, str]],
 ) -> int:
-    """Mark records deleted: their links and the ``deleted_at`` of their canonical rows.
+    """Mark records deleted: their links and the ``deleted_at`` of their canonical rows, whose personal columns,
+    quarantined payloads, identity links and scores are erased (``store.erasure``).
 
     ``items`` are (source_id, deleted_at, merged_into); a missing deletion time becomes now. Ids never seen
     get a link created as deleted, with (entity, canonical_id) from ``canonical_of``. Links already deleted are
@@ -91,6 +93,9 @@ def tombstone(
         stream = {"connection": connection, "object": object, "first_run_id": run_id, "last_run_id": run_id}
         upsert(conn, source_link, [{**link, **stream, "updated_at": now} for link in new_links], key=LINK_KEY)
     _tombstone_canonical(conn, targets, now=now)
+    # A tombstone keeps the ids and the deletion time, not the person (store/erasure.py).
+    erase_canonical(conn, [(entity, canonical_id) for entity, canonical_id, _ in targets])
+    strip_quarantine(conn, connection=connection, object=object, source_ids=list(wanted))
     return len(live)
 
 

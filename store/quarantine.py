@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, distinct, func, insert, select, true, update
 
 from store.chunking import IN_LIST_CHUNK, chunked, one_of
+from store.erasure import strip_quarantine
 from store.tables import QUARANTINE_STATUSES, quarantine
 
 RESOLVED_STATUSES: tuple[str, ...] = tuple(s for s in QUARANTINE_STATUSES if s != "open")
@@ -127,8 +128,10 @@ def close_quarantine_of_deleted(conn: Connection, *, connection: str, object: st
     """
     rows = conn.execute(select(quarantine.c.id, quarantine.c.source_id).where(
         quarantine.c.connection == connection, quarantine.c.object == object, quarantine.c.status == "open"))
-    gone = [row.id for row in rows if row.source_id not in present]
-    return resolve_quarantine(conn, ids=gone, status="deleted") if gone else 0
+    gone = [row for row in rows if row.source_id not in present]
+    # Closed as deleted and emptied of the record's personal data in one step (store/erasure.py).
+    return strip_quarantine(conn, connection=connection, object=object,
+                            source_ids=[row.source_id for row in gone]) if gone else 0
 
 
 def open_quarantine_page(conn: Connection, *, after_id: int, limit: int,

@@ -6,7 +6,7 @@ The rules themselves (what is new, what a policy does) are in ``mapping/drift.py
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from store.schema_drift import (
     pending_type_changes,
     save_snapshot,
 )
+from store.writeback import ledger_fields
 
 
 def schema_fields(schema: ObjectSchema) -> dict[str, str]:
@@ -44,20 +45,22 @@ class StreamDrift:
 
 
 def prepare_drift(engine: Engine, *, connection: str, schema: ObjectSchema, mapping: ObjectMapping,
-                  policy: str) -> StreamDrift:
-    """Before a run: the drift since the last snapshot and the mapping this run uses."""
+                  policy: str, own_fields: Collection[str] = ()) -> StreamDrift:
+    """Before a run: the drift since the last snapshot and the mapping this run uses. ``own_fields`` are the
+    connection's write-back fields (crmhub's own, never drift; the ledger adds those it wrote under older configs)."""
     current = schema_fields(schema)
     with engine.connect() as conn:
         first = first_snapshot(conn, connection=connection, object=schema.name)
         last = latest_snapshot(conn, connection=connection, object=schema.name)
         pending = pending_type_changes(conn, connection=connection, object=schema.name)
-    diff = diff_schemas(last["fields"], current) if last else SchemaDiff()
+        own = {*own_fields, *ledger_fields(conn, connection=connection, object=schema.name)}
+    diff = diff_schemas(last["fields"], current).without(own) if last else SchemaDiff()
     reads = set(mapping.source_fields())
     known = {r["field"] for r in pending}
     detected = [c for c in diff.changed if c.field in reads and c.field not in known]
     in_force = [TypeChange(r["field"], r["old_type"], r["new_type"]) for r in pending] + detected
     plan = plan_drift(mapping, policy=policy, connection=connection, baseline=first["fields"] if first else None,
-                      current=current, pending=in_force, announce=diff.added)
+                      current=current, pending=in_force, announce=diff.added, own=own)
     gone = sorted(f for f in diff.removed if f in reads)
     if gone:
         plan.notes.append(f"schema drift: mapped field(s) {', '.join(gone)} no longer exist in {schema.name}")
@@ -91,9 +94,10 @@ def stored_drift_plan(engine: Engine, *, connection: str, mapping: ObjectMapping
 
 
 def schema_diff(engine: Engine, *, connection: str, schemas: Sequence[ObjectSchema],
-                objects: Sequence[str] | None = None) -> list[dict[str, Any]]:
+                objects: Sequence[str] | None = None, own_fields: Collection[str] = ()) -> list[dict[str, Any]]:
     """What changed in each object's schema since the last run's snapshot (``crmhub discover CONN --diff``; the
-    demo calls it after adding a field in a sandbox). Objects with no snapshot yet say so."""
+    demo calls it after adding a field in a sandbox). Objects with no snapshot yet say so. crmhub's own write-back
+    fields (``own_fields`` and those in its ledger) are left out, as a sync leaves them out."""
     out = []
     with engine.connect() as conn:
         for schema in schemas:
@@ -107,7 +111,8 @@ def schema_diff(engine: Engine, *, connection: str, schemas: Sequence[ObjectSche
                 out.append({**entry, "added": [], "removed": [], "type_changes": [],
                             "note": "no snapshot yet: the first sync of this object takes one"})
                 continue
-            diff = diff_schemas(last["fields"], schema_fields(schema))
+            own = {*own_fields, *ledger_fields(conn, connection=connection, object=schema.name)}
+            diff = diff_schemas(last["fields"], schema_fields(schema)).without(own)
             out.append({**entry, **diff.as_dict(), "snapshot_taken_at": last["taken_at"].isoformat(),
                         "snapshot_run_id": last["run_id"]})
     return out

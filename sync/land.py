@@ -89,7 +89,8 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
                     for s in changed
                 ],
             )
-        seen = [*latest, *(sid for sid, _, _ in unit.quarantined), *(t.source_id for t in unit.deletes)]
+        # Deleted records' rows are closed as deleted (and emptied) by the tombstone below, not as replayed.
+        seen = [*latest, *(sid for sid, _, _ in unit.quarantined)]
         store.supersede_quarantine(conn, connection=unit.connection, object=unit.object, source_ids=seen)
         if unit.quarantined:
             store.add_quarantine(

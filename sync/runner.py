@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 
+import store
 from connectors.base import Connector, ObjectSchema, ObjectSpec, spec_named
 from connectors.errors import ConfigError, CrmhubError
 from connectors.registry import build_connector
@@ -26,6 +27,7 @@ class Stream:
     spec: ObjectSpec
     mapping: ObjectMapping
     drift_policy: str = "evolve"  # what a run does when the CRM schema changed (mapping/drift.py)
+    own_fields: frozenset[str] = frozenset()  # the connection's write-back fields: crmhub's own, never drift
 
 
 @dataclass(slots=True)
@@ -33,6 +35,8 @@ class SyncPlan:
     streams: list[Stream] = field(default_factory=list)
     connectors: dict[str, Connector] = field(default_factory=dict)
     schemas: dict[str, dict[str, ObjectSchema]] = field(default_factory=dict)  # discovered once per connection
+    # store.deleted_quarantine_retention_days: the quarantine rows of records deleted longer ago go after a run
+    quarantine_retention: timedelta = timedelta(days=30)
 
     def schemas_of(self, connector: Connector) -> dict[str, ObjectSchema]:
         if connector.name not in self.schemas:
@@ -51,7 +55,7 @@ def settle_lag_of(cfg: Any, name: str) -> timedelta:
 def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Sequence[str] | None = None,
               clock: Callable[[], datetime] | None = None,
               client_options: dict[str, Any] | None = None) -> SyncPlan:
-    plan = SyncPlan()
+    plan = SyncPlan(quarantine_retention=timedelta(days=cfg.store.deleted_quarantine_retention_days))
     names = list(connections) if connections else list(cfg.connections)
     for name in names:
         conn = cfg.connection(name)
@@ -69,7 +73,7 @@ def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Se
             override = conn.mapping.get(obj)
             mapping = with_overrides(specs[obj], override.model_dump() if override else None, connection=name)
             policy = (override.drift_policy if override else None) or conn.drift_policy
-            plan.streams.append(Stream(connector, spec, mapping, policy))
+            plan.streams.append(Stream(connector, spec, mapping, policy, frozenset(conn.writeback.fields.values())))
     if objects and not plan.streams:
         raise ConfigError(f"none of the objects {', '.join(objects)} is enabled in the selected connections")
     return plan
@@ -110,6 +114,8 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
                 summary.notes[:0] = drift.plan.notes
                 summary.drift = drift.as_dict()
             out.append(summary)
+    with engine.begin() as conn:
+        store.purge_deleted_quarantine(conn, before=datetime.now(UTC) - plan.quarantine_retention)
     return out
 
 
@@ -123,4 +129,4 @@ def _prepare_drift(plan: SyncPlan, stream: Stream, engine: Engine) -> StreamDrif
     if schema is None:
         return None
     return prepare_drift(engine, connection=stream.connector.name, schema=schema, mapping=stream.mapping,
-                         policy=stream.drift_policy)
+                         policy=stream.drift_policy, own_fields=stream.own_fields)

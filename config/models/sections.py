@@ -19,6 +19,9 @@ DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 class StoreSettings(StrictModel):
     # A PostgreSQL URL may carry a password: kept out of repr and redacted in JSON dumps, like SecretStr.
     url: StoreUrl = Field(default=DEFAULT_STORE_URL, repr=False)
+    # Quarantine rows of records the CRM deleted (already emptied of their payload when the delete landed) are
+    # purged this many days after the delete; every `crmhub sync` run applies it (store/erasure.py).
+    deleted_quarantine_retention_days: int = Field(default=30, ge=0, le=3650)
 
     @field_serializer("url", when_used="json")
     def _redact(self, url: str) -> str:

@@ -36,6 +36,12 @@ EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 1000
 
 
+def data_end_for(now: datetime) -> datetime:
+    """Where seeded data ends for a sandbox clock reading ``now``: the start of its UTC day, so one seed gives the
+    same data all day long (a sandbox started at 09:00 and one at 17:00 agree) and the data is never in the future."""
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 @dataclass(frozen=True, slots=True)
 class Company:
     key: int
@@ -98,9 +104,13 @@ def _unit(*parts: object) -> float:
 class Population:
     """``Population(seed, people)``: ``people`` persons working at about ``people // 8`` companies."""
 
-    def __init__(self, seed: int, people: int) -> None:
+    def __init__(self, seed: int, people: int, *, end: datetime | None = None) -> None:
         self.seed = seed
         self.size = people
+        # The span the population's dates lie in: [end - SPAN_DAYS, end]. A sandbox passes data_end_for(its clock)
+        # so recency means something to whoever reads it; without one, the fixed span from EPOCH.
+        self.end = end if end is not None else EPOCH + timedelta(days=SPAN_DAYS)
+        self.epoch = self.end - timedelta(days=SPAN_DAYS)
         fake = Faker(["en_US", "en_GB", "de_DE", "fr_FR"])
         fake.seed_instance(seed)
         self._first = sorted({fake.first_name() for _ in range(1500)})
@@ -129,7 +139,7 @@ class Population:
                 industry=rnd.choice(INDUSTRIES), employees=employees,
                 annual_revenue=employees * rnd.randint(80_000, 400_000), country_code=code, country=country,
                 city=rnd.choice(self._cities), phone=phone_for(rnd, code),
-                created_at=EPOCH + timedelta(days=rnd.uniform(0, SPAN_DAYS / 2)),
+                created_at=self.epoch + timedelta(days=rnd.uniform(0, SPAN_DAYS / 2)),
             ))
         return out
 

@@ -1,6 +1,7 @@
 """Seeded HubSpot data drawn from the shared population: contacts (a share of the people), their companies, deals,
-engagements, and a few contacts already merged with a duplicate. Deterministic for a seed; all of it lies in the
-past (it ends where the population's span ends), and ~1% of each kind of dirt is mixed in.
+engagements, and a few contacts already merged with a duplicate. Deterministic for a seed and the population's end
+(the sandbox clock's day): engagements and modified dates run up to that day, open deals close in the months after
+it, and ~1% of each kind of dirt is mixed in.
 """
 
 from __future__ import annotations
@@ -8,9 +9,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from sandbox.common import people
 from sandbox.common.people import Company, Person, Population
 from sandbox.hubspot import enums
 from sandbox.hubspot.gen_deals import Deal, make_deal
@@ -22,7 +21,6 @@ from sandbox.hubspot.settings import Settings
 from sandbox.hubspot.store import Store
 from sandbox.hubspot.timefmt import DAY_MS, to_ms
 
-DATA_END = to_ms(people.EPOCH + timedelta(days=people.SPAN_DAYS))
 ENGAGEMENT_SPAN = 730 * DAY_MS
 DUPLICATE_SHARE = 0.005
 
@@ -64,6 +62,7 @@ class Generator:
     def __init__(self, store: Store, *, population: Population, seed: int, settings: Settings) -> None:
         self.store = store
         self.population = population
+        self.end = to_ms(population.end)  # where the seeded data ends: engagements and edits up to it
         self.settings = settings
         self.rnd = random.Random(f"{seed}:hubspot:data")
         self.products_rnd = random.Random(f"{seed}:hubspot:products")
@@ -83,7 +82,7 @@ class Generator:
         self._load_engagements(contacts)
         self._load_contacts(contacts, companies)
         self._load_companies(used, companies, company_rid, company_owner, contacts)
-        seed_products(self.store, self.products_rnd, deals, DATA_END)  # sets the amounts of deals with line items
+        seed_products(self.store, self.products_rnd, deals, self.end)  # sets the amounts of deals with line items
         self._load_deals(deals)
 
     def _owner(self, former_share: float) -> str:
@@ -96,7 +95,7 @@ class Generator:
         for p in persons:
             created = to_ms(p.created_at)
             events.append((created, p.key, False))
-            if rnd.random() < DUPLICATE_SHARE and created < DATA_END - 90 * DAY_MS:
+            if rnd.random() < DUPLICATE_SHARE and created < self.end - 90 * DAY_MS:
                 events.append((created + rnd.randint(1, 60) * DAY_MS, p.key, True))
         events.sort()
         by_key = {p.key: p for p in persons}
@@ -133,7 +132,7 @@ class Generator:
                 deal = make_deal(rnd, company_name=company.name, company_id=company_rid[key],
                                  employees=company.employees, country_code=company.country_code,
                                  owner=company_owner[key],
-                                 contacts=[(m.rid, m.created, m.person.engagement) for m in team], end=DATA_END)
+                                 contacts=[(m.rid, m.created, m.person.engagement) for m in team], end=self.end)
                 made.append((deal, team))
         made.sort(key=lambda d: d[0].created)
         ids = IdSequence(FIRST_ID["deals"], rnd)
@@ -151,10 +150,10 @@ class Generator:
         rnd = self.rnd
         made: dict[str, list[Engagement]] = defaultdict(list)
         for c in contacts:
-            start = max(c.created, DATA_END - ENGAGEMENT_SPAN)
+            start = max(c.created, self.end - ENGAGEMENT_SPAN)
             for _ in range(engagement_count(rnd, c.person.engagement, self.settings.engagements_per_contact)):
                 deal = rnd.choice(c.deals) if c.deals and rnd.random() < 0.5 else 0
-                e = make_engagement(rnd, start=start, end=DATA_END, owner=c.owner, contact=c.rid,
+                e = make_engagement(rnd, start=start, end=self.end, owner=c.owner, contact=c.rid,
                                     company=c.company_rid, deal=deal)
                 made[e.kind].append(e)
                 c.last_activity = max(c.last_activity, e.modified)
@@ -184,7 +183,7 @@ class Generator:
                 "hs_merged_object_ids": "", "num_contacted_notes": str(c.contacted),
                 **self._stage(c),
             }
-            modified = max(c.created + int(rnd.random() * (DATA_END - c.created) * 0.5), c.last_activity)
+            modified = max(c.created + int(rnd.random() * (self.end - c.created) * 0.5), c.last_activity)
             if c.duplicate is not None:
                 dup_id, dup_created, merged_at = c.duplicate
                 props["hs_merged_object_ids"] = str(dup_id)
@@ -195,7 +194,7 @@ class Generator:
                           links=(c.company_rid,), person=p.key)
                 dup.merged_into = c.rid
                 recs.append(dup)
-            recs.append(Rec(c.rid, _aligned(props, columns), c.created, min(modified, DATA_END),
+            recs.append(Rec(c.rid, _aligned(props, columns), c.created, min(modified, self.end),
                             links=(c.company_rid,), person=p.key))
         recs.sort(key=lambda r: r.id)
         self.store.tables["contacts"].load(recs)
@@ -231,7 +230,7 @@ class Generator:
             }
             created = to_ms(co.created_at)
             recs.append(Rec(rid, _aligned(props, columns), created,
-                            created + int(rnd.random() * (DATA_END - created)), person=key))
+                            created + int(rnd.random() * (self.end - created)), person=key))
         self.store.tables["companies"].load(recs)
 
     def _load_deals(self, deals: list[tuple[int, Deal]]) -> None:

@@ -22,6 +22,8 @@ class Settings:
     contact_share: float = 0.85
     engagements_per_contact: float = 2.5
     portal_id: int = 24_681_357
+    # Where the seeded data ends (YYYY-MM-DD); empty: the day of the sandbox clock's now, so the data is current.
+    data_end: str = ""
     profile: str = "strict"
 
     @property

@@ -119,3 +119,32 @@ def test_added_field_evolves_into_custom_and_a_type_change_quarantines_until_acc
     time.sleep(1.5)
     [third] = sync(cfg, sqlite_db, checker)  # nothing changed since: no new snapshot, no drift notes
     assert third.ok and _snapshots(sqlite_db) == 2 and not any("schema drift" in n for n in third.notes)
+
+
+def test_the_write_back_properties_crmhub_creates_are_not_drift(
+    sandbox: SandboxProcess, sqlite_db: Engine, checker: QualityChecker
+) -> None:
+    cfg = (f"version: 1\nconnections:\n  hs:\n    kind: hubspot\n    base_url: {sandbox.info.https_url}\n"
+           f"    ca_bundle: {sandbox.info.ca_path}\n    auth: {{flow: private_app, token: {TOKEN}}}\n"
+           f"    objects: [contacts]\n    settle_lag_seconds: 1\n    drift_policy: evolve\n"
+           f"    writeback: {{fields: {{lead_score: crmhub_score, lead_grade: crmhub_grade}}}}\n")
+    [first] = sync(cfg, sqlite_db, checker)
+    assert first.ok and first.drift["new_fields"] == []
+    with _api(sandbox) as api:  # what write-back's set-up does in HubSpot, beside an admin's own new property
+        for name in ("crmhub_score", "crmhub_grade", "loyalty_tier"):
+            assert api.post("/crm/v3/properties/contacts", json=_property(name)).status_code == 201
+
+    plan = plan_sync(parse_config(cfg))
+    try:
+        schemas = list(plan.schemas_of(plan.connectors["hs"]).values())
+    finally:
+        plan.close()
+    [diff] = schema_diff(sqlite_db, connection="hs", schemas=schemas, objects=["contacts"],
+                         own_fields=["crmhub_score", "crmhub_grade"])
+    assert diff["added"] == [{"field": "loyalty_tier", "type": "string"}]
+
+    time.sleep(1.5)  # past the settle lag
+    [second] = sync(cfg, sqlite_db, checker)
+    assert second.ok and second.drift["new_fields"] == ["loyalty_tier"]
+    assert second.drift["diff"]["added"] == [{"field": "loyalty_tier", "type": "string"}]
+    assert [n for n in second.notes if "crmhub_" in n] == []

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine
 
+from connectors.base import FieldInfo, ObjectSchema
 from mapping.apply import map_records
 from mapping.drift import TypeChange, diff_schemas, plan_drift, schema_hash
 from mapping.spec import ObjectMapping, parse_object
+from store.schema_drift import save_snapshot
+from store.writeback import record_sent
+from sync.drift import prepare_drift, schema_diff
 
 OM: ObjectMapping = parse_object(
     "contacts",
@@ -82,3 +87,29 @@ def test_a_field_back_to_its_old_type_is_no_longer_in_force() -> None:
     plan = plan_drift(OM, policy="evolve", connection="hs", baseline=BASE, current=BASE,
                       pending=[TypeChange("email", "string", "number")])
     assert plan.type_changes == [] and plan.mapping.type_changes == ()
+
+
+def test_crmhubs_own_write_back_fields_are_never_new() -> None:
+    current = {**BASE, "crmhub_score": "number", "colour": "string"}
+    plan = plan_drift(OM, policy="evolve", connection="hs", baseline=BASE, current=current, own=["crmhub_score"])
+    assert plan.new_fields == ["colour"] and ("crmhub_score", "crmhub_score") not in plan.mapping.custom
+    assert plan.notes == ["schema drift: new field(s) colour kept in custom (drift_policy evolve)"]
+    diff = diff_schemas(BASE, current).without({"crmhub_score"})
+    assert dict(diff.added) == {"colour": "string"}
+    retyped = diff_schemas({**BASE, "crmhub_score": "string"}, current).without({"crmhub_score"})
+    assert retyped.changed == () and diff_schemas(current, BASE).without({"crmhub_score"}).removed == {
+        "colour": "string"}
+
+
+def test_fields_the_ledger_shows_crmhub_wrote_are_not_drift_on_the_store(engine: Engine) -> None:
+    """A field written back under an older config (no longer in writeback.fields) is still crmhub's own."""
+    with engine.begin() as conn:
+        save_snapshot(conn, connection="hs", object="contacts", fields=BASE, schema_hash=schema_hash(BASE), run_id=1)
+        record_sent(conn, [{"connection": "hs", "object": "contacts", "source_id": "1", "field_set": "lead",
+                            "values_hash": "h", "values": {"crmhub_score": 80}, "version": None, "run_id": 1}])
+    schema = ObjectSchema("contacts", tuple(FieldInfo(n, t) for n, t in
+                                            {**BASE, "crmhub_score": "number", "colour": "string"}.items()))
+    drift = prepare_drift(engine, connection="hs", schema=schema, mapping=OM, policy="freeze")
+    assert drift.plan.new_fields == ["colour"] and dict(drift.diff.added) == {"colour": "string"}
+    [diff] = schema_diff(engine, connection="hs", schemas=[schema])
+    assert diff["added"] == [{"field": "colour", "type": "string"}]
