@@ -217,11 +217,32 @@ def tracked_accuracy(conn: Connection, deals: pd.DataFrame) -> dict[str, Any]:
     closed = deals[deals["is_closed"].fillna(False).astype(bool)]
     joined = stored.join(closed["is_won"], how="inner")
     if joined.empty:
-        return {"closed_scored_deals": 0}
+        return {"closed_scored_deals": 0,
+                "brier_unavailable": "no deal scored before it closed has closed yet",
+                "auc_unavailable": "no deal scored before it closed has closed yet"}
     y = joined["is_won"].fillna(False).astype(int).to_numpy()
     out: dict[str, Any] = {"closed_scored_deals": len(joined),
                            "brier": float(brier_score_loss(y, joined["probability"].to_numpy(dtype=float))),
                            "measured_at": utc_now().isoformat(timespec="seconds")}
     if 0 < y.sum() < len(y):
         out["auc"] = float(roc_auc_score(y, joined["probability"].to_numpy(dtype=float)))
+    else:
+        outcome = "won" if y.sum() else "lost"
+        out["auc_unavailable"] = (f"AUC needs both won and lost deals; all {len(y)} closed scored deal(s) were "
+                                  f"{outcome}")
     return out
+
+
+def accuracy_text(tracked: dict[str, Any]) -> str:
+    """The tracked accuracy in words; a figure that cannot be computed says why instead of showing NaN."""
+    n = int(tracked.get("closed_scored_deals", 0))
+    parts = [_figure("Brier", tracked, "no closed scored deal"), _figure("AUC", tracked, "needs won and lost deals")]
+    return f"tracked on {n:,} closed deals: " + ", ".join(parts)
+
+
+def _figure(label: str, tracked: dict[str, Any], default_reason: str) -> str:
+    key = label.lower()
+    value = tracked.get(key)
+    if isinstance(value, float) and np.isfinite(value):
+        return f"{label} {value:.3f}"
+    return f"{label} unavailable ({tracked.get(key + '_unavailable', default_reason)})"

@@ -93,7 +93,7 @@ class Hazards:
 
     def probability(self, age_days: np.ndarray, month: pd.Period) -> np.ndarray:
         fitted = self.by_position.get(_month_in_quarter(month), self.pooled)
-        if fitted is None:
+        if fitted is None or len(age_days) == 0:  # scikit-learn refuses to predict for no deals at all
             return np.zeros(len(age_days))
         return fitted.predict_proba(_age_design(age_days))[:, 1]
 
@@ -162,6 +162,10 @@ class PeriodForecast:
     deals: pd.DataFrame  # open deals with amount, probability, owner_id
     run_rate: float
     run_rate_draws: np.ndarray
+    # Closed deals known at the period's start; without both won and lost ones no win timing can be learnt, and
+    # open deals then add nothing to the forecast (the run-rate alone): a note says so.
+    closed_known: int = 0
+    hazards_fitted: bool = True
 
     @property
     def expected(self) -> float:
@@ -181,7 +185,17 @@ def forecast_period(deals: pd.DataFrame, stages: pd.DataFrame, period: pd.Period
     live["amount"] = amount_at(live, stages, origin)
     live["probability"] = period_probability(hazards, (origin - live["created"]).dt.days.to_numpy(), period)
     rate, draws = run_rate_for(run_rate_history(history, period.freqstr[0]), period)
-    return PeriodForecast(period, live, rate, draws)
+    return PeriodForecast(period, live, rate, draws, closed_known=int(history["is_closed"].sum()),
+                          hazards_fitted=hazards.pooled is not None)
+
+
+def note_for(fc: PeriodForecast) -> str | None:
+    """Why a period's forecast rests on the run-rate alone, in words an admin can act on; None when it does not."""
+    if fc.hazards_fitted or fc.deals.empty:
+        return None
+    return (f"{fc.period}: not enough closed deals to learn when deals win ({fc.closed_known} closed before the "
+            f"period, and both won and lost ones are needed); its {len(fc.deals)} open deal(s) add nothing, so the "
+            "forecast is the run-rate of past won revenue alone")
 
 
 def simulate(fc: PeriodForecast, groups: pd.Series, shares: pd.Series, *, seed: int = 0,
@@ -233,8 +247,12 @@ def run_forecast(engine: Engine, *, period_kind: str = "month", periods: int = 2
     first = pd.Timestamp(as_of.replace(tzinfo=None)).to_period(freq)
     run_id = str(uuid.uuid4())
     rows: list[dict[str, Any]] = []
+    notes: list[str] = []
     for period in pd.period_range(first, periods=periods, freq=freq):
         fc = forecast_period(deals, data["stages"], period)
+        note = note_for(fc)
+        if note:
+            notes.append(note)
         share = _rep_shares(deals, period)
         owners = fc.deals["owner_id"].fillna("(no owner)")
         for level in LEVELS:
@@ -254,8 +272,8 @@ def run_forecast(engine: Engine, *, period_kind: str = "month", periods: int = 2
                                    "quarter", "amount", "run-rate"], params={"simulations": SIMULATIONS})
         if rows:
             conn.execute(forecast.insert(), rows)
-    return {"run_id": run_id, "model_version": VERSION, "period": period_kind, "rows": _with_adjustments(engine,
-                                                                                                         rows)}
+    return {"run_id": run_id, "model_version": VERSION, "period": period_kind,
+            "rows": _with_adjustments(engine, rows), "notes": notes}
 
 
 def _rep_shares(deals: pd.DataFrame, period: pd.Period) -> pd.Series:
@@ -286,11 +304,15 @@ def stage_weighted(deals: pd.DataFrame, stages: pd.DataFrame, period: pd.Period)
     return float((amount_at(due, stages, origin) * crm.fillna(overall)).sum())
 
 
-def metrics(forecasts: Sequence[float], actuals: Sequence[float]) -> dict[str, float]:
+def metrics(forecasts: Sequence[float], actuals: Sequence[float]) -> dict[str, float | None]:
+    """MAPE, MAE and bias; a figure the months cannot define (MAPE with no month that won anything) is None."""
     f, a = np.asarray(forecasts, dtype=float), np.asarray(actuals, dtype=float)
     ok = a != 0
-    return {"mape": float(np.mean(np.abs(f[ok] - a[ok]) / np.abs(a[ok]))), "mae": float(np.mean(np.abs(f - a))),
-            "bias": float(np.sum(f - a) / np.sum(np.abs(a)))}
+    if not len(a):
+        return {"mape": None, "mae": None, "bias": None}
+    return {"mape": float(np.mean(np.abs(f[ok] - a[ok]) / np.abs(a[ok]))) if ok.any() else None,
+            "mae": float(np.mean(np.abs(f - a))),
+            "bias": float(np.sum(f - a) / np.sum(np.abs(a))) if ok.any() else None}
 
 
 def backtest(data: dict[str, pd.DataFrame], *, first: str | None = None, last: str | None = None) -> dict[str, Any]:
@@ -302,7 +324,8 @@ def backtest(data: dict[str, pd.DataFrame], *, first: str | None = None, last: s
     deals = prepare(data)
     actual = won_by_period(deals, "M")
     if actual.empty:
-        return {"months": [], "model": {}, "stage_weighted": {}, "last_period": {}}
+        return {"months": [], "model": {}, "stage_weighted": {}, "last_period": {},
+                "note": "no deal has been won yet: there is nothing to backtest against"}
     start = pd.Period(first, "M") if first else actual.index.min() + 1
     end = pd.Period(last, "M") if last else actual.index.max()
     rows = []
@@ -311,6 +334,10 @@ def backtest(data: dict[str, pd.DataFrame], *, first: str | None = None, last: s
         rows.append({"month": str(month), "actual": float(actual.get(month, 0.0)), "model": fc.expected,
                      "stage_weighted": stage_weighted(deals, data["stages"], month),
                      "last_period": float(actual.get(month - 1, 0.0))})
+    if not rows:
+        return {"months": [], "model": {}, "stage_weighted": {}, "last_period": {},
+                "note": "a backtest needs a month that won revenue before the months it scores; "
+                        f"revenue was won only in {', '.join(str(p) for p in actual.index)}"}
     table = pd.DataFrame(rows)
     return {"months": rows, **{name: metrics(table[name], table["actual"])
                                for name in ("model", "stage_weighted", "last_period")}}

@@ -69,6 +69,51 @@ class ScoreRun:
                 "grades": self.grades, "seconds": self.seconds}
 
 
+# Who gets a lead score: leads where the CRM has them (Salesforce, Dynamics, Marketo), contacts where it does not
+# (HubSpot has no lead object): both by default, so no store is left unscored for want of a flag.
+PEOPLE: tuple[str, ...] = ("lead", "contact")
+
+
+@dataclass(slots=True)
+class PeopleRun:
+    """One ``score leads`` over several entities."""
+
+    runs: list[ScoreRun]
+
+    @property
+    def scored(self) -> int:
+        return sum(run.scored for run in self.runs)
+
+    @property
+    def nothing_scored(self) -> str | None:
+        """Why nothing was scored, in words an admin can act on; None when something was."""
+        if self.scored:
+            return None
+        names = " or ".join(f"{run.entity}s" for run in self.runs)
+        return (f"nothing was scored: the store has no live {names}; sync a connection that holds them "
+                "(`crmhub sync`), then score again")
+
+    def as_dict(self) -> dict[str, Any]:
+        grades: dict[str, int] = {}
+        for run in self.runs:
+            for name, count in run.grades.items():
+                grades[name] = grades.get(name, 0) + count
+        versions = sorted({run.model_version for run in self.runs if run.scored} or
+                          {run.model_version for run in self.runs})
+        return {"scored": self.scored, "model_version": ", ".join(versions), "grades": grades,
+                "runs": [run.as_dict() for run in self.runs]}
+
+
+def score_people(engine: Engine, *, options: ScoringOptions, entities: Sequence[str] = PEOPLE,
+                 as_of: datetime | None = None, progress: Progress | None = None) -> PeopleRun:
+    """Score every live record of each entity (leads and contacts by default), one transaction per entity."""
+    unknown = [e for e in entities if e not in PEOPLE]
+    if unknown:
+        raise ValueError(f"cannot score {', '.join(unknown)}: expected {' or '.join(PEOPLE)}")
+    return PeopleRun([score_leads(engine, options=options, entity=entity, as_of=as_of, progress=progress)
+                      for entity in entities])
+
+
 def model_columns(frame: pd.DataFrame) -> list[str]:
     """Feature columns a trained model uses: all but those with no information at all (empty or constant)."""
     return [c for c in frame.columns if frame[c].nunique(dropna=True) > 1]

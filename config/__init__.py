@@ -3,9 +3,11 @@
 Imports nothing from crmhub's other packages; every other package may import it.
 """
 
+from config.catalogue import Catalogue, ExpectationFacts, ObjectFacts
+from config.crosscheck import quality_problems
 from config.errors import ConfigError, ConfigProblem
 from config.example import example_config
-from config.loader import check_config, load_config, parse_config
+from config.loader import check_config, inspect_config, load_config, parse_config
 from config.models import (
     CONNECTION_KINDS,
     Budget,
@@ -24,6 +26,8 @@ from config.models import (
     MarketoClientCredentialsAuth,
     MarketoConnection,
     ObjectSettings,
+    QualityRuleSettings,
+    QualitySettings,
     SalesforceAuth,
     SalesforceClientCredentialsAuth,
     SalesforceConnection,
@@ -42,6 +46,7 @@ from config.settings import Settings, load_settings
 __all__ = [
     "CONNECTION_KINDS",
     "Budget",
+    "Catalogue",
     "ConfigError",
     "ConfigProblem",
     "Connection",
@@ -50,6 +55,7 @@ __all__ = [
     "Defaults",
     "DynamicsClientCredentialsAuth",
     "DynamicsConnection",
+    "ExpectationFacts",
     "HubSpotAuth",
     "HubSpotConnection",
     "HubSpotOAuthRefreshAuth",
@@ -58,7 +64,10 @@ __all__ = [
     "MappingOverride",
     "MarketoClientCredentialsAuth",
     "MarketoConnection",
+    "ObjectFacts",
     "ObjectSettings",
+    "QualityRuleSettings",
+    "QualitySettings",
     "SalesforceAuth",
     "SalesforceClientCredentialsAuth",
     "SalesforceConnection",
@@ -73,8 +82,10 @@ __all__ = [
     "WritebackSettings",
     "check_config",
     "example_config",
+    "inspect_config",
     "load_config",
     "load_settings",
     "parse_config",
+    "quality_problems",
     "redact_url",
 ]

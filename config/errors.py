@@ -5,6 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,11 +16,17 @@ class ConfigProblem:
 
     ``path`` is the dotted key path (``connections.hubspot_main.auth.token``, list indices as ``[0]``);
     an empty path means the document as a whole (a YAML syntax error, an empty or missing file).
-    ``message`` never holds a secret.
+    ``message`` never holds a secret. A ``warning`` does not stop the config from loading (a literal secret in
+    the file works, but should not be there); ``crmhub config check`` shows it and still exits 0.
     """
 
     path: str
     message: str
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

@@ -9,34 +9,42 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from config.catalogue import Catalogue
+from config.crosscheck import catalogue_problems
 from config.env import resolve_references
 from config.errors import ConfigError, ConfigProblem
+from config.literal_secrets import SECRET_KEYS, literal_secret_warnings
 from config.models.root import CrmhubConfig
 from config.translate import problems_from
 from config.yaml_source import parse_yaml
 
-# Keys whose values are secrets wherever they appear; their values are scrubbed from every message.
-SECRET_KEYS = frozenset(
-    {"token", "client_secret", "password", "security_token", "refresh_token", "private_key"}
-)
 # Shorter values are not scrubbed: replacing "1" or "ab" everywhere would garble messages and protect nothing.
 _MIN_SCRUB_LENGTH = 4
 _REDACTED = "***"
 
 
-def load_config(path: Path, *, env: Mapping[str, str] | None = None) -> CrmhubConfig:
-    """Read and validate the config file; a ConfigError lists every problem (a missing file: run init)."""
+def load_config(
+    path: Path, *, env: Mapping[str, str] | None = None, catalogue: Catalogue | None = None
+) -> CrmhubConfig:
+    """Read and validate the config file; a ConfigError lists every problem (a missing file: run init).
+
+    With ``catalogue`` (what crmhub ships), names of objects, fields, transforms and quality rules are checked too.
+    """
     path = Path(path)
-    return parse_config(_read(path), env=env, source=str(path), base_dir=path.parent)
+    return parse_config(_read(path), env=env, source=str(path), base_dir=path.parent, catalogue=catalogue)
 
 
-def check_config(path: Path, *, env: Mapping[str, str] | None = None) -> list[ConfigProblem]:
-    """Every problem with the config file; an empty list means it loads."""
+def check_config(
+    path: Path, *, env: Mapping[str, str] | None = None, catalogue: Catalogue | None = None
+) -> list[ConfigProblem]:
+    """Every problem with the config file, warnings included; no error means it loads."""
+    path = Path(path)
     try:
-        load_config(path, env=env)
+        text = _read(path)
     except ConfigError as exc:
         return exc.problems
-    return []
+    _, problems = inspect_config(text, env=env, base_dir=path.parent, catalogue=catalogue)
+    return problems
 
 
 def parse_config(
@@ -45,21 +53,41 @@ def parse_config(
     env: Mapping[str, str] | None = None,
     source: str = "crmhub.yaml",
     base_dir: Path | None = None,
+    catalogue: Catalogue | None = None,
 ) -> CrmhubConfig:
-    """Validate config text. ``env`` defaults to os.environ; ``base_dir`` anchors relative paths (cwd)."""
+    """Validate config text. ``env`` defaults to os.environ; ``base_dir`` anchors relative paths (cwd).
+
+    Warnings (a literal secret) do not stop it: only errors raise the ConfigError, which lists them all.
+    """
+    config, problems = inspect_config(text, env=env, base_dir=base_dir, catalogue=catalogue)
+    errors = [problem for problem in problems if problem.is_error]
+    if errors or config is None:
+        raise ConfigError(errors, source=source)
+    return config
+
+
+def inspect_config(
+    text: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    base_dir: Path | None = None,
+    catalogue: Catalogue | None = None,
+) -> tuple[CrmhubConfig | None, list[ConfigProblem]]:
+    """The config (None when it has errors) and every problem found, errors and warnings, secrets scrubbed."""
     parsed = parse_yaml(text)
     if not isinstance(parsed.data, dict):
-        raise ConfigError(parsed.problems, source=source)
+        return None, parsed.problems
     resolution = resolve_references(parsed.data, env=os.environ if env is None else env)
-    problems = parsed.problems + resolution.problems
+    problems = parsed.problems + resolution.problems + literal_secret_warnings(parsed.data)
     config, invalid = _validate(resolution.data, base_dir=base_dir or Path.cwd())
     # A key whose variable is unset fails validation too (it still holds "${X}"); the variable is the news.
     unresolved = {problem.path for problem in resolution.problems}
     problems += [problem for problem in invalid if problem.path not in unresolved]
-    if problems or config is None:
-        secrets = resolution.substituted | set(_secret_values(resolution.data))
-        raise ConfigError(_scrubbed(problems, secrets), source=source)
-    return config
+    if catalogue is not None:
+        problems += catalogue_problems(resolution.data, catalogue, base_dir=base_dir or Path.cwd())
+    secrets = resolution.substituted | set(_secret_values(resolution.data))
+    problems = _scrubbed(problems, secrets)
+    return (None if any(p.is_error for p in problems) else config), problems
 
 
 def _read(path: Path) -> str:
@@ -102,7 +130,8 @@ def _scrubbed(problems: list[ConfigProblem], secrets: set[str]) -> list[ConfigPr
     # a kind) could still be echoed.
     ordered = sorted((s for s in secrets if len(s) >= _MIN_SCRUB_LENGTH), key=len, reverse=True)
     cleaned = (
-        ConfigProblem(_scrub(problem.path, ordered), _scrub(problem.message, ordered)) for problem in problems
+        ConfigProblem(_scrub(problem.path, ordered), _scrub(problem.message, ordered), problem.severity)
+        for problem in problems
     )
     return list(dict.fromkeys(cleaned))  # one line per problem, even when two references in a value share it
 

@@ -79,25 +79,30 @@ def init(
 
 @config_app.command("check")
 def config_check(config: Path = config_option(), as_json: bool = json_option()) -> None:
-    """Validate crmhub.yaml and report every problem with its key path."""
-    from config import check_config
+    """Validate crmhub.yaml against everything crmhub ships (no network); every problem with its key path."""
+    from sync.config_check import check_config_file
 
     out = Output(as_json=as_json)
     path = config or settings().config
-    problems = check_config(path)
+    found = check_config_file(path)
+    problems = [p for p in found if p.is_error]
+    warnings = [p for p in found if not p.is_error]
     if as_json:
         out.json(
             {
                 "ok": not problems,
                 "path": str(path),
                 "problems": [{"path": p.path, "message": p.message} for p in problems],
+                "warnings": [{"path": p.path, "message": p.message} for p in warnings],
             }
         )
-    elif problems:
-        for p in problems:
-            out.error(f"{p.path}: {p.message}")
     else:
-        out.info(f"[green]{path} is valid[/]")
+        for p in problems:
+            out.error(str(p))
+        for p in warnings:
+            out.warning(str(p))
+        if not problems:
+            out.info(f"[green]{path} is valid[/]" + (f" ({len(warnings)} warning(s))" if warnings else ""))
     raise typer.Exit(exitcodes.CONFIG if problems else exitcodes.OK)
 
 

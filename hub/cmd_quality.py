@@ -28,8 +28,8 @@ def replay_command(
         app = open_app(config, out)
         plan = plan_sync(app.cfg, connections=[connection] if connection else None)
         try:
-            counts = replay(app.engine, plan.streams, QualityChecker(load_suites()), connection=connection,
-                            rule=rule, batch_size=batch_size)
+            counts = replay(app.engine, plan.streams, QualityChecker(load_suites(overrides=app.cfg.quality)),
+                            connection=connection, rule=rule, batch_size=batch_size)
         finally:
             plan.close()
     result: dict[str, Any] = {"streams": [c.as_dict() for c in counts],

@@ -38,16 +38,16 @@ def _fail(out: Output, message: str, code: int) -> None:
 @score_app.command("leads")
 def score_leads_cmd(
     train: bool = typer.Option(False, "--train", help="Retrain the conversion model first (needs labelled leads)."),
-    entity: str = typer.Option("lead", help="lead | contact"),
+    entity: str = typer.Option(None, help="lead | contact (default: both)."),
     algorithm: str = typer.Option("auto", help="auto | hgb | catboost | logistic (auto: chosen by inner CV)."),
     config: Path = config_option(),
     as_json: bool = json_option(),
 ) -> None:
-    """Score every live lead (or contact): 0-100 with sub-scores, grade, reasons, model version, validity."""
-    from analytics.scoring import NotEnoughLabels, ScoringOptions, score_leads, train_lead_model
+    """Score every live lead and contact: 0-100 with sub-scores, grade, reasons, model version, validity."""
+    from analytics.scoring import PEOPLE, NotEnoughLabels, ScoringOptions, score_people, train_lead_model
 
     out = Output(as_json=as_json)
-    if entity not in ("lead", "contact"):
+    if entity is not None and entity not in PEOPLE:
         _fail(out, f"--entity must be lead or contact, not {entity!r}", exitcodes.CONFIG)
     with failures(out):
         app = open_app(config, out)
@@ -59,16 +59,26 @@ def score_leads_cmd(
                     trained = train_lead_model(app.engine, options=options, algorithm=algorithm, progress=say)
                 except NotEnoughLabels as exc:
                     _fail(out, str(exc), exitcodes.RECORDS_FAILED)
-            run = score_leads(app.engine, options=options, entity=entity, progress=say)
+            run = score_people(app.engine, options=options, entities=[entity] if entity else PEOPLE, progress=say)
+    warning = run.nothing_scored
     if as_json:
-        out.json({"ok": True, "trained": trained, **run.as_dict()})
-        return
-    if trained:
-        m = trained["metrics"]
-        out.info(f"trained {trained['version']} on {trained['n_train']:,} leads: 5-fold AUC {m['auc']:.3f}, "
-                 f"Brier {m['brier']:.3f}")
-    out.table(f"{run.entity} scores ({run.model_version})", ["grade", "#records"], sorted(run.grades.items()))
-    out.info(f"scored {run.scored:,} {run.entity}s in {sum(run.seconds.values()):.1f} s")
+        out.json({"ok": warning is None, "trained": trained, **run.as_dict(),
+                  **({"warning": warning} if warning else {})})
+    else:
+        if trained:
+            m = trained["metrics"]
+            out.info(f"trained {trained['version']} on {trained['n_train']:,} leads: 5-fold AUC {m['auc']:.3f}, "
+                     f"Brier {m['brier']:.3f}")
+        for one in run.runs:
+            if one.scored:
+                out.table(f"{one.entity} scores ({one.model_version})", ["grade", "#records"],
+                          sorted(one.grades.items()))
+        out.info(", ".join(f"scored {one.scored:,} {one.entity}s" for one in run.runs)
+                 + f" in {sum(sum(one.seconds.values()) for one in run.runs):.1f} s")
+        if warning:
+            out.warning(warning)
+    if warning:
+        raise typer.Exit(exitcodes.RECORDS_FAILED)
 
 
 @score_app.command("deals")
@@ -98,10 +108,8 @@ def score_deals_cmd(
         return
     if trained:
         out.info(f"trained {trained['version']}: 5-fold AUC {trained['metrics']['auc']:.3f}")
-    tracked = result["tracked_accuracy"]
-    out.info(f"scored {result['scored']:,} open deals with {result['model_version']}; tracked on "
-             f"{tracked.get('closed_scored_deals', 0):,} closed deals: Brier {tracked.get('brier', float('nan')):.3f}"
-             f", AUC {tracked.get('auc', float('nan')):.3f}")
+    out.info(f"scored {result['scored']:,} open deals with {result['model_version']}; "
+             f"{deals.accuracy_text(result['tracked_accuracy'])}")
 
 
 @score_app.command("models")
@@ -157,7 +165,11 @@ def forecast_cmd(
               ["period", "level", "key", "#expected", "#p10", "#p90", "#adjusted"],
               [(r["period_start"], r["level"], r["key"], r["expected"], r["p10"], r["p90"], r["adjusted"])
                for r in result["rows"] if r["level"] != "rep"])
-    if tested:
+    for note in result["notes"]:
+        out.warning(note)
+    if tested and tested.get("note"):
+        out.warning(f"backtest: {tested['note']}")
+    elif tested:
         out.table("backtest", ["method", "#MAPE", "#MAE", "#bias"],
                   [(name, tested[name].get("mape"), tested[name].get("mae"), tested[name].get("bias"))
                    for name in ("model", "stage_weighted", "last_period")])

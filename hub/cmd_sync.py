@@ -24,7 +24,7 @@ def sync_command(app: App, *, connections: Sequence[str], objects: Sequence[str]
     try:
         if validate:
             validate_mappings(plan)
-        checker = QualityChecker(load_suites())
+        checker = QualityChecker(load_suites(overrides=app.cfg.quality))
         if app.out.as_json:
             summaries = run_plan(plan, engine=app.engine, checker=checker, full_refresh=full_refresh)
         else:
@@ -74,4 +74,5 @@ def print_summaries(app: App, summaries: Sequence[RunSummary]) -> None:
     quarantined = sum(s.counts.quarantined for s in summaries)
     if quarantined:
         out.info(f"[yellow]{quarantined:,} record(s) quarantined[/] — see `crmhub quality report` for the rules and "
-                 f"examples; fix the data or the rules, then `crmhub sync` picks them up again on their next change.")
+                 f"examples; fix the data in the CRM (the next sync picks it up), or change the rule under "
+                 f"`quality.<entity>.<rule>` in crmhub.yaml and run `crmhub quality replay`.")

@@ -28,6 +28,9 @@ class Output:
     def error(self, message: str) -> None:
         self.err.print(f"[bold red]error:[/] {self.redact(message)}", highlight=False)
 
+    def warning(self, message: str) -> None:
+        self.err.print(f"[bold yellow]warning:[/] {self.redact(message)}", highlight=False)
+
     def info(self, message: str) -> None:
         if not self.as_json:
             self.console.print(self.redact(message), highlight=False)

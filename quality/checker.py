@@ -69,12 +69,13 @@ class QualityChecker:
             if rule.severity == "warn":
                 verdict.warnings[rule.name] = len(bad)
             elif rule.severity == "fail":
-                failures.append(f"{rule.name}: {len(bad)} row(s) broke {rule.expectation} on {rule.column}")
+                failures.append(f"{rule.name}: {len(bad)} row(s) broke {rule.expectation} on {rule.column} "
+                                f"({config_key(entity, rule)})")
             for i in bad if rule.severity == "quarantine" else ():
                 value = rows[i].get(rule.column) if rule.column else None
                 reasons.setdefault(i, []).append({
                     "field": rule.column, "rule": rule.name, "value": _jsonable(value),
-                    "message": f"{rule.column}: {_describe(rule)} (got {value!r})",
+                    "message": f"{rule.column}: {_describe(rule)} (got {value!r}); {config_key(entity, rule)}",
                 })
         if failures:
             raise QualityFailure(f"{entity}: " + "; ".join(failures))
@@ -146,6 +147,11 @@ def _exception(info: Any) -> str | None:
         if isinstance(value, dict) and value.get("raised_exception"):
             return str(value.get("exception_message"))
     return None
+
+
+def config_key(entity: str, rule: Rule) -> str:
+    """Where an admin changes the rule: crmhub.yaml's quality section, not the installed suite files."""
+    return f"rule quality.{entity}.{rule.name} in crmhub.yaml"
 
 
 def _describe(rule: Rule) -> str:

@@ -1,17 +1,23 @@
-"""Expectation suites declared in YAML: a rule name, a Great Expectations expectation, its kwargs, a severity."""
+"""Expectation suites declared in YAML: a rule name, a Great Expectations expectation, its kwargs, a severity.
+
+The shipped suites (``suites/default.yaml``) are the base; an admin changes them in crmhub.yaml's ``quality:``
+section (severity, weight, parameters, ``enabled: false``, rules of their own), applied by ``load_suites``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from config import Catalogue, ConfigError, QualitySettings, quality_problems
 from mapping.model import ENTITIES
 from quality.own_rules import OWN_EXPECTATIONS, check_kwargs
+from quality.vocabulary import EXPECTATIONS
 
 SEVERITIES = ("warn", "quarantine", "fail")
 
@@ -58,9 +64,51 @@ def parse_suites(raw: Mapping[str, Any], *, source: str) -> dict[str, tuple[Rule
     return out
 
 
-def load_suites(path: Path | None = None) -> dict[str, tuple[Rule, ...]]:
-    """The shipped suites, or an admin's own file."""
+def load_suites(path: Path | None = None, *, overrides: QualitySettings | None = None) -> dict[str, tuple[Rule, ...]]:
+    """The shipped suites (or an admin's own file) with crmhub.yaml's ``quality:`` section applied."""
     if path is None:
         text = resources.files("quality.suites").joinpath("default.yaml").read_text()
-        return parse_suites(yaml.safe_load(text), source="quality/suites/default.yaml")
-    return parse_suites(yaml.safe_load(path.read_text()), source=str(path))
+        suites = parse_suites(yaml.safe_load(text), source="quality/suites/default.yaml")
+    else:
+        suites = parse_suites(yaml.safe_load(path.read_text()), source=str(path))
+    return apply_overrides(suites, overrides) if overrides else suites
+
+
+def quality_catalogue(suites: Mapping[str, tuple[Rule, ...]]) -> Catalogue:
+    """The facts ``quality:`` is checked against: entities and their fields, these suites' rules, expectations."""
+    return Catalogue(
+        objects={},
+        entities={entity: frozenset(fields) for entity, fields in ENTITIES.items()},
+        transforms=frozenset(),
+        rules={entity: {r.name: r.expectation for r in rules} for entity, rules in suites.items()},
+        rule_params={entity: {r.name: dict(r.kwargs) for r in rules} for entity, rules in suites.items()},
+        expectations=EXPECTATIONS,
+    )
+
+
+def apply_overrides(suites: Mapping[str, tuple[Rule, ...]], overrides: QualitySettings) -> dict[str, tuple[Rule, ...]]:
+    """``suites`` changed by the ``quality:`` section; a ConfigError at its key paths if a name is unknown."""
+    problems = quality_problems(overrides, quality_catalogue(suites))
+    if problems:
+        raise ConfigError(problems)
+    out = dict(suites)
+    for entity, changes in overrides.items():
+        rules = list(out.get(entity, ()))
+        shipped = {rule.name for rule in rules}
+        for name, change in changes.items():
+            if name in shipped:
+                rules = [_changed(rule, change) if rule.name == name else rule for rule in rules]
+            else:
+                rules.append(Rule(name, str(change.expectation), dict(change.kwargs), change.severity or "quarantine",
+                                  change.weight or 0.0))
+        out[entity] = tuple(rule for rule in rules if _enabled(rule.name, changes))
+    return out
+
+
+def _changed(rule: Rule, change: Any) -> Rule:
+    return replace(rule, kwargs={**rule.kwargs, **change.kwargs}, severity=change.severity or rule.severity,
+                   weight=rule.weight if change.weight is None else change.weight)
+
+
+def _enabled(name: str, changes: Mapping[str, Any]) -> bool:
+    return name not in changes or changes[name].enabled

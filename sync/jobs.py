@@ -24,7 +24,8 @@ def run_stream_job(config_path: str, connection: str, object: str, store_url: st
         store.ensure_schema(engine)
         plan = plan_sync(cfg, connections=[connection], objects=[object], client_options=token_options(engine))
         try:
-            [summary] = run_plan(plan, engine=engine, checker=QualityChecker(load_suites()))  # takes the lock
+            # run_plan takes the stream's lock; the checker applies the config's quality overrides
+            [summary] = run_plan(plan, engine=engine, checker=QualityChecker(load_suites(overrides=cfg.quality)))
         finally:
             plan.close()
         return summary.as_dict()

@@ -10,6 +10,7 @@ from config.models.hubspot import (
     HubSpotPrivateAppAuth,
 )
 from config.models.marketo import MarketoClientCredentialsAuth, MarketoConnection
+from config.models.quality import QualityRuleSettings, QualitySettings
 from config.models.root import CrmhubConfig
 from config.models.salesforce import (
     SalesforceAuth,
@@ -48,6 +49,8 @@ __all__ = [
     "MarketoClientCredentialsAuth",
     "MarketoConnection",
     "ObjectSettings",
+    "QualityRuleSettings",
+    "QualitySettings",
     "SalesforceAuth",
     "SalesforceClientCredentialsAuth",
     "SalesforceConnection",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from config import keypath
 from config.errors import ConfigError, ConfigProblem, did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
 from config.models.connection import Connection
+from config.models.quality import QualitySettings, nulls_as_empty
 from config.models.schedule import Schedule
 from config.models.sections import (
     Defaults,
@@ -30,6 +31,12 @@ class CrmhubConfig(StrictModel):
     connections: dict[ConnectionName, Connection] = Field(default_factory=dict)
     identity: IdentitySettings = Field(default_factory=IdentitySettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    quality: QualitySettings = Field(default_factory=dict)  # overrides of the shipped quality rules
+
+    @field_validator("quality", mode="before")
+    @classmethod
+    def _quality_nulls(cls, value: Any) -> Any:
+        return nulls_as_empty(value)
 
     @model_validator(mode="after")
     def _known_sources(self) -> CrmhubConfig:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -29,6 +29,14 @@ class Schedule(StrictModel):
                     f"invalid cron expression ({exc}); "
                     "expected 5 fields: minute hour day-of-month month day-of-week"
                 ) from None
+            # A valid expression may name a day that never comes (31 February): the scheduler would then never
+            # run the stream, silently. APScheduler searches to its last year, so "none" means never.
+            start = datetime(2000, 1, 1, tzinfo=UTC)
+            if CronTrigger.from_crontab(value, timezone=UTC).get_next_fire_time(None, start) is None:
+                raise ValueError(
+                    "this cron expression never fires (no month has that day, or the weekday never meets it); "
+                    "check day-of-month and month, e.g. '0 0 28 2 *' for every 28 February"
+                )
         return value
 
     @model_validator(mode="after")

@@ -221,7 +221,8 @@ def test_bad_rows_are_quarantined_with_reasons_naming_field_and_rule(checker: Qu
             "field": "last_name",
             "rule": "last_name_required",
             "value": None,
-            "message": "last_name: expected to not be null (got None)",
+            "message": "last_name: expected to not be null (got None); "
+            "rule quality.contact.last_name_required in crmhub.yaml",
         }
     ]
     (email_reason,) = quarantined["3"]
@@ -231,7 +232,7 @@ def test_bad_rows_are_quarantined_with_reasons_naming_field_and_rule(checker: Qu
         "not-an-email",
     )
     assert email_reason["message"].startswith("email: expected to match regex")
-    assert email_reason["message"].endswith("(got 'not-an-email')")
+    assert email_reason["message"].endswith("(got 'not-an-email'); rule quality.contact.email_format in crmhub.yaml")
     assert [(r["field"], r["rule"]) for r in quarantined["4"]] == [
         ("last_name", "last_name_required"),
         ("email", "email_format"),
@@ -244,7 +245,7 @@ def test_a_fail_rule_stops_the_batch(checker: QualityChecker) -> None:
     with pytest.raises(
         QualityFailure,
         match=r"^contact: source_id_unique: 2 row\(s\) broke "
-        r"expect_column_values_to_be_unique on source_id$",
+        r"expect_column_values_to_be_unique on source_id \(rule quality.contact.source_id_unique in crmhub.yaml\)$",
     ):
         checker.check("contact", rows)
 
