@@ -27,7 +27,7 @@ from connectors.marketo.objects import (
     LEAD_ENVELOPE,
     RECONCILE_HOURS,
 )
-from connectors.marketo.values import chunks, parse_instant, wire_instant
+from connectors.marketo.values import activity_key, chunks, parse_instant, wire_instant
 
 FLOOR = datetime(2006, 1, 1, tzinfo=UTC)  # before Marketo existed: the first window when no lead can be found
 ID_PROBES = 30  # id blocks of 300 tried when looking for the oldest live lead
@@ -247,7 +247,7 @@ class LeadReader:
                     upserts: list[Record] = []
                     deletes = [Tombstone(str(a["leadId"]), parse_instant(a["activityDate"])) for a in items]
                     # The Delete Lead activity itself outlives its lead in Marketo: it stays live in the store.
-                    cascades = lead_cascades(keep=frozenset(str(a["id"]) for a in items)) if items else ()
+                    cascades = lead_cascades(keep=frozenset(activity_key(a) for a in items)) if items else ()
                 else:
                     upserts, deletes = self.by_ids(names, [int(a["leadId"]) for a in items]), []
                 watermark = max([parse_instant(a["activityDate"]) for a in items], default=None)

@@ -61,7 +61,8 @@ def read_all(conn: Connector, obj: str, **kw: Any) -> list[ChangeBatch]:
 
 
 def upserted_ids(batches: list[ChangeBatch]) -> set[str]:
-    return {str(r["id"]) for b in batches for r in b.upserts}
+    """Source ids of the records read: each batch's object's primary key (``marketoGUID`` for activities)."""
+    return {str(r[b.spec.primary_key]) for b in batches for r in b.upserts}
 
 
 def truth(admin: SandboxAdmin, obj: str) -> set[str]:
@@ -96,7 +97,7 @@ def test_a_token_expiring_in_the_middle_of_paging(sandbox: SandboxProcess, admin
     ids: set[str] = set()
     pages = 0
     for batch in conn.read_changes(spec, Cursor(), fields=load_spec("marketo")["activities"].source_fields()):
-        ids |= {r["id"] for r in batch.upserts}
+        ids |= {r["marketoGUID"] for r in batch.upserts}
         pages += 1
         if pages == 3:
             admin.post("/_admin/tokens/expire")  # the next page meets 602 with a paging token in hand
