@@ -24,6 +24,11 @@ EXPIRED_NOTE = "delta token expired; full re-read, records missing from it are t
 COLUMNS_NOTE = "mapped columns changed since the delta link was issued; full re-read"
 UNTRACKED_NOTE = "change tracking is no longer enabled on this table; reading by modifiedon windows"
 RESTART_NOTE = "the saved nextLink of the initial read is no longer valid; initial read restarted"
+REFUSED_NOTE = "the saved delta link was refused ({}); full re-read, records missing from it are tombstoned"
+
+
+class DeltaLinkRefused(CursorExpired):
+    """The service refused the saved delta link as a bad request (a token it cannot read): re-read, like expiry."""
 
 
 class DynamicsReader:
@@ -45,9 +50,10 @@ class DynamicsReader:
         elif state.get("delta"):
             try:
                 yield from self._delta(spec, wanted, state)
-            except CursorExpired:
+            except CursorExpired as exc:
                 # Changes since the token are gone: read everything again and tombstone what is not there any more.
-                yield from self._initial(spec, wanted, None, reconcile=True, notes=(EXPIRED_NOTE,))
+                note = REFUSED_NOTE.format(exc.message) if isinstance(exc, DeltaLinkRefused) else EXPIRED_NOTE
+                yield from self._initial(spec, wanted, None, reconcile=True, notes=(note,))
             except ChangeTrackingDisabled:
                 yield from self._windowed(spec, wanted, Cursor(), (UNTRACKED_NOTE,))
         else:
@@ -90,9 +96,18 @@ class DynamicsReader:
         delta, select = state["delta"], state["select"]
         url = state.get("next") or delta
         started = self.clock()
+        first = True
         while True:
             before = self.client.calls
-            page = self.client.get(url, prefer=self._prefer(track=False), object=spec.name)
+            try:
+                page = self.client.get(url, prefer=self._prefer(track=False), object=spec.name)
+            except ApiError as exc:
+                # A saved link the service refuses as a bad request (a token it cannot read) leads to the same
+                # place as an expired one: only a full re-read is sure to miss nothing.
+                if first and exc.status == 400:
+                    raise DeltaLinkRefused(exc.message, object=spec.name, status=400) from None
+                raise
+            first = False
             records, deletes = [], []
             for item in page.get("value", []):
                 if _is_deleted(item):
@@ -103,7 +118,10 @@ class DynamicsReader:
             if next_link:
                 cursor = Cursor(None, {"mode": "track", "delta": delta, "next": next_link, "select": select})
             else:
-                cursor = Cursor(started, {"mode": "track", "delta": page["@odata.deltaLink"], "select": select})
+                # Nothing changed since the link: Dataverse answers an empty JSON object, with no new delta link.
+                # The link followed stays the one to follow next time.
+                latest = page.get("@odata.deltaLink") or delta
+                cursor = Cursor(started, {"mode": "track", "delta": latest, "select": select})
             yield ChangeBatch(spec, records, deletes, cursor, self.client.calls - before)
             if not next_link:
                 return

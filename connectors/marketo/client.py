@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,11 +20,16 @@ from pyrate_limiter import Duration, Limiter, Rate
 from connectors.base import ApiUsage
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
-from connectors.http.retry import DEFAULT_TABLE, Failure, RetrySettings, run_with_policy
+from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
 from connectors.marketo.auth import IdentityTokens
 from connectors.marketo.objects import MAX_GET_URI
 
 USAGE_REFRESH_CALLS = 500  # re-read stats/usage.json this often; in between, count our own calls
+# Marketo's own codes the shared table leaves out: the client fills them into whatever table it is given.
+# 614 "Invalid Subscription": Marketo documents it as "usually indicates temporary inaccessibility".
+MARKETO_CODES: dict[tuple[str, ...], Action] = {
+    ("code", "614"): Action.RETRY,
+}
 
 
 class EnvelopeError(Exception):
@@ -47,7 +53,8 @@ class MarketoClient:
         self.connection = connection
         self.base = base_url.rstrip("/")
         self._http, self._tokens, self._budget, self._redact = http, tokens, budget, redactor
-        self._retry = retry or RetrySettings(table=dict(DEFAULT_TABLE), rate_limit_wait=float(rate_window_s))
+        settings = retry or RetrySettings(table=dict(DEFAULT_TABLE), rate_limit_wait=float(rate_window_s))
+        self._retry = replace(settings, table={**MARKETO_CODES, **settings.table})
         # One limiter and one gate for every call of this connection, bulk and REST alike (Marketo counts both).
         self._limiter = Limiter(Rate(rate_limit, Duration.SECOND * rate_window_s))
         self._gate = threading.BoundedSemaphore(max_concurrency)

@@ -27,7 +27,7 @@ from connectors.marketo.objects import (
     LEAD_ENVELOPE,
     RECONCILE_HOURS,
 )
-from connectors.marketo.values import chunks, parse_instant, wire_instant
+from connectors.marketo.values import activity_key, chunks, parse_instant, wire_instant
 
 FLOOR = datetime(2006, 1, 1, tzinfo=UTC)  # before Marketo existed: the first window when no lead can be found
 ID_PROBES = 30  # id blocks of 300 tried when looking for the oldest live lead
@@ -109,7 +109,7 @@ class LeadReader:
                                                    "fields": ",".join(fields), "batchSize": BATCH,
                                                    "nextPageToken": token}, obj="leads")
                     yield [_lead(r) for r in body.get("result") or []]
-                    token = body.get("nextPageToken")
+                    token = _next_page(body)
                     if not token:
                         return
             except ApiError as exc:  # answered at the first call, before anything was yielded
@@ -145,7 +145,7 @@ class LeadReader:
                                            "nextPageToken": token}, obj="leads")
             pages.append(([_lead(r) for r in body.get("result") or [] if int(r["id"]) > last_id],
                           self.client.calls - before))
-            token = body.get("nextPageToken")
+            token = _next_page(body)
             if not token or not state.get("reconcile"):
                 yield from self._rest_pages(spec, pages, state, notes, last_id, done=not token)
                 pages = []
@@ -247,7 +247,7 @@ class LeadReader:
                     upserts: list[Record] = []
                     deletes = [Tombstone(str(a["leadId"]), parse_instant(a["activityDate"])) for a in items]
                     # The Delete Lead activity itself outlives its lead in Marketo: it stays live in the store.
-                    cascades = lead_cascades(keep=frozenset(str(a["id"]) for a in items)) if items else ()
+                    cascades = lead_cascades(keep=frozenset(activity_key(a) for a in items)) if items else ()
                 else:
                     upserts, deletes = self.by_ids(names, [int(a["leadId"]) for a in items]), []
                 watermark = max([parse_instant(a["activityDate"]) for a in items], default=None)
@@ -274,6 +274,12 @@ class LeadReader:
                                            "fields": ",".join(names), "batchSize": BATCH}, obj="leads")
             out += [_lead(r) for r in body.get("result") or []]
         return out
+
+
+def _next_page(body: dict[str, Any]) -> str | None:
+    """The token of the next leads.json page, or None on the last one. Marketo can send a ``nextPageToken`` with
+    ``moreResult: false`` on the last page; following it would read an empty page, again and again."""
+    return str(body["nextPageToken"]) if body.get("moreResult") and body.get("nextPageToken") else None
 
 
 def _lead(raw: dict[str, Any]) -> Record:

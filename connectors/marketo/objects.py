@@ -6,13 +6,14 @@ from connectors.base import ObjectSpec
 
 # ``leads``: Marketo's person. First load through REST (small instances) or Bulk Extract, then ``leadchanges``
 # (which sees custom-field changes that never move ``updatedAt``), Change Score activities and ``deletedleads``.
-# ``activities``: one object for every activity type; its canonical ``type`` comes from ``activityTypeId``.
+# ``activities``: one object for every activity type, keyed by ``marketoGUID`` (the integer ``id`` is absent or
+# repeated on instances migrated to the Activity Service); its canonical ``type`` comes from ``activityTypeId``.
 # ``programs``: Marketo programs (Asset API), read by ``updatedAt`` windows. ``program_members``: every program's
 # members, read whole each run (membership changes never move a program's ``updatedAt``), ids "programId:leadId".
 # ``companies``: Marketo keeps no company record; a company is the rollup of the live leads sharing a company key.
 OBJECTS: tuple[ObjectSpec, ...] = (
     ObjectSpec("leads", "lead", "id", "updatedAt", {"api": "leads"}),
-    ObjectSpec("activities", "activity", "id", "activityDate", {"api": "activities"}),
+    ObjectSpec("activities", "activity", "marketoGUID", "activityDate", {"api": "activities"}),
     ObjectSpec("programs", "campaign", "id", "updatedAt", {"api": "programs"}),
     ObjectSpec("program_members", "campaign_member", "id", None, {"api": "program_members"}),
     ObjectSpec("companies", "account", "id", None, {"api": "companies"}),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.base import Record
+from connectors.errors import ApiError
 from connectors.instants import parse_instant as parse_instant  # re-exported: the connector's own name
 from connectors.marketo.objects import ACTIVITY_FIELDS
 
@@ -29,10 +30,25 @@ def csv_records(data: bytes) -> Iterator[Record]:
             yield {name: (None if value == "null" else value) for name, value in zip(header, row, strict=True)}
 
 
+def activity_key(item: dict[str, Any]) -> str:
+    """An activity's identity: ``marketoGUID``. Marketo documents the integer ``id`` as absent on instances migrated
+    to its Activity Service and "not to be treated as unique"; ``marketoGUID`` "is replacing" it as the unique
+    identifier (activities, lead changes, deleted leads). On a classic instance it is the id's decimal string, so
+    activities stored under their integer id keep their key."""
+    guid = item.get("marketoGUID")
+    if guid is None or str(guid) == "":
+        raise ApiError(f"activity without a marketoGUID (id {item.get('id')!r}, lead {item.get('leadId')!r}, "
+                       f"{item.get('activityDate')!r}): field marketoGUID expected on every activity",
+                       object="activities", field="marketoGUID")
+    return str(guid)
+
+
 def flatten_activity(item: dict[str, Any], type_names: dict[int, str]) -> Record:
     """One activity -> a flat record: envelope fields, ``attr.<name>`` per attribute, ``url`` for web types."""
     record: Record = {k: item.get(k) for k in ACTIVITY_FIELDS if k in item}
-    record["id"] = str(item["id"])
+    record["marketoGUID"] = activity_key(item)
+    if item.get("id") is not None:  # informational only: absent or repeated on migrated instances
+        record["id"] = str(item["id"])
     type_id = int(item["activityTypeId"])
     record["activityTypeId"] = type_id
     record["activityTypeName"] = type_names.get(type_id)

@@ -18,7 +18,12 @@ DEFAULTS = {
     "concurrency_limit": "52",
     "window_s": "300",
     "latency_ms": "0",
+    # A delta link followed when nothing changed: "empty" answers an empty JSON object, as Microsoft documents
+    # ("An empty JSON response is returned if no table changes have occurred"); "link" an empty value list with
+    # a fresh delta link.
+    "unchanged_delta": "empty",
 }
+UNCHANGED_DELTA = ("empty", "link")
 PROFILES = ("strict", "unlimited")
 
 
@@ -36,6 +41,7 @@ class Settings:
     concurrency_limit: int
     window_s: float
     latency_ms: float
+    unchanged_delta: str = "empty"
 
     @classmethod
     def from_options(cls, options: dict[str, str], profile: str) -> Settings:
@@ -46,6 +52,8 @@ class Settings:
             raise ValueError(f"unknown dynamics option(s) {sorted(unknown)}; known: {sorted(DEFAULTS)}")
         o = {**DEFAULTS, **options}
         tracked = frozenset(s.strip() for s in o["change_tracking"].split(",") if s.strip())
+        if o["unchanged_delta"] not in UNCHANGED_DELTA:
+            raise ValueError(f"unchanged_delta must be one of {UNCHANGED_DELTA}, got {o['unchanged_delta']!r}")
         bad = tracked - set(BY_SET)
         if bad:
             raise ValueError(f"change_tracking names unknown entity sets {sorted(bad)}")
@@ -55,4 +63,5 @@ class Settings:
             change_tracking=tracked, enforce_limits=profile == "strict", request_limit=int(o["request_limit"]),
             execution_limit_ms=int(o["execution_limit_ms"]), concurrency_limit=int(o["concurrency_limit"]),
             window_s=float(o["window_s"]), latency_ms=float(o["latency_ms"]),
+            unchanged_delta=o["unchanged_delta"],
         )

@@ -132,6 +132,10 @@ def retrieve_changes(svc: Services, req: ApiRequest, entity_set: str) -> ApiResp
                           "id": change.id, "reason": "deleted"})
         else:
             value.append(svc.renderer.record(table, state.rows[change.id], attrs, prefs, []))
+    if not value and cursor is None and svc.settings.unchanged_delta == "empty":
+        # Nothing changed since the token: the platform answers an empty JSON object, no delta link; the client
+        # keeps following the one it has.
+        return ApiResponse(200, {}, applied(prefs, page_size_honoured=honoured))
     body = {
         "@odata.context": context(req, table, opts.select, [], "/$delta"),
         "@odata.deltaLink": _link(req, table, opts, **{"$deltatoken": svc.tracker.token(until)}),

@@ -44,7 +44,8 @@ def routes(api: Api, state: State) -> list[Route]:
     def answer(pos: Position, query: Query, call: Call, render: str) -> Reply:
         page = state.log.page(pos, query, batch=batch_size(call), horizon=state.horizon())
         items: list[Activity] = page.items
-        result = [a.lead_change() if render == "changes" else a.api() for a in items] or None
+        shape = state.shape()
+        result = [a.lead_change(shape) if render == "changes" else a.api(shape) for a in items] or None
         return Reply(result, {"nextPageToken": state.codec.activity(page.position), "moreResult": page.more})
 
     def get_activity_types(call: Call) -> list[Any]:

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.marketo.activity_ids import IdShape
 from sandbox.marketo.activity_types import CHANGE_DATA_VALUE
 from sandbox.marketo.timefmt import iso
 
@@ -35,9 +36,10 @@ class Activity:
     campaign_id: int | None = None
     change: FieldChange | None = None
 
-    def api(self) -> dict[str, Any]:
+    def api(self, shape: IdShape) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "id": self.id, "marketoGUID": str(self.id), "leadId": self.lead_id, "activityDate": iso(self.date),
+            **shape.id_field(self.id), "marketoGUID": shape.guid(self.id), "leadId": self.lead_id,
+            "activityDate": iso(self.date),
             "activityTypeId": self.type_id,
         }
         if self.campaign_id is not None:
@@ -50,9 +52,10 @@ class Activity:
         out["attributes"] = [{"name": n, "value": v} for n, v in self.attributes if v is not None and v != ""]
         return out
 
-    def lead_change(self) -> dict[str, Any]:
+    def lead_change(self, shape: IdShape) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "id": self.id, "marketoGUID": str(self.id), "leadId": self.lead_id, "activityDate": iso(self.date),
+            **shape.id_field(self.id), "marketoGUID": shape.guid(self.id), "leadId": self.lead_id,
+            "activityDate": iso(self.date),
             "activityTypeId": self.type_id, "fields": [],
         }
         if self.change is not None and self.type_id == CHANGE_DATA_VALUE:
@@ -62,9 +65,9 @@ class Activity:
                              if n not in ("New Value", "Old Value") and v is not None and v != ""]
         return out
 
-    def export_row(self, columns: tuple[str, ...]) -> list[str]:
+    def export_row(self, columns: tuple[str, ...], shape: IdShape) -> list[str]:
         values: dict[str, Any] = {
-            "marketoGUID": str(self.id), "leadId": self.lead_id, "activityDate": iso(self.date),
+            "marketoGUID": shape.guid(self.id), "leadId": self.lead_id, "activityDate": iso(self.date),
             "activityTypeId": self.type_id,
             "campaignId": self.campaign_id,
             "primaryAttributeValueId": self.primary_id, "primaryAttributeValue": self.primary_value,

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sandbox.marketo import admin_programs, mutations
+from sandbox.marketo.activity_ids import parse_guid
 from sandbox.marketo.admin_edits import bulk_touch, random_edits
 from sandbox.marketo.admin_records import AdminError, create_activity, lead_changes, truth_of_lead
 from sandbox.marketo.auth import TokenStore
@@ -89,7 +90,8 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
                "last_id": state.log.last_id}
         if with_ids:
             rows, logged = state.log.snapshot(0, 2**62, horizon=horizon)
-            out["ids"] = [str(int(r) + 1) for r in rows] + [str(a.id) for a in logged]
+            shape = state.shape()  # activities are named by marketoGUID, their unique identifier
+            out["ids"] = [shape.guid(int(r) + 1) for r in rows] + [shape.guid(a.id) for a in logged]
             out["deleted_ids"] = []
         return out
 
@@ -99,10 +101,12 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
             return admin_programs.truth_record(state, name, request.path_params["record_id"])
         if name == "leads":
             return truth_of_lead(state, _lead_id(request))
-        act = state.log.get(_lead_id(request))
+        internal = parse_guid(str(request.path_params["record_id"]))
+        act = state.log.get(internal) if internal is not None else None
         if act is None:
-            raise AdminError(404, "no such activity")
-        return {**act.api(), "_sandbox": {"visible": state.log.visible(act, state.horizon())}}
+            raise AdminError(404, "no such activity (name it by marketoGUID or internal id)")
+        return {**act.api(state.shape()), "_sandbox": {"visible": state.log.visible(act, state.horizon()),
+                                                       "internal_id": act.id}}
 
     async def create_record(request: Request) -> Any:
         name, body = _object(request), await _body(request)
@@ -114,7 +118,7 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         if name == "activities":
             act = create_activity(state, fields)
             state.programs.on_activity(act.lead_id, act.type_id, act.primary_id, act.date)
-            return act.api()
+            return act.api(state.shape())
         lead = state.mutations.create(lead_changes(fields, creating=True), now=state.now_ts(),
                                       source=mutations.PERSON, person_key=body.get("person_key"))
         return truth_of_lead(state, lead.id)

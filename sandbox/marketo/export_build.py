@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from sandbox.marketo.activity_ids import IdShape
 from sandbox.marketo.activity_log import ActivityLog
 from sandbox.marketo.activity_model import Activity
 from sandbox.marketo.bulk import ExportJob
@@ -34,10 +35,11 @@ def _write(fmt: str, header: list[str], rows: Iterable[list[str]]) -> tuple[byte
     return buffer.getvalue().encode("utf-8"), count
 
 
-def make_planner(*, store: LeadStore, log: ActivityLog, horizon: Callable[[], int]) -> Callable[[ExportJob], Writer]:
+def make_planner(*, store: LeadStore, log: ActivityLog, horizon: Callable[[], int],
+                 shape: Callable[[], IdShape]) -> Callable[[ExportJob], Writer]:
     def plan(job: ExportJob) -> Writer:
         spec = job.spec
-        rows = _lead_rows(store, spec) if job.kind == "leads" else _activity_rows(log, spec, horizon())
+        rows = _lead_rows(store, spec) if job.kind == "leads" else _activity_rows(log, spec, horizon(), shape())
         return lambda: _write(job.format, spec["headers"], rows)
 
     return plan
@@ -59,7 +61,7 @@ def _lead_rows(store: LeadStore, spec: dict) -> Iterable[list[str]]:
     return rows()
 
 
-def _activity_rows(log: ActivityLog, spec: dict, horizon: int) -> Iterable[list[str]]:
+def _activity_rows(log: ActivityLog, spec: dict, horizon: int, shape: IdShape) -> Iterable[list[str]]:
     pav_ids: set[int] | None = spec.get("pav_ids")
     pav_values: set[str] | None = spec.get("pav_values")
     seeded, logged = log.snapshot(spec["start"], spec["end"], horizon=horizon, types=spec.get("types"))
@@ -73,7 +75,7 @@ def _activity_rows(log: ActivityLog, spec: dict, horizon: int) -> Iterable[list[
     def rows() -> Iterable[list[str]]:
         for act in _chain(log, seeded, logged):
             if accept(act):
-                yield act.export_row(columns)
+                yield act.export_row(columns, shape)
 
     return rows()
 

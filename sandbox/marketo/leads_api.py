@@ -72,8 +72,11 @@ def routes(api: Api, state: State) -> list[Route]:
             offset = parsed
         page = matches[offset:offset + size]
         result = [lead.render(names) for lead_id in page if (lead := state.store.get(lead_id))]
-        if offset + size < len(matches):
-            return Reply(result, {"nextPageToken": state.codec.offset(qhash, offset + size), "moreResult": True})
+        more = offset + size < len(matches)
+        if more or token:
+            # The last page of a paged read carries a token too, with moreResult false, as Marketo's can: only
+            # moreResult says whether there is more.
+            return Reply(result, {"nextPageToken": state.codec.offset(qhash, offset + size), "moreResult": more})
         return Reply(result)
 
     def sync_leads(call: Call) -> list[Any]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sandbox.common.clock import Clock
 from sandbox.common.people import EPOCH, Population
+from sandbox.marketo.activity_ids import IdShape
 from sandbox.marketo.activity_log import ActivityLog
 from sandbox.marketo.bulk import Exports
 from sandbox.marketo.config import Settings
@@ -37,6 +38,17 @@ class State:
     def horizon(self) -> int:
         return horizon_of(self.settings, self.clock)
 
+    def shape(self) -> IdShape:
+        return shape_of(self.settings, self.log)
+
+
+def shape_of(settings: Settings, log: ActivityLog) -> IdShape:
+    """Activities' id shape now: classic, or migrated after the configured point (by default three quarters into
+    the seeded log, so every reader meets both shapes)."""
+    if not settings.activity_service:
+        return IdShape(None)
+    return IdShape(settings.activity_service_from or max(1, log.n * 3 // 4))
+
 
 def horizon_of(settings: Settings, clock: Clock) -> int:
     """Activities dated before this are purged (0: retention off)."""
@@ -50,7 +62,8 @@ def build_state(*, seed: int, scale: int, settings: Settings, clock: Clock, inst
     store = LeadStore(seeded.leads, seeded.deleted)
     log = ActivityLog(seeded.columns, store, hidden_leads=set(seeded.deleted))
     exports = Exports(settings=settings, clock=clock,
-                      plan=make_planner(store=store, log=log, horizon=lambda: horizon_of(settings, clock)))
+                      plan=make_planner(store=store, log=log, horizon=lambda: horizon_of(settings, clock),
+                                       shape=lambda: shape_of(settings, log)))
     return State(seed=seed, settings=settings, clock=clock, population=population, seeded=seeded, store=store,
                   log=log, mutations=Mutations(store=store, log=log), codec=TokenCodec(instance_tag),
                   exports=exports, programs=seed_programs(seeded.columns, seed=seed, log_end=LOG_END,

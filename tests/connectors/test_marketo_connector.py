@@ -7,6 +7,7 @@ policy, which the contract suite runs under) and export jobs that complete at on
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -39,23 +40,29 @@ def admin(sandbox: SandboxProcess) -> Iterator[SandboxAdmin]:
     admin.close()
 
 
-def connector(sb: SandboxProcess, **options: Any) -> Connector:
+def connector(sb: SandboxProcess, page_size: int | None = None, **options: Any) -> Connector:
+    paging = f"    page_size: {page_size}\n" if page_size else ""
     cfg = parse_config(
         f"version: 1\nconnections:\n  mkto:\n    kind: marketo\n    base_url: {sb.info.https_url}\n"
         f"    ca_bundle: {sb.info.ca_path}\n    auth: {{flow: client_credentials, client_id: crmhub-sandbox-client, "
-        f"client_secret: {SECRET}}}\n    objects: [leads, activities]\n")
+        f"client_secret: {SECRET}}}\n    objects: [leads, activities]\n{paging}")
     return build_connector("mkto", cfg.connection("mkto"), settle_lag=timedelta(seconds=1),
                            options={"rate_limit_wait": 0.05, "base_wait": 0.01, "rate_limit": 10_000, **options})
 
 
-def read_all(conn: Connector, obj: str, **kw: Any) -> list[ChangeBatch]:
+def read_all_lazily(conn: Connector, obj: str, **kw: Any) -> Iterator[ChangeBatch]:
     spec = spec_named(conn.objects, obj, connection="mkto")
     fields = load_spec("marketo")[obj].source_fields()
-    return list(conn.read_changes(spec, Cursor(), fields=fields, **kw))
+    return conn.read_changes(spec, Cursor(), fields=fields, **kw)
+
+
+def read_all(conn: Connector, obj: str, **kw: Any) -> list[ChangeBatch]:
+    return list(read_all_lazily(conn, obj, **kw))
 
 
 def upserted_ids(batches: list[ChangeBatch]) -> set[str]:
-    return {str(r["id"]) for b in batches for r in b.upserts}
+    """Source ids of the records read: each batch's object's primary key (``marketoGUID`` for activities)."""
+    return {str(r[b.spec.primary_key]) for b in batches for r in b.upserts}
 
 
 def truth(admin: SandboxAdmin, obj: str) -> set[str]:
@@ -90,12 +97,30 @@ def test_a_token_expiring_in_the_middle_of_paging(sandbox: SandboxProcess, admin
     ids: set[str] = set()
     pages = 0
     for batch in conn.read_changes(spec, Cursor(), fields=load_spec("marketo")["activities"].source_fields()):
-        ids |= {r["id"] for r in batch.upserts}
+        ids |= {r["marketoGUID"] for r in batch.upserts}
         pages += 1
         if pages == 3:
             admin.post("/_admin/tokens/expire")  # the next page meets 602 with a paging token in hand
     assert pages > 3 and ids == truth(admin, "activities")
     assert conn.client.token_fetches == 2  # type: ignore[attr-defined]  # one renewal, though two chains met 602
+
+
+def test_a_614_is_retried_like_the_other_temporary_codes(sandbox: SandboxProcess, admin: SandboxAdmin) -> None:
+    """Marketo documents 614 as "usually indicates temporary inaccessibility": a retry, not a failed run."""
+    admin.set_faults([{"path": "^/rest/v1/leads.json$", "method": "GET", "status": 200, "times": 2,
+                       "body": envelope_error("614", "Invalid subscription")}])
+    assert upserted_ids(read_all(connector(sandbox), "leads")) == truth(admin, "leads")
+    assert [f["fired"] for f in admin.get("/_admin/faults")["rules"]] == [2]
+
+
+def test_leads_json_paging_stops_on_more_result_false(sandbox: SandboxProcess, admin: SandboxAdmin) -> None:
+    """The last leads.json page can carry a nextPageToken with moreResult: false; the read must stop there, not
+    follow the token into empty pages for ever."""
+    batches = list(itertools.islice(read_all_lazily(connector(sandbox, page_size=100), "leads"), 40))
+    live = truth(admin, "leads")
+    pages = [b for b in batches if any("first load" in n for n in b.notes)]
+    assert len(batches) < 40, "the first load kept following the last page's token"
+    assert len(pages) == -(-len(live) // 100) and upserted_ids(pages) == live
 
 
 def test_the_1035_fallback_exports_on_created_at_and_says_so(sandbox: SandboxProcess, admin: SandboxAdmin) -> None:

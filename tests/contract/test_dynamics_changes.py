@@ -188,3 +188,48 @@ def test_an_expired_access_token_is_refreshed(dyn: Harness, sqlite_db: Engine, c
     summary = dyn.sync(sqlite_db, connector, "accounts", checker)
     assert summary.status == "succeeded", summary.error
     assert dyn.admin.get("/_admin/credentials")["tokens_issued"] == issued + 1
+
+
+def _saved_state(engine: Engine, connection: str, obj: str) -> dict[str, object]:
+    with engine.connect() as conn:
+        saved = store.load_cursor(conn, connection=connection, object=obj)
+    assert saved is not None
+    return dict(saved[1])
+
+
+def test_a_quiet_table_answers_empty_json_and_the_delta_link_is_kept(
+    dyn: Harness, sqlite_db: Engine, checker: QualityChecker
+) -> None:
+    """Microsoft: "An empty JSON response is returned if no table changes have occurred" since the delta link. The
+    reader keeps the link it followed, and a later change still comes through it."""
+    connector = dyn.connector()
+    assert dyn.sync(sqlite_db, connector, "accounts", checker).status == "succeeded"
+    link = _saved_state(sqlite_db, "dyn_changes", "accounts")["delta"]
+    quiet = dyn.sync(sqlite_db, connector, "accounts", checker)
+    assert quiet.status == "succeeded", quiet.error
+    assert quiet.api_calls == 1 and quiet.counts.read == 0
+    assert _saved_state(sqlite_db, "dyn_changes", "accounts")["delta"] == link
+    (account,) = dyn.ordered(landed(dyn, sqlite_db, "accounts"))[:1]
+    dyn.admin.patch(f"/_admin/records/accounts/{account}", {"fields": {"name": "Quiet Then Busy Ltd"}})
+    busy = dyn.sync(sqlite_db, connector, "accounts", checker)
+    assert busy.status == "succeeded" and busy.counts.upserted == 1, busy.as_dict()
+    assert _saved_state(sqlite_db, "dyn_changes", "accounts")["delta"] != link  # the change brought a new link
+
+
+def test_a_delta_link_the_service_cannot_read_rereads_instead_of_failing(
+    dyn: Harness, sqlite_db: Engine, checker: QualityChecker
+) -> None:
+    """A saved token the service refuses as a bad request leads to the re-read path, as an expired one does."""
+    connector = dyn.connector()
+    assert dyn.sync(sqlite_db, connector, "contacts", checker).status == "succeeded"
+    state = _saved_state(sqlite_db, "dyn_changes", "contacts")
+    broken = str(state["delta"]).split("$deltatoken=")[0] + "$deltatoken=not-a-token"
+    with sqlite_db.begin() as conn:
+        store.save_cursor(conn, connection="dyn_changes", object="contacts", watermark=None,
+                          state={**state, "delta": broken}, run_id=None)
+    summary = dyn.sync(sqlite_db, connector, "contacts", checker)
+    assert summary.status == "succeeded", summary.error
+    assert any("delta link was refused" in n and "full re-read" in n for n in summary.notes), summary.notes
+    assert summary.counts.reconciles()
+    assert_matches_truth(dyn, sqlite_db, "contacts")
+    assert "not-a-token" not in str(_saved_state(sqlite_db, "dyn_changes", "contacts")["delta"])

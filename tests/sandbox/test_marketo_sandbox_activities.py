@@ -71,10 +71,11 @@ def test_activities_page_in_order_and_the_saved_token_sees_new_ones(marketo: Mar
     token = _token(marketo, "2025-08-01T00:00:00+02:00")
     items, saved = _drain(marketo, "/rest/v1/activities.json", token, activityTypeIds="1,2,10,46", batchSize="200")
     assert len(items) > 200
-    ids = [a["id"] for a in items]
-    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    guids = [a["marketoGUID"] for a in items]
+    dates = [a["activityDate"] for a in items]
+    assert dates == sorted(dates) and len(set(guids)) == len(guids)
     assert all(a["activityDate"] >= "2025-07-31T22:00:00Z" and a["activityTypeId"] in (1, 2, 10, 46) for a in items)
-    assert all(a["marketoGUID"] == str(a["id"]) and a["activityDate"].endswith("Z") for a in items)
+    assert all(a["activityDate"].endswith("Z") for a in items)
     visit = next(a for a in items if a["activityTypeId"] == 1)
     assert visit["primaryAttributeValue"].startswith("www.") and isinstance(visit["primaryAttributeValueId"], int)
     # Caught up: no result member at all, the token keeps the place, and a new visit shows up after it.
@@ -83,7 +84,7 @@ def test_activities_page_in_order_and_the_saved_token_sees_new_ones(marketo: Mar
     logged = marketo.admin.post("/_admin/records/activities", {"fields": {
         "leadId": visit["leadId"], "activityTypeId": 1, "primaryAttributeValue": "/pricing"}})
     fresh = c.get("/rest/v1/activities.json", nextPageToken=saved, activityTypeIds="1,2,10,46")
-    assert [a["id"] for a in fresh["result"]] == [logged["id"]]
+    assert [a["marketoGUID"] for a in fresh["result"]] == [logged["marketoGUID"]]
     assert fresh["result"][0]["primaryAttributeValue"].endswith("/pricing")
 
 
@@ -182,3 +183,34 @@ def test_behaviour_carries_signal_about_conversion(marketo: Marketo) -> None:
 
     assert rate(demo, True) > 4 * rate(demo, False)
     assert rate(pricing, True) > 1.5 * rate(pricing, False)
+
+
+def test_a_migrated_instance_identifies_activities_by_marketo_guid(marketo: Marketo) -> None:
+    """By default the sandbox is an instance migrated to the Activity Service three quarters into its log:
+    activities before that keep the classic shape (integer id, marketoGUID its decimal string), later ones carry a
+    UUID marketoGUID and no id, or an id another activity also has — as Marketo documents."""
+    c, admin = marketo.client, marketo.admin
+    c.fresh_window()
+    items, _ = _drain(marketo, "/rest/v1/activities.json", _token(marketo, "2020-01-01T00:00:00Z"),
+                      activityTypeIds="2,46", batchSize="300")
+    guids = [a["marketoGUID"] for a in items]
+    assert len(set(guids)) == len(guids)
+    classic = [a for a in items if a["marketoGUID"].isdigit()]
+    migrated = [a for a in items if not a["marketoGUID"].isdigit()]
+    assert classic and migrated and all(a["marketoGUID"] == str(a["id"]) for a in classic)
+    assert all(len(a["marketoGUID"]) == 36 and a["marketoGUID"].count("-") == 4 for a in migrated)
+    without = [a for a in migrated if "id" not in a]
+    repeated = [a for a in migrated if "id" in a]
+    assert without and repeated and len({a["id"] for a in repeated}) == 1
+    assert {a["id"] for a in repeated} <= {a["id"] for a in classic} | {repeated[0]["id"]}
+    # The admin names activities by marketoGUID too.
+    assert admin.get(f"/_admin/truth/activities/{migrated[0]['marketoGUID']}")["marketoGUID"] == migrated[0][
+        "marketoGUID"]
+    # The classic shape for every activity when the instance has not migrated.
+    admin.patch("/_admin/settings", {"activity_service": False})
+    try:
+        again, _ = _drain(marketo, "/rest/v1/activities.json", _token(marketo, "2020-01-01T00:00:00Z"),
+                          activityTypeIds="2,46", batchSize="300")
+        assert all(a["marketoGUID"] == str(a["id"]) for a in again) and len(again) == len(items)
+    finally:
+        admin.patch("/_admin/settings", {"activity_service": True})
