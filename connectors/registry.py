@@ -17,7 +17,9 @@ def _hubspot(name: str, conn: Any, settle_lag: timedelta, clock: Callable[[], da
 
     client, _ = build_client(name, conn, clock=clock, search_per_second=int(options.get("search_per_second", 5)),
                              token_cache=options.get("token_cache"), retry_options=options)
-    return HubSpotConnector(name=name, client=client, settle_lag=settle_lag, clock=clock)
+    # ``reconcile_hours`` as an option overrides the connection's (tests force a listing on every read with 0).
+    every = timedelta(hours=float(options.get("reconcile_hours", conn.reconcile_hours)))
+    return HubSpotConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, reconcile_every=every)
 
 
 def _salesforce(name: str, conn: Any, settle_lag: timedelta, clock: Callable[[], datetime] | None,

@@ -39,6 +39,9 @@ class HubSpotConnection(ConnectionBase):
     kind: Literal["hubspot"]
     base_url: HttpUrl = HUBSPOT_API_URL
     auth: HubSpotAuth
+    # Id reconciliation: archived lists never show purges (GDPR deletes), so every this many hours the live ids are
+    # listed and records missing from them become tombstones. A full refresh always reconciles.
+    reconcile_hours: float = Field(default=24.0, gt=0)
 
     @model_validator(mode="after")
     def _default_token_url(self) -> HubSpotConnection:

@@ -17,7 +17,7 @@ from connectors.base import (
     WriteResult,
 )
 from connectors.hubspot.client import HubSpotClient
-from connectors.hubspot.objects import OBJECTS
+from connectors.hubspot.objects import OBJECTS, RECONCILE_HOURS
 from connectors.hubspot.reader import HubSpotReader
 from connectors.hubspot.writer import HubSpotWriter
 
@@ -28,12 +28,13 @@ class HubSpotConnector:
     kind = "hubspot"
 
     def __init__(self, *, name: str, client: HubSpotClient, settle_lag: timedelta,
-                 clock: Callable[[], datetime] | None = None, objects: Sequence[ObjectSpec] = OBJECTS) -> None:
+                 clock: Callable[[], datetime] | None = None, objects: Sequence[ObjectSpec] = OBJECTS,
+                 reconcile_every: timedelta = timedelta(hours=RECONCILE_HOURS)) -> None:
         self.name = name
         self.client = client
         self.objects = tuple(objects)
         clock = clock or (lambda: datetime.now(UTC))
-        self._reader = HubSpotReader(client, settle_lag=settle_lag, clock=clock)
+        self._reader = HubSpotReader(client, settle_lag=settle_lag, clock=clock, reconcile_every=reconcile_every)
         self._writer = HubSpotWriter(client)
 
     @property
@@ -82,10 +83,11 @@ class HubSpotConnector:
 
 def _field(p: dict[str, Any]) -> FieldInfo:
     meta = p.get("modificationMetadata") or {}
+    # hubspotDefined marks HubSpot's own properties. createdUserId says nothing here: HubSpot documents it as absent
+    # for a property created outside HubSpot's UI, i.e. every property an integration created through the API.
     return FieldInfo(
         name=p["name"], type=p.get("type", "string"), label=p.get("label", ""),
-        custom=(not p.get("hubspotDefined", False) and not str(p.get("groupName", "")).startswith("hs_")
-        and p.get("createdUserId") is not None) or bool(p.get("custom", False)),
+        custom=not p.get("hubspotDefined", False) and not str(p.get("groupName", "")).startswith("hs_"),
         calculated=bool(p.get("calculated", False)), updateable=not meta.get("readOnlyValue", False),
         options=tuple(o.get("value", "") for o in p.get("options") or []),
     )

@@ -38,3 +38,4 @@ SEARCH_CAP = 10_000  # results one search query can reach; we re-anchor on the i
 BATCH_WRITE = 100  # batch/update, batch/upsert: <= 100 inputs
 ASSOC_BATCH = 1_000  # v4 associations batch read: <= 1,000 inputs
 OWNERS_PAGE = 500
+RECONCILE_HOURS = 24.0  # default period of the id reconciliation that finds purged (GDPR-deleted) records

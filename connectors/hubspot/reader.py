@@ -4,6 +4,10 @@ Windows are half-open ``[lo, hi)`` on the modified property with ``hi = now - se
 query is sorted by ``hs_object_id`` and anchored on the last id landed (``hs_object_id > last``), never on ``after``:
 ties on the modified time never split, and the 10,000-result cap is never approached even when 15,000 records
 share one timestamp. The cursor carries the window and the last id, so a crash resumes inside the window.
+
+Archived lists show archives, never purges (a GDPR delete, a merge's loser the survivor no longer names): a
+complete id listing (``ChangeBatch.live_ids``, list API ids only) is yielded ahead of the records on every full
+refresh and, on incremental reads, when ``reconcile_every`` has passed since the last one.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from typing import Any
 
 from connectors.base import ChangeBatch, Cursor, ObjectSpec, Record, Tombstone
 from connectors.hubspot.client import HubSpotClient
-from connectors.hubspot.objects import ASSOC_BATCH, LIST_PAGE, OWNERS_PAGE, SEARCH_PAGE
+from connectors.hubspot.objects import ASSOC_BATCH, LIST_PAGE, OWNERS_PAGE, RECONCILE_HOURS, SEARCH_PAGE
 from connectors.hubspot.values import epoch_ms, flatten, parse_instant
 
 
 class HubSpotReader:
-    def __init__(self, client: HubSpotClient, *, settle_lag: timedelta, clock: Callable[[], datetime]) -> None:
+    def __init__(self, client: HubSpotClient, *, settle_lag: timedelta, clock: Callable[[], datetime],
+                 reconcile_every: timedelta = timedelta(hours=RECONCILE_HOURS)) -> None:
         self.client, self.settle_lag, self.clock = client, settle_lag, clock
+        self.reconcile_every = reconcile_every
 
     def read(self, spec: ObjectSpec, since: Cursor, fields: Sequence[str], full_refresh: bool) -> Iterator[ChangeBatch]:
         if spec.options["api"] == "owners":
@@ -28,7 +34,13 @@ class HubSpotReader:
             return
         props = self._properties(spec, fields)
         state = dict(since.state)
-        if full_refresh or (since.watermark is None and state.get("phase") != "search"):
+        resuming = state.get("phase") == "list"  # a first load or full refresh that stopped part-way
+        if full_refresh and not resuming:
+            # The store may hold records archived or purged before this read began: only a listing tells which.
+            hi = (self.clock() - self.settle_lag).isoformat()
+            state = {"phase": "list", "hi": hi, "reconciled_at": self.clock().isoformat()}
+            yield self._listing(spec, Cursor(None, state))
+        if full_refresh or resuming or (since.watermark is None and state.get("phase") != "search"):
             yield from self._initial(spec, props, fields, state if state.get("phase") == "list" else {})
             return
         yield from self._incremental(spec, props, fields, since)
@@ -37,6 +49,8 @@ class HubSpotReader:
     def _initial(self, spec: ObjectSpec, props: list[str], fields: Sequence[str],
                  state: dict[str, Any]) -> Iterator[ChangeBatch]:
         hi = state.get("hi") or (self.clock() - self.settle_lag).isoformat()
+        # A first load into an empty stream sees every live record as of hi: the next listing is due from then.
+        reconciled_at = state.get("reconciled_at") or hi
         after = state.get("after")
         while True:
             calls_before = self.client_calls()
@@ -45,11 +59,31 @@ class HubSpotReader:
             self._associate(spec, records, fields)
             after = ((page.get("paging") or {}).get("next") or {}).get("after")
             done = not after
-            cursor = (Cursor(parse_instant(hi), {"phase": "search", "archived_since": hi}) if done
-                      else Cursor(None, {"phase": "list", "after": after, "hi": hi}))
+            cursor = (Cursor(parse_instant(hi), {"phase": "search", "archived_since": hi,
+                                                 "reconciled_at": reconciled_at}) if done
+                      else Cursor(None, {"phase": "list", "after": after, "hi": hi, "reconciled_at": reconciled_at}))
             yield ChangeBatch(spec, records, self._merged(spec, records), cursor, self.client_calls() - calls_before)
             if done:
                 return
+
+    # --- id reconciliation: every live id, before any record of the read ---------------------------------------
+    def _listing(self, spec: ObjectSpec, cursor: Cursor) -> ChangeBatch:
+        calls_before = self.client_calls()
+        ids: set[str] = set()
+        after = None
+        while True:
+            # The list API, not search: search is eventually consistent and would miss records saved just now.
+            page = self.client.list_page(spec.name, after=after, properties=["hs_object_id"], limit=LIST_PAGE)
+            ids.update(str(r["id"]) for r in page.get("results", []))
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                break
+        note = f"id reconciliation: {len(ids):,} live ids listed"
+        return ChangeBatch(spec, [], [], cursor, self.client_calls() - calls_before, (note,), live_ids=frozenset(ids))
+
+    def _reconcile_due(self, state: dict[str, Any]) -> bool:
+        done = state.get("reconciled_at")
+        return not done or self.clock() - parse_instant(done) >= self.reconcile_every
 
     # --- incremental: search windows anchored on the id ------------------------------------------------------
     def _incremental(self, spec: ObjectSpec, props: list[str], fields: Sequence[str],
@@ -59,6 +93,10 @@ class HubSpotReader:
         hi = parse_instant(state["win_hi"]) if state.get("win_hi") else self.clock() - self.settle_lag
         if lo is not None and hi <= lo:
             return  # nothing has settled since the last run
+        if not state.get("win_hi") and self._reconcile_due(state):
+            # Only as a window starts: a resumed window's records are already partly landed after its listing.
+            state["reconciled_at"] = self.clock().isoformat()
+            yield self._listing(spec, Cursor(lo, state))
         last_id = int(state.get("last_id", 0))
         modified = spec.options["modified"]
         while True:
@@ -86,7 +124,7 @@ class HubSpotReader:
             # The window is complete: deletes up to hi, then the watermark moves to hi with the same batch.
             arch_since = parse_instant(state["archived_since"]) if state.get("archived_since") else lo
             deletes = self._merged(spec, records) + self._archived(spec, arch_since, hi)
-            cursor = Cursor(hi, {"phase": "search", "archived_since": hi.isoformat()})
+            cursor = Cursor(hi, {**_keep(state), "phase": "search", "archived_since": hi.isoformat()})
             yield ChangeBatch(spec, records, deletes, cursor, self.client_calls() - calls_before)
             return
 
@@ -167,7 +205,8 @@ class HubSpotReader:
 
 
 def _keep(state: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in state.items() if k == "archived_since"}
+    """What outlives a window: where the archived list was read up to, and when ids were last reconciled."""
+    return {k: v for k, v in state.items() if k in ("archived_since", "reconciled_at")}
 
 
 def _owner(o: dict[str, Any]) -> Record:

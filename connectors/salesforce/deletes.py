@@ -1,4 +1,4 @@
-"""Deletes Salesforce only shows in two places: ``sobjects/X/deleted`` (30 days back) and the absence of an Id.
+"""Deletes Salesforce only shows in two places: ``sobjects/X/deleted`` (15 days back) and the absence of an Id.
 
 ``deleted/`` ignores seconds and caps ``end`` at now, so the asked range is widened to whole minutes: a delete
 seen twice is a no-op downstream, a delete missed is a record live for ever. The Id listing is what catches

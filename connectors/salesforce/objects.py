@@ -26,6 +26,10 @@ OBJECTS: tuple[ObjectSpec, ...] = (
 
 CURSOR_FIELD = "SystemModstamp"  # moves on every save, system ones included (LastModifiedDate does not)
 COLLECTION_MAX = 200  # sObject Collections: <= 200 records a call
-DELETED_REACH_DAYS = 29  # sobjects/X/deleted reaches 30 days back; a day's margin for clocks and minute rounding
+# sobjects/X/deleted returns results for no more than 15 days before the call (less after a Recycle Bin purge): a
+# window starting further back is an Id reconciliation instead. The margin covers our clock against Salesforce's and
+# the minute ``deleted_since`` widens the range by.
+DELETED_REACH_DAYS = 15
+DELETED_MARGIN_MINUTES = 60
 URL_LIMIT = 16_384  # URI bytes Salesforce accepts (URI + headers alike): wider SOQL goes through Bulk 2.0
 URL_HEADROOM = 1_024  # left for the headers that count against the same limit

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.base import ObjectSpec
-from connectors.salesforce.objects import DELETED_REACH_DAYS
+from connectors.salesforce.objects import DELETED_MARGIN_MINUTES, DELETED_REACH_DAYS
 from connectors.salesforce.values import parse_instant
 
 
@@ -41,13 +41,15 @@ def plan(spec: ObjectSpec, watermark: datetime | None, state: Mapping[str, Any],
         formulas_at is None or now - formulas_at >= settings.formulas_every)
     full = full_refresh or watermark is None or formulas_due
     lo = None if full else watermark - settings.overlap  # type: ignore[operator]
-    deleted_reach = now - timedelta(days=DELETED_REACH_DAYS)
+    deleted_reach = now - timedelta(days=DELETED_REACH_DAYS) + timedelta(minutes=DELETED_MARGIN_MINUTES)
     notes: list[str] = []
     dlo = lo if deletes and lo is not None and lo >= deleted_reach else None
     reconcile_due = reconciled_at is None or now - reconciled_at >= settings.reconcile_every
     listing = deletes and (full_refresh or (watermark is not None and (full or dlo is None or reconcile_due)))
     if deletes and lo is not None and dlo is None:
-        notes.append("the last sync is older than deleted/ reaches (30 days): Id reconciliation instead")
+        # Forced whatever reconcile_hours says: deletes in the gap are beyond deleted/ and would stay live for ever.
+        notes.append(f"the last sync is older than deleted/ reaches ({DELETED_REACH_DAYS} days): "
+                     "Id reconciliation instead")
     if formulas_due:
         notes.append("formula fields re-read on schedule: full pass")
     return {"hi": hi.isoformat(), "lo": lo.isoformat() if lo else None, "all": deletes and lo is not None,

@@ -64,6 +64,8 @@ class PropertyDef:
         self.allowed = frozenset(o.value for o in self.options)
 
     def to_json(self) -> dict[str, Any]:
+        # No createdUserId: HubSpot sets it only for a property a user created in HubSpot's UI, and the sandbox's
+        # properties are HubSpot's own or created through the API.
         out: dict[str, Any] = {
             "name": self.name, "label": self.label, "type": self.type, "fieldType": self.field_type,
             "description": self.description, "groupName": self.group,

@@ -220,6 +220,13 @@ def routes(org: Org) -> list[Route]:
         obj = obj_of(request)
         return JSONResponse({"purged": store.empty_recycle_bin(obj.name)})
 
+    async def trim_delete_log(request: Request) -> Response:
+        obj = obj_of(request)
+        ids = (await body(request)).get("ids")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            return _error(400, "ids: expected a list of record ids")
+        return JSONResponse({"trimmed": store.trim_delete_log(obj.name, ids)})
+
     async def usage(request: Request) -> Response:
         return JSONResponse({"api_requests": org.api_usage.used(), "daily_limit": org.api_usage.limit,
                              "bulk_query_jobs": org.bulk_query_jobs.used(), "profile": org.settings.profile})
@@ -246,6 +253,7 @@ def routes(org: Org) -> list[Route]:
         (f"{a}/advance_stage/{{id}}", advance_stage, ["POST"]), (f"{a}/recalculate/{{object}}", recalculate, ["POST"]),
         (f"{a}/merge/{{object}}", merge_records, ["POST"]), (f"{a}/oauth/refresh_token", refresh_token, ["POST"]),
         (f"{a}/empty_recycle_bin/{{object}}", empty_recycle_bin, ["POST"]), (f"{a}/usage", usage, ["GET"]),
+        (f"{a}/trim_delete_log/{{object}}", trim_delete_log, ["POST"]),
         (f"{a}/fields/{{object}}", new_field, ["POST"]), (f"{a}/fields/{{object}}/{{field}}", retype_field, ["PATCH"]),
         (f"{a}/saves/{{object}}", saves, ["GET"]),
     ]

@@ -59,8 +59,9 @@ def render_full(org: Org, obj: ObjectDef, row: list[Any], version: str, only: st
     return JsonRenderer(store=org.store, version=version).record(org.store.tables[obj.name], row, paths)
 
 
-def _window(org: Org, request: Request) -> tuple[str, str, datetime]:
-    """``start``/``end`` of a replication call: seconds ignored, the end capped at now, 30 days back at most."""
+def _window(org: Org, request: Request, *, reach_days: float) -> tuple[str, str, datetime]:
+    """``start``/``end`` of a replication call: seconds ignored, the end capped at now, ``reach_days`` back at most
+    (``deleted/`` 15 days, ``updated/`` 30)."""
     parsed: dict[str, datetime] = {}
     for name in ("start", "end"):
         raw = request.query_params.get(name)
@@ -72,10 +73,9 @@ def _window(org: Org, request: Request) -> tuple[str, str, datetime]:
         parsed[name] = floor_minute(value)
     now = org.now()
     start, end = parsed["start"], min(parsed["end"], floor_minute(now))
-    earliest = floor_minute(now - timedelta(days=org.settings.deleted_retention_days))
+    earliest = floor_minute(now - timedelta(days=reach_days))
     if start < earliest:
-        raise ApiError(400, "INVALID_REPLICATION_DATE",
-                       f"startDate cannot be more than {org.settings.deleted_retention_days:g} days ago")
+        raise ApiError(400, "INVALID_REPLICATION_DATE", f"startDate cannot be more than {reach_days:g} days ago")
     if parsed["end"] <= start:
         raise ApiError(400, "INVALID_REPLICATION_DATE", "EndDate must be after StartDate")
     return fmt_datetime(start), fmt_datetime(end), earliest
@@ -166,7 +166,7 @@ def routes(org: Org) -> list[Route]:
     @guard
     async def get_updated(request: Request, call: Call) -> Response:
         obj = object_or_404(org, request.path_params["sobject"])
-        start, end, _ = _window(org, request)
+        start, end, _ = _window(org, request, reach_days=org.settings.updated_retention_days)
         table = org.store.tables[obj.name]
         ids = [rid for _, rid in table.by_modstamp.irange((start, ""), (end, ""), inclusive=(True, False))
                if not table.rows[rid][table.ix_deleted]]
@@ -178,7 +178,7 @@ def routes(org: Org) -> list[Route]:
     @guard
     async def get_deleted(request: Request, call: Call) -> Response:
         obj = object_or_404(org, request.path_params["sobject"])
-        start, end, earliest = _window(org, request)
+        start, end, earliest = _window(org, request, reach_days=org.settings.deleted_retention_days)
         table = org.store.tables[obj.name]
         records = [{"deletedDate": at, "id": rid}
                    for at, rid in table.delete_log.irange((start, ""), (end, ""), inclusive=(True, False))]

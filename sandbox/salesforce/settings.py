@@ -22,7 +22,10 @@ class Settings:
     late_commit_s: float = 0.0  # a write stamped t becomes visible at t + late_commit_s
     bulk_latency_s: float = 1.0  # how long a Bulk 2.0 job takes from UploadComplete to JobComplete
     recycle_bin_days: float = 15.0  # soft-deleted rows are purged from the Recycle Bin after this
-    deleted_retention_days: float = 30.0  # how far back sobjects/{name}/deleted and /updated reach
+    # How far back sobjects/{name}/deleted reaches (Salesforce: "no more than 15 days previous to the day the call is
+    # executed") and sobjects/{name}/updated (30 days).
+    deleted_retention_days: float = 15.0
+    updated_retention_days: float = 30.0
     query_cursor_ttl_s: float = 900.0  # a query locator expires after 15 minutes without use
     max_query_cursors: int = 10  # open query cursors per user; opening one more releases the oldest
     daily_bulk_query_jobs: int = 10000

@@ -212,6 +212,16 @@ class Store:
                     frontier.append((rel.child.name, found))
         return out
 
+    def trim_delete_log(self, obj: str, ids: Iterable[str]) -> list[str]:
+        """Salesforce's background process purges delete-log entries when the log grows past a limit: the deletes
+        of ``ids`` vanish from ``sobjects/{obj}/deleted`` (only their absence still shows them)."""
+        table = self.tables[obj]
+        wanted = set(ids)
+        gone = [(at, rid) for at, rid in table.delete_log if rid in wanted]
+        for entry in gone:
+            table.delete_log.remove(entry)
+        return [rid for _, rid in gone]
+
     def empty_recycle_bin(self, obj: str, ids: Iterable[str] | None = None) -> list[str]:
         table = self.tables[obj]
         wanted = set(ids) if ids is not None else None

@@ -44,10 +44,19 @@ def test_a_first_read_is_full_without_a_listing_and_a_full_refresh_lists_ids_fir
     assert refresh is not None and refresh["full"] and refresh["list"]
 
 
-def test_deleted_reaches_30_days_so_an_older_watermark_reconciles_ids() -> None:
-    stale = planned(NOW - timedelta(days=40), {"reconciled_at": NOW.isoformat(), "formulas_at": NOW.isoformat()})
-    assert stale is not None and stale["dlo"] is None and stale["list"]
-    assert any("30 days" in n for n in stale["notes"])  # type: ignore[union-attr]
+def test_deleted_reaches_15_days_so_an_older_watermark_reconciles_ids() -> None:
+    fresh = {"reconciled_at": NOW.isoformat(), "formulas_at": NOW.isoformat()}
+    # A gap of 16 to 29 days: deleted/ answers for 15 days only, so the listing is forced although reconcile_hours
+    # (a fresh reconciled_at here) would not call for one.
+    for days in (16, 20, 29, 40):
+        stale = planned(NOW - timedelta(days=days), fresh)
+        assert stale is not None and stale["dlo"] is None and stale["list"], days
+        assert any("15 days" in n for n in stale["notes"])  # type: ignore[union-attr]
+    # Within the reach (less the margin for clocks and minute rounding), deleted/ is read and no listing is due.
+    recent = planned(NOW - timedelta(days=14), fresh)
+    assert recent is not None and recent["dlo"] == recent["lo"] and not recent["list"] and not recent["notes"]
+    edge = planned(NOW - timedelta(days=15) + ReadSettings().overlap, fresh)
+    assert edge is not None and edge["dlo"] is None and edge["list"]
 
 
 def test_reconciliation_and_formula_re_reads_come_on_schedule() -> None:

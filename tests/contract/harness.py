@@ -36,6 +36,15 @@ class Harness:
     break_rule: Callable[[str], dict[str, Any]]  # a fault rule that fails reads of an object with a non-retryable error
     wrong_secret: tuple[str, str]  # (a substring of the block's secret, a wrong one): the auth-error test swaps them
     missing_id: str  # a well-formed id no record has
+    # What the delete contracts need. ``deletable``: objects a person deletes (through /_admin/records, the CRM's
+    # ordinary delete) for the full-refresh repair test. ``purge``: removes a record of ``edit_object`` leaving no
+    # delete trail (HubSpot's GDPR delete, an emptied Recycle Bin whose delete log was trimmed, …).
+    # ``reconcile``: readies the CRM's id reconciliation for the next read and returns the connector options that
+    # ask for it; ``reconcile_note``: a substring of the run note saying the reconciliation ran.
+    deletable: tuple[str, ...] = ()
+    purge: Callable[[Harness, str, str], None] | None = None
+    reconcile: Callable[[Harness], dict[str, Any]] = lambda crm: {"reconcile_hours": 0}
+    reconcile_note: str = "reconciliation"
     merges: bool = True  # whether the CRM (and its sandbox admin) merges records
     unchanged_calls: int = 3  # at most this many API calls for an incremental read of an unchanged object
     settle_lag: float = 1.0

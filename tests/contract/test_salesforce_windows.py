@@ -103,6 +103,26 @@ def test_a_session_expiring_mid_pagination_is_renewed(sf: Harness) -> None:
     assert read == sf.truth_ids("Lead")
 
 
+def test_a_gap_longer_than_deleted_reaches_forces_the_id_reconciliation(
+    sf: Harness, sqlite_db: Engine, checker: QualityChecker
+) -> None:
+    """deleted/ answers for 15 days: after a 20-day gap the reconciliation runs although reconcile_hours (1,000)
+    (and formula_reread_hours) is longer than the gap; a delete made in the gap (out of the Recycle Bin after 15
+    days) is tombstoned."""
+    conn = connector(sf.info, clock=sandbox_clock(sf.admin), reconcile_hours=1000, formula_reread_hours=1000)
+    assert sf.sync(sqlite_db, conn, "Account", checker).status == "succeeded"
+    live, _ = sf.accounted_ids(sqlite_db, "Account")
+    gone = sf.ordered(sf.truth_ids("Account") & live)[5]
+    sf.admin.delete(f"/_admin/records/Account/{gone}")  # a person's delete, to the Recycle Bin
+    sf.admin.advance_clock(20 * 86_400)
+    late = sf.sync(sqlite_db, conn, "Account", checker)
+    assert late.status == "succeeded", late.error
+    assert any("15 days" in n for n in late.notes) and any("Id reconciliation" in n for n in late.notes), late.notes
+    assert link(sqlite_db, "Account", gone).is_deleted  # type: ignore[attr-defined]
+    live, held = sf.accounted_ids(sqlite_db, "Account")
+    assert live == sf.truth_ids("Account") - held
+
+
 def test_purged_records_become_tombstones(sf: Harness, sqlite_db: Engine, checker: QualityChecker) -> None:
     """Last in the module: it moves the sandbox a month on."""
     conn = connector(sf.info, clock=sandbox_clock(sf.admin))

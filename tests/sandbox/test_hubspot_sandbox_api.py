@@ -245,10 +245,13 @@ def test_custom_property_create_read_write(hs: HubSpotSandbox) -> None:
             "groupName": "contactinformation"}
     created = hs.api.post("/crm/v3/properties/contacts", json=spec)
     assert created.status_code == 201 and created.json()["hubspotDefined"] is False
+    # HubSpot documents createdUserId as the user who created the property in HubSpot: absent for one created
+    # through the API (and for HubSpot's own properties).
+    assert "createdUserId" not in created.json()
     again = assert_error(hs.api.post("/crm/v3/properties/contacts", json=spec), 409, "OBJECT_ALREADY_EXISTS")
     assert again["message"] == "Property named 'crmhub_score' already exists."
     listed = {p["name"]: p for p in hs.api.get("/crm/v3/properties/contacts").json()["results"]}
-    assert listed["crmhub_score"]["type"] == "number"
+    assert listed["crmhub_score"]["type"] == "number" and "createdUserId" not in listed["crmhub_score"]
     assert listed["hs_object_id"]["modificationMetadata"]["readOnlyValue"] is True
     assert hs.api.get("/crm/v3/properties/contacts/crmhub_score").json()["label"] == "crmhub score"
     rid = live_ids(hs, "contacts")[30]

@@ -269,3 +269,25 @@ def test_opportunity_line_items_derive_from_their_price_book_entry(sf: Salesforc
     assert missing.status_code == 400 and error_code(missing) == "REQUIRED_FIELD_MISSING"
     assert sf.api.delete(f"{V}/sobjects/Opportunity/{opp}").status_code == 204
     assert sf.records(f"SELECT Id FROM OpportunityLineItem WHERE OpportunityId = '{opp}'") == []  # cascaded
+
+
+def test_deleted_reaches_15_days_updated_30_and_a_trimmed_delete_log_forgets(sf: SalesforceSandbox) -> None:
+    """Salesforce documents deleted/ as answering for no more than 15 days before the call, updated/ for 30; its
+    background process may purge delete-log entries sooner. Last in the module: it moves the clock 16 days on."""
+    old, trimmed = sf.live_ids("Task")[:2]
+    assert sf.api.delete(f"{V}/sobjects/Task/{old}").status_code == 204
+    sf.admin.delete(f"/_admin/records/Task/{trimmed}?mode=purge")
+    assert sf.admin.post("/_admin/trim_delete_log/Task", {"ids": [trimmed]})["trimmed"] == [trimmed]
+    sf.admin.advance_clock(60)
+    log = sf.api.get(f"{V}/sobjects/Task/deleted/", params=_window(sf)).json()
+    assert old in {d["id"] for d in log["deletedRecords"]} and trimmed not in {d["id"] for d in log["deletedRecords"]}
+    sf.admin.advance_clock(16 * 86_400)
+    sf.relogin()
+    sixteen_days = _window(sf, minutes_back=16 * 1440)
+    assert error_code(sf.api.get(f"{V}/sobjects/Task/deleted/", params=sixteen_days)) == "INVALID_REPLICATION_DATE"
+    assert sf.api.get(f"{V}/sobjects/Task/updated/", params=sixteen_days).status_code == 200
+    fourteen_days = sf.api.get(f"{V}/sobjects/Task/deleted/", params=_window(sf, minutes_back=14 * 1440)).json()
+    assert old not in {d["id"] for d in fourteen_days["deletedRecords"]}  # 16 days old: beyond the reach
+    now = datetime.fromisoformat(sf.admin.get("/_admin/clock")["now"])
+    earliest = datetime.strptime(fourteen_days["earliestDateAvailable"], "%Y-%m-%dT%H:%M:%S.%f%z")
+    assert abs(now - earliest - timedelta(days=15)) < timedelta(minutes=1)  # whole minutes

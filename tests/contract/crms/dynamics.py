@@ -37,6 +37,17 @@ def dynamics_break(obj: str) -> dict[str, Any]:
     }
 
 
+def purge_untracked(crm: Harness, obj: str, record_id: str) -> None:
+    """A delete whose change-tracking entry is gone (as when it aged out of retention): only a listing shows it."""
+    crm.admin.delete(f"/_admin/records/{obj}/{record_id}?mode=purge")
+
+
+def expire_delta_tokens(crm: Harness) -> dict[str, Any]:
+    """Dataverse reconciles ids when a delta token has expired (the only way a delete can leave no trace)."""
+    crm.admin.post("/_admin/change_tracking/expire")
+    return {}
+
+
 def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
     sb = SandboxProcess("dynamics", scale=scale, state_dir=state)
     sb.start()
@@ -58,6 +69,11 @@ def dynamics_harness(sb: SandboxProcess, connection: str, compared: tuple[str, .
         missing_id="00000000-0000-0000-0000-0000000000f1",
         merges=False,  # the sandbox has no /_admin/merge (Dataverse's Merge action is not emulated)
         unchanged_calls=1,  # a delta link that answers "no changes"
+        # systemusers and teams are disabled, never deleted.
+        deletable=tuple(o for o in compared if o not in ("systemusers", "teams")),
+        purge=purge_untracked,
+        reconcile=expire_delta_tokens,
+        reconcile_note="delta token expired",
     )
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from sandbox.common.launcher import SandboxInfo, SandboxProcess
 from tests.contract.harness import Harness
+
+TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"  # the sandbox's private-app token (test-only)
 
 
 def hubspot_block(info: SandboxInfo) -> str:
     return (
         f"    kind: hubspot\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
-        f"    auth: {{flow: private_app, token: pat-na1-11111111-2222-3333-4444-555555555555}}\n"
+        f"    auth: {{flow: private_app, token: {TOKEN}}}\n"
         f"    objects: [contacts, companies, deals, owners, calls, emails, meetings, notes, tasks, products,"
         f" line_items]\n"
     )
@@ -30,6 +34,14 @@ def hubspot_break(obj: str) -> dict[str, Any]:
             "correlationId": "00000000-0000-0000-0000-000000000000",
         },
     }
+
+
+def gdpr_delete(crm: Harness, obj: str, record_id: str) -> None:
+    """HubSpot's GDPR delete, through the public API: the contact is purged, no archived list shows it."""
+    with httpx.Client(base_url=crm.info.https_url, verify=crm.info.ca_path,
+                      headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60) as api:
+        resp = api.post(f"/crm/v3/objects/{obj}/gdpr-delete", json={"objectId": record_id})
+    assert resp.status_code == 204, resp.text
 
 
 def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
@@ -53,4 +65,7 @@ def hubspot_harness(sb: SandboxProcess, connection: str, objects: tuple[str, ...
         wrong_secret=("pat-na1-11111111", "pat-na1-99999999"),
         missing_id="999999999",
         id_order=int,
+        deletable=("contacts", "companies", "deals", "calls", "notes", "products", "line_items"),
+        purge=gdpr_delete,
+        reconcile_note="id reconciliation",
     )

@@ -37,6 +37,16 @@ def marketo_break(obj: str) -> dict[str, Any]:
     }
 
 
+def id_age(record_id: str) -> tuple[int, ...]:
+    """Lead and program ids are numbers; a program member's is ``<program id>:<lead id>``."""
+    return tuple(int(part) for part in record_id.split(":"))
+
+
+def purge_lead(crm: Harness, obj: str, record_id: str) -> None:
+    """A lead deleted so long ago that its Delete Lead activity aged out: deletedleads no longer shows it."""
+    crm.admin.delete(f"/_admin/records/{obj}/{record_id}?mode=purge")
+
+
 def start(state: Path, scale: int, **sandbox: Any) -> tuple[SandboxProcess, Harness]:
     sb = SandboxProcess("marketo", scale=scale, state_dir=state, **sandbox)
     sb.start()
@@ -54,5 +64,8 @@ def start(state: Path, scale: int, **sandbox: Any) -> tuple[SandboxProcess, Harn
         missing_id="999999999",
         merges=False,
         unchanged_calls=3,
-        id_order=int,
+        id_order=id_age,
+        deletable=("leads", "programs", "program_members"),  # activities go with their lead (a cascade)
+        purge=purge_lead,
+        reconcile_note="lead id listing",
     )

@@ -40,6 +40,13 @@ def salesforce_break(obj: str) -> dict[str, Any]:
     }
 
 
+def purge_without_trail(crm: Harness, obj: str, record_id: str) -> None:
+    """Deleted and emptied from the Recycle Bin, and the delete log trimmed (Salesforce's background purge of a
+    large delete log): neither queryAll nor deleted/ shows it, only the Id's absence."""
+    crm.admin.delete(f"/_admin/records/{obj}/{record_id}?mode=purge")
+    assert crm.admin.post(f"/_admin/trim_delete_log/{obj}", {"ids": [record_id]})["trimmed"] == [record_id]
+
+
 def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
     sb = SandboxProcess("salesforce", scale=scale * 2, state_dir=state)
     sb.start()
@@ -60,6 +67,10 @@ def salesforce_harness(sb: SandboxProcess, connection: str, objects: tuple[str, 
         wrong_secret=(CLIENT_SECRET, "crmhub-wrong-secret-9"),
         missing_id="003000000000000AAA",
         unchanged_calls=3,
+        deletable=("Account", "Contact", "Lead", "Opportunity", "Task", "Event", "Campaign", "CampaignMember",
+                   "Product2", "OpportunityLineItem"),  # OpportunityHistory goes with its Opportunity; Users never
+        purge=purge_without_trail,
+        reconcile_note="Id reconciliation",
     )
 
 
