@@ -5,7 +5,14 @@ Every repository function takes an explicit ``Connection`` and never commits: th
 
 from store.cursors import delete_cursor, load_cursor, save_cursor
 from store.dependents import live_dependents
-from store.engine import current_revision, ensure_schema, make_engine, refresh_statistics
+from store.engine import (
+    StoreUnavailable,
+    current_revision,
+    ensure_schema,
+    make_engine,
+    open_store,
+    refresh_statistics,
+)
 from store.links import link_hashes, live_counts, live_ids_absent_from, tombstone, upsert_links
 from store.quarantine import (
     add_quarantine,
@@ -30,6 +37,7 @@ from store.writeback import (
 )
 
 __all__ = [
+    "StoreUnavailable",
     "UtcDateTime",
     "add_quarantine",
     "add_results",
@@ -52,6 +60,7 @@ __all__ = [
     "make_engine",
     "metadata",
     "open_dead_letters",
+    "open_store",
     "quarantine_summary",
     "read_versions",
     "record_sent",
