@@ -62,6 +62,9 @@ def failures(out: Output) -> Iterator[None]:
         _fail(out, str(exc), exitcodes.BUDGET, "budget")
     except (ApiError, TransientError, CrmhubError) as exc:
         _fail(out, str(exc), exitcodes.API, "api")
+    except KeyboardInterrupt:
+        _fail(out, "interrupted (SIGINT): the run in progress was recorded as cancelled; what it landed is kept and "
+                   "the next run resumes from its cursor", exitcodes.CANCELLED, "cancelled")
 
 
 def _fail(out: Output, message: str, code: int, kind: str) -> None:
