@@ -81,7 +81,8 @@ def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Se
 def validate_mappings(plan: SyncPlan) -> None:
     """Every mapped field must exist in the CRM (discover): a typo would otherwise read as empty for ever.
 
-    A connection that cannot be discovered (refused credentials, an outage outlasting the retries) goes into
+    A connection that cannot be discovered (refused credentials, an untrusted certificate, an outage outlasting
+    the retries) goes into
     ``plan.unavailable``: one connection's failure must not stop the others. A mapping naming unknown fields is a
     ``ConfigError`` for the whole command: a person must fix the configuration first."""
     problems: list[str] = []
@@ -93,9 +94,7 @@ def validate_mappings(plan: SyncPlan) -> None:
         if name not in by_connector:
             try:
                 schemas = plan.schemas_of(stream.connector)
-            except ConfigError:
-                raise
-            except CrmhubError as exc:
+            except CrmhubError as exc:  # refused credentials, an outage, a certificate ca_bundle does not trust
                 plan.unavailable[name] = exc
                 continue
             by_connector[name] = {n: s.field_names() for n, s in schemas.items()}
