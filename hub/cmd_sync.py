@@ -52,10 +52,17 @@ def _progress(bar: Progress) -> Callable[[Stream], Callable[[Counts], None]]:
 
 
 def exit_code(summaries: Sequence[RunSummary]) -> int:
+    """The most actionable outcome: a budget stop, then failed runs or records (3 when every failure is refused
+    credentials), then streams another process held, then success."""
     if any(s.status == "stopped" for s in summaries):
         return exitcodes.BUDGET
-    if any(not s.ok and s.status != "locked" for s in summaries):  # locked: another process runs it now
+    failed = [s for s in summaries if not s.ok and s.status != "locked"]
+    if any(s.error_kind != "auth" for s in failed):
         return exitcodes.RECORDS_FAILED
+    if failed:
+        return exitcodes.AUTH
+    if any(s.status == "locked" for s in summaries):
+        return exitcodes.LOCKED
     return exitcodes.OK
 
 

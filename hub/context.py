@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 import store
 from config import ConfigError as FileConfigError
 from config import Settings, load_config
+from config.settings import load_settings
 from connectors.errors import ApiError, AuthError, BudgetExhausted, ConfigError, CrmhubError, TransientError
 from hub import exitcodes
 from hub.logs import redact_config_secrets
@@ -30,7 +31,7 @@ class App:
 
 
 def settings() -> Settings:
-    return Settings()
+    return load_settings()  # a bad CRMHUB_* value is a config error naming the variable
 
 
 def open_app(config: Path | None, out: Output) -> App:
@@ -39,8 +40,12 @@ def open_app(config: Path | None, out: Output) -> App:
     cfg = load_config(path)
     redact_config_secrets(cfg)  # before any connector logs a line
     url = s.store_url or cfg.store.url
-    engine = store.make_engine(str(url))
-    store.ensure_schema(engine)
+    # Name the setting that supplied the URL: the admin fixes the environment or the file, not "the store".
+    source = "CRMHUB_STORE_URL" if s.store_url else "store.url"
+    try:
+        engine = store.open_store(str(url))
+    except store.StoreUnavailable as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     return App(cfg, engine, out, path)
 
 
@@ -57,6 +62,9 @@ def failures(out: Output) -> Iterator[None]:
         _fail(out, str(exc), exitcodes.BUDGET, "budget")
     except (ApiError, TransientError, CrmhubError) as exc:
         _fail(out, str(exc), exitcodes.API, "api")
+    except KeyboardInterrupt:
+        _fail(out, "interrupted (SIGINT): the run in progress was recorded as cancelled; what it landed is kept and "
+                   "the next run resumes from its cursor", exitcodes.CANCELLED, "cancelled")
 
 
 def _fail(out: Output, message: str, code: int, kind: str) -> None:

@@ -5,7 +5,14 @@ Every repository function takes an explicit ``Connection`` and never commits: th
 
 from store.cursors import delete_cursor, load_cursor, save_cursor
 from store.dependents import live_dependents
-from store.engine import current_revision, ensure_schema, make_engine, refresh_statistics
+from store.engine import (
+    StoreUnavailable,
+    current_revision,
+    ensure_schema,
+    make_engine,
+    open_store,
+    refresh_statistics,
+)
 from store.erasure import purge_deleted_quarantine
 from store.links import link_hashes, live_counts, live_ids_absent_from, tombstone, upsert_links
 from store.quarantine import (
@@ -31,6 +38,7 @@ from store.writeback import (
 )
 
 __all__ = [
+    "StoreUnavailable",
     "UtcDateTime",
     "add_quarantine",
     "add_results",
@@ -54,6 +62,7 @@ __all__ = [
     "metadata",
     "open_dead_letters",
     "purge_deleted_quarantine",
+    "open_store",
     "quarantine_summary",
     "read_versions",
     "record_sent",

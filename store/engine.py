@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -19,14 +22,68 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _PG_MIGRATION_LOCK_KEY = 7_242_019_118_311_004
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be opened: a malformed URL, an unknown driver, a server that refuses, a file that cannot
+    be created. ``url`` is the URL with its password masked; ``cause`` is one line from the driver."""
+
+    def __init__(self, url: str, cause: str) -> None:
+        self.url, self.cause = url, cause
+        super().__init__(f"cannot open the store {url}: {cause}")
+
+
+def open_store(url: str) -> Engine:
+    """An engine for ``url`` with the schema upgraded, or ``StoreUnavailable`` saying why not (never a traceback
+    of the driver: the admin needs the cause and which setting to fix, not the call stack)."""
+    shown = _masked(url)
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise StoreUnavailable(shown, _one_line(str(exc))) from None
+    try:
+        ensure_schema(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreUnavailable(shown, _cause(exc)) from None
+    return engine
+
+
+def _masked(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a malformed URL)"  # it may hold a password in a place make_url cannot find
+
+
+def _cause(exc: SQLAlchemyError) -> str:
+    # The driver's own message, without SQLAlchemy's wrapper (the SQL, the "Background on this error" link).
+    return _one_line(str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def make_engine(url: str = "sqlite:///crmhub.db", *, echo: bool = False) -> Engine:
     """Create an engine for the store: tuned SQLite by default, psycopg 3 for PostgreSQL."""
     parsed = _normalise_url(make_url(url))
     if parsed.get_backend_name() == "sqlite":
+        _create_private(parsed.database)
         engine = create_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     return create_engine(parsed, echo=echo, pool_pre_ping=True)
+
+
+def _create_private(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only: it holds CRM data and the (encrypted) token cache.
+
+    SQLite gives its WAL and shared-memory files the database file's mode, so they are private too. An existing
+    file keeps the mode its owner gave it."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    # OSError: it exists already, or its directory is missing or read-only (SQLite's own open reports that).
+    with contextlib.suppress(OSError):
+        os.close(os.open(database, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _normalise_url(url: URL) -> URL:

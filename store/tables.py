@@ -51,7 +51,7 @@ ACTIVITY_TYPES: tuple[str, ...] = (
     "form_fill",
     "other",
 )
-RUN_STATUSES: tuple[str, ...] = ("running", "succeeded", "partial", "failed", "stopped")
+RUN_STATUSES: tuple[str, ...] = ("running", "succeeded", "partial", "failed", "stopped", "cancelled")
 # echoes: records read back whose only change is crmhub's own write-back (a sub-count of read, not a term of
 # the reconciliation read = upserted + unchanged + quarantined + failed).
 RUN_COUNT_FIELDS: tuple[str, ...] = ("read", "upserted", "unchanged", "quarantined", "failed", "deleted", "echoes")

@@ -11,14 +11,14 @@ from sqlalchemy import Engine
 
 import store
 from connectors.base import Connector, ObjectSchema, ObjectSpec, spec_named
-from connectors.errors import ConfigError, CrmhubError
+from connectors.errors import AuthError, ConfigError, CrmhubError
 from connectors.registry import build_connector
 from mapping.spec import ObjectMapping, load_spec, unknown_fields, with_overrides
 from quality.checker import QualityChecker
 from sync.counts import Counts
 from sync.drift import StreamDrift, prepare_drift, record_drift
 from sync.locks import stream_lock
-from sync.stream import Progress, RunSummary, run_stream
+from sync.stream import Progress, RunSummary, record_failed_run, run_stream
 
 
 @dataclass(slots=True)
@@ -37,6 +37,9 @@ class SyncPlan:
     schemas: dict[str, dict[str, ObjectSchema]] = field(default_factory=dict)  # discovered once per connection
     # store.deleted_quarantine_retention_days: the quarantine rows of records deleted longer ago go after a run
     quarantine_retention: timedelta = timedelta(days=30)
+    # Connections that cannot be used now (credentials refused, the CRM unreachable), with what stopped them: their
+    # streams are recorded as failed runs without another attempt; the other connections still run.
+    unavailable: dict[str, CrmhubError] = field(default_factory=dict)
 
     def schemas_of(self, connector: Connector) -> dict[str, ObjectSchema]:
         if connector.name not in self.schemas:
@@ -80,13 +83,25 @@ def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Se
 
 
 def validate_mappings(plan: SyncPlan) -> None:
-    """Every mapped field must exist in the CRM (discover): a typo would otherwise read as empty for ever."""
+    """Every mapped field must exist in the CRM (discover): a typo would otherwise read as empty for ever.
+
+    A connection that cannot be discovered (refused credentials, an untrusted certificate, an outage outlasting
+    the retries) goes into
+    ``plan.unavailable``: one connection's failure must not stop the others. A mapping naming unknown fields is a
+    ``ConfigError`` for the whole command: a person must fix the configuration first."""
     problems: list[str] = []
     by_connector: dict[str, dict[str, set[str]]] = {}
     for stream in plan.streams:
         name = stream.connector.name
+        if name in plan.unavailable:
+            continue
         if name not in by_connector:
-            by_connector[name] = {n: s.field_names() for n, s in plan.schemas_of(stream.connector).items()}
+            try:
+                schemas = plan.schemas_of(stream.connector)
+            except CrmhubError as exc:  # refused credentials, an outage, a certificate ca_bundle does not trust
+                plan.unavailable[name] = exc
+                continue
+            by_connector[name] = {n: s.field_names() for n, s in schemas.items()}
         known = by_connector[name].get(stream.spec.name, set())
         for field_name, close in unknown_fields(stream.mapping, sorted(known), derived=("id",)):
             hint = f"; closest: {', '.join(close)}" if close else ""
@@ -100,20 +115,35 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
              progress: Callable[[Stream], Progress | None] | None = None) -> list[RunSummary]:
     out = []
     for stream in plan.streams:
-        with stream_lock(engine, stream.connector.name, stream.spec.name) as held:
-            if not held:
-                out.append(RunSummary(0, stream.connector.name, stream.spec.name, "locked", Counts(), 0, 0.0,
+        name = stream.connector.name
+        with stream_lock(engine, name, stream.spec.name) as lock:
+            if not lock:
+                out.append(RunSummary(0, name, stream.spec.name, "locked", Counts(), 0, 0.0,
                                       full_refresh, error="another process is running this stream; not run twice"))
                 continue
-            drift = _prepare_drift(plan, stream, engine)
+            if name in plan.unavailable:
+                out.append(record_failed_run(engine, connection=name, object=stream.spec.name,
+                                             full_refresh=full_refresh, exc=plan.unavailable[name]))
+                continue
+            try:
+                drift = _prepare_drift(plan, stream, engine)
+            except AuthError as exc:
+                plan.unavailable[name] = exc
+                out.append(record_failed_run(engine, connection=name, object=stream.spec.name,
+                                             full_refresh=full_refresh, exc=exc))
+                continue
             summary = run_stream(engine=engine, connector=stream.connector, spec=stream.spec,
                                  mapping=drift.plan.mapping if drift else stream.mapping, checker=checker,
-                                 full_refresh=full_refresh, progress=progress(stream) if progress else None)
+                                 full_refresh=full_refresh, progress=progress(stream) if progress else None,
+                                 guard=lock.ensure)
             if drift is not None:
                 record_drift(engine, drift, run_id=summary.run_id)
                 summary.notes[:0] = drift.plan.notes
                 summary.drift = drift.as_dict()
             out.append(summary)
+            if summary.error_kind == "auth" and summary.failure is not None:
+                # Refused credentials refuse the connection's next stream too: record it, do not ask again.
+                plan.unavailable[name] = summary.failure
     with engine.begin() as conn:
         store.purge_deleted_quarantine(conn, before=datetime.now(UTC) - plan.quarantine_retention)
     return out
@@ -121,9 +151,12 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
 
 def _prepare_drift(plan: SyncPlan, stream: Stream, engine: Engine) -> StreamDrift | None:
     """The drift policy laid on the stream's mapping; None (the mapping as configured) when the schema cannot be
-    discovered now — the run itself then meets the same failure and reports it."""
+    discovered now — the run itself then meets the same failure and reports it. Refused credentials are raised:
+    the caller records the run failed without asking the CRM again."""
     try:
         schema = plan.schemas_of(stream.connector).get(stream.spec.name)
+    except AuthError:
+        raise
     except CrmhubError:
         return None
     if schema is None:

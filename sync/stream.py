@@ -27,6 +27,7 @@ from store import writeback as writeback_ledger
 from store.quality_scores import live_ids
 from sync.counts import Counts
 from sync.land import Unit, land, rejects_as_quarantine
+from sync.locks import LockLost
 from sync.prefetch import prefetched
 from sync.run_errors import error_kind
 from sync.writeback.echo import classify as read_back
@@ -39,7 +40,7 @@ class RunSummary:
     run_id: int
     connection: str
     object: str
-    status: str  # succeeded | failed | stopped
+    status: str  # succeeded | failed | stopped | cancelled | locked (not run: another process runs the stream)
     counts: Counts
     api_calls: int
     seconds: float
@@ -50,6 +51,7 @@ class RunSummary:
     seconds_in_quality: float = 0.0
     error_kind: str | None = None  # sync/run_errors.py: what ended a failed or stopped run (metrics count it)
     drift: dict[str, Any] = field(default_factory=dict)  # schema drift seen by this run (sync/drift.py)
+    failure: CrmhubError | None = field(default=None, repr=False)  # what ended a failed run, for the caller
 
     @property
     def ok(self) -> bool:
@@ -87,7 +89,10 @@ def run_stream(
     full_refresh: bool = False,
     unit_size: int = 2000,
     progress: Progress | None = None,
+    guard: Callable[[], None] | None = None,
 ) -> RunSummary:
+    """``guard`` is called right before each unit lands and raises (``LockLost``) when this process may no longer
+    write the stream: the run then stops with nothing more landed."""
     started = time.perf_counter()
     name = connector.name
     with engine.begin() as conn:
@@ -105,7 +110,7 @@ def run_stream(
         nonlocal units
         if not pending:
             return
-        counts, in_gx, warnings = _land_unit(engine, connector, spec, mapping, checker, pending, run_id)
+        counts, in_gx, warnings = _land_unit(engine, connector, spec, mapping, checker, pending, run_id, guard)
         units += 1
         if units in (1, 4, 16, 64, 256, 1024):  # geometric: statistics keep up with a growing first load
             with engine.begin() as conn:
@@ -132,17 +137,38 @@ def run_stream(
     except BudgetExhausted as exc:
         flush_safely(flush, summary)
         summary.status, summary.error, summary.error_kind = "stopped", str(exc), error_kind(exc)
-    except QualityFailure as exc:
+    except (QualityFailure, LockLost) as exc:  # landing more would fail the same way, or land beside another run
         summary.status, summary.error, summary.error_kind = "failed", str(exc), error_kind(exc)
     except CrmhubError as exc:
         # Whole batches read before the failure land with their cursor; the rest is re-read next run.
         flush_safely(flush, summary)
         summary.status, summary.error, summary.error_kind = "failed", str(exc), error_kind(exc)
+        summary.failure = exc
+    except KeyboardInterrupt:
+        # Ctrl-C / SIGINT: a person stopped it. The units landed stay with their cursor; the rest is read next run.
+        summary.error_kind = "cancelled"
+        _finish(engine, summary, "cancelled", "cancelled by an interrupt (SIGINT); the units landed before it are "
+                                              "kept and the next run resumes from their cursor", started)
+        raise
     except BaseException as exc:
-        # A bug or an interrupt: the run row must not stay 'running' for ever. Record it, then let it propagate.
+        # A bug: the run row must not stay 'running' for ever. Record it, then let it propagate.
+        summary.error_kind = error_kind(exc)
         _finish(engine, summary, "failed", f"internal error: {type(exc).__name__}: {exc}", started)
         raise
     _finish(engine, summary, summary.status, summary.error, started)
+    return summary
+
+
+def record_failed_run(engine: Engine, *, connection: str, object: str, full_refresh: bool,
+                      exc: CrmhubError) -> RunSummary:
+    """A run of a stream that could not start (its connection refused the credentials or could not be reached):
+    recorded like any failed run, so ``crmhub runs`` and the metrics show it; no call is made."""
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        run_id = store.start_run(conn, connection=connection, object=object, full_refresh=full_refresh)
+    summary = RunSummary(run_id, connection, object, "failed", Counts(), 0, 0.0, full_refresh,
+                         error_kind=error_kind(exc), failure=exc)
+    _finish(engine, summary, "failed", str(exc), started)
     return summary
 
 
@@ -224,6 +250,7 @@ def _land_unit(
     checker: QualityChecker,
     batches: Sequence[ChangeBatch],
     run_id: int,
+    guard: Callable[[], None] | None = None,
 ) -> tuple[Counts, float, dict[str, int]]:
     records, deletes, superseded = last_events(batches, spec.primary_key)
     with engine.begin() as conn:  # our own write-backs coming back: counted as echoes, never as a person's edit
@@ -251,6 +278,8 @@ def _land_unit(
         cascades=_cascades(batches),
         echoes=echoes,
     )
+    if guard is not None:  # last thing before the write: the checks above may have taken a while
+        guard()
     return land(engine, unit, run_id=run_id), verdict.seconds_in_gx, verdict.warnings
 
 

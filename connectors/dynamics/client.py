@@ -22,6 +22,7 @@ from connectors.errors import CursorExpired
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Failure, RetrySettings, run_with_policy
+from connectors.http.tls import Endpoint
 
 EXPIRED_VERSION_STAMP = "0x80044352"  # ExpiredVersionStamp: "... has expired. Please perform a full sync."
 CHANGE_TRACKING_DISABLED = "0x80072491"
@@ -48,6 +49,7 @@ class DynamicsClient:
                  transport: httpx.BaseTransport | None = None) -> None:
         self.connection = connection
         self.api_url = base_url.rstrip("/") + API_PATH
+        self._endpoint = Endpoint(base_url.rstrip("/"), verify if isinstance(verify, str) else None)
         self._tokens, self._budget, self._redact = tokens, budget, redactor
         self._retry = retry or RetrySettings(table=DEFAULT_TABLE)
         self._http = httpx.Client(base_url=self.api_url, verify=verify, timeout=timeout,
@@ -105,7 +107,7 @@ class DynamicsClient:
 
         return run_with_policy(once, settings=self._retry, classify=self._classify,
                                refresh=self._tokens.refresh if self._tokens.refreshable else None,
-                               context={"connection": self.connection, "object": object})
+                               context={"connection": self.connection, "object": object}, endpoint=self._endpoint)
 
     def _raise_special(self, resp: httpx.Response, object: str | None) -> None:
         """Codes that ask the caller to change course rather than to retry or fail."""

@@ -7,6 +7,7 @@ up in the table; ``run_with_policy`` carries the decision out with tenacity, hon
 from __future__ import annotations
 
 import enum
+import logging
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ from connectors.errors import (
     RateLimited,
     TransientError,
 )
+from connectors.http.tls import Endpoint, cert_verify_failure, tls_error
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -155,11 +159,15 @@ def run_with_policy(
     refresh: Callable[[], None] | None,
     context: Mapping[str, str | None],
     on_retry: Callable[[CrmhubError], None] | None = None,
+    endpoint: Endpoint | None = None,
 ) -> T:
     """Run ``call``; on failure ask ``classify`` what happened and do what the table says.
 
     ``classify`` returns None for exceptions that are not API failures (bugs): those propagate untouched.
     A token is refreshed at most once per call so that bad credentials fail fast instead of looping.
+    With an ``endpoint``, a certificate that does not verify is a ``ConfigError`` at once (never retried), and a
+    network error names the endpoint's URL. Each retry is logged (a warning: on stderr by default) with the
+    attempt and the wait, so a person watching an unreachable CRM sees progress rather than a silent minute.
     """
     refreshed = False
 
@@ -167,12 +175,17 @@ def run_with_policy(
         try:
             return call()
         except BaseException as exc:
+            refused_cert = cert_verify_failure(exc) if endpoint is not None else None
+            if endpoint is not None and refused_cert is not None:
+                raise tls_error(endpoint, refused_cert, connection=context.get("connection")) from None
             failure = classify(exc)
             if failure is None:
                 raise
             action = decide(settings.table, failure)
             if action is Action.REFRESH_TOKEN_THEN_RETRY:
                 raise _Refresh(failure) from None
+            if failure.network and endpoint is not None:
+                failure = Failure(network=True, message=f"{endpoint.url} unreachable: {failure.message}")
             err = _to_error(action, failure, context)
             if on_retry is not None and err.retryable:
                 on_retry(err)
@@ -194,10 +207,17 @@ def run_with_policy(
                 raise AuthError(again.failure.message or "credentials refused after a token refresh",
                                 **context) from None  # type: ignore[arg-type]
 
+    def progress(state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        log.warning("%s — attempt %d of %d failed; retrying in %.1f s", exc, state.attempt_number,
+                    settings.max_attempts, wait)
+
     retrying = tenacity.Retrying(
         stop=tenacity.stop_after_attempt(settings.max_attempts),
         wait=_wait(settings),
         retry=tenacity.retry_if_exception_type(TransientError),
+        before_sleep=progress,
         reraise=True,
     )
     return retrying(attempt)

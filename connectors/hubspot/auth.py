@@ -12,6 +12,17 @@ from connectors.errors import AuthError, TransientError
 from connectors.http.token_cache import TokenCache
 
 CACHE_PURPOSE = "oauth"
+# What each refusal of HubSpot's token endpoint (HTTP 400, ``{"status": NAME, "message": ...}``) asks a person to fix.
+TOKEN_REFUSALS: dict[str, str] = {
+    "BAD_CLIENT_ID": "HubSpot does not know the app's client id; check auth.client_id (the app's Auth settings)",
+    "BAD_CLIENT_SECRET": "HubSpot refused the app's client secret; check auth.client_secret (the app's Auth "
+                         "settings; a rotated secret must be updated here too)",
+    "BAD_REFRESH_TOKEN": "HubSpot refused the refresh token: it is wrong, expired or revoked (the app was "
+                         "uninstalled from the account); re-authorise the app and update auth.refresh_token",
+    "BAD_REDIRECT_URI": "HubSpot refused the redirect URI: it does not match the app's redirect URL; check the "
+                        "app's Auth settings",
+    "BAD_GRANT_TYPE": "HubSpot refused the grant type of the token request",
+}
 
 
 class StaticToken:
@@ -32,8 +43,10 @@ class StaticToken:
 class OAuthRefresh:
     """Access tokens live 30 minutes; refresh a minute early and whenever HubSpot says a token expired.
 
-    With a ``cache``, the access token and the latest refresh token (HubSpot may rotate it) outlive the process:
-    the next process starts from them instead of asking the token endpoint again."""
+    With a ``cache``, the issued access token (and its expiry) outlives the process: the next process uses it
+    instead of asking the token endpoint again. The refresh token is a configured credential like the client
+    secret, so it is never cached; a refresh token HubSpot returns in place of it is used for the rest of the
+    process, and a refusal of that one falls back once to the configured one."""
 
     refreshable = True
 
@@ -62,9 +75,8 @@ class OAuthRefresh:
     def _from_cache(self) -> None:
         self._cache_read = True
         cached = self._cache.load(self.connection, CACHE_PURPOSE, self._credentials) if self._cache else None
-        if cached:
-            self._refresh = str(cached.get("refresh_token") or self._refresh)
-            self._access = cached.get("access_token")
+        if cached and cached.get("access_token"):
+            self._access = str(cached["access_token"])
             self._expires = datetime.fromisoformat(cached["expires_at"]) if cached.get("expires_at") else self._expires
 
     def refresh(self) -> None:
@@ -77,29 +89,48 @@ class OAuthRefresh:
         try:
             resp = httpx.post(self._url, data=form, verify=self._verify, timeout=self._timeout)
         except httpx.HTTPError as exc:
-            raise TransientError(f"could not reach the OAuth token endpoint: {type(exc).__name__}",
+            raise TransientError(f"could not reach the OAuth token endpoint {self._url}: {type(exc).__name__}",
                                  connection=self.connection, url=self._url) from None
         if resp.status_code == 429 or resp.status_code >= 500:
             # An outage of the token endpoint says nothing about the refresh token: retry, never re-authorise.
             raise TransientError(f"the OAuth token endpoint answered HTTP {resp.status_code}",
                                  connection=self.connection, url=self._url, status=resp.status_code)
-        if resp.status_code != 200 and self._refresh != self._configured_refresh:
-            # A cached (rotated) refresh token was refused: fall back to the configured one once.
+        rotated = self._refresh != self._configured_refresh
+        if resp.status_code != 200 and rotated and _status(resp) == "BAD_REFRESH_TOKEN":
+            # A refresh token HubSpot returned earlier in this process was refused: fall back to the configured one.
             self._refresh = self._configured_refresh
-            if self._cache is not None:
-                self._cache.drop(self.connection, CACHE_PURPOSE)
             self._fetch()
             return
         if resp.status_code != 200:
-            raise AuthError("the OAuth refresh token was refused; re-authorise the app and update "
-                            "auth.refresh_token", connection=self.connection, url=self._url, status=resp.status_code)
+            raise AuthError(refusal(resp), connection=self.connection, url=self._url, status=resp.status_code)
         body = resp.json()
         self._access = body["access_token"]
         self._refresh = body.get("refresh_token", self._refresh)
         self._expires = self._clock() + timedelta(seconds=int(body.get("expires_in", 1800)))
         self.refreshes += 1
         if self._cache is not None:
-            # No expiry on the entry: the refresh token outlives the access token; token() checks the latter.
+            # Only what HubSpot issued: the credentials that obtained it are fingerprinted by the cache, never kept.
+            # The entry's expiry is left to token(), which reads it on this connector's clock.
             self._cache.save(self.connection, CACHE_PURPOSE, self._credentials,
-                             {"access_token": self._access, "refresh_token": self._refresh,
-                              "expires_at": self._expires.isoformat()}, expires_at=None)
+                             {"access_token": self._access, "expires_at": self._expires.isoformat()},
+                             expires_at=None)
+
+
+def _status(resp: httpx.Response) -> str:
+    try:
+        body = resp.json()
+    except ValueError:
+        return ""
+    return str(body.get("status") or "") if isinstance(body, dict) else ""
+
+
+def refusal(resp: httpx.Response) -> str:
+    """The token endpoint's refusal as what to fix, naming the setting; HubSpot's own name for it in brackets.
+
+    HubSpot's message is left out: it can quote the request, and the request carries the secrets."""
+    status = _status(resp)
+    advice = TOKEN_REFUSALS.get(status)
+    if advice is None:
+        return (f"HubSpot's token endpoint refused the request ({status or f'HTTP {resp.status_code}'}); check "
+                f"auth.client_id, auth.client_secret and auth.refresh_token")
+    return f"{advice} ({status})"

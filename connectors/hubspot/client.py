@@ -22,6 +22,7 @@ from connectors.base import ApiUsage
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
+from connectors.http.tls import Endpoint
 
 # 429 bodies name their policy: the daily one will not clear by waiting a few seconds.
 HUBSPOT_TABLE = {**DEFAULT_TABLE, ("code", "DAILY"): Action.BUDGET_EXHAUSTED}
@@ -45,6 +46,7 @@ class HubSpotClient:
         self._retry = retry or RetrySettings(table=HUBSPOT_TABLE)
         self._search_limiter = Limiter(Rate(search_per_second, Duration.SECOND))
         self._window_lock = threading.Lock()
+        self._endpoint = Endpoint(base_url.rstrip("/"), ca_bundle)
         self._current_token = ""  # fetched on the first call, not here: building a connector makes no request
         self._sdk = HubSpot(access_token=self._current_token, host=base_url.rstrip("/"), ssl_ca_cert=ca_bundle,
                             retry=Retry(total=0, raise_on_status=False))  # retries are ours: one table, not two
@@ -123,7 +125,7 @@ class HubSpotClient:
         return run_with_policy(
             once, settings=self._retry, classify=self._classify,
             refresh=self._refresh if getattr(self._tokens, "refreshable", False) else None,
-            context={"connection": self.connection, "object": object_type},
+            context={"connection": self.connection, "object": object_type}, endpoint=self._endpoint,
         )
 
     def _refresh(self) -> None:

@@ -21,6 +21,7 @@ from connectors.base import ApiUsage
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
+from connectors.http.tls import Endpoint
 from connectors.marketo.auth import IdentityTokens
 from connectors.marketo.objects import MAX_GET_URI
 
@@ -49,9 +50,11 @@ class HttpStatusError(Exception):
 class MarketoClient:
     def __init__(self, *, connection: str, base_url: str, http: httpx.Client, tokens: IdentityTokens,
                  budget: Budget, redactor: Redactor, daily_quota: int, retry: RetrySettings | None = None,
-                 rate_limit: int = 100, rate_window_s: int = 20, max_concurrency: int = 10) -> None:
+                 rate_limit: int = 100, rate_window_s: int = 20, max_concurrency: int = 10,
+                 ca_bundle: str | None = None) -> None:
         self.connection = connection
         self.base = base_url.rstrip("/")
+        self._endpoint = Endpoint(self.base, ca_bundle)
         self._http, self._tokens, self._budget, self._redact = http, tokens, budget, redactor
         settings = retry or RetrySettings(table=dict(DEFAULT_TABLE), rate_limit_wait=float(rate_window_s))
         self._retry = replace(settings, table={**MARKETO_CODES, **settings.table})
@@ -129,7 +132,7 @@ class MarketoClient:
             self._tokens.refresh(stale=used[-1] if used else None)
 
         return run_with_policy(once, settings=self._retry, classify=self._classify, refresh=refresh,
-                               context={"connection": self.connection, "object": obj})
+                               context={"connection": self.connection, "object": obj}, endpoint=self._endpoint)
 
     def _observe_usage(self, obj: str) -> None:
         """The daily quota: read from ``stats/usage.json`` at the first call and every few hundred after it;

@@ -38,7 +38,8 @@ def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Calla
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
     client = MarketoClient(connection=name, base_url=str(conn.base_url), http=http, tokens=tokens, budget=budget,
                            redactor=redactor, daily_quota=int(conn.daily_quota), retry=retry,
-                           rate_limit=int(opts.get("rate_limit", 100)), rate_window_s=window)
+                           rate_limit=int(opts.get("rate_limit", 100)), rate_window_s=window,
+                           ca_bundle=str(conn.ca_bundle) if conn.ca_bundle else None)
     return MarketoConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, page_size=conn.page_size,
                             bulk=str(opts.get("bulk", "auto")),
                             reconcile_every=timedelta(hours=float(opts["reconcile_hours"]))

@@ -15,6 +15,7 @@ from connectors.base import ApiUsage
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
+from connectors.http.tls import Endpoint
 from connectors.salesforce.auth import OAuthLogin
 
 # REQUEST_LIMIT_EXCEEDED names two limits: the day's allocation ("TotalRequests Limit exceeded.", a budget stop)
@@ -40,6 +41,9 @@ class SalesforceClient:
         self.api_version, self._timeout = api_version, timeout
         self._retry = retry or RetrySettings(table=SALESFORCE_TABLE)
         self._sf: Salesforce | None = None  # built on the first call: building a connector makes no request
+        # The first host it meets is the login host; a certificate refused there or at the instance is the same fix.
+        self._endpoint = Endpoint(login.token_url.rsplit("/services/", 1)[0],
+                                  http.verify if isinstance(http.verify, str) else None)
         self._lock = threading.Lock()
 
     @property
@@ -78,7 +82,7 @@ class SalesforceClient:
             return resp
 
         return run_with_policy(once, settings=self._retry, classify=self._classify, refresh=self._relogin,
-                               context={"connection": self.connection, "object": obj})
+                               context={"connection": self.connection, "object": obj}, endpoint=self._endpoint)
 
     def url_length(self, path: str, params: Mapping[str, Any]) -> int:
         """What a GET would put on the request line: the limit Salesforce enforces is on this, not the body."""

@@ -84,11 +84,16 @@ def create_app(*, seed: int, scale: int, profile: str, options: dict[str, str], 
     async def get_access_token(request: Request) -> Response:
         return auth.token_info(request.path_params["token"])
 
+    async def revoke_oauth(request: Request) -> Response:
+        body = await request.json() if await request.body() else {}
+        return auth.revoke_refresh_token(bool(body.get("revoked", True)))
+
     routes: list[Route] = [
         *harness_routes(harness),
         *AdminApi(store=store, render=render, edits=PersonEdits(store, population), settings=settings).routes(),
         Route("/oauth/v1/token", oauth_token, methods=["POST"]),
         Route("/oauth/v1/access-tokens/{token}", get_access_token, methods=["GET"]),
+        Route("/_admin/oauth/revoke", revoke_oauth, methods=["POST"]),
         *SearchApi(store=store, render=render, engine=SearchEngine(store)).routes(guard),
         *BatchApi(store=store, render=render).routes(guard),
         *ObjectsApi(store=store, render=render).routes(guard),

@@ -7,6 +7,7 @@ does not buy a fresh budget.
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
@@ -41,6 +42,7 @@ class Auth:
         self.settings = settings
         self.clock = clock
         self.issued: dict[str, IssuedToken] = {}
+        self.refresh_revoked = False
 
     def authenticate(self, request: Request) -> Principal:
         header = request.headers.get("authorization", "")
@@ -61,7 +63,11 @@ class Auth:
         return Principal(rate_key=f"oauth-app:{issued.client_id}")
 
     async def token(self, request: Request) -> JSONResponse:
-        """``POST /oauth/v1/token`` with a form body (grant_type=refresh_token)."""
+        """``POST /oauth/v1/token`` with a form body (grant_type=refresh_token).
+
+        Each refusal is HubSpot's own 400 answer, checked in HubSpot's order: the grant type, the app (client id,
+        then its secret), the redirect URI when one is sent (it must be the app's), then the refresh token
+        (unknown, or revoked: the app was uninstalled from the account)."""
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
         s = self.settings
         if form.get("grant_type") != "refresh_token":
@@ -71,12 +77,22 @@ class Auth:
             return _oauth_error("BAD_CLIENT_ID", "missing or unknown client id")
         if form.get("client_secret") != s.client_secret:
             return _oauth_error("BAD_CLIENT_SECRET", "missing or invalid client secret")
-        if form.get("refresh_token") != s.refresh_token:
-            return _oauth_error("BAD_REFRESH_TOKEN", "missing or unknown refresh token")
+        if "redirect_uri" in form and form["redirect_uri"] != s.redirect_uri:
+            return _oauth_error("BAD_REDIRECT_URI", "redirect_uri does not match the redirect URL of the app")
+        if form.get("refresh_token") != s.refresh_token or self.refresh_revoked:
+            return _oauth_error("BAD_REFRESH_TOKEN", "missing or invalid refresh token")
         access = "CN" + secrets.token_urlsafe(48)
         self.issued[access] = IssuedToken(to_ms(self.clock.now()) + s.access_token_ttl_s * 1000, s.client_id)
         return JSONResponse({"token_type": "bearer", "refresh_token": s.refresh_token, "access_token": access,
                              "expires_in": s.access_token_ttl_s})
+
+    def revoke_refresh_token(self, revoked: bool) -> JSONResponse:
+        """``POST /_admin/oauth/revoke``: what uninstalling the app does — the refresh token and every access token
+        issued from it stop working; ``{"revoked": false}`` installs the app again."""
+        self.refresh_revoked = revoked
+        if revoked:
+            self.issued.clear()
+        return JSONResponse({"revoked": revoked})
 
     def token_info(self, token: str) -> JSONResponse:
         """``GET /oauth/v1/access-tokens/{token}``: what the token may do and for how long."""
@@ -92,4 +108,6 @@ class Auth:
 
 
 def _oauth_error(status: str, message: str, *, status_code: int = 400) -> JSONResponse:
-    return JSONResponse({"status": status, "message": message}, status_code=status_code)
+    # The OAuth endpoints' envelope: the error's name in "status" (not "error" as on the CRM APIs), a correlationId.
+    return JSONResponse({"status": status, "message": message, "correlationId": str(uuid.uuid4())},
+                        status_code=status_code)

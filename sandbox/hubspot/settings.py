@@ -14,6 +14,7 @@ class Settings:
     client_id: str = "5f0c0c3e-1111-4000-8000-00000000c11d"
     client_secret: str = "6a1d1d4f-2222-4000-8000-0000000005ec"
     refresh_token: str = "na1-7b2e-3333-4000-8000-0000000f4e5b"
+    redirect_uri: str = "https://crmhub-sandbox.example/oauth/callback"  # the app's registered redirect URL
     access_token_ttl_s: int = 1800
     search_lag_ms: int = 1000
     daily_limit: int = 650_000

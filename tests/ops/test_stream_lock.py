@@ -7,12 +7,20 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, text
 
+import store
+from connectors.base import ChangeBatch, Cursor, ObjectSpec
+from hub import exitcodes
+from hub.cmd_sync import exit_code
 from quality.checker import QualityChecker
 from sync.locks import stream_lock
 from sync.runner import Stream, SyncPlan, run_plan
+from sync.stream import RunSummary
 from tests.unit.fakes import MAPPING, SPEC, FakeConnector, pages_of, person
 
 
@@ -59,3 +67,61 @@ def test_run_plan_skips_a_stream_another_process_is_running(db: Engine, checker:
     assert connector.started_from == []  # not one API call for a stream somebody else runs
     [ran] = run_plan(plan, engine=db, checker=checker)
     assert ran.status == "succeeded" and ran.counts.upserted == 1
+
+
+@dataclass(slots=True)
+class _Hooked(FakeConnector):
+    """Calls ``hook`` once, when the read asks for its second page (the first one is read, nothing landed yet)."""
+
+    hook: Callable[[], None] | None = None
+
+    def read_changes(self, spec: ObjectSpec, since: Cursor, *, fields: Sequence[str],
+                     full_refresh: bool = False) -> Iterator[ChangeBatch]:
+        for index, batch in enumerate(FakeConnector.read_changes(self, spec, since, fields=fields,
+                                                                 full_refresh=full_refresh)):
+            if index == 1 and self.hook is not None:
+                hook, self.hook = self.hook, None
+                hook()
+            yield batch
+
+
+def _terminate_lock_session(engine: Engine) -> None:
+    """What an admin's ``pg_terminate_backend`` (or a restarted server, a proxy's idle timeout) does to the run."""
+    with engine.connect() as conn:
+        pids = conn.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+                                 "(SELECT oid FROM pg_database WHERE datname = current_database())")).scalars().all()
+        assert len(pids) == 1, pids
+        assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pids[0]}).scalar_one()
+        conn.commit()
+
+
+def test_a_lost_lock_session_stops_the_run_before_it_lands_beside_another(db: Engine,
+                                                                          checker: QualityChecker) -> None:
+    if db.dialect.name != "postgresql":
+        pytest.skip("a flock cannot be lost while its process lives; PostgreSQL's session lock can")
+    second: list[RunSummary] = []
+
+    def lose_the_lock_and_let_another_run() -> None:
+        _terminate_lock_session(db)
+        rival = FakeConnector(pages_of([person("9")], 1))
+        second.extend(run_plan(SyncPlan([Stream(rival, SPEC, MAPPING)], {rival.name: rival}), engine=db,
+                               checker=checker))
+
+    first = _Hooked(pages_of([person("1"), person("2"), person("3")], 1), hook=lose_the_lock_and_let_another_run)
+    [lost] = run_plan(SyncPlan([Stream(first, SPEC, MAPPING)], {first.name: first}), engine=db, checker=checker)
+
+    assert [s.status for s in second] == ["succeeded"]  # the lock was free: the other run took it and ran
+    assert lost.status == "failed" and lost.error_kind == "lock", lost
+    assert "lost the stream's lock" in (lost.error or "") and lost.counts.upserted == 0
+    assert exit_code([lost]) == exitcodes.RECORDS_FAILED
+    with db.connect() as conn:
+        rows = {r["id"]: r for r in store.list_runs(conn, connection=first.name)}
+        links = conn.execute(text("SELECT source_id FROM source_link ORDER BY source_id")).scalars().all()
+    assert rows[lost.run_id]["status"] == "failed" and rows[lost.run_id]["errors"] == [{"kind": "lock"}]
+    assert rows[second[0].run_id]["status"] == "succeeded"
+    assert links == ["9"]  # nothing of the run that lost its lock landed; its next run reads its pages again
+    # (The rival's cursor is the stream's now; a full re-read shows the first run's pages were never landed.)
+    [again] = run_plan(SyncPlan([Stream(first, SPEC, MAPPING)], {first.name: first}), engine=db, checker=checker,
+                       full_refresh=True)
+    assert again.status == "succeeded" and again.counts.upserted == 3
+

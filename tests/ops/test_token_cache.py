@@ -98,9 +98,14 @@ def test_a_second_process_reuses_the_cached_token(kind: str, crms: dict[str, Crm
         [(purpose,)] = conn.execute(select(token_cache.c.purpose)).all()
     engine.dispose()
     raw = db.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("crmhub.db-*"))
-    tokens = _token_strings(_cached_value(cache))
+    cached = _cached_value(cache)
+    tokens = _token_strings(cached)
     assert tokens and all(t.encode() not in raw for t in tokens), purpose
     assert not any(s.encode() in raw for s in SENTINELS.values())
+    # Not even encrypted: the cache keeps what the CRM issued, never a configured credential (refresh token included).
+    decrypted = json.dumps(cached)
+    assert not [name for name, s in SENTINELS.items() if s in decrypted], purpose
+    assert "refresh_token" not in cached, purpose
 
     env_without = {k: v for k, v in env.items() if k != "CRMHUB_SECRET_KEY"}
     _check(config, crm.connection, env_without)  # no key: caching off, a real login
@@ -118,4 +123,4 @@ def _token_strings(value: dict[str, object]) -> list[str]:
     if "msal" in value:
         cache = json.loads(str(value["msal"]))
         return [str(t["secret"]) for t in cache.get("AccessToken", {}).values()]
-    return [str(value[k]) for k in ("access_token", "refresh_token") if value.get(k)]
+    return [str(value["access_token"])] if value.get("access_token") else []
