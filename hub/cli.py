@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -21,6 +22,7 @@ from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
 from hub.cmd_sync import print_summaries, sync_command
 from hub.context import config_option, failures, json_option, open_app, settings
+from hub.metrics import DEFAULT_HOST
 from hub.output import Output
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="crmhub: CRM connector and sync hub.")
@@ -45,6 +47,11 @@ def main(
                                     f"{', '.join(LEVELS)} (also CRMHUB_LOG_FORMAT, CRMHUB_LOG_LEVEL)")
         raise typer.Exit(exitcodes.CONFIG)
     configure_logging(fmt=log_format, level=log_level)
+
+
+def metrics_host_option() -> Any:
+    return typer.Option(DEFAULT_HOST, "--metrics-host",
+                        help="The address /metrics listens on (0.0.0.0: every interface).")
 
 
 app.add_typer(config_app, name="config")
@@ -301,6 +308,7 @@ def writeback(
 @app.command()
 def scheduler(config: Path = config_option(), as_json: bool = json_option(),
               metrics_port: int = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
+              metrics_host: str = metrics_host_option(),
               ) -> None:
     """Run every enabled stream on its schedule (APScheduler, one process) until SIGINT/SIGTERM (SIGUSR1: all now)."""
     from hub.cmd_ops import scheduler_command
@@ -309,7 +317,7 @@ def scheduler(config: Path = config_option(), as_json: bool = json_option(),
     out = Output(as_json=as_json)
     with failures(out):
         ctx = open_app(config, out)
-        serve_for(ctx, metrics_port)
+        serve_for(ctx, metrics_port, metrics_host)
         ids = scheduler_command(ctx)
         out.json({"ok": True, "jobs": ids}) if as_json else out.info(f"scheduler stopped ({len(ids)} jobs)")
 
@@ -319,6 +327,7 @@ def worker(config: Path = config_option(),
            concurrency: int = typer.Option(2, min=1, help="Stream runs at once in this worker."),
            queues: str = typer.Option(None, help="Comma-separated Celery queues (default: the default queue)."),
            metrics_port: int = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
+           metrics_host: str = metrics_host_option(),
            ) -> None:
     """A Celery worker for `scheduler.executor: celery` (broker: scheduler.broker_url)."""
     from hub.cmd_ops import worker_command
@@ -327,7 +336,7 @@ def worker(config: Path = config_option(),
     out = Output(as_json=False)
     with failures(out):
         ctx = open_app(config, out)
-        serve_for(ctx, metrics_port)
+        serve_for(ctx, metrics_port, metrics_host)
         worker_command(ctx, concurrency=concurrency, queues=queues)
 
 

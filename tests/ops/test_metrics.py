@@ -20,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, insert, select
 
 import store
-from hub.metrics import StoreCollector, exposition
+from hub.metrics import StoreCollector, exposition, serve
 from sandbox.common.launcher import SandboxProcess
 from store.tables import sync_cursor, sync_run, writeback_result
 from tests.ops.conftest import write_config
@@ -116,6 +116,17 @@ def test_an_empty_store_still_exposes_parseable_metrics(sqlite_db: Engine) -> No
     assert {"crmhub_runs", "crmhub_records", "crmhub_stream_lag_seconds", "crmhub_run_errors"} <= names
 
 
+def test_metrics_listen_on_loopback_unless_another_host_is_asked(sqlite_db: Engine) -> None:
+    """The figures name every connection and stream: only this machine sees them unless --metrics-host says so."""
+    host, port = serve(sqlite_db, 0)
+    assert host == "127.0.0.1"
+    assert "crmhub_runs" in httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    other, other_port = serve(sqlite_db, 0, "127.0.0.2")  # any loopback address shows the option is honoured
+    assert other == "127.0.0.2"
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{other_port}/metrics", timeout=5)
+
+
 def test_scheduler_serves_metrics_on_its_port(hubspot: SandboxProcess, tmp_path: Path) -> None:
     db = tmp_path / "crmhub.db"
     config = write_config(tmp_path / "crmhub.yaml", hubspot, f"sqlite:///{db}")
@@ -135,6 +146,7 @@ def test_scheduler_serves_metrics_on_its_port(hubspot: SandboxProcess, tmp_path:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
+    assert f"metrics: http://127.0.0.1:{port}/metrics" in proc.stdout.read().decode()
 
 
 @pytest.mark.redis
