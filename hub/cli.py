@@ -32,8 +32,18 @@ quality_app = typer.Typer(no_args_is_help=True, help="Data quality and quarantin
 sandbox_app = typer.Typer(no_args_is_help=True, help="The CRM sandboxes (faithful local emulators).")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"crmhub {version('crmhub')}\n")
+        raise typer.Exit(exitcodes.OK)
+
+
 @app.callback()
 def main(
+    _version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                  help="Print the installed crmhub version and exit."),
     log_format: str = typer.Option("text", "--log-format", envvar="CRMHUB_LOG_FORMAT",
                                    help="Logs on stderr: text, or json (one object per line)."),
     log_level: str = typer.Option("WARNING", "--log-level", envvar="CRMHUB_LOG_LEVEL",
@@ -179,43 +189,15 @@ def runs(
     with failures(out):
         rows = runs_command(open_app(config, out), limit=limit, connection=connection)
     if as_json:
-        out.json({"runs": rows})
+        out.json({"ok": True, "runs": rows})
         return
     out.table(
         "runs",
-        [
-            "run",
-            "stream",
-            "status",
-            "#read",
-            "#upserted",
-            "#unchanged",
-            "#echoes",
-            "#quarantined",
-            "#failed",
-            "#deleted",
-            "#api calls",
-            "started",
-            "error",
-        ],
-        [
-            (
-                r["id"],
-                f"{r['connection']}/{r['object']}",
-                r["status"],
-                r["read"],
-                r["upserted"],
-                r["unchanged"],
-                r.get("echoes", 0),
-                r["quarantined"],
-                r["failed"],
-                r["deleted"],
-                r["api_calls"],
-                r["started_at"],
-                r.get("error") or "",
-            )
-            for r in rows
-        ],
+        ["run", "stream", "status", "#read", "#upserted", "#unchanged", "#echoes", "#quarantined", "#failed",
+         "#deleted", "#api calls", "started", "error"],
+        [(r["run_id"], f"{r['connection']}/{r['object']}", r["status"], *(r["counts"][name] for name in (
+            "read", "upserted", "unchanged", "echoes", "quarantined", "failed", "deleted")), r["api_calls"],
+          r["started_at"], r["error"] or "") for r in rows],
     )
 
 
@@ -251,8 +233,9 @@ def sandbox_serve(
     http_port: int = typer.Option(0),
     state_dir: Path = typer.Option(Path(".crmhub/sandbox"), help="Certificates and logs."),
     option: list[str] = typer.Option(None, help="KEY=VALUE sandbox options."),
+    as_json: bool = json_option(),
 ) -> None:
-    """Serve one CRM sandbox in the foreground; prints its URLs and CA path."""
+    """Serve one CRM sandbox in the foreground; prints its URLs and CA path (one JSON line on stdout)."""
     import sys
 
     from sandbox.__main__ import main as sandbox_main
@@ -274,7 +257,8 @@ def sandbox_serve(
     ]
     for opt in option or []:
         args += ["--option", opt]
-    sys.stderr.write(f"starting the {name} sandbox (scale {scale}); Ctrl-C stops it\n")
+    if not as_json:  # stdout is the sandbox's JSON line either way; this is the people's line on stderr
+        sys.stderr.write(f"starting the {name} sandbox (scale {scale}); Ctrl-C stops it\n")
     sandbox_main(args)
 
 
@@ -328,16 +312,18 @@ def worker(config: Path = config_option(),
            queues: str = typer.Option(None, help="Comma-separated Celery queues (default: the default queue)."),
            metrics_port: int = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
            metrics_host: str = metrics_host_option(),
+           as_json: bool = json_option(),
            ) -> None:
     """A Celery worker for `scheduler.executor: celery` (broker: scheduler.broker_url)."""
     from hub.cmd_ops import worker_command
     from hub.metrics import serve_for
 
-    out = Output(as_json=False)
+    out = Output(as_json=as_json)
     with failures(out):
         ctx = open_app(config, out)
         serve_for(ctx, metrics_port, metrics_host)
-        worker_command(ctx, concurrency=concurrency, queues=queues)
+        worker_command(ctx, concurrency=concurrency, queues=queues, quiet=as_json)
+    out.json({"ok": True, "stopped": "worker"}) if as_json else out.info("worker stopped")
 
 
 @app.command()
@@ -364,9 +350,8 @@ def secret_key(as_json: bool = json_option()) -> None:
         Output(as_json=True).json({"variable": KEY_VARIABLE, "key": key})
     else:
         sys.stdout.write(f"{key}\n")
-        Output(as_json=False).err.print(f"set it as {KEY_VARIABLE} (e.g. export {KEY_VARIABLE}=...) in every "
-                                        f"crmhub process's environment; keep it as secret as the CRM credentials",
-                                        highlight=False)
+        Output(as_json=False).note(f"set it as {KEY_VARIABLE} (e.g. export {KEY_VARIABLE}=...) in every "
+                                   f"crmhub process's environment; keep it as secret as the CRM credentials")
 
 
 @app.command()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +27,31 @@ def scheduler_command(app: App) -> list[str]:
     return run_forever(scheduler, app.cfg, Path(app.config_path).resolve(), stop, kick)
 
 
-def worker_command(app: App, *, concurrency: int, queues: str | None) -> None:
-    """A Celery worker consuming stream runs; SIGTERM is Celery's warm shutdown (finish the current run)."""
+def worker_command(app: App, *, concurrency: int, queues: str | None, quiet: bool = False) -> None:
+    """A Celery worker consuming stream runs; SIGTERM is Celery's warm shutdown (finish the current run).
+
+    ``quiet``: no Celery banner on stdout (under ``--json`` stdout carries only crmhub's JSON document)."""
     from sync.celery_app import make_celery
 
     celery = make_celery(str(app.cfg.scheduler.broker_url))
-    argv: list[Any] = ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=prefork",
-                       "--without-gossip", "--without-mingle"]
+    argv: list[Any] = [*(["--quiet"] if quiet else []), "worker", "--loglevel=INFO", f"--concurrency={concurrency}",
+                       "--pool=prefork", "--without-gossip", "--without-mingle"]
     if queues:
         argv.append(f"--queues={queues}")
-    celery.worker_main(argv)
+    with _stdout_on_stderr() if quiet else nullcontext():
+        celery.worker_main(argv)
+
+
+@contextmanager
+def _stdout_on_stderr() -> Iterator[None]:
+    """Celery writes its notes ("Warm shutdown") to file descriptor 1 and swaps ``sys.stdout`` for a logging proxy
+    it never puts back: under ``--json`` both go to stderr for the worker's life, so stdout keeps one JSON document."""
+    sys.stdout.flush()
+    saved_fd, saved_stdout = os.dup(1), sys.stdout
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout = saved_stdout
+        os.dup2(saved_fd, 1)
+        os.close(saved_fd)

@@ -3,11 +3,13 @@ endpoint, and error kinds / write-back results / lag, each scraped and parsed wi
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -160,14 +162,27 @@ def test_worker_serves_metrics_on_its_port(hubspot: SandboxProcess, tmp_path: Pa
     config = write_config(tmp_path / "crmhub.yaml", hubspot, f"sqlite:///{tmp_path / 'crmhub.db'}",
                           executor="celery", broker=broker)
     port = _free_port()
-    proc = subprocess.Popen([CRMHUB, "worker", "--config", str(config), "--concurrency", "1", "--metrics-port",
-                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([CRMHUB, "--log-level", "INFO", "worker", "--config", str(config), "--concurrency", "1",
+                             "--metrics-port", str(port), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ready, lines = threading.Event(), []
+
+    def watch() -> None:  # Celery says "ready." once its signal handlers are in: a SIGTERM before would kill it
+        for line in proc.stderr:
+            lines.append(line.decode(errors="replace"))
+            if " ready." in lines[-1]:
+                ready.set()
+
+    threading.Thread(target=watch, daemon=True).start()
     try:
         names = {f.name for f in text_string_to_metric_families(_scrape(f"http://127.0.0.1:{port}/metrics", proc))}
         assert {"crmhub_runs", "crmhub_stream_lag_seconds", "crmhub_writeback_results"} <= names
+        assert ready.wait(120), "".join(lines)[-2000:]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
+    # --json: stdout is one JSON document, no Celery banner or shutdown note in it.
+    assert proc.returncode == 0, "".join(lines)[-2000:]
+    assert json.loads(proc.stdout.read().decode()) == {"ok": True, "stopped": "worker"}
 
 
 def _free_port() -> int:
