@@ -20,6 +20,7 @@ from hub.cmd_inspect import (
 )
 from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
+from hub.cmd_state import state_app
 from hub.cmd_sync import print_summaries, sync_command
 from hub.context import config_option, failures, json_option, open_app, settings
 from hub.metrics import DEFAULT_HOST
@@ -71,6 +72,7 @@ app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(score_app, name="score")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(identity_app, name="identity")
+app.add_typer(state_app, name="state")
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
 

@@ -3,7 +3,7 @@
 Every repository function takes an explicit ``Connection`` and never commits: the caller owns the transaction.
 """
 
-from store.cursors import delete_cursor, load_cursor, save_cursor
+from store.cursors import cursor_details, delete_cursor, load_cursor, save_cursor
 from store.dependents import live_dependents
 from store.engine import current_revision, ensure_schema, make_engine, refresh_statistics
 from store.links import link_hashes, live_counts, live_ids_absent_from, tombstone, upsert_links
@@ -38,6 +38,7 @@ __all__ = [
     "close_abandoned_runs",
     "close_quarantine_of_deleted",
     "current_revision",
+    "cursor_details",
     "delete_cursor",
     "ensure_schema",
     "finish_run",
