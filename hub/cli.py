@@ -304,8 +304,9 @@ def scheduler(config: Path = config_option(), as_json: bool = json_option(),
     with failures(out):
         ctx = open_app(config, out)
         serve_for(ctx, metrics_port, metrics_host)
-        ids = scheduler_command(ctx)
-        out.json({"ok": True, "jobs": ids}) if as_json else out.info(f"scheduler stopped ({len(ids)} jobs)")
+        ids, schedule = scheduler_command(ctx)
+        out.json({"ok": True, "jobs": ids, "schedule": schedule}) if as_json else out.info(
+            f"scheduler stopped ({len(ids)} jobs)")
 
 
 @app.command()

@@ -148,7 +148,11 @@ def test_scheduler_serves_metrics_on_its_port(hubspot: SandboxProcess, tmp_path:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
-    assert f"metrics: http://127.0.0.1:{port}/metrics" in proc.stdout.read().decode()
+    printed = proc.stdout.read().decode()
+    assert f"metrics: http://127.0.0.1:{port}/metrics" in printed
+    # At start, each job with its schedule and next run (interval jobs: now, once).
+    assert "scheduled jobs" in printed and "next run (UTC)" in printed
+    assert all(f"sync hs_ops/{o}" in printed for o in ("owners", "companies", "deals", "contacts")), printed
 
 
 @pytest.mark.redis
