@@ -141,18 +141,31 @@ def test_scheduler_serves_metrics_on_its_port(hubspot: SandboxProcess, tmp_path:
     port = _free_port()
     proc = subprocess.Popen([CRMHUB, "scheduler", "--config", str(config), "--metrics-port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
+    lines: list[str] = []
+    listed = threading.Event()
+
+    def watch() -> None:  # the job table comes once the signal handlers are in: a SIGTERM before would kill it
+        for line in proc.stdout:
+            lines.append(line.decode(errors="replace"))
+            if all(f"sync hs_ops/{o}" in "".join(lines) for o in ("owners", "companies", "deals", "contacts")):
+                listed.set()
+
+    reader = threading.Thread(target=watch, daemon=True)
+    reader.start()
     try:
         text = _scrape(f"http://127.0.0.1:{port}/metrics", proc)
         metrics = parse(text)
         assert value(metrics, "crmhub_records_total", connection="hs_ops", object="contacts", outcome="read") == 7
+        # At start, each job with its schedule and next run (interval jobs: now, once).
+        assert listed.wait(120), "".join(lines)
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-    printed = proc.stdout.read().decode()
+        proc.wait(timeout=120)
+    reader.join(timeout=10)
+    printed = "".join(lines)
+    assert proc.returncode == 0, proc.stderr.read().decode()[-2000:]
     assert f"metrics: http://127.0.0.1:{port}/metrics" in printed
-    # At start, each job with its schedule and next run (interval jobs: now, once).
     assert "scheduled jobs" in printed and "next run (UTC)" in printed
-    assert all(f"sync hs_ops/{o}" in printed for o in ("owners", "companies", "deals", "contacts")), printed
 
 
 @pytest.mark.redis
