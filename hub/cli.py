@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -19,8 +20,10 @@ from hub.cmd_inspect import (
 )
 from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
+from hub.cmd_state import state_app
 from hub.cmd_sync import print_summaries, sync_command
 from hub.context import config_option, failures, json_option, open_app, settings
+from hub.metrics import DEFAULT_HOST
 from hub.output import Output
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="crmhub: CRM connector and sync hub.")
@@ -30,8 +33,18 @@ quality_app = typer.Typer(no_args_is_help=True, help="Data quality and quarantin
 sandbox_app = typer.Typer(no_args_is_help=True, help="The CRM sandboxes (faithful local emulators).")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"crmhub {version('crmhub')}\n")
+        raise typer.Exit(exitcodes.OK)
+
+
 @app.callback()
 def main(
+    _version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                  help="Print the installed crmhub version and exit."),
     log_format: str = typer.Option("text", "--log-format", envvar="CRMHUB_LOG_FORMAT",
                                    help="Logs on stderr: text, or json (one object per line)."),
     log_level: str = typer.Option("WARNING", "--log-level", envvar="CRMHUB_LOG_LEVEL",
@@ -47,6 +60,11 @@ def main(
     configure_logging(fmt=log_format, level=log_level)
 
 
+def metrics_host_option() -> Any:
+    return typer.Option(DEFAULT_HOST, "--metrics-host",
+                        help="The address /metrics listens on (0.0.0.0: every interface).")
+
+
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(quality_app, name="quality")
@@ -54,6 +72,7 @@ app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(score_app, name="score")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(identity_app, name="identity")
+app.add_typer(state_app, name="state")
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
 
@@ -177,43 +196,15 @@ def runs(
     with failures(out):
         rows = runs_command(open_app(config, out), limit=limit, connection=connection)
     if as_json:
-        out.json({"runs": rows})
+        out.json({"ok": True, "runs": rows})
         return
     out.table(
         "runs",
-        [
-            "run",
-            "stream",
-            "status",
-            "#read",
-            "#upserted",
-            "#unchanged",
-            "#echoes",
-            "#quarantined",
-            "#failed",
-            "#deleted",
-            "#api calls",
-            "started",
-            "error",
-        ],
-        [
-            (
-                r["id"],
-                f"{r['connection']}/{r['object']}",
-                r["status"],
-                r["read"],
-                r["upserted"],
-                r["unchanged"],
-                r.get("echoes", 0),
-                r["quarantined"],
-                r["failed"],
-                r["deleted"],
-                r["api_calls"],
-                r["started_at"],
-                r.get("error") or "",
-            )
-            for r in rows
-        ],
+        ["run", "stream", "status", "#read", "#upserted", "#unchanged", "#echoes", "#quarantined", "#failed",
+         "#deleted", "#api calls", "started", "error"],
+        [(r["run_id"], f"{r['connection']}/{r['object']}", r["status"], *(r["counts"][name] for name in (
+            "read", "upserted", "unchanged", "echoes", "quarantined", "failed", "deleted")), r["api_calls"],
+          r["started_at"], r["error"] or "") for r in rows],
     )
 
 
@@ -249,8 +240,9 @@ def sandbox_serve(
     http_port: int = typer.Option(0),
     state_dir: Path = typer.Option(Path(".crmhub/sandbox"), help="Certificates and logs."),
     option: list[str] = typer.Option(None, help="KEY=VALUE sandbox options."),
+    as_json: bool = json_option(),
 ) -> None:
-    """Serve one CRM sandbox in the foreground; prints its URLs and CA path."""
+    """Serve one CRM sandbox in the foreground; prints its URLs and CA path (one JSON line on stdout)."""
     import sys
 
     from sandbox.__main__ import main as sandbox_main
@@ -272,7 +264,8 @@ def sandbox_serve(
     ]
     for opt in option or []:
         args += ["--option", opt]
-    sys.stderr.write(f"starting the {name} sandbox (scale {scale}); Ctrl-C stops it\n")
+    if not as_json:  # stdout is the sandbox's JSON line either way; this is the people's line on stderr
+        sys.stderr.write(f"starting the {name} sandbox (scale {scale}); Ctrl-C stops it\n")
     sandbox_main(args)
 
 
@@ -306,6 +299,7 @@ def writeback(
 @app.command()
 def scheduler(config: Path = config_option(), as_json: bool = json_option(),
               metrics_port: int = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
+              metrics_host: str = metrics_host_option(),
               ) -> None:
     """Run every enabled stream on its schedule (APScheduler, one process) until SIGINT/SIGTERM (SIGUSR1: all now)."""
     from hub.cmd_ops import scheduler_command
@@ -314,9 +308,10 @@ def scheduler(config: Path = config_option(), as_json: bool = json_option(),
     out = Output(as_json=as_json)
     with failures(out):
         ctx = open_app(config, out)
-        serve_for(ctx, metrics_port)
-        ids = scheduler_command(ctx)
-        out.json({"ok": True, "jobs": ids}) if as_json else out.info(f"scheduler stopped ({len(ids)} jobs)")
+        serve_for(ctx, metrics_port, metrics_host)
+        ids, schedule = scheduler_command(ctx)
+        out.json({"ok": True, "jobs": ids, "schedule": schedule}) if as_json else out.info(
+            f"scheduler stopped ({len(ids)} jobs)")
 
 
 @app.command()
@@ -324,16 +319,19 @@ def worker(config: Path = config_option(),
            concurrency: int = typer.Option(2, min=1, help="Stream runs at once in this worker."),
            queues: str = typer.Option(None, help="Comma-separated Celery queues (default: the default queue)."),
            metrics_port: int = typer.Option(None, "--metrics-port", help="Serve Prometheus /metrics on this port."),
+           metrics_host: str = metrics_host_option(),
+           as_json: bool = json_option(),
            ) -> None:
     """A Celery worker for `scheduler.executor: celery` (broker: scheduler.broker_url)."""
     from hub.cmd_ops import worker_command
     from hub.metrics import serve_for
 
-    out = Output(as_json=False)
+    out = Output(as_json=as_json)
     with failures(out):
         ctx = open_app(config, out)
-        serve_for(ctx, metrics_port)
-        worker_command(ctx, concurrency=concurrency, queues=queues)
+        serve_for(ctx, metrics_port, metrics_host)
+        worker_command(ctx, concurrency=concurrency, queues=queues, quiet=as_json)
+    out.json({"ok": True, "stopped": "worker"}) if as_json else out.info("worker stopped")
 
 
 @app.command()
@@ -360,9 +358,8 @@ def secret_key(as_json: bool = json_option()) -> None:
         Output(as_json=True).json({"variable": KEY_VARIABLE, "key": key})
     else:
         sys.stdout.write(f"{key}\n")
-        Output(as_json=False).err.print(f"set it as {KEY_VARIABLE} (e.g. export {KEY_VARIABLE}=...) in every "
-                                        f"crmhub process's environment; keep it as secret as the CRM credentials",
-                                        highlight=False)
+        Output(as_json=False).note(f"set it as {KEY_VARIABLE} (e.g. export {KEY_VARIABLE}=...) in every "
+                                   f"crmhub process's environment; keep it as secret as the CRM credentials")
 
 
 @app.command()

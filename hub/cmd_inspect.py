@@ -13,6 +13,7 @@ from hub.output import Output
 from store.quality_scores import record_score_summary, score_history
 from store.schema_drift import accept_type_changes, pending_type_changes
 from sync.drift import schema_diff
+from sync.run_view import stored_run
 from sync.runner import settle_lag_of
 from sync.tokens import token_options
 
@@ -43,8 +44,9 @@ def discover_command(app: App, name: str, *, diff: bool = False, accept: Sequenc
     finally:
         connector.close()
     result: dict[str, Any] = {"connection": name, "objects": [
-        {"name": s.name, "fields": [{"name": f.name, "type": f.type, "custom": f.custom, "calculated": f.calculated,
-                                     "updateable": f.updateable} for f in s.fields]} for s in schemas]}
+        {"name": s.name, "fields": [{"name": f.name, "type": f.type, "label": f.label, "custom": f.custom,
+                                     "calculated": f.calculated, "updateable": f.updateable,
+                                     "options": list(f.options)} for f in s.fields]} for s in schemas]}
     if diff:
         result["diff"] = schema_diff(app.engine, connection=name, schemas=schemas,
                                      objects=app.cfg.connection(name).enabled_objects(),
@@ -72,9 +74,12 @@ def accept_type_changes_command(app: App, name: str, targets: Sequence[str]) -> 
 
 def print_discover(out: Output, result: dict[str, Any]) -> None:
     for obj in result["objects"]:
-        custom = [f["name"] for f in obj["fields"] if f["custom"]]
-        out.info(f"[bold]{obj['name']}[/]: {len(obj['fields'])} fields" + (f"; custom: {', '.join(custom)}" if custom
-                                                                            else ""))
+        fields = obj["fields"]
+        custom = sum(f["custom"] for f in fields)
+        out.table(f"{result['connection']}/{obj['name']}: {len(fields)} fields, {custom} custom",
+                  ["field", "type", "label", "custom", "calculated", "updateable"],  # picklist options: --json
+                  [(f["name"], f["type"], f["label"], _yes(f["custom"]), _yes(f["calculated"]), _yes(f["updateable"]))
+                   for f in fields])
     for item in result.get("accepted", []):
         out.info(f"[green]accepted[/] {item['object']}.{item['field']}: {item['old_type']} -> {item['new_type']} "
                  f"(`crmhub quality replay --connection {result['connection']}` lands its records)")
@@ -96,9 +101,13 @@ def print_discover(out: Output, result: dict[str, Any]) -> None:
         out.info("no schema change since the last sync")
 
 
+def _yes(flag: bool) -> str:
+    return "yes" if flag else ""
+
+
 def runs_command(app: App, *, limit: int, connection: str | None) -> list[dict[str, Any]]:
     with app.engine.connect() as conn:
-        return store.list_runs(conn, limit=limit, connection=connection)
+        return [stored_run(row) for row in store.list_runs(conn, limit=limit, connection=connection)]
 
 
 def quality_report(app: App, *, examples: int = 3) -> dict[str, Any]:

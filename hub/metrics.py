@@ -24,6 +24,8 @@ from hub.context import App
 from store.tables import RUN_COUNT_FIELDS, quarantine, sync_cursor, sync_run, writeback_result
 
 STREAM = ["connection", "object"]
+# Loopback unless asked: the figures name every connection and stream, which is nobody else's business by default.
+DEFAULT_HOST = "127.0.0.1"
 log = logging.getLogger(__name__)
 
 
@@ -143,19 +145,21 @@ def exposition(engine: Engine) -> str:
     return generate_latest(registry_for(engine)).decode("utf-8")
 
 
-def serve(engine: Engine, port: int, addr: str = "0.0.0.0") -> int:
-    """Serve ``/metrics`` on a background thread for the life of the process; returns the bound port."""
-    server, _thread = start_http_server(port, addr=addr, registry=registry_for(engine))
-    return int(server.server_port)
+def serve(engine: Engine, port: int, host: str = DEFAULT_HOST) -> tuple[str, int]:
+    """Serve ``/metrics`` on a background thread for the life of the process; returns the bound (host, port)."""
+    server, _thread = start_http_server(port, addr=host, registry=registry_for(engine))
+    bound_host, bound_port = server.server_address[:2]
+    return str(bound_host), int(bound_port)
 
 
-def serve_for(app: App, port: int | None) -> None:
-    """``--metrics-port``: start serving when asked, and say where."""
+def serve_for(app: App, port: int | None, host: str = DEFAULT_HOST) -> None:
+    """``--metrics-port`` / ``--metrics-host``: start serving when asked, and say where."""
     if port is None:
         return
-    bound = serve(app.engine, port)
-    app.out.info(f"metrics: http://0.0.0.0:{bound}/metrics")
-    log.info("serving Prometheus metrics on port %d", bound)
+    bound_host, bound_port = serve(app.engine, port, host)
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    app.out.info(f"metrics: http://{shown}:{bound_port}/metrics")
+    log.info("serving Prometheus metrics on %s port %d", bound_host, bound_port)
 
 
 def samples(text: str) -> list[dict[str, Any]]:

@@ -13,6 +13,10 @@ from rich.table import Table
 
 from connectors.http.redact import Redactor
 
+# Piped or redirected output is read by a program or kept in a log: a line cut at Rich's 80-column default for
+# non-terminals would split an error message or a table row. Tables get this much room; text is never wrapped.
+UNBOUNDED_WIDTH = 100_000
+
 
 class Output:
     def __init__(self, *, as_json: bool, redactor: Redactor | None = None) -> None:
@@ -20,20 +24,25 @@ class Output:
         self.redact = redactor or Redactor()
         self.console = Console(stderr=as_json)  # with --json, stdout carries only the JSON document
         self.err = Console(stderr=True)
+        self._unbounded = Console(stderr=as_json, width=UNBOUNDED_WIDTH)  # where self.console goes, when no terminal
 
     def json(self, payload: Any) -> None:
         text = json.dumps(payload, indent=2, default=_default, sort_keys=False)
         sys.stdout.write(self.redact(text) + "\n")
 
     def error(self, message: str) -> None:
-        self.err.print(f"[bold red]error:[/] {self.redact(message)}", highlight=False)
+        self.note(f"[bold red]error:[/] {self.redact(message)}")
+
+    def note(self, message: str) -> None:
+        """A line for people on stderr, even under ``--json`` (stdout then carries only the JSON document)."""
+        _print_text(self.err, self.redact(message))
 
     def warning(self, message: str) -> None:
         self.err.print(f"[bold yellow]warning:[/] {self.redact(message)}", highlight=False)
 
     def info(self, message: str) -> None:
         if not self.as_json:
-            self.console.print(self.redact(message), highlight=False)
+            _print_text(self.console, self.redact(message))
 
     def table(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         if self.as_json:
@@ -43,7 +52,13 @@ class Output:
             table.add_column(col, justify="right" if col.startswith(("#", "n_")) else "left")
         for row in rows:
             table.add_row(*(self.redact(_cell(c)) for c in row))
-        self.console.print(table)
+        # Console.print(width=) only narrows: a console of its own gives a table all the room it needs.
+        (self.console if self.console.is_terminal else self._unbounded).print(table)
+
+
+def _print_text(console: Console, text: str) -> None:
+    """Wrapped to a terminal's width; never wrapped nor cropped when not a terminal."""
+    console.print(text, highlight=False, soft_wrap=not console.is_terminal)
 
 
 def _cell(value: Any) -> str:

@@ -3,7 +3,7 @@
 Every repository function takes an explicit ``Connection`` and never commits: the caller owns the transaction.
 """
 
-from store.cursors import delete_cursor, load_cursor, save_cursor
+from store.cursors import cursor_details, delete_cursor, load_cursor, save_cursor
 from store.dependents import live_dependents
 from store.engine import (
     StoreUnavailable,
@@ -47,6 +47,7 @@ __all__ = [
     "close_abandoned_runs",
     "close_quarantine_of_deleted",
     "current_revision",
+    "cursor_details",
     "delete_cursor",
     "ensure_schema",
     "finish_run",
@@ -61,8 +62,8 @@ __all__ = [
     "make_engine",
     "metadata",
     "open_dead_letters",
-    "purge_deleted_quarantine",
     "open_store",
+    "purge_deleted_quarantine",
     "quarantine_summary",
     "read_versions",
     "record_sent",

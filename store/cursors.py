@@ -51,6 +51,22 @@ def save_cursor(
     )
 
 
-def delete_cursor(conn: Connection, *, connection: str, object: str) -> None:
-    """Forget the stream's cursor so the next run reads everything (full refresh)."""
-    conn.execute(delete(sync_cursor).where(sync_cursor.c.connection == connection, sync_cursor.c.object == object))
+def cursor_details(conn: Connection, *, connection: str, object: str) -> dict[str, Any] | None:
+    """The saved cursor with the run that saved it and when (``crmhub state show``), or ``None``."""
+    row = conn.execute(
+        select(sync_cursor.c.watermark, sync_cursor.c.state, sync_cursor.c.run_id, sync_cursor.c.updated_at).where(
+            sync_cursor.c.connection == connection, sync_cursor.c.object == object
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return {"watermark": row.watermark, "state": dict(row.state or {}), "run_id": row.run_id,
+            "updated_at": row.updated_at}
+
+
+def delete_cursor(conn: Connection, *, connection: str, object: str) -> bool:
+    """Forget the stream's cursor so the next run reads everything (full refresh). True when there was one."""
+    result = conn.execute(
+        delete(sync_cursor).where(sync_cursor.c.connection == connection, sync_cursor.c.object == object)
+    )
+    return bool(result.rowcount)

@@ -1,7 +1,9 @@
 """``crmhub scheduler``: APScheduler 3 in ONE process, its job store in the canonical database.
 
-One job per enabled stream, id ``sync:<connection>/<object>``; coalescing and ``max_instances=1`` so a late or long
-run never piles up; jobs of streams no longer in crmhub.yaml are removed at start. Under ``executor: local`` a job
+One job per enabled stream, id ``sync:<connection>/<object>``, and one per connection with a write-back schedule,
+id ``writeback:<connection>`` (re-score, then write back; always in this process); coalescing and
+``max_instances=1`` so a late or long run never piles up; jobs no longer in crmhub.yaml are removed at start. Interval
+jobs run once at start; cron jobs wait for their slot. Under ``executor: local`` a job
 runs the stream in this process; under ``executor: celery`` it only enqueues it for a worker. A kick (SIGUSR1 to
 ``crmhub scheduler``) makes every stream's next tick happen now, e.g. after a CRM outage or to catch up on demand.
 """
@@ -9,6 +11,7 @@ runs the stream in this process; under ``executor: celery`` it only enqueues it 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +19,11 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 JOB_PREFIX = "sync:"
+WRITEBACK_PREFIX = "writeback:"
+OUR_PREFIXES = (JOB_PREFIX, WRITEBACK_PREFIX)
 MISFIRE_GRACE_SECONDS = 300  # a tick missed by less than this (a restart, a pause) still runs, once
 KICK_POLL_SECONDS = 0.5  # how soon a kick is acted on; the signal handler only sets an event (no locks in handlers)
 
@@ -32,8 +38,11 @@ def build_scheduler(store_url: str, *, threads: int = 4) -> BackgroundScheduler:
 
 
 def register_streams(scheduler: BackgroundScheduler, cfg: Any, config_path: Path) -> list[str]:
-    """Add or replace a job per enabled stream; drop jobs of streams that left the config. Returns the job ids."""
+    """Add or replace a job per enabled stream and per scheduled write-back; drop jobs that left the config.
+    Interval jobs run once now (a restart must not leave data or scores stale for a whole interval); cron jobs
+    keep their slots. Returns the job ids."""
     wanted: list[str] = []
+    now = datetime.now(UTC)
     for name, conn in cfg.connections.items():
         for obj, settings in conn.objects.items():
             if not settings.enabled:
@@ -44,13 +53,32 @@ def register_streams(scheduler: BackgroundScheduler, cfg: Any, config_path: Path
                                                                 str(cfg.scheduler.broker_url)]
             else:
                 func, args = "sync.jobs:run_stream_job", [str(config_path), name, obj]
-            scheduler.add_job(func, trigger=cfg.effective_schedule(name, obj).trigger(), args=args, id=job_id,
-                              name=f"sync {name}/{obj}", replace_existing=True)
+            _add(scheduler, job_id, f"sync {name}/{obj}", func, args, cfg.effective_schedule(name, obj), now)
+            wanted.append(job_id)
+        if conn.writeback.enabled and conn.writeback.schedule is not None:
+            job_id = f"{WRITEBACK_PREFIX}{name}"
+            # Under either executor in this process: one write-back per connection at a time, and it is light.
+            _add(scheduler, job_id, f"write-back {name}", "sync.writeback.job:run_writeback_job",
+                 [str(config_path), name], conn.writeback.schedule, now)
             wanted.append(job_id)
     for job in scheduler.get_jobs():
-        if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+        if job.id.startswith(OUR_PREFIXES) and job.id not in wanted:
             scheduler.remove_job(job.id)
     return wanted
+
+
+def _add(scheduler: BackgroundScheduler, job_id: str, name: str, func: str, args: list[str], schedule: Any,
+         now: datetime) -> None:
+    trigger = schedule.trigger()
+    first = {"next_run_time": now} if isinstance(trigger, IntervalTrigger) else {}
+    scheduler.add_job(func, trigger=trigger, args=args, id=job_id, name=name, replace_existing=True, **first)
+
+
+def next_runs(scheduler: BackgroundScheduler) -> list[dict[str, Any]]:
+    """Each of crmhub's jobs with its schedule and next run (what ``crmhub scheduler`` prints at start)."""
+    return [{"job": job.id, "name": job.name, "trigger": str(job.trigger), "next_run": job.next_run_time}
+            for job in sorted(scheduler.get_jobs(), key=lambda j: (j.next_run_time is None, j.next_run_time, j.id))
+            if job.id.startswith(OUR_PREFIXES)]
 
 
 def tick_now(scheduler: BackgroundScheduler) -> list[str]:
@@ -67,11 +95,14 @@ def tick_now(scheduler: BackgroundScheduler) -> list[str]:
 
 
 def run_forever(scheduler: BackgroundScheduler, cfg: Any, config_path: Path, stop: threading.Event,
-                kick: threading.Event | None = None) -> list[str]:
-    """Start paused, register, resume; each ``kick`` (SIGUSR1) is one tick of every stream now; on ``stop``
-    (SIGINT/SIGTERM) let running jobs finish, then return."""
+                kick: threading.Event | None = None,
+                started: Callable[[list[dict[str, Any]]], None] | None = None) -> list[str]:
+    """Start paused, register, tell ``started`` each job's next run, resume; each ``kick`` (SIGUSR1) is one tick
+    of every stream now; on ``stop`` (SIGINT/SIGTERM) let running jobs finish, then return."""
     scheduler.start(paused=True)
     ids = register_streams(scheduler, cfg, config_path)
+    if started is not None:
+        started(next_runs(scheduler))
     scheduler.resume()
     try:
         while not stop.wait(KICK_POLL_SECONDS if kick is not None else None):

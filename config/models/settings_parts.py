@@ -38,12 +38,20 @@ class WritebackSettings(StrictModel):
     # flag: keep it too, and list the record for an admin to decide (crmhub writeback conflicts); overwrite: write.
     conflict_policy: Literal["skip", "overwrite", "flag"] = "skip"
     fields: dict[Identifier, CrmName] = Field(default_factory=dict)
+    # When `crmhub scheduler` writes back (None: only `crmhub writeback` does); score_first re-scores the records
+    # the fields need (leads and contacts, deals) just before, so what is written is never a stale score.
+    schedule: Schedule | None = None
+    score_first: bool = True
 
     @model_validator(mode="after")
     def _fields_when_enabled(self) -> WritebackSettings:
         if self.enabled and not self.fields:
             raise problems_error(
                 "WritebackSettings", [(("fields",), "write-back is enabled but lists no fields")]
+            )
+        if self.schedule is not None and not self.enabled:
+            raise problems_error(
+                "WritebackSettings", [(("schedule",), "a write-back schedule needs writeback.enabled: true")]
             )
         unknown = [(("fields", name), f"'{name}' is not a crmhub output{did_you_mean(name, WRITEBACK_OUTPUTS)} "
                     f"(outputs: {', '.join(WRITEBACK_OUTPUTS)})") for name in self.fields

@@ -51,14 +51,20 @@ class WritebackSummary:
 
 def run_writeback(engine: Engine, connector: Connector, spec: ObjectSpec, *, field_set: str,
                   desired: Iterable[Desired], policy: Policy = "skip", dry_run: bool = False,
-                  progress: Callable[[WritebackSummary], None] | None = None) -> WritebackSummary:
+                  progress: Callable[[WritebackSummary], None] | None = None,
+                  before_send: Callable[[], None] | None = None) -> WritebackSummary:
+    """``before_send``: called once the plan has changes to send (or to show, under ``dry_run``), before any run
+    is recorded, e.g. to check the target fields exist; an error it raises leaves no trace."""
     started = time.perf_counter()
     name = connector.name
     calls_before = connector.usage.calls
     reconciled = 0 if dry_run else reconcile_intents(engine, connector, spec, field_set=field_set).applied
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         plan = plan_changes(conn, connection=name, object=spec.name, field_set=field_set, desired=desired,
                             policy=policy)
+    if plan.changes and before_send is not None:
+        before_send()
+    with engine.begin() as conn:
         run_id = None if dry_run else store.start_run(conn, connection=name, object=f"writeback/{spec.name}",
                                                       full_refresh=False)
     summary = WritebackSummary(name, spec.name, field_set, run_id, unchanged=len(plan.unchanged),

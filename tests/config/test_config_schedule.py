@@ -112,3 +112,14 @@ def test_schedule_falls_back_object_then_connection_then_defaults(
     assert config.effective_schedule("hubspot_main", "deals") == Schedule(interval_minutes=30)
     assert config.effective_schedule("other", "deals") == Schedule(cron="0 * * * *")
     assert config.effective_settle_lag("hubspot_main") == timedelta(seconds=300)
+
+
+def test_a_write_back_schedule_needs_write_back_enabled(minimal: dict[str, Any], problems_of: Problems) -> None:
+    minimal["connections"]["hubspot_main"]["writeback"] = {"fields": {"lead_score": "crmhub_score"},
+                                                           "schedule": {"cron": "0 * * * *"}}
+    assert [str(p) for p in problems_of(minimal)] == [
+        "connections.hubspot_main.writeback.schedule: a write-back schedule needs writeback.enabled: true"]
+    minimal["connections"]["hubspot_main"]["writeback"]["enabled"] = True
+    minimal["connections"]["hubspot_main"]["writeback"]["schedule"] = {"interval_minutes": 0}
+    assert [str(p) for p in problems_of(minimal)] == [
+        "connections.hubspot_main.writeback.schedule.interval_minutes: must be at least 1"]

@@ -1,8 +1,9 @@
 """Issue 7's "Done when": ONE ``crmhub scheduler`` and TWO ``crmhub worker`` processes sync the four sandboxes into a
 PostgreSQL store through Redis, and every stream runs exactly once per tick.
 
-A tick is one SIGUSR1 to the scheduler (every stream's next tick now; the schedules themselves are an hour apart, so
-no clock tick falls inside the test). "Ran" means a ``sync_run`` row: a run the stream lock refused (another worker
+A tick is one SIGUSR1 to the scheduler (every stream's next tick now; the schedule itself is a yearly cron slot, so
+no clock tick falls inside the test, and a cron job, unlike an interval one, does not also run at start). "Ran"
+means a ``sync_run`` row: a run the stream lock refused (another worker
 held the stream) records none, so a duplicate delivery cannot pass for a run, and a run that never happened cannot
 hide behind one. Secrets reach the processes only through their environment (``${VAR}`` in crmhub.yaml), and the
 workers share their access tokens through the store's encrypted token cache.
@@ -95,7 +96,7 @@ def sandboxes(tmp_path: Path) -> Iterator[dict[str, SandboxProcess]]:
 
 def write_config(path: Path, sandboxes: dict[str, SandboxProcess], store_url: str) -> Path:
     lines = [f"version: 1\nstore: {{url: '{store_url}'}}\nscheduler: {{executor: celery, broker_url: '{BROKER}'}}\n"
-             "defaults: {settle_lag_seconds: 1, schedule: {interval_minutes: 60}}\nconnections:\n"]
+             "defaults: {settle_lag_seconds: 1, schedule: {cron: '0 0 1 1 *'}}\nconnections:\n"]
     for name, (kind, objects) in STREAMS.items():
         info = sandboxes[kind].info
         lines.append(f"  {name}:\n    kind: {kind}\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"

@@ -3,11 +3,13 @@ endpoint, and error kinds / write-back results / lag, each scraped and parsed wi
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, insert, select
 
 import store
-from hub.metrics import StoreCollector, exposition
+from hub.metrics import StoreCollector, exposition, serve
 from sandbox.common.launcher import SandboxProcess
 from store.tables import sync_cursor, sync_run, writeback_result
 from tests.ops.conftest import write_config
@@ -116,6 +118,17 @@ def test_an_empty_store_still_exposes_parseable_metrics(sqlite_db: Engine) -> No
     assert {"crmhub_runs", "crmhub_records", "crmhub_stream_lag_seconds", "crmhub_run_errors"} <= names
 
 
+def test_metrics_listen_on_loopback_unless_another_host_is_asked(sqlite_db: Engine) -> None:
+    """The figures name every connection and stream: only this machine sees them unless --metrics-host says so."""
+    host, port = serve(sqlite_db, 0)
+    assert host == "127.0.0.1"
+    assert "crmhub_runs" in httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    other, other_port = serve(sqlite_db, 0, "127.0.0.2")  # any loopback address shows the option is honoured
+    assert other == "127.0.0.2"
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{other_port}/metrics", timeout=5)
+
+
 def test_scheduler_serves_metrics_on_its_port(hubspot: SandboxProcess, tmp_path: Path) -> None:
     db = tmp_path / "crmhub.db"
     config = write_config(tmp_path / "crmhub.yaml", hubspot, f"sqlite:///{db}")
@@ -128,13 +141,31 @@ def test_scheduler_serves_metrics_on_its_port(hubspot: SandboxProcess, tmp_path:
     port = _free_port()
     proc = subprocess.Popen([CRMHUB, "scheduler", "--config", str(config), "--metrics-port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
+    lines: list[str] = []
+    listed = threading.Event()
+
+    def watch() -> None:  # the job table comes once the signal handlers are in: a SIGTERM before would kill it
+        for line in proc.stdout:
+            lines.append(line.decode(errors="replace"))
+            if all(f"sync hs_ops/{o}" in "".join(lines) for o in ("owners", "companies", "deals", "contacts")):
+                listed.set()
+
+    reader = threading.Thread(target=watch, daemon=True)
+    reader.start()
     try:
         text = _scrape(f"http://127.0.0.1:{port}/metrics", proc)
         metrics = parse(text)
         assert value(metrics, "crmhub_records_total", connection="hs_ops", object="contacts", outcome="read") == 7
+        # At start, each job with its schedule and next run (interval jobs: now, once).
+        assert listed.wait(120), "".join(lines)
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        proc.wait(timeout=120)
+    reader.join(timeout=10)
+    printed = "".join(lines)
+    assert proc.returncode == 0, proc.stderr.read().decode()[-2000:]
+    assert f"metrics: http://127.0.0.1:{port}/metrics" in printed
+    assert "scheduled jobs" in printed and "next run (UTC)" in printed
 
 
 @pytest.mark.redis
@@ -148,14 +179,27 @@ def test_worker_serves_metrics_on_its_port(hubspot: SandboxProcess, tmp_path: Pa
     config = write_config(tmp_path / "crmhub.yaml", hubspot, f"sqlite:///{tmp_path / 'crmhub.db'}",
                           executor="celery", broker=broker)
     port = _free_port()
-    proc = subprocess.Popen([CRMHUB, "worker", "--config", str(config), "--concurrency", "1", "--metrics-port",
-                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([CRMHUB, "--log-level", "INFO", "worker", "--config", str(config), "--concurrency", "1",
+                             "--metrics-port", str(port), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ready, lines = threading.Event(), []
+
+    def watch() -> None:  # Celery says "ready." once its signal handlers are in: a SIGTERM before would kill it
+        for line in proc.stderr:
+            lines.append(line.decode(errors="replace"))
+            if " ready." in lines[-1]:
+                ready.set()
+
+    threading.Thread(target=watch, daemon=True).start()
     try:
         names = {f.name for f in text_string_to_metric_families(_scrape(f"http://127.0.0.1:{port}/metrics", proc))}
         assert {"crmhub_runs", "crmhub_stream_lag_seconds", "crmhub_writeback_results"} <= names
+        assert ready.wait(120), "".join(lines)[-2000:]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
+    # --json: stdout is one JSON document, no Celery banner or shutdown note in it.
+    assert proc.returncode == 0, "".join(lines)[-2000:]
+    assert json.loads(proc.stdout.read().decode()) == {"ok": True, "stopped": "worker"}
 
 
 def _free_port() -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from config import load_config
 from sandbox.common.launcher import SandboxProcess
 from store.tables import sync_run
-from sync.scheduler import build_scheduler, register_streams
+from sync.scheduler import build_scheduler, next_runs, register_streams
 from tests.ops.conftest import OBJECTS, write_config
 
 
@@ -56,3 +56,36 @@ def test_a_tick_runs_each_stream_once_under_the_local_executor(db: Engine, hubsp
     with db.connect() as conn:
         runs = conn.execute(select(sync_run.c.object, sync_run.c.status)).all()
     assert sorted(runs) == sorted((o, "succeeded") for o in OBJECTS)
+
+
+def test_interval_jobs_run_at_start_cron_jobs_wait_and_write_back_is_scheduled(hubspot: SandboxProcess,
+                                                                               tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'crmhub.db'}"
+    path = write_config(tmp_path / "crmhub.yaml", hubspot, url)
+    text = path.read_text().replace("    schedule: {interval_minutes: 60}\n", "    schedule: {cron: '0 3 * * *'}\n")
+    text = text.replace(f"objects: [{', '.join(OBJECTS)}]",
+                        "objects: {owners: {schedule: {interval_minutes: 30}}, contacts: {}}")
+    path.write_text(text + "    writeback: {enabled: true, fields: {lead_score: crmhub_score}, "
+                           "schedule: {interval_minutes: 120}}\n")
+    scheduler = build_scheduler(url)
+    scheduler.start(paused=True)
+    before = datetime.now(UTC)
+    ids = register_streams(scheduler, load_config(path), path)
+    after = datetime.now(UTC)
+    assert sorted(ids) == ["sync:hs_ops/contacts", "sync:hs_ops/owners", "writeback:hs_ops"]
+    runs = {r["job"]: r for r in next_runs(scheduler)}
+    assert before <= runs["sync:hs_ops/owners"]["next_run"] <= after  # interval: once now
+    assert before <= runs["writeback:hs_ops"]["next_run"] <= after
+    cron = runs["sync:hs_ops/contacts"]["next_run"]
+    assert (cron.hour, cron.minute) == (3, 0) and cron > after  # cron: its slot
+    assert "interval" in runs["writeback:hs_ops"]["trigger"] and "cron" in runs["sync:hs_ops/contacts"]["trigger"]
+    job = scheduler.get_job("writeback:hs_ops")
+    assert job.func_ref == "sync.writeback.job:run_writeback_job" and job.args == (str(path), "hs_ops")
+    scheduler.shutdown(wait=False)
+    # Write-back no longer scheduled: its job goes at the next start.
+    path.write_text(text)
+    again = build_scheduler(url)
+    again.start(paused=True)
+    assert "writeback:hs_ops" not in register_streams(again, load_config(path), path)
+    assert again.get_job("writeback:hs_ops") is None
+    again.shutdown(wait=False)

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -14,6 +15,7 @@ import store
 from hub.cli import app
 from sandbox.common.launcher import SandboxProcess
 from store.tables import lead_score, source_link
+from sync.writeback.job import run_writeback_job
 from tests.ops.conftest import write_config
 
 FIELDS = "{lead_score: crmhub_score, lead_grade: crmhub_grade, lead_reasons: crmhub_reasons}"
@@ -64,3 +66,32 @@ def test_scores_are_written_once_and_a_persons_edit_is_kept(hubspot: SandboxProc
     [result] = later["writebacks"]
     assert (result["updated"], result["skipped"]) == (11, 1), result
     assert str(admin.get(f"/_admin/truth/contacts/{sid}")["properties"]["crmhub_score"]) == "7"
+
+
+def test_a_scheduled_write_back_scores_first_then_writes_once(hubspot: SandboxProcess, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scheduler's job: fresh scores (no `crmhub score` beforehand), written back; each stream planned once."""
+    url = f"sqlite:///{tmp_path / 'crmhub.db'}"
+    path = write_config(tmp_path / "crmhub.yaml", hubspot, url)
+    path.write_text(path.read_text() + "    writeback: {enabled: true, fields: {lead_score: crmhub_sched_score, "
+                                       "lead_grade: crmhub_sched_grade}, schedule: {interval_minutes: 60}}\n")
+    assert _cli("sync", "hs_ops", "--object", "contacts", "--config", str(path))["code"] == 0
+    plans = []
+    real = store.ledger_entries
+    monkeypatch.setattr(store, "ledger_entries", lambda *a, **k: plans.append(k["object"]) or real(*a, **k))
+
+    done = run_writeback_job(str(path), "hs_ops")
+
+    assert done["scored"]["contact"] > 0 and "opportunity" not in done["scored"]
+    [result] = done["writebacks"]
+    assert (result["object"], result["status"], result["failed"]) == ("contacts", "succeeded", 0), result
+    assert 0 < result["updated"] <= done["scored"]["contact"]
+    assert plans == ["contacts"]  # one planning pass for the one stream that receives lead outputs
+    engine = store.make_engine(url)
+    with engine.connect() as conn:
+        sid, score = conn.execute(select(source_link.c.source_id, lead_score.c.score).join(
+            lead_score, lead_score.c.record_id == source_link.c.canonical_id).where(
+            source_link.c.object == "contacts", lead_score.c.entity == "contact").limit(1)).one()
+    engine.dispose()
+    truth = hubspot.admin().get(f"/_admin/truth/contacts/{sid}")["properties"]
+    assert str(truth["crmhub_sched_score"]) == str(round(score))

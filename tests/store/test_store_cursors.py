@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import Connection
 
-from store.cursors import delete_cursor, load_cursor, save_cursor
+from store.cursors import cursor_details, delete_cursor, load_cursor, save_cursor
 
 STREAM = {"connection": "hubspot-prod", "object": "contacts"}
 
@@ -49,3 +49,14 @@ def test_a_rolled_back_transaction_leaves_no_cursor(conn: Connection) -> None:
     save_cursor(conn, **STREAM, watermark=datetime(2024, 1, 1, tzinfo=UTC), state={}, run_id=1)
     conn.rollback()
     assert load_cursor(conn, **STREAM) is None
+
+
+def test_details_say_which_run_saved_the_cursor_and_delete_says_whether_there_was_one(conn: Connection) -> None:
+    assert cursor_details(conn, **STREAM) is None
+    save_cursor(conn, **STREAM, watermark=datetime(2024, 3, 1, tzinfo=UTC), state={"after": "9"}, run_id=12)
+    details = cursor_details(conn, **STREAM)
+    assert details is not None and details["updated_at"].tzinfo is not None
+    assert {k: details[k] for k in ("watermark", "state", "run_id")} == {
+        "watermark": datetime(2024, 3, 1, tzinfo=UTC), "state": {"after": "9"}, "run_id": 12}
+    assert delete_cursor(conn, **STREAM) is True
+    assert delete_cursor(conn, **STREAM) is False

@@ -1,0 +1,51 @@
+"""A scheduled write-back of one connection: re-score what its fields need, then write back (sync/scheduler.py).
+
+Arguments are plain strings (config path, connection) so the job can be stored in APScheduler's job store.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import store
+from config import load_config
+from sync.writeback.scores import DEAL_OUTPUTS, LEAD_OUTPUTS
+from sync.writeback.service import write_back
+
+log = logging.getLogger(__name__)
+
+
+def run_writeback_job(config_path: str, connection: str, store_url: str | None = None) -> dict[str, Any]:
+    """Score (when ``writeback.score_first``) and write back one connection; returns what was scored and written."""
+    cfg = load_config(Path(config_path))
+    engine = store.make_engine(store_url or str(cfg.store.url))
+    try:
+        store.ensure_schema(engine)
+        settings = cfg.connection(connection).writeback
+        scored = rescore(engine, cfg, settings.fields) if settings.score_first else {}
+        summaries = write_back(engine, cfg, [connection])
+        for s in summaries:
+            log.info("write-back %s/%s: %s, %d updated, %d unchanged, %d failed", s.connection, s.object, s.status,
+                     s.updated, s.unchanged, s.failed)
+        return {"connection": connection, "scored": scored, "writebacks": [s.as_dict() for s in summaries]}
+    finally:
+        engine.dispose()
+
+
+def rescore(engine: Any, cfg: Any, fields: Any) -> dict[str, int]:
+    """Score the entities whose outputs are written: leads and contacts for lead outputs, open deals for deal ones."""
+    scored: dict[str, int] = {}
+    if any(out in fields for out in LEAD_OUTPUTS):
+        from analytics.scoring import ScoringOptions, score_leads
+
+        options = ScoringOptions.from_settings(cfg.scoring)
+        for entity in ("lead", "contact"):
+            scored[entity] = score_leads(engine, options=options, entity=entity).scored
+    if any(out in fields for out in DEAL_OUTPUTS):
+        from analytics import deals
+
+        scored["opportunity"] = int(deals.score(engine, validity_hours=cfg.scoring.validity_hours,
+                                                top=cfg.scoring.top_reasons)["scored"])
+    return scored
