@@ -13,13 +13,15 @@ from sqlalchemy import Engine
 
 import store
 from config import ConfigError as FileConfigError
-from config import Settings, load_config
+from config import Settings
 from config.settings import load_settings
 from connectors.errors import ApiError, AuthError, BudgetExhausted, ConfigError, CrmhubError, TransientError
 from hub import exitcodes
 from hub.logs import redact_config_secrets
 from hub.output import Output
 from mapping.spec import MappingError
+from sync.config_check import load_checked_config
+from sync.state import StreamBusy
 
 
 @dataclass(slots=True)
@@ -37,7 +39,8 @@ def settings() -> Settings:
 def open_app(config: Path | None, out: Output) -> App:
     s = settings()
     path = config or s.config
-    cfg = load_config(path)
+    # Refuse at once what `crmhub config check` refuses, rather than half-way through a sync.
+    cfg = load_checked_config(path)
     redact_config_secrets(cfg)  # before any connector logs a line
     url = s.store_url or cfg.store.url
     # Name the setting that supplied the URL: the admin fixes the environment or the file, not "the store".
@@ -60,6 +63,8 @@ def failures(out: Output) -> Iterator[None]:
         _fail(out, str(exc), exitcodes.AUTH, "auth")
     except BudgetExhausted as exc:
         _fail(out, str(exc), exitcodes.BUDGET, "budget")
+    except StreamBusy as exc:
+        _fail(out, str(exc), exitcodes.LOCKED, "locked")
     except (ApiError, TransientError, CrmhubError) as exc:
         _fail(out, str(exc), exitcodes.API, "api")
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 import store
+from hub import exitcodes
 from hub.cli import app
 from sandbox.common.launcher import SandboxProcess
 from sync.locks import stream_lock
@@ -79,5 +80,5 @@ def test_a_running_stream_keeps_its_state(hubspot: SandboxProcess, tmp_path: Pat
     with stream_lock(engine, "hs_ops", "owners") as held:
         assert held
         code, _, err = _cli("state", "reset", "hs_ops", "owners", "--yes", "--config", config)
-    assert code != 0 and "running now" in err
+    assert code == exitcodes.LOCKED and "running now" in err
     engine.dispose()
