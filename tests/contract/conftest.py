@@ -15,12 +15,17 @@ from tests.contract.harness import Harness
 CRMS = ["hubspot", "dynamics", "marketo", "salesforce"]
 
 
-@pytest.fixture(scope="session", params=CRMS)
-def crm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
-    """A small sandbox per CRM shared by the contract tests (each test compares against the truth of the moment)."""
-    module = importlib.import_module(f"tests.contract.crms.{request.param}")
-    sb, harness = module.start(tmp_path_factory.mktemp(request.param), 400)
+def started(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    """A small sandbox of ``kind`` (scale 400) and its harness, stopped afterwards."""
+    module = importlib.import_module(f"tests.contract.crms.{kind}")
+    sb, harness = module.start(tmp_path_factory.mktemp(kind), 400)
     try:
         yield harness
     finally:
         sb.stop()
+
+
+@pytest.fixture(scope="session", params=CRMS)
+def crm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    """A small sandbox per CRM shared by the contract tests (each test compares against the truth of the moment)."""
+    yield from started(request.param, tmp_path_factory)

@@ -89,34 +89,6 @@ def test_incremental_after_edits_deletes_and_merges(crm: Harness, sqlite_db: Eng
     assert merged.is_deleted and merged.merged_into == primary
 
 
-def test_full_refresh_repairs_deletes_made_while_crmhub_was_not_syncing(
-    crm: Harness, sqlite_db: Engine, checker: QualityChecker
-) -> None:
-    """Records deleted between two syncs, and the next sync a full refresh: afterwards the store's live ids are the
-    CRM's, for every object that has deletes (a full refresh must not forget what an incremental read would see)."""
-    connector = crm.connector()
-    for obj in crm.objects:
-        assert crm.sync(sqlite_db, connector, obj, checker).status == "succeeded"
-    gone: dict[str, list[str]] = {}
-    for obj in crm.deletable:
-        live, _ = crm.accounted_ids(sqlite_db, obj)
-        # Chosen just before deleting: a cascade from an earlier object may already have taken some.
-        gone[obj] = crm.ordered(crm.truth_ids(obj) & live)[2:4]
-        for record_id in gone[obj]:
-            crm.admin.delete(f"/_admin/records/{obj}/{record_id}")
-        assert not set(gone[obj]) & crm.truth_ids(obj)
-    time.sleep(crm.settle_lag + 0.5)
-    for obj in crm.objects:
-        summary = crm.sync(sqlite_db, connector, obj, checker, full_refresh=True)
-        assert summary.status == "succeeded", summary.error
-        assert summary.counts.reconciles(), summary.counts
-        if obj in gone:
-            assert summary.counts.deleted >= len(gone[obj]), (obj, summary.as_dict())
-    for obj in crm.objects:
-        assert_matches_truth(crm, sqlite_db, obj)
-    assert duplicate_links(sqlite_db) == 0
-
-
 def test_a_purge_without_a_delete_trail_is_found_by_the_id_reconciliation(
     crm: Harness, sqlite_db: Engine, checker: QualityChecker
 ) -> None:
