@@ -27,6 +27,10 @@ class Output:
         self._unbounded = Console(stderr=as_json, width=UNBOUNDED_WIDTH)  # where self.console goes, when no terminal
 
     def json(self, payload: Any) -> None:
+        """One JSON document on stdout; every document says ``ok`` first (a command that succeeds without saying so
+        is ``ok: true``), so scripts test one key whatever the command."""
+        if isinstance(payload, dict) and "ok" not in payload:
+            payload = {"ok": True, **payload}
         text = json.dumps(payload, indent=2, default=_default, sort_keys=False)
         sys.stdout.write(self.redact(text) + "\n")
 

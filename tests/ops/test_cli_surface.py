@@ -3,6 +3,8 @@ output that is not a terminal kept whole, and ``discover`` as a field table."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from importlib.metadata import version
 from pathlib import Path
@@ -14,6 +16,7 @@ from typer.testing import CliRunner
 
 import store
 from hub.cli import app
+from hub.output import Output
 from sandbox.common.launcher import SandboxProcess
 from tests.ops.conftest import write_config
 
@@ -88,3 +91,17 @@ def test_discover_prints_a_field_table(hubspot: SandboxProcess, tmp_path: Path) 
     assert [c for c in ("field", "type", "label", "custom", "calculated") if c not in header] == []
     row = next(line for line in lines if " email " in line and email["label"] in line)
     assert email["type"] in row
+
+
+def test_every_json_document_says_ok() -> None:
+    """Commands that never set ``ok`` themselves (secret-key, score models, quality report, …) still say it, so a
+    script tests one key whatever the command; a document that says ``ok`` keeps its own answer."""
+    made = _invoke("secret-key", "--json")
+    assert made.exit_code == 0, made.output
+    body = json.loads(made.stdout)
+    assert body["ok"] is True and body["variable"] == "CRMHUB_SECRET_KEY"
+    assert next(iter(body)) == "ok"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        Output(as_json=True).json({"ok": False, "warning": "nothing was scored"})
+    assert json.loads(out.getvalue()) == {"ok": False, "warning": "nothing was scored"}
