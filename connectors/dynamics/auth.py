@@ -74,7 +74,7 @@ class MsalTokens:
                 self._app = msal.ConfidentialClientApplication(self._client_id, **self._args)
             result = self._app.acquire_token_for_client(scopes=[self._scope])
         except requests.RequestException as exc:
-            raise TransientError(f"could not reach the Entra ID token endpoint: {type(exc).__name__}",
+            raise TransientError(f"could not reach the Entra ID token endpoint {self._authority}: {type(exc).__name__}",
                                  connection=self.connection, url=self._authority) from None
         except msal.exceptions.MsalServiceError as exc:
             # msal raises this for an HTTP error status of the authority's metadata or token endpoint

@@ -64,7 +64,7 @@ class IdentityTokens:
         try:
             resp = self._http.get(self._url, params=params)
         except httpx.HTTPError as exc:
-            raise TransientError(f"could not reach Marketo's identity service: {type(exc).__name__}",
+            raise TransientError(f"could not reach Marketo's identity service {self._url}: {type(exc).__name__}",
                                  connection=self.connection) from None
         if resp.status_code in (400, 401, 403):
             detail = self._redact(resp.text[:200])

@@ -101,8 +101,9 @@ class OAuthLogin:
         try:
             resp = self._http.post(self.token_url, data=self._form(), timeout=self._timeout)
         except requests.RequestException as exc:
-            raise TransientError(f"could not reach the Salesforce token endpoint: {type(exc).__name__}",
-                                 connection=self.connection, url=self.token_url) from None
+            raise TransientError(
+                f"could not reach the Salesforce token endpoint {self.token_url}: {type(exc).__name__}",
+                connection=self.connection, url=self.token_url) from None
         if resp.status_code >= 500:
             raise TransientError(f"the token endpoint answered {resp.status_code}", connection=self.connection,
                                  url=self.token_url, status=resp.status_code)

@@ -67,10 +67,13 @@ def test_a_refused_certificate_fails_at_once_naming_ca_bundle_and_the_host(
     assert no_waiting == []  # not one retry
 
 
-def test_an_unreachable_host_names_its_url_and_logs_each_retry(crms: dict[str, Crm], tmp_path: Path,
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_unreachable_host_names_its_url_and_logs_each_retry(kind: str, crms: dict[str, Crm], tmp_path: Path,
                                                                no_waiting: list[float],
                                                                caplog: pytest.LogCaptureFixture) -> None:
-    crm = crms["hubspot"]
+    """Every URL of the connection (API and token endpoint alike) points where nothing listens: whichever is asked
+    first, the error names it."""
+    crm = crms[kind]
     url = "https://127.0.0.1:9"  # discard: nothing listens there
     connector = _connector(crm, tmp_path, ca_bundle=str(crm.sandbox.info.ca_path), base_url=url,
                            options={"max_attempts": 3})
