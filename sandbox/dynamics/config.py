@@ -18,6 +18,8 @@ DEFAULTS = {
     "concurrency_limit": "52",
     "window_s": "300",
     "latency_ms": "0",
+    # Where the seeded data ends (YYYY-MM-DD); empty: the day of the sandbox clock's now, so the data is current.
+    "data_end": "",
 }
 PROFILES = ("strict", "unlimited")
 
@@ -36,6 +38,7 @@ class Settings:
     concurrency_limit: int
     window_s: float
     latency_ms: float
+    data_end: str
 
     @classmethod
     def from_options(cls, options: dict[str, str], profile: str) -> Settings:
@@ -54,5 +57,5 @@ class Settings:
             token_ttl_s=int(o["token_ttl_s"]), delta_retention_s=float(o["delta_retention_s"]),
             change_tracking=tracked, enforce_limits=profile == "strict", request_limit=int(o["request_limit"]),
             execution_limit_ms=int(o["execution_limit_ms"]), concurrency_limit=int(o["concurrency_limit"]),
-            window_s=float(o["window_s"]), latency_ms=float(o["latency_ms"]),
+            window_s=float(o["window_s"]), latency_ms=float(o["latency_ms"]), data_end=o["data_end"],
         )
