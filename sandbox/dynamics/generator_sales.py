@@ -90,6 +90,8 @@ class SalesSeeder:
                 })
                 modified = max(modified, closed_on) if closed_on >= created else modified
             else:
+                if close < self.span.end:  # a deal still open past its date was rescheduled by its rep
+                    values["estimatedclosedate"] = _ordinal(self.span.end + (close - created))
                 values.update({"statecode": 0, "statuscode": rnd.choice((1, 1, 1, 2))})
             if self.qualified_leads and rnd.random() < 0.3:
                 lead = self.qualified_leads.pop()
@@ -106,8 +108,13 @@ class SalesSeeder:
         owner = record[table.col["ownerid"]]
         for _ in range(count):
             kind = rnd.choices(("email", "phonecall", "task", "appointment"), weights=(40, 30, 20, 10))[0]
-            # within 300 days of the record, and before the data's end (not piled up on its last second)
-            created = created_base + rnd.randint(0, max(0, min(300 * DAY, self.span.end - 1 - created_base)))
+            # Within 300 days of the record; the engaged people reps keep working, over its whole life up to the
+            # data's end and more and more lately (so there is recent activity). Never piled up on the last second.
+            life = max(0, self.span.end - 1 - created_base)
+            if person.engagement > 0.5:
+                created = created_base + int(life * (1.0 - rnd.random() ** 2))
+            else:
+                created = created_base + rnd.randint(0, min(300 * DAY, life))
             self.rows[kind].append(self._activity(kind, record[0], logical, person, owner, created, rnd))
 
     def _activity(self, kind: str, regarding: str, logical: str, person: Person, owner: str, created: int,
