@@ -9,7 +9,8 @@ objects:
       email: {from: email, transform: email}
       account_id: {from: associatedcompanyid, ref: companies}   # canonical id of the referenced record
       type: {const: call}
-    custom: [hs_analytics_source]                    # kept as-is in the row's custom JSON
+    custom: [hs_analytics_source,                    # kept as-is in the row's custom JSON
+             {web_visits: hs_analytics_num_visits}]  # kept under another key
 ```
 """
 
@@ -88,8 +89,19 @@ def parse_object(name: str, raw: Mapping[str, Any], *, where: str) -> ObjectMapp
     if entity not in ENTITIES:
         raise MappingError(f"{where}.entity: expected one of {', '.join(ENTITIES)}, got {entity!r}")
     rules = tuple(_rule(entity, t, r, f"{where}.fields") for t, r in (raw.get("fields") or {}).items())
-    custom = tuple((str(c), str(c)) for c in raw.get("custom") or ())
+    custom = tuple(_custom(c, f"{where}.custom") for c in raw.get("custom") or ())
     return ObjectMapping(name, entity, rules, custom)
+
+
+def _custom(raw: Any, where: str) -> tuple[str, str]:
+    """A ``custom`` entry: a CRM field kept under its own name, or ``{key: crm_field}`` kept under ``key`` (how a
+    CRM's roll-ups reach the keys scoring reads, e.g. ``{web_visits: hs_analytics_num_visits}``)."""
+    if isinstance(raw, Mapping):
+        if len(raw) != 1:
+            raise MappingError(f"{where}: expected a CRM field name or one {{key: crm_field}} pair, got {dict(raw)!r}")
+        ((key, source),) = raw.items()
+        return str(source), str(key)
+    return str(raw), str(raw)
 
 
 def load_spec(kind: str) -> dict[str, ObjectMapping]:

@@ -42,6 +42,17 @@ def data_end_for(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def seed_end(data_end: str, now: datetime, *, sandbox: str) -> datetime:
+    """The end of a sandbox's seeded data: its ``data_end`` option when given (tests that query fixed date windows
+    pin it), else ``data_end_for`` its clock's now, so the data is current."""
+    if not data_end:
+        return data_end_for(now)
+    try:
+        return datetime.strptime(data_end, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"{sandbox} sandbox option data_end: expected a date YYYY-MM-DD, got {data_end!r}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Company:
     key: int

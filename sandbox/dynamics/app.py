@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox.common.admin import Harness, harness_routes
+from sandbox.common.people import seed_end
 from sandbox.dynamics.admin import admin_routes
 from sandbox.dynamics.admin_edits import Creator
 from sandbox.dynamics.auth import EntraError, EntraId
@@ -66,9 +67,10 @@ def entra_routes(entra: EntraId, harness: Harness) -> list[Route]:
 def create_app(*, seed: int, scale: int, profile: str, options: dict[str, str], harness: Harness) -> Starlette:
     settings = Settings.from_options(options, profile)
     store = Store(seed=seed)
-    generator = Generator(seed=seed, scale=scale, store=store, client_id=settings.client_id)
-    org = generator.run()
     clock = harness.clock
+    generator = Generator(seed=seed, scale=scale, store=store, client_id=settings.client_id,
+                          end=seed_end(settings.data_end, clock.now(), sandbox="dynamics"))
+    org = generator.run()
     svc = Services(
         settings=settings, harness=harness, store=store,
         records=Records(store=store, now=lambda: int(clock.now().timestamp()), system_user=org.system_user),

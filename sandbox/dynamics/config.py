@@ -22,6 +22,8 @@ DEFAULTS = {
     # ("An empty JSON response is returned if no table changes have occurred"); "link" an empty value list with
     # a fresh delta link.
     "unchanged_delta": "empty",
+    # Where the seeded data ends (YYYY-MM-DD); empty: the day of the sandbox clock's now, so the data is current.
+    "data_end": "",
 }
 UNCHANGED_DELTA = ("empty", "link")
 PROFILES = ("strict", "unlimited")
@@ -41,6 +43,7 @@ class Settings:
     concurrency_limit: int
     window_s: float
     latency_ms: float
+    data_end: str = ""
     unchanged_delta: str = "empty"
 
     @classmethod
@@ -62,6 +65,6 @@ class Settings:
             token_ttl_s=int(o["token_ttl_s"]), delta_retention_s=float(o["delta_retention_s"]),
             change_tracking=tracked, enforce_limits=profile == "strict", request_limit=int(o["request_limit"]),
             execution_limit_ms=int(o["execution_limit_ms"]), concurrency_limit=int(o["concurrency_limit"]),
-            window_s=float(o["window_s"]), latency_ms=float(o["latency_ms"]),
+            window_s=float(o["window_s"]), latency_ms=float(o["latency_ms"]), data_end=o["data_end"],
             unchanged_delta=o["unchanged_delta"],
         )

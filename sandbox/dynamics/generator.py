@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.common.people import EPOCH, Company, Person, Population
+from sandbox.common.people import Company, Person, Population
 from sandbox.dynamics import seedtools as st
 from sandbox.dynamics.generator_products import ProductSeeder
 from sandbox.dynamics.generator_sales import SalesSeeder
@@ -49,22 +50,26 @@ class Org:
 
 
 class Generator:
-    def __init__(self, *, seed: int, scale: int, store: Store, client_id: str) -> None:
+    def __init__(self, *, seed: int, scale: int, store: Store, client_id: str, end: datetime | None = None) -> None:
+        """``end``: where the seeded data ends (the sandbox passes its clock's day); without one, the population's
+        fixed span."""
         self.seed = seed
         self.scale = scale
         self.store = store
         self.client_id = client_id
         self.rows: dict[str, list[list[Any]]] = {name: [] for name in TABLES if name != "activitypointer"}
-        self.population = Population(seed, scale)
+        self.population = Population(seed, scale, end=end)
+        self.span = st.SeedSpan.ending(self.population.end)
 
     def run(self) -> Org:
         org = self._org()
         # The catalogue and lines take ids from a stream of their own, so adding them left every other seeded id
         # (and the tests that pick records by id order) as it was.
         products = ProductSeeder(seed=self.seed, rows=self.rows, guids=GuidFactory(self.seed, "products"),
-                                 admin=org.system_user)
+                                 admin=org.system_user, span=self.span)
         products.catalogue()
-        sales = SalesSeeder(seed=self.seed, org=org, rows=self.rows, guids=self.store.guids, products=products)
+        sales = SalesSeeder(seed=self.seed, org=org, rows=self.rows, guids=self.store.guids, products=products,
+                            span=self.span)
         accounts: dict[int, list[Any]] = {}
         companies = self.population.companies
         for key in range(self.scale):
@@ -92,7 +97,7 @@ class Generator:
         guids = self.store.guids
         org = Org(organization_id=guids.new(), business_unit_id=guids.new(), system_user=guids.new(),
                   app_user=guids.new())
-        created = int(to_seconds(EPOCH)) - 86400 * 30
+        created = int(to_seconds(self.population.epoch)) - 86400 * 30
         users = TABLES["systemuser"]
 
         def user(uid: str, first: str | None, last: str, domain: str, access: int, title: str | None) -> None:
@@ -126,11 +131,13 @@ class Generator:
 
     def _campaigns(self, org: Org) -> None:
         rnd = random.Random(f"{self.seed}:dynamics:campaigns")
+        last_year = self.population.end.year
         kinds = ((1, "Ads"), (2, "Newsletter"), (3, "Webinar"), (3, "Roadshow"), (4, "Partner Launch"))
         for i in range(max(4, min(200, self.scale // 5000))):
             code, noun = rnd.choice(kinds)
-            quarter, year = rnd.randint(1, 4), rnd.choice((2023, 2024, 2025))
-            created = int(to_seconds(EPOCH)) + 86400 * (365 * (year - 2023) + 91 * (quarter - 1)) - 86400 * 20
+            # Campaigns of the last three calendar years up to the data's end; earlier years' are completed.
+            quarter, year = rnd.randint(1, 4), last_year - 2 + rnd.choice((0, 1, 2))
+            created = self.span.clamp(to_seconds(datetime(year, 1, 1, tzinfo=UTC)) + 86400 * (91 * (quarter - 1) - 20))
             cid = self.store.guids.new()
             org.campaigns.append(cid)
             owner = rnd.choice(org.sales_users)
@@ -138,12 +145,13 @@ class Generator:
                 "campaignid": cid, "name": f"Q{quarter} {year} {noun}", "codename": f"CMP-{i + 1:05d}",
                 "typecode": code, "budgetedcost": float(rnd.randrange(5, 200) * 1000),
                 "expectedrevenue": float(rnd.randrange(50, 2000) * 1000),
-                "statecode": 1 if year < 2025 else 0, "statuscode": 6 if year < 2025 else rnd.choice((0, 2, 3)),
-                **st.stamps(created, st.modified_after(created, rnd), owner),
+                "statecode": 1 if year < last_year else 0,
+                "statuscode": 6 if year < last_year else rnd.choice((0, 2, 3)),
+                **st.stamps(created, self.span.modified_after(created, rnd), owner),
             }))
 
     def _account(self, company: Company, owner: str, rnd: random.Random) -> list[Any]:
-        created = st.clamp(to_seconds(company.created_at))
+        created = self.span.clamp(to_seconds(company.created_at))
         row = st.row_for(TABLES["account"], {
             "accountid": self.store.guids.new(),
             "name": None if rnd.random() < 0.01 else company.name,
@@ -153,7 +161,7 @@ class Generator:
             "revenue": float(company.annual_revenue), "address1_city": company.city,
             "address1_country": company.country, "customertypecode": rnd.choice((3, 3, 8)),
             "accountcategorycode": rnd.choice((1, 2, 2, None)),
-            **st.stamps(created, st.modified_after(created, rnd), owner),
+            **st.stamps(created, self.span.modified_after(created, rnd), owner),
             COMPANY_KEY: company.key,
         })
         self.rows["account"].append(row)
@@ -162,12 +170,12 @@ class Generator:
     def _contact(self, person: Person, account: list[Any], owner: str, rnd: random.Random,
                  sales: SalesSeeder) -> list[Any]:
         contacts, accounts = TABLES["contact"], TABLES["account"]
-        created = st.clamp(to_seconds(person.created_at))
+        created = self.span.clamp(to_seconds(person.created_at))
         contact_id = self.store.guids.new()
         origin = None
         if rnd.random() < 0.35:  # converted from a lead a few days before the contact was created
             origin = self._converted_lead(person, account, contact_id, created, owner, rnd)
-            created = st.clamp(created + rnd.randint(3600, 86400 * 5))
+            created = self.span.clamp(created + rnd.randint(3600, 86400 * 5))
             sales.qualified_leads.append(origin)
         inactive = rnd.random() < 0.05
         row = st.row_for(contacts, {
@@ -180,7 +188,7 @@ class Generator:
             "parentcustomerid": Ref("account", account[accounts.col["accountid"]]),
             "originatingleadid": Ref("lead", origin[TABLES["lead"].col["leadid"]]) if origin else None,
             "statecode": 1 if inactive else 0, "statuscode": 2 if inactive else 1,
-            **st.stamps(created, st.modified_after(created, rnd), owner),
+            **st.stamps(created, self.span.modified_after(created, rnd), owner),
             PERSON_KEY: person.key,
         })
         if account[accounts.col["primarycontactid"]] is None:
@@ -210,7 +218,7 @@ class Generator:
         company = self.population.companies[person.company_key]
         values = self._lead_values(person, company, rnd)
         account_ref = Ref("account", account[0])
-        qualified = st.clamp(created + rnd.randint(3600, 86400 * 5))
+        qualified = self.span.clamp(created + rnd.randint(3600, 86400 * 5))
         values.update({
             "statecode": 1, "statuscode": 3, "parentaccountid": account_ref, "customerid": account_ref,
             "parentcontactid": Ref("contact", contact_id), **st.stamps(created, qualified, owner),
@@ -220,7 +228,7 @@ class Generator:
         return row
 
     def _lead(self, person: Person, company: Company, owner: str, rnd: random.Random, org: Org) -> list[Any]:
-        created = st.clamp(to_seconds(person.created_at))
+        created = self.span.clamp(to_seconds(person.created_at))
         values = self._lead_values(person, company, rnd)
         disqualified = rnd.random() < 0.3
         values.update({
@@ -228,7 +236,7 @@ class Generator:
             "statuscode": rnd.choice((4, 5, 6, 7)) if disqualified else rnd.choice((1, 1, 2)),
             "campaignid": Ref("campaign", rnd.choice(org.campaigns)) if rnd.random() < 0.3 else None,
             "estimatedamount": float(rnd.randrange(5, 500) * 100) if rnd.random() < 0.4 else None,
-            **st.stamps(created, st.modified_after(created, rnd), owner),
+            **st.stamps(created, self.span.modified_after(created, rnd), owner),
         })
         row = st.row_for(TABLES["lead"], values)
         self.rows["lead"].append(row)

@@ -19,7 +19,7 @@ from sandbox.dynamics.tables import TABLES
 
 LINE_SHARE = 0.6
 DAY = 86400
-CATALOGUE_START = st.SEED_END - 1000 * DAY
+CATALOGUE_DAYS = 1000  # the catalogue was set up this long before the data's end
 UNITS = ("Primary Unit", "Day", "Year")
 _DISCOUNT_PERCENTS = (None, None, None, 5, 10, 15)
 
@@ -57,8 +57,10 @@ def _audit(created: int, modified: int, by: str) -> dict[str, Any]:
 
 
 class ProductSeeder:
-    def __init__(self, *, seed: int, rows: dict[str, list[list[Any]]], guids: GuidFactory, admin: str) -> None:
+    def __init__(self, *, seed: int, rows: dict[str, list[list[Any]]], guids: GuidFactory, admin: str,
+                 span: st.SeedSpan) -> None:
         self.seed = seed
+        self.span = span
         self.rows = rows
         self.guids = guids
         self.admin = admin
@@ -68,21 +70,22 @@ class ProductSeeder:
 
     def catalogue(self) -> None:
         rnd = random.Random(f"{self.seed}:dynamics:products")
+        start = self.span.end - CATALOGUE_DAYS * DAY
         self.currency = self.guids.new()
         self.rows["transactioncurrency"].append(st.row_for(TABLES["transactioncurrency"], {
             "transactioncurrencyid": self.currency, "currencyname": "US Dollar", "isocurrencycode": "USD",
             "currencysymbol": "$", "exchangerate": 1.0, "currencyprecision": 2,
-            **_audit(CATALOGUE_START, CATALOGUE_START, self.admin),
+            **_audit(start, start, self.admin),
         }))
         for name in UNITS:
             self.units[name] = self.guids.new()
             self.rows["uom"].append(st.row_for(TABLES["uom"], {
                 "uomid": self.units[name], "name": name, "quantity": 1.0, "isschedulebaseuom": name == UNITS[0],
-                **_audit(CATALOGUE_START, CATALOGUE_START, self.admin),
+                **_audit(start, start, self.admin),
             }))
         for product in CATALOGUE:
             pid = self.guids.new()
-            created = CATALOGUE_START + rnd.randrange(200 * DAY)
+            created = start + rnd.randrange(200 * DAY)
             cost = round(product.price * rnd.uniform(0.3, 0.6), 2)
             self.rows["product"].append(st.row_for(TABLES["product"], {
                 "productid": pid, "name": product.name, "productnumber": product.number,
@@ -92,7 +95,7 @@ class ProductSeeder:
                 "defaultuomid": Ref("uom", self.units[product.unit]),
                 "transactioncurrencyid": Ref("transactioncurrency", self.currency),
                 "statecode": product.state, "statuscode": _STATUS[product.state],
-                **_audit(created, st.modified_after(created, rnd), self.admin),
+                **_audit(created, self.span.modified_after(created, rnd), self.admin),
             }))
             if product.state == 0:
                 self.sold.append((pid, product))
@@ -111,7 +114,7 @@ class ProductSeeder:
             price = round(product.price * rnd.uniform(0.85, 0.98), 2) if overridden else product.price
             percent = rnd.choice(_DISCOUNT_PERCENTS)
             discount = round(quantity * price * percent / 100, 2) if percent else None
-            at = st.clamp(created + rnd.randrange(20 * DAY))
+            at = self.span.clamp(created + rnd.randrange(20 * DAY))
             row = st.row_for(table, {
                 "opportunityproductid": self.guids.new(), "opportunityproductname": product.name,
                 "opportunityid": Ref("opportunity", opportunity_id), "productid": Ref("product", pid),
@@ -119,7 +122,7 @@ class ProductSeeder:
                 "priceperunit": price, "manualdiscountamount": discount, "lineitemnumber": number,
                 "uomid": Ref("uom", self.units[product.unit]),
                 "transactioncurrencyid": Ref("transactioncurrency", self.currency),
-                **st.stamps(at, st.modified_after(at, rnd), owner),
+                **st.stamps(at, self.span.modified_after(at, rnd), owner),
             })
             self.rows["opportunityproduct"].append(row)
             total += row[table.col["extendedamount"]]

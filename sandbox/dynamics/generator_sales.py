@@ -38,8 +38,9 @@ def _ordinal(seconds: int) -> int:
 
 class SalesSeeder:
     def __init__(self, *, seed: int, org: Org, rows: dict[str, list[list[Any]]], guids: GuidFactory,
-                 products: ProductSeeder) -> None:
+                 products: ProductSeeder, span: st.SeedSpan) -> None:
         self.seed = seed
+        self.span = span
         self.org = org
         self.rows = rows
         self.guids = guids
@@ -53,7 +54,7 @@ class SalesSeeder:
         contacts = self.contacts_by_account.get(account[0], [])
         employees = account[accounts.col["numberofemployees"]] or 10
         for _ in range(count):
-            created = st.clamp(account[accounts.col["createdon"]] + rnd.randint(DAY, 400 * DAY))
+            created = self.span.clamp(account[accounts.col["createdon"]] + rnd.randint(DAY, 400 * DAY))
             value = round(rnd.lognormvariate(math.log(15000) + 0.35 * math.log(employees), 0.7), -2)
             dirt = rnd.random()
             if dirt < 0.01:
@@ -78,10 +79,10 @@ class SalesSeeder:
                 "parentcontactid": Ref("contact", rnd.choice(contacts)) if contacts else None,
                 "campaignid": Ref("campaign", rnd.choice(self.org.campaigns)) if rnd.random() < 0.2 else None,
             }
-            modified = st.modified_after(created, rnd)
-            if close < st.SEED_END and rnd.random() < 0.7:
+            modified = self.span.modified_after(created, rnd)
+            if close < self.span.end and rnd.random() < 0.7:
                 won = rnd.random() < 0.6
-                closed_on = st.clamp(close + rnd.randint(-20, 20) * DAY)
+                closed_on = self.span.clamp(close + rnd.randint(-20, 20) * DAY)
                 values.update({
                     "statecode": 1 if won else 2, "statuscode": 3 if won else rnd.choice((4, 5)),
                     "closeprobability": 100 if won else 0, "actualclosedate": _ordinal(closed_on),
@@ -89,6 +90,8 @@ class SalesSeeder:
                 })
                 modified = max(modified, closed_on) if closed_on >= created else modified
             else:
+                if close < self.span.end:  # a deal still open past its date was rescheduled by its rep
+                    values["estimatedclosedate"] = _ordinal(self.span.end + (close - created))
                 values.update({"statecode": 0, "statuscode": rnd.choice((1, 1, 1, 2))})
             if self.qualified_leads and rnd.random() < 0.3:
                 lead = self.qualified_leads.pop()
@@ -105,7 +108,13 @@ class SalesSeeder:
         owner = record[table.col["ownerid"]]
         for _ in range(count):
             kind = rnd.choices(("email", "phonecall", "task", "appointment"), weights=(40, 30, 20, 10))[0]
-            created = st.clamp(created_base + rnd.randint(0, 300 * DAY))
+            # Within 300 days of the record; the engaged people reps keep working, over its whole life up to the
+            # data's end and more and more lately (so there is recent activity). Never piled up on the last second.
+            life = max(0, self.span.end - 1 - created_base)
+            if person.engagement > 0.5:
+                created = created_base + int(life * (1.0 - rnd.random() ** 2))
+            else:
+                created = created_base + rnd.randint(0, min(300 * DAY, life))
             self.rows[kind].append(self._activity(kind, record[0], logical, person, owner, created, rnd))
 
     def _activity(self, kind: str, regarding: str, logical: str, person: Person, owner: str, created: int,
@@ -117,7 +126,7 @@ class SalesSeeder:
         values: dict[str, Any] = {
             "activityid": self.guids.new(), "subject": rnd.choice(SUBJECTS[kind]),
             "scheduledstart": created if kind == "appointment" else None, "scheduledend": due,
-            "actualend": st.clamp(due) if state == 1 else None, "prioritycode": rnd.choice((0, 1, 1, 1, 2)),
+            "actualend": self.span.clamp(due) if state == 1 else None, "prioritycode": rnd.choice((0, 1, 1, 1, 2)),
             "regardingobjectid": Ref(logical, regarding), "statecode": state,
         }
         if kind == "phonecall":
@@ -136,5 +145,5 @@ class SalesSeeder:
             values.update({"statecode": state, "statuscode": {3: 5, 1: 3, 2: 4}[state],
                            "location": rnd.choice(("Teams meeting", "Customer office", "Our office")),
                            "isalldayevent": False})
-        modified = st.modified_after(created, rnd)
+        modified = self.span.modified_after(created, rnd)
         return st.row_for(TABLES[kind], {**values, **st.stamps(created, modified, owner)})

@@ -3,38 +3,50 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sandbox.common.people import EPOCH
+from sandbox.common.people import SPAN_DAYS
 from sandbox.dynamics.records import default_status
 from sandbox.dynamics.schema import Table, type_column
 from sandbox.dynamics.store import Ref
 
-# every seeded timestamp is before this instant, so the org looks like it has a past and no future
-SEED_END = int(datetime(2025, 10, 1, tzinfo=UTC).timestamp())
-# nightly data-migration runs: each stamps thousands of rows with one identical modifiedon second
-IMPORT_RUNS = tuple(int((EPOCH + timedelta(days=d, hours=2)).timestamp()) for d in (14, 120, 240, 365, 500, 640, 800))
 ORG_DOMAIN = "crmhubdemo.onmicrosoft.com"
+IMPORT_RUN_DAYS = (14, 120, 240, 365, 500, 640, 800)  # days into the span of the nightly data-migration runs
 
 
-def clamp(seconds: float) -> int:
-    return int(min(seconds, SEED_END - 1))
+@dataclass(frozen=True, slots=True)
+class SeedSpan:
+    """The seconds seeded timestamps lie in: every one before ``end`` (the population's end: the sandbox clock's
+    day, or the pinned ``data_end``), so the org has a past up to today and no future."""
 
+    end: int
+    # nightly data-migration runs: each stamps thousands of rows with one identical modifiedon second
+    import_runs: tuple[int, ...]
 
-def modified_after(created: int, rnd: random.Random) -> int:
-    """A last-modified second: often an import run's, often the creation second, sometimes a whole minute."""
-    roll = rnd.random()
-    if roll < 0.3:
-        runs = [t for t in IMPORT_RUNS if t >= created]
-        if runs:
-            return rnd.choice(runs)
-    if roll < 0.5:
-        return created
-    moment = clamp(created + (SEED_END - created) * rnd.random() ** 2)
-    if rnd.random() < 0.3:
-        moment = max(created, moment - moment % 60)
-    return moment
+    @classmethod
+    def ending(cls, end: datetime) -> SeedSpan:
+        epoch = end - timedelta(days=SPAN_DAYS)
+        return cls(int(end.timestamp()),
+                   tuple(int((epoch + timedelta(days=d, hours=2)).timestamp()) for d in IMPORT_RUN_DAYS))
+
+    def clamp(self, seconds: float) -> int:
+        return int(min(seconds, self.end - 1))
+
+    def modified_after(self, created: int, rnd: random.Random) -> int:
+        """A last-modified second: often an import run's, often the creation second, sometimes a whole minute."""
+        roll = rnd.random()
+        if roll < 0.3:
+            runs = [t for t in self.import_runs if t >= created]
+            if runs:
+                return rnd.choice(runs)
+        if roll < 0.5:
+            return created
+        moment = self.clamp(created + (self.end - created) * rnd.random() ** 2)
+        if rnd.random() < 0.3:
+            moment = max(created, moment - moment % 60)
+        return moment
 
 
 def vary_email(email: str, rnd: random.Random) -> str:

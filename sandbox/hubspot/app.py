@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -14,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox.common.admin import Harness, harness_routes
-from sandbox.common.people import Population, data_end_for
+from sandbox.common.people import Population, seed_end
 from sandbox.hubspot.admin import AdminApi
 from sandbox.hubspot.admin_edits import PersonEdits
 from sandbox.hubspot.api_associations import AssociationsApi
@@ -42,7 +41,7 @@ def build_store(*, seed: int, scale: int, settings: Settings, harness: Harness) 
     owners = make_owners(seed)
     store = Store(schemas=standard_schemas(owners), owners=owners, clock=harness.clock,
                   lag_ms=settings.search_lag_ms)
-    population = Population(seed, scale, end=seed_end(settings.data_end, harness.clock.now()))
+    population = Population(seed, scale, end=seed_end(settings.data_end, harness.clock.now(), sandbox="hubspot"))
     gc.disable()  # millions of long-lived objects: generational passes over them would only cost time
     try:
         generate(store, population=population, seed=seed, settings=settings)
@@ -50,16 +49,6 @@ def build_store(*, seed: int, scale: int, settings: Settings, harness: Harness) 
         gc.enable()
     gc.freeze()  # and keep later collections (during requests) from rescanning the seeded data
     return store, population
-
-
-def seed_end(data_end: str, now: datetime) -> datetime:
-    """The end of the seeded data: the ``data_end`` option when given (tests pinning dates), else the clock's day."""
-    if not data_end:
-        return data_end_for(now)
-    try:
-        return datetime.strptime(data_end, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        raise ValueError(f"hubspot sandbox option data_end: expected a date YYYY-MM-DD, got {data_end!r}") from None
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

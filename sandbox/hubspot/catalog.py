@@ -36,6 +36,12 @@ def datetime_prop(name: str, label: str, group: str, kind: str = "column") -> Pr
                        created_ms=STANDARD_CREATED_MS)
 
 
+def analytics_time(name: str, label: str) -> PropertyDef:
+    """A datetime HubSpot's web analytics calculates: read-only, set by tracking, not by the API."""
+    return PropertyDef(name, label, "datetime", "date", "analyticsinformation", read_only=True, calculated=True,
+                       created_ms=STANDARD_CREATED_MS)
+
+
 def enum(name: str, label: str, group: str, options: tuple[Option, ...], field_type: str = "select",
          *, read_only: bool = False) -> PropertyDef:
     return PropertyDef(name, label, "enumeration", field_type, group, options=options, read_only=read_only,
@@ -70,7 +76,8 @@ def _contacts(owners: list[Owner]) -> ObjectSchema:
         name="contacts", singular="contact", type_id="0-1", assoc_name="contact",
         defaults=("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"),
         always=("createdate", "hs_object_id", "lastmodifieddate"), link_targets=("companies",), required=(),
-        groups=((g, "Contact information"), ("analyticsinformation", "Web analytics history")),
+        groups=((g, "Contact information"), ("analyticsinformation", "Web analytics history"),
+                ("conversioninformation", "Conversion information")),
         unique_lookup=("email",),
     )
     stages = _options(enums.LIFECYCLE_STAGES, {"marketingqualifiedlead": "Marketing Qualified Lead",
@@ -87,6 +94,15 @@ def _contacts(owners: list[Owner]) -> ObjectSchema:
              _options(enums.ANALYTICS_SOURCES), read_only=True),
         _merged_ids("Merged Contact IDs", g),
         number("num_contacted_notes", "Number of times contacted", g, read_only=True),
+        number("hs_analytics_num_visits", "Number of Sessions", "analyticsinformation", read_only=True),
+        number("hs_analytics_num_page_views", "Number of Pageviews", "analyticsinformation", read_only=True),
+        number("hs_analytics_average_page_views", "Average Pageviews", "analyticsinformation", read_only=True),
+        analytics_time("hs_analytics_first_visit_timestamp", "Time First Seen"),
+        analytics_time("hs_analytics_last_visit_timestamp", "Time Last Seen"),
+        number("num_conversion_events", "Number of Form Submissions", "conversioninformation", read_only=True),
+        analytics_time("recent_conversion_date", "Recent Conversion Date"),
+        PropertyDef("recent_conversion_event_name", "Recent Conversion", "string", "text", "conversioninformation",
+                    read_only=True, calculated=True, created_ms=STANDARD_CREATED_MS),
         *_system(g, ("lastmodifieddate", "hs_lastmodifieddate")),
     ):
         schema.add(prop)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sandbox.common.people import Company, Person, Population
 from sandbox.hubspot import enums
+from sandbox.hubspot.gen_analytics import web_analytics
 from sandbox.hubspot.gen_deals import Deal, make_deal
 from sandbox.hubspot.gen_engagements import Engagement, engagement_count, make_engagement
 from sandbox.hubspot.gen_products import seed_products
@@ -66,6 +67,7 @@ class Generator:
         self.settings = settings
         self.rnd = random.Random(f"{seed}:hubspot:data")
         self.products_rnd = random.Random(f"{seed}:hubspot:products")
+        self.seed = seed
         self.active = [o.id for o in store.owners if not o.archived]
         self.former = [o.id for o in store.owners if o.archived]
 
@@ -183,7 +185,12 @@ class Generator:
                 "hs_merged_object_ids": "", "num_contacted_notes": str(c.contacted),
                 **self._stage(c),
             }
-            modified = max(c.created + int(rnd.random() * (self.end - c.created) * 0.5), c.last_activity)
+            # A stream per person, so adding the roll-ups left every other seeded value as it was.
+            analytics, last_seen = web_analytics(random.Random(f"{self.seed}:hubspot:analytics:{p.key}"),
+                                                 p.engagement, c.created, self.end)
+            props.update(analytics)
+            # tracking updates the contact: its last session is a modification too
+            modified = max(c.created + int(rnd.random() * (self.end - c.created) * 0.5), c.last_activity, last_seen)
             if c.duplicate is not None:
                 dup_id, dup_created, merged_at = c.duplicate
                 props["hs_merged_object_ids"] = str(dup_id)

@@ -30,7 +30,7 @@ class Settings:
     export_job_s: int = 60
     export_max_running: int = 2
     export_max_queued: int = 10
-    activity_retention_days: int = 0  # 0: keep everything (the seeded log ends at a fixed date in the past)
+    activity_retention_days: int = 0  # 0: keep everything (the seeded log starts 1,000 days before its end)
     # Migrated to the Activity Service (sandbox.marketo.activity_ids): activities after internal id
     # ``activity_service_from`` (0: three quarters into the seeded log) have a UUID marketoGUID and no or a
     # repeated id. Off: the classic shape (unique integer id, marketoGUID its decimal string) for every activity.
@@ -38,6 +38,8 @@ class Settings:
     activity_service_from: int = 0
     share: float = 0.7
     limits_enabled: bool = True
+    # Where the seeded data ends (YYYY-MM-DD); empty: the day of the sandbox clock's now, so the log is current.
+    data_end: str = ""
 
     RUNTIME = ("latency_ms", "daily_quota", "rate_limit", "rate_window_s", "max_concurrency", "updated_at_filter",
                "export_daily_mb", "export_job_s", "activity_retention_days", "token_ttl_s", "limits_enabled",

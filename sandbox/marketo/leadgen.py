@@ -11,11 +11,10 @@ each carry a malformed email, no last name, a negative revenue or a non-numeric 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import numpy as np
 
-from sandbox.common.people import EPOCH, SPAN_DAYS, Company, Person, Population
+from sandbox.common.people import Company, Person, Population
 from sandbox.common.sfids import sfdc_id
 from sandbox.marketo import catalog
 from sandbox.marketo.activitygen import LeadArrays, generate
@@ -24,7 +23,6 @@ from sandbox.marketo.lead_model import Lead
 from sandbox.marketo.seeded_columns import SeededColumns
 from sandbox.marketo.truth import Outcome, outcome
 
-LOG_END = int((EPOCH + timedelta(days=SPAN_DAYS)).timestamp())
 FIRST_LEAD_ID = 1001
 _SOURCE_OF = {"Web": 0, "Organic Search": 1, "Paid Search": 0, "Referral": 0, "Event": 2, "Partner": 2,
               "Email": 0, "Social Media": 1}
@@ -67,6 +65,8 @@ def _case_variant(email: str, pick: float) -> str:
 
 
 def build(population: Population, *, seed: int, share: float) -> Seeded:
+    # The log ends where the population does (the sandbox clock's day, or the pinned data_end): current activity.
+    log_end = int(population.end.timestamp())
     keys = [k for k in range(population.size) if population.member(k, "marketo", share)]
     persons = [population.person(k) for k in keys]
     companies = population.companies
@@ -75,12 +75,12 @@ def build(population: Population, *, seed: int, share: float) -> Seeded:
     u = rng.random((n, 13))
     created = np.array([int(p.created_at.timestamp()) for p in persons], np.int64) - (u[:, 9] * 20 * 86_400
                                                                                         ).astype(np.int64)
-    created = np.minimum(created, LOG_END - 86_400)
+    created = np.minimum(created, log_end - 86_400)
     rows = [_Row(p, int(created[i]), False) for i, p in enumerate(persons)]
     dup_of = np.flatnonzero(u[:, 7] < 0.01)
     for i in dup_of:
-        when = int(created[i] + u[i, 11] * (LOG_END - created[i]))
-        rows.append(_Row(persons[i], min(when, LOG_END - 3600), True))
+        when = int(created[i] + u[i, 11] * (log_end - created[i]))
+        rows.append(_Row(persons[i], min(when, log_end - 3600), True))
     order = sorted(range(len(rows)), key=lambda r: (rows[r].created, rows[r].person.key, rows[r].duplicate))
     lead_ids = np.empty(len(rows), np.int64)
     for rank, r in enumerate(order):
@@ -90,7 +90,7 @@ def build(population: Population, *, seed: int, share: float) -> Seeded:
     deleted_mask = np.r_[u[:, 8] < 0.005, np.zeros(len(dup_of), bool)]
     all_created = np.array([r.created for r in rows], np.int64)
     end = np.where(deleted_mask, all_created + (np.r_[u[:, 10], np.zeros(len(dup_of))] *
-                                               (LOG_END - all_created)).astype(np.int64), LOG_END)
+                                               (log_end - all_created)).astype(np.int64), log_end)
     conv_frac = np.array([outcomes[r.person.key].conversion_fraction for r in rows], np.float64)
     in_sf = [population.member(p.key, "salesforce", 0.6) for p in persons]
     source = np.array([3 if in_sf[i] and u[i, 12] < 0.4 else _SOURCE_OF.get(p.lead_source, 0)
@@ -99,7 +99,7 @@ def build(population: Population, *, seed: int, share: float) -> Seeded:
         lead_id=lead_ids, created=all_created, end=end,
         engagement=np.array([r.person.engagement if not r.duplicate else 0.0 for r in rows], np.float64),
         converted=np.array([outcomes[r.person.key].converted and not r.duplicate for r in rows], bool),
-        conv_ts=all_created + (conv_frac * (LOG_END - all_created)).astype(np.int64),
+        conv_ts=all_created + (conv_frac * (log_end - all_created)).astype(np.int64),
         malformed=np.r_[u[:, 0] < 0.01, np.zeros(len(dup_of), bool)],
         active=np.r_[np.ones(n, bool), np.zeros(len(dup_of), bool)],
         deleted=deleted_mask, source=source,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.common.clock import Clock
-from sandbox.common.people import EPOCH, Population
+from sandbox.common.people import Population, seed_end
 from sandbox.marketo.activity_ids import IdShape
 from sandbox.marketo.activity_log import ActivityLog
 from sandbox.marketo.bulk import Exports
 from sandbox.marketo.config import Settings
 from sandbox.marketo.export_build import make_planner
-from sandbox.marketo.leadgen import LOG_END, Seeded, build
+from sandbox.marketo.leadgen import Seeded, build
 from sandbox.marketo.mutations import Mutations
 from sandbox.marketo.paging import TokenCodec
 from sandbox.marketo.programs import Programs, seed_programs
@@ -57,7 +57,7 @@ def horizon_of(settings: Settings, clock: Clock) -> int:
 
 
 def build_state(*, seed: int, scale: int, settings: Settings, clock: Clock, instance_tag: int) -> State:
-    population = Population(seed, scale)
+    population = Population(seed, scale, end=seed_end(settings.data_end, clock.now(), sandbox="marketo"))
     seeded = build(population, seed=seed, share=settings.share)
     store = LeadStore(seeded.leads, seeded.deleted)
     log = ActivityLog(seeded.columns, store, hidden_leads=set(seeded.deleted))
@@ -66,5 +66,6 @@ def build_state(*, seed: int, scale: int, settings: Settings, clock: Clock, inst
                                        shape=lambda: shape_of(settings, log)))
     return State(seed=seed, settings=settings, clock=clock, population=population, seeded=seeded, store=store,
                   log=log, mutations=Mutations(store=store, log=log), codec=TokenCodec(instance_tag),
-                  exports=exports, programs=seed_programs(seeded.columns, seed=seed, log_end=LOG_END,
-                                                          epoch=int(EPOCH.timestamp())))
+                  exports=exports, programs=seed_programs(seeded.columns, seed=seed,
+                                                          log_end=int(population.end.timestamp()),
+                                                          epoch=int(population.epoch.timestamp())))

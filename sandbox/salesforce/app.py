@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from sandbox.common.admin import Harness, harness_routes
-from sandbox.common.people import Population
+from sandbox.common.people import Population, seed_end
 from sandbox.common.sfids import sfdc_id
 from sandbox.salesforce import (
     admin,
@@ -41,7 +41,8 @@ def build_org(*, seed: int, scale: int, settings: Settings, harness: Harness) ->
     now = harness.clock.now
     catalog = Catalog()
     store = Store(catalog=catalog, settings=settings, now=now)
-    seed_org(store=store, population=Population(seed, scale), seed_value=seed, integration_username=settings.username,
+    population = Population(seed, scale, end=seed_end(settings.data_end, now(), sandbox="salesforce"))
+    seed_org(store=store, population=population, seed_value=seed, integration_username=settings.username,
              extra_accounts=settings.extra_accounts)
     org_id = sfdc_id("00D", seed)
     return Org(

@@ -9,7 +9,7 @@ from typing import Any
 
 from sandbox.salesforce import picklists as pl
 from sandbox.salesforce.gen_products import seed_line_items
-from sandbox.salesforce.seed_context import DATA_END, SeedContext, later
+from sandbox.salesforce.seed_context import SeedContext
 from sandbox.salesforce.timefmt import fmt_datetime
 
 DEAL_SHARE = 0.45  # accounts with at least one opportunity
@@ -40,7 +40,7 @@ def _opportunity(ctx: SeedContext, rnd: random.Random, company_key: int, company
     oid = ctx.next_id("Opportunity")
     ctx.account_opps.setdefault(company_key, []).append(oid)
     owner = ctx.account_owner[company_key]
-    created = later(rnd, account_created)
+    created = ctx.later(rnd, account_created)
     final = _final_stage(rnd)
     amount: float | None = round(rnd.uniform(5_000, 40_000) * math.log(employees + 2), 2)
     dirt = rnd.random()
@@ -49,10 +49,10 @@ def _opportunity(ctx: SeedContext, rnd: random.Random, company_key: int, company
     elif dirt < 0.03:
         amount = None
     path = _stage_path(rnd, final)
-    moments = sorted(later(rnd, created, min(DATA_END, created + timedelta(days=240))) for _ in path[1:])
+    moments = sorted(ctx.later(rnd, created, min(ctx.end, created + timedelta(days=240))) for _ in path[1:])
     times = [created, *moments]
-    modified = later(rnd, times[-1], min(DATA_END, times[-1] + timedelta(days=30)))
-    close = times[-1] if final.closed else DATA_END + timedelta(days=rnd.randint(10, 200))
+    modified = ctx.later(rnd, times[-1], min(ctx.end, times[-1] + timedelta(days=30)))
+    close = times[-1] if final.closed else ctx.end + timedelta(days=rnd.randint(10, 200))
     campaign = rnd.choice(ctx.campaigns) if ctx.campaigns and rnd.random() < 0.2 else None
     audit = ctx.audit(created, modified, by=owner, owner=owner, rnd=rnd)
     name = f"{company_name} - {rnd.choice(_PRODUCTS)}"

@@ -14,7 +14,7 @@ from typing import Any
 from sandbox.common.people import Person
 from sandbox.common.sfids import sfdc_id
 from sandbox.salesforce import picklists as pl
-from sandbox.salesforce.seed_context import DATA_END, SeedContext, later, us_phone
+from sandbox.salesforce.seed_context import SeedContext, us_phone
 from sandbox.salesforce.timefmt import fmt_datetime
 
 CONVERTED_SHARE = 0.2  # Contacts that came from a converted Lead
@@ -67,7 +67,7 @@ def _contact(ctx: SeedContext, rnd: random.Random, p: Person, owner: str) -> str
     created = p.created_at
     score = float(round(100 * p.engagement)) if rnd.random() < 0.7 else None
     ctx.add("Contact", {
-        "Id": cid, **ctx.audit(created, later(rnd, created, skew=0.6), by=owner, owner=owner, rnd=rnd),
+        "Id": cid, **ctx.audit(created, ctx.later(rnd, created, skew=0.6), by=owner, owner=owner, rnd=rnd),
         "AccountId": ctx.account_ids[p.company_key], "FirstName": first, "LastName": last,
         "Name": " ".join(x for x in (first, last) if x), "Title": p.title, "Email": _email(rnd, p.email),
         "Phone": us_phone(p.phone), "MobilePhone": None, "MailingCity": p.city, "MailingCountry": p.country,
@@ -102,7 +102,7 @@ def _lead(ctx: SeedContext, rnd: random.Random, p: Person, company: str, employe
     status = ("Open - Not Contacted" if p.engagement < 0.2 else "Working - Contacted" if p.engagement < 0.6
               else rnd.choice(("Working - Contacted", "Closed - Not Converted")))
     ctx.add("Lead", {
-        "Id": lid, **ctx.audit(created, later(rnd, created, skew=0.6), by=owner, owner=owner, rnd=rnd),
+        "Id": lid, **ctx.audit(created, ctx.later(rnd, created, skew=0.6), by=owner, owner=owner, rnd=rnd),
         **_lead_values(rnd, p, company, employees), "Status": status, "IsConverted": False,
     })
     return lid
@@ -137,43 +137,43 @@ def _activities(ctx: SeedContext, rnd: random.Random, p: Person, who: str, whats
 
 
 def _member(ctx: SeedContext, rnd: random.Random, p: Person, who: str, campaign: str) -> None:
-    created = later(rnd, p.created_at)
+    created = ctx.later(rnd, p.created_at)
     responded = rnd.random() < p.engagement
     lead = who.startswith("00Q")
     ctx.add("CampaignMember", {
-        "Id": ctx.next_id("CampaignMember"), **ctx.audit(created, later(rnd, created), by=ctx.users[0]),
+        "Id": ctx.next_id("CampaignMember"), **ctx.audit(created, ctx.later(rnd, created), by=ctx.users[0]),
         "CampaignId": campaign, "LeadId": who if lead else None, "ContactId": None if lead else who,
         "Status": "Responded" if responded else "Sent", "HasResponded": responded,
-        "FirstRespondedDate": later(rnd, created).date().isoformat() if responded else None,
+        "FirstRespondedDate": ctx.later(rnd, created).date().isoformat() if responded else None,
         "Type": "Lead" if lead else "Contact", "LeadOrContactId": who,
     })
 
 
 def _task(ctx: SeedContext, rnd: random.Random, since: datetime, who: str, what: str | None, account: str | None,
           owner: str) -> None:
-    created = later(rnd, since)
+    created = ctx.later(rnd, since)
     done = rnd.random() < 0.7
     subject = rnd.choice(_TASK_SUBJECTS)
     kind = "Call" if subject == "Call" else "Email" if subject.startswith("Email") else "Other"
     ctx.add("Task", {
-        "Id": ctx.next_id("Task"), **ctx.audit(created, later(rnd, created), by=owner, owner=owner),
+        "Id": ctx.next_id("Task"), **ctx.audit(created, ctx.later(rnd, created), by=owner, owner=owner),
         "Subject": subject, "Status": "Completed" if done else rnd.choice(("Not Started", "In Progress")),
         "Priority": rnd.choice(("Normal", "Normal", "High", "Low")),
         "ActivityDate": (created + timedelta(days=rnd.randint(0, 14))).date().isoformat(),
         "WhoId": who, "WhatId": what, "AccountId": account if what or not who.startswith("00Q") else None,
         "Type": kind, "TaskSubtype": "Call" if kind == "Call" else "Email" if kind == "Email" else "Task",
-        "IsClosed": done, "CompletedDateTime": fmt_datetime(later(rnd, created)) if done else None,
+        "IsClosed": done, "CompletedDateTime": fmt_datetime(ctx.later(rnd, created)) if done else None,
         "CallDurationInSeconds": rnd.randint(30, 1800) if kind == "Call" and done else None, "Description": None,
     })
 
 
 def _event(ctx: SeedContext, rnd: random.Random, since: datetime, who: str, what: str | None, account: str | None,
            owner: str) -> None:
-    created = later(rnd, since)
+    created = ctx.later(rnd, since)
     start = (created + timedelta(days=rnd.randint(1, 30))).replace(minute=0, second=0, microsecond=0)
     duration = rnd.choice((30, 60, 60, 90))
     ctx.add("Event", {
-        "Id": ctx.next_id("Event"), **ctx.audit(created, later(rnd, created, min(DATA_END, start)), by=owner,
+        "Id": ctx.next_id("Event"), **ctx.audit(created, ctx.later(rnd, created, min(ctx.end, start)), by=owner,
                                                   owner=owner),
         "Subject": rnd.choice(("Discovery meeting", "Demo", "Quarterly review", "Lunch")),
         "StartDateTime": fmt_datetime(start), "EndDateTime": fmt_datetime(start + timedelta(minutes=duration)),

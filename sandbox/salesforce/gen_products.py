@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sandbox.salesforce.derive_products import line_total
-from sandbox.salesforce.seed_context import DATA_END, SeedContext, later
+from sandbox.salesforce.seed_context import SeedContext
 
 LINE_ITEM_SHARE = 0.6
 
@@ -44,17 +44,17 @@ _DISCOUNTS = (None, None, None, 5.0, 10.0, 15.0, 20.0)
 
 def seed_catalogue(ctx: SeedContext) -> None:
     rnd = ctx.rnd("products")
-    start = DATA_END - timedelta(days=1000)
+    start = ctx.end - timedelta(days=1000)
     book = ctx.next_id("Pricebook2")
     admin = ctx.store.integration_user_id
     ctx.add("Pricebook2", {"Id": book, **ctx.audit(start, start, by=admin), "Name": "Standard Price Book",
                            "IsActive": True, "IsStandard": True, "Description": None})
     for n, product in enumerate(CATALOGUE):
         pid = ctx.next_id("Product2")
-        created = later(rnd, start, start + timedelta(days=200))
+        created = ctx.later(rnd, start, start + timedelta(days=200))
         active = not product.name.endswith("(retired)")
         ctx.add("Product2", {
-            "Id": pid, **ctx.audit(created, later(rnd, created), by=admin), "Name": product.name,
+            "Id": pid, **ctx.audit(created, ctx.later(rnd, created), by=admin), "Name": product.name,
             "ProductCode": product.code, "Family": product.family, "IsActive": active, "IsArchived": False,
             "Description": f"{product.name} ({product.family.lower()})" if rnd.random() < 0.5 else None,
             "QuantityUnitOfMeasure": product.unit, "StockKeepingUnit": f"SKU-{1000 + n}", "ExternalId": None,
@@ -82,9 +82,9 @@ def seed_line_items(ctx: SeedContext, oid: str, opp_name: str, target: float, cr
         discount = rnd.choice(_DISCOUNTS)
         line = line_total(quantity, product.list_price, discount)
         total += line
-        at = later(rnd, created, min(DATA_END, created + timedelta(days=20)))
+        at = ctx.later(rnd, created, min(ctx.end, created + timedelta(days=20)))
         ctx.add("OpportunityLineItem", {
-            "Id": ctx.next_id("OpportunityLineItem"), **ctx.audit(at, later(rnd, at), by=owner),
+            "Id": ctx.next_id("OpportunityLineItem"), **ctx.audit(at, ctx.later(rnd, at), by=owner),
             "OpportunityId": oid, "PricebookEntryId": entry, "Product2Id": pid, "ProductCode": product.code,
             "Name": f"{opp_name} {product.name}", "Quantity": quantity, "UnitPrice": product.list_price,
             "ListPrice": product.list_price, "Subtotal": round(quantity * product.list_price, 2) + 0.0,

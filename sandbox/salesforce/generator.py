@@ -18,7 +18,7 @@ from sandbox.salesforce import picklists as pl
 from sandbox.salesforce.gen_deals import seed_opportunities
 from sandbox.salesforce.gen_people import seed_people
 from sandbox.salesforce.gen_products import seed_catalogue
-from sandbox.salesforce.seed_context import DATA_END, SeedContext, later, us_phone
+from sandbox.salesforce.seed_context import SeedContext, us_phone
 from sandbox.salesforce.store import Store
 from sandbox.salesforce.timefmt import fmt_datetime
 
@@ -72,7 +72,7 @@ def _users(ctx: SeedContext, size: int, integration_username: str) -> None:
     integration = sfdc_id("005", 1)
     ctx.store.integration_user_id = integration
     ctx.counters["User"] = reps + 2
-    start = DATA_END - timedelta(days=900)
+    start = ctx.end - timedelta(days=900)
     people = [("Integration", "User", integration_username, "Integration")]
     for i in range(reps):
         first, last = _REP_FIRST[i % len(_REP_FIRST)], _REP_LAST[(i * 7 + i // len(_REP_FIRST)) % len(_REP_LAST)]
@@ -83,15 +83,15 @@ def _users(ctx: SeedContext, size: int, integration_username: str) -> None:
         uid = sfdc_id("005", n)
         if n > 1:
             ctx.users.append(uid)
-        created = later(rnd, start, start + timedelta(days=30))
+        created = ctx.later(rnd, start, start + timedelta(days=30))
         ctx.add("User", {
-            "Id": uid, **ctx.audit(created, later(rnd, created), by=integration),
+            "Id": uid, **ctx.audit(created, ctx.later(rnd, created), by=integration),
             "Username": username, "FirstName": first, "LastName": last, "Name": f"{first} {last}",
             "Email": username if n > 1 else "integration@crmhub-sandbox.example",
             "Alias": (first[0] + last)[:8].lower(),
             "Title": title, "Department": "Sales", "IsActive": True, "TimeZoneSidKey": rnd.choice(pl.TIME_ZONES),
             "LocaleSidKey": "en_US", "UserType": "Standard", "ManagerId": sfdc_id("005", 2) if n > 2 else None,
-            "LastLoginDate": fmt_datetime(later(rnd, DATA_END - timedelta(days=20))),
+            "LastLoginDate": fmt_datetime(ctx.later(rnd, ctx.end - timedelta(days=20))),
         })
 
 
@@ -101,12 +101,12 @@ def _campaigns(ctx: SeedContext, size: int) -> None:
         rnd = ctx.rnd("campaign", i)
         cid = ctx.next_id("Campaign")
         ctx.campaigns.append(cid)
-        start = later(rnd, DATA_END - timedelta(days=700), DATA_END - timedelta(days=30))
+        start = ctx.later(rnd, ctx.end - timedelta(days=700), ctx.end - timedelta(days=30))
         owner = rnd.choice(ctx.users)
-        status = "Completed" if start < DATA_END - timedelta(days=120) else rnd.choice(("Planned", "In Progress"))
+        status = "Completed" if start < ctx.end - timedelta(days=120) else rnd.choice(("Planned", "In Progress"))
         budget = float(rnd.randrange(5, 200) * 1000)
         ctx.add("Campaign", {
-            "Id": cid, **ctx.audit(start - timedelta(days=20), later(rnd, start), by=owner, owner=owner, rnd=rnd),
+            "Id": cid, **ctx.audit(start - timedelta(days=20), ctx.later(rnd, start), by=owner, owner=owner, rnd=rnd),
             "Name": f"{start.year} {_CAMPAIGN_WORDS[i % len(_CAMPAIGN_WORDS)]} #{i + 1}",
             "Type": rnd.choice(pl.CAMPAIGN_TYPE), "Status": status, "StartDate": start.date().isoformat(),
             "EndDate": (start + timedelta(days=rnd.randint(1, 60))).date().isoformat(),
@@ -124,7 +124,7 @@ def _accounts(ctx: SeedContext) -> None:
         created = company.created_at
         customer = rnd.random() < 0.35
         ctx.add("Account", {
-            "Id": ctx.account_ids[company.key], **ctx.audit(created, later(rnd, created, skew=0.7), by=owner,
+            "Id": ctx.account_ids[company.key], **ctx.audit(created, ctx.later(rnd, created, skew=0.7), by=owner,
                                                            owner=owner, rnd=rnd),
             "Name": company.name,
             "Type": "Customer - Direct" if customer else rnd.choice(("Prospect", "Prospect", "Other",
@@ -137,7 +137,7 @@ def _accounts(ctx: SeedContext) -> None:
             "LastActivityDate": None,
             "External_Id__c": f"ACC-{company.key:07d}" if rnd.random() < 0.7 else None,
             "Health_Score__c": float(round(100 * math.sqrt(rnd.random()))) if customer else None,
-            "Customer_Since__c": later(rnd, created).date().isoformat() if customer else None,
+            "Customer_Since__c": ctx.later(rnd, created).date().isoformat() if customer else None,
         })
 
 
@@ -145,12 +145,12 @@ def _extra_accounts(ctx: SeedContext, count: int) -> None:
     """Plain Accounts numbered after the companies, for volume tests: no people, deals or activities of their own."""
     rnd = ctx.rnd("extra-accounts")
     first = len(ctx.population.companies)
-    start = DATA_END - timedelta(days=700)
+    start = ctx.end - timedelta(days=700)
     for n in range(first, first + count):
-        created = later(rnd, start)
+        created = ctx.later(rnd, start)
         owner = ctx.users[n % len(ctx.users)]
         ctx.add("Account", {
-            "Id": sfdc_id("001", n), **ctx.audit(created, later(rnd, created), by=owner, owner=owner),
+            "Id": sfdc_id("001", n), **ctx.audit(created, ctx.later(rnd, created), by=owner, owner=owner),
             "Name": f"Volume Account {n}", "Type": "Prospect", "Industry": "Other",
             "NumberOfEmployees": 10 + n % 990, "AnnualRevenue": float(100_000 + n % 1000 * 1000),
             "Rating": pl.RATING[n % len(pl.RATING)],

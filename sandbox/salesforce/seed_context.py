@@ -1,20 +1,18 @@
-"""Shared state and helpers of the seed-data generator (deterministic for a seed; all timestamps in the past)."""
+"""Shared state and helpers of the seed-data generator: deterministic for a seed and the population's end (the
+sandbox clock's day, or the pinned ``data_end``); every seeded timestamp up to that end, only open deals' close dates
+after it."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sandbox.common.people import EPOCH, SPAN_DAYS, Population
+from sandbox.common.people import Population
 from sandbox.common.sfids import sfdc_id
 from sandbox.salesforce.store import Store
 from sandbox.salesforce.timefmt import fmt_datetime
-
-# Seeded history ends here (the shared population's horizon), so seeded data is identical whenever it is built
-# and always lies in the past; what happens after is the work of people (admin edits) and integrations (the API).
-DATA_END = EPOCH + timedelta(days=SPAN_DAYS)
 
 
 def us_phone(raw: str) -> str:
@@ -23,13 +21,6 @@ def us_phone(raw: str) -> str:
     if raw.startswith("+1") and len(digits) == 11:
         return f"({digits[1:4]}) {digits[4:7]}-{digits[7:]}"
     return raw
-
-
-def later(rnd: random.Random, start: datetime, end: datetime = DATA_END, skew: float = 1.0) -> datetime:
-    """A moment between ``start`` and ``end`` (``skew`` > 1 leans early)."""
-    if end <= start:
-        return start
-    return start + (end - start) * (rnd.random() ** skew)
 
 
 @dataclass
@@ -45,6 +36,19 @@ class SeedContext:
     account_ids: list[str] = field(default_factory=list)  # by company key (built once: ids are reused a lot)
     counters: dict[str, int] = field(default_factory=dict)
     price_entries: list[Any] = field(default_factory=list)  # (entry id, product id, Product) of active products
+
+    @property
+    def end(self) -> datetime:
+        """Where seeded history ends (the population's end): what happens after is the work of people (admin
+        edits) and integrations (the API)."""
+        return self.population.end
+
+    def later(self, rnd: random.Random, start: datetime, end: datetime | None = None, skew: float = 1.0) -> datetime:
+        """A moment between ``start`` and ``end`` (default: the end of seeded history; ``skew`` > 1 leans early)."""
+        end = self.end if end is None else end
+        if end <= start:
+            return start
+        return start + (end - start) * (rnd.random() ** skew)
 
     def rnd(self, *parts: object) -> random.Random:
         return random.Random(":".join(map(str, (self.seed, "sf", *parts))))
@@ -62,7 +66,7 @@ class SeedContext:
         """Created/modified stamps; a few records carry a later SystemModstamp (a system process touched them)."""
         stamp = modified
         if rnd is not None and rnd.random() < 0.05:
-            stamp = later(rnd, modified)
+            stamp = self.later(rnd, modified)
         out: dict[str, Any] = {
             "IsDeleted": False, "CreatedDate": fmt_datetime(created), "CreatedById": by,
             "LastModifiedDate": fmt_datetime(modified), "LastModifiedById": by, "SystemModstamp": fmt_datetime(stamp),

@@ -31,6 +31,8 @@ class Settings:
     daily_bulk_query_jobs: int = 10000
     max_uri_bytes: int = 16384
     extra_accounts: int = 0  # plain Accounts seeded on top of the population's companies (volume tests, cheaply)
+    # Where the seeded data ends (YYYY-MM-DD); empty: the day of the sandbox clock's now, so the data is current.
+    data_end: str = ""
 
     @property
     def enforce_limits(self) -> bool:

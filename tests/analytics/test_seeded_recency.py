@@ -1,70 +1,171 @@
-"""The HubSpot sandbox's seeded data is current relative to its clock, so the demo's scores mean something: the
-engagements run up to days before now, open deals close after it, and the recency signals of a scoring are not empty.
+"""Every sandbox's seeded data is current relative to its clock, so the demo's scores mean something: activities run
+up to days before now, open deals close after it, the recency features of a scoring are not empty, and the rule
+model grades leads across more than one grade.
 
-(HubSpot alone cannot grade above cold under lead-rules-1: it seeds no web visits, form fills or pricing pages, so
-engagement is capped by "activity in the last 7 days" and intent is 0; the spread needs Marketo's behaviour too.)"""
+What each CRM feeds lead-rules-1 (README "Seeded dates"): Marketo's activity log carries behaviour (web and pricing
+visits, form fills, email opens and clicks), so its leads spread across grades; HubSpot contacts carry web-analytics
+roll-ups (sessions, average page views); Salesforce and Dynamics 365 carry rep activity (calls, emails, meetings,
+tasks), which sets recency but is no engagement signal of lead-rules-1, so their people grade on fit alone.
+"""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+import yaml
+from sqlalchemy import func, select
 
-from quality.checker import QualityChecker
+import store
+from analytics.features import lead_features
+from analytics.scoring import ScoringOptions, score_leads
+from config import load_config
+from hub.cmd_sync import sync_command
+from hub.context import App
+from hub.demo_crms import CRMS
+from hub.output import Output
 from sandbox.common.launcher import SandboxProcess
-from store.tables import activity, opportunity
-from tests.drift.conftest import sync
+from store.tables import activity, lead_score, opportunity, source_link
 
-TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
-OBJECTS = "[contacts, companies, deals, calls, emails, meetings, notes, tasks]"
+SCALE = 300
+CONNECTIONS = tuple(crm.connection for crm in CRMS)
+WITH_DEALS = ("hubspot_demo", "salesforce_demo", "dynamics_demo")
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    sb = SandboxProcess("hubspot", scale=400, state_dir=tmp_path_factory.mktemp("hubspot"),
-                        options={"search_lag_ms": "0"})
-    sb.start()
-    try:
-        yield sb
-    finally:
-        sb.stop()
+def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, datetime]]:
+    """The four sandboxes at their own clock (no data_end), synced into one store and scored by the rules."""
+    workdir = tmp_path_factory.mktemp("seeded_recency")
+    saved_env = dict(os.environ)
+    with ExitStack() as stack:
+        blocks = {}
+        for crm in CRMS:
+            sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=SCALE, state_dir=workdir / crm.sandbox))
+            blocks[crm.connection] = crm.block(sb.info)
+            os.environ.update(crm.env)
+        path = workdir / "crmhub.yaml"
+        path.write_text(yaml.safe_dump({"version": 1, "store": {"url": f"sqlite:///{workdir / 'crmhub.db'}"},
+                                        "connections": blocks}, sort_keys=False))
+        cfg = load_config(Path(path))
+        engine = store.make_engine(str(cfg.store.url))
+        store.ensure_schema(engine)
+        app = App(cfg, engine, Output(as_json=True), path)
+        try:
+            summaries, _ = sync_command(app, connections=[], objects=[], full_refresh=False)
+            failed = [(s.connection, s.object, s.status) for s in summaries if s.status != "succeeded"]
+            assert not failed, failed
+            now = datetime.now(UTC)  # no sandbox clock was moved: their now is ours
+            options = ScoringOptions.from_settings(cfg.scoring)
+            for entity in ("lead", "contact"):
+                score_leads(engine, options=options, entity=entity, as_of=now)
+            yield app, now
+        finally:
+            engine.dispose()
+            os.environ.clear()
+            os.environ.update(saved_env)
 
 
-def test_seeded_hubspot_data_ends_at_the_clock_so_recency_features_are_not_empty(
-    sandbox: SandboxProcess, sqlite_db: Engine, checker: QualityChecker
-) -> None:
-    cfg = (f"version: 1\nconnections:\n  hs:\n    kind: hubspot\n    base_url: {sandbox.info.https_url}\n"
-           f"    ca_bundle: {sandbox.info.ca_path}\n    auth: {{flow: private_app, token: {TOKEN}}}\n"
-           f"    objects: {OBJECTS}\n    settle_lag_seconds: 1\n")
-    assert all(run.ok for run in sync(cfg, sqlite_db, checker))
-    now = datetime.now(UTC)  # the sandbox clock has not been moved: its now is ours
-    with sqlite_db.connect() as conn:
-        latest = conn.execute(select(func.max(activity.c.occurred_at))).scalar_one()
-        recent = conn.execute(select(func.count()).select_from(activity)
-                              .where(activity.c.occurred_at >= now - timedelta(days=30))).scalar_one()
-        closes = conn.execute(select(opportunity.c.close_date).where(opportunity.c.is_closed.is_(False))).scalars()
-        open_closes = [d for d in closes if d is not None]
-    assert now - timedelta(days=7) <= latest <= now
-    assert recent > 0
-    assert open_closes and min(open_closes) >= (now - timedelta(days=1)).date() >= min(open_closes) - timedelta(
-        days=400)  # open deals close from now into the next months, not in a year long gone
-    with sqlite_db.connect() as conn:
-        in_last_week = conn.execute(select(func.count()).select_from(activity)
-                                    .where(activity.c.occurred_at >= now - timedelta(days=7))).scalar_one()
-    assert in_last_week > 0  # lead-rules-1's "activity in the last 7 days" signal has something to count
+def _linked(connection: str) -> Any:
+    return select(source_link.c.canonical_id).where(source_link.c.connection == connection,
+                                                    source_link.c.is_deleted.is_(False))
 
 
-def test_a_pinned_data_end_gives_fixed_dates(tmp_path_factory: pytest.TempPathFactory) -> None:
-    from sandbox.common.people import Population, data_end_for
-    from sandbox.hubspot.app import seed_end
+@pytest.mark.parametrize("connection", CONNECTIONS)
+def test_activities_run_up_to_the_sandbox_clock(synced: tuple[App, datetime], connection: str) -> None:
+    app, now = synced
+    mine = activity.c.id.in_(_linked(connection))
+    with app.engine.connect() as conn:
+        latest = conn.execute(select(func.max(activity.c.occurred_at)).where(
+            mine, activity.c.occurred_at <= now)).scalar_one()
+        last_month = conn.execute(select(func.count()).select_from(activity).where(
+            mine, activity.c.occurred_at >= now - timedelta(days=30), activity.c.occurred_at <= now)).scalar_one()
+    # (at this small scale Dynamics' ~120 people do a few dozen things a year: a month, not a week, is sure to hold one)
+    assert latest is not None and now - timedelta(days=30) <= latest.replace(tzinfo=UTC) <= now, (connection, latest)
+    assert last_month > 0, connection
 
-    assert seed_end("2025-09-28", datetime.now(UTC)) == datetime(2025, 9, 28, tzinfo=UTC)
+
+@pytest.mark.parametrize("connection", WITH_DEALS)
+def test_open_deals_close_from_now_on(synced: tuple[App, datetime], connection: str) -> None:
+    app, now = synced
+    with app.engine.connect() as conn:
+        closes = [d for d in conn.execute(select(opportunity.c.close_date).where(
+            opportunity.c.id.in_(_linked(connection)), opportunity.c.is_closed.is_(False))).scalars() if d]
+    assert closes, connection
+    # open deals close in the months around now, not in a year long gone
+    assert max(closes) >= now.date() and min(closes) >= (now - timedelta(days=400)).date(), (connection, closes)
+
+
+@pytest.mark.parametrize("connection", CONNECTIONS)
+def test_recency_features_are_not_empty(synced: tuple[App, datetime], connection: str) -> None:
+    app, now = synced
+    with app.engine.connect() as conn:
+        ids = list(conn.execute(_linked(connection)).scalars())
+        frames = [lead_features(conn, entity=entity, as_of=now, ids=ids) for entity in ("lead", "contact")]
+    quiet = [d for f in frames for d in f["days_since_last_activity"].dropna()]
+    assert quiet and min(quiet) <= 30, connection  # someone did something in the last month, not years ago
+    if connection in ("hubspot_demo", "marketo_demo"):  # the CRMs with many activities per person
+        assert sum(d <= 30 for d in quiet) > 0.05 * len(quiet), connection
+        assert sum(f[[f"{t}_7d" for t in ("email_open", "email_click", "web_visit", "form_fill")]].to_numpy().sum()
+                   for f in frames) > 0 or min(quiet) < 7, connection
+
+
+def _grades(app: App, connection: str) -> Counter[str]:
+    with app.engine.connect() as conn:
+        return Counter(conn.execute(select(lead_score.c.grade).where(
+            lead_score.c.record_id.in_(_linked(connection)))).scalars())
+
+
+def test_rules_grade_marketo_leads_across_grades(synced: tuple[App, datetime]) -> None:
+    app, _ = synced
+    grades = _grades(app, "marketo_demo")
+    assert len(grades) > 1 and grades["cold"] < sum(grades.values()), grades
+
+
+def test_hubspot_contacts_carry_web_analytics_roll_ups(synced: tuple[App, datetime]) -> None:
+    app, now = synced
+    with app.engine.connect() as conn:
+        ids = list(conn.execute(_linked("hubspot_demo")).scalars())
+        frame = lead_features(conn, entity="contact", as_of=now, ids=ids)
+    visits = frame["web_visits"].dropna()
+    assert len(visits) > 0.5 * len(frame) and visits.max() > visits.min(), visits.describe()
+    assert frame["page_views_per_visit"].dropna().between(1, 20).all()
+
+
+def test_a_pinned_data_end_gives_fixed_dates() -> None:
+    from sandbox.common.people import Population, data_end_for, seed_end
+
+    assert seed_end("2025-09-28", datetime.now(UTC), sandbox="marketo") == datetime(2025, 9, 28, tzinfo=UTC)
+    assert seed_end("", datetime(2026, 3, 4, 17, 5, tzinfo=UTC), sandbox="marketo") == datetime(2026, 3, 4,
+                                                                                                 tzinfo=UTC)
     assert data_end_for(datetime(2026, 3, 4, 17, 5, tzinfo=UTC)) == datetime(2026, 3, 4, tzinfo=UTC)
-    with pytest.raises(ValueError, match="data_end: expected a date YYYY-MM-DD"):
-        seed_end("28/09/2025", datetime.now(UTC))
-    a, b = Population(7, 50, end=datetime(2026, 3, 4, tzinfo=UTC)), Population(7, 50, end=datetime(2026, 3, 4,
-                                                                                                  tzinfo=UTC))
+    with pytest.raises(ValueError, match="dynamics sandbox option data_end: expected a date YYYY-MM-DD"):
+        seed_end("28/09/2025", datetime.now(UTC), sandbox="dynamics")
+    end = datetime(2026, 3, 4, tzinfo=UTC)
+    a, b = Population(7, 50, end=end), Population(7, 50, end=end)
     assert [p.created_at for p in a.people()] == [p.created_at for p in b.people()]
     assert all(a.epoch <= p.created_at <= a.end for p in a.people())
+
+
+def test_each_generator_dates_its_records_up_to_the_end_it_is_given() -> None:
+    """In process, cheaply: Dynamics and Marketo records and activities end at (and just before) a given end."""
+    from sandbox.common.people import Population
+    from sandbox.dynamics.generator import Generator
+    from sandbox.dynamics.store import Store
+    from sandbox.dynamics.tables import TABLES
+    from sandbox.marketo.leadgen import build
+
+    end = datetime(2026, 3, 4, tzinfo=UTC)
+    s = Store(seed=7)
+    Generator(seed=7, scale=600, store=s, client_id="client", end=end).run()
+    for name in ("contact", "lead", "phonecall", "email", "task"):
+        table = TABLES[name]
+        stamps = [r[table.col["modifiedon"]] for r in s.state(name).rows.values()]
+        assert end.timestamp() - 30 * 86400 < max(stamps) < end.timestamp(), name
+    dates = build(Population(7, 600, end=end), seed=7, share=0.7).columns.date
+    assert end.timestamp() - 7 * 86400 < int(dates.max()) <= end.timestamp()

@@ -79,10 +79,15 @@ class SalesforceSandbox:
         self.admin.close()
 
 
+PINNED_DATA_END = "2025-09-28"
+
+
 @contextmanager
 def running_salesforce(*, scale: int = 800, profile: str = "strict", options: dict[str, str] | None = None,
                        seed: int = 7) -> Iterator[SalesforceSandbox]:
-    with SandboxProcess("salesforce", seed=seed, scale=scale, profile=profile, options=options) as process:
+    # These tests query fixed date windows: the seeded data is pinned to end where it used to (not at today's clock).
+    pinned = {"data_end": PINNED_DATA_END, **(options or {})}
+    with SandboxProcess("salesforce", seed=seed, scale=scale, profile=profile, options=pinned) as process:
         sandbox = SalesforceSandbox(process)
         try:
             yield sandbox

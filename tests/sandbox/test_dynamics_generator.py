@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
 from sandbox.dynamics.generator import Generator
 from sandbox.dynamics.guids import GuidFactory, from_sql_key, sql_key
 from sandbox.dynamics.schema import PERSON_KEY
-from sandbox.dynamics.seedtools import SEED_END
 from sandbox.dynamics.store import Store
 from sandbox.dynamics.tables import TABLES
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+END = datetime(2025, 10, 1, tzinfo=UTC)  # where the seeded data ends (a sandbox passes its clock's day)
 
 
 def seeded(seed: int, scale: int) -> Store:
     store = Store(seed=seed)
-    Generator(seed=seed, scale=scale, store=store, client_id="client").run()
+    Generator(seed=seed, scale=scale, store=store, client_id="client", end=END).run()
     return store
 
 
@@ -58,7 +59,7 @@ def test_timestamps_are_past_tied_and_versioned_in_order(store: Store) -> None:
         rows = list(store.state(name).rows.values())
         created = [r[table.col["createdon"]] for r in rows]
         modified = [r[table.col["modifiedon"]] for r in rows]
-        assert max(modified) < SEED_END and all(c <= m for c, m in zip(created, modified, strict=True))
+        assert max(modified) < END.timestamp() and all(c <= m for c, m in zip(created, modified, strict=True))
     contacts = TABLES["contact"]
     rows = sorted(store.state("contact").rows.values(), key=lambda r: r[contacts.col["versionnumber"]])
     stamps = [r[contacts.col["modifiedon"]] for r in rows]

@@ -10,7 +10,7 @@ import pytest
 
 from mapping.apply import map_records
 from mapping.identity import NAMESPACE, canonical_id
-from mapping.spec import ObjectMapping, load_spec, parse_object
+from mapping.spec import MappingError, ObjectMapping, load_spec, parse_object
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +130,24 @@ def test_custom_json_keeps_only_values_that_are_there() -> None:
         om, [{"id": "1", "ln": "X", "tier": "gold", "score": 0, "empty": "", "flag": False}], connection="hs"
     ).rows[0]
     assert row["custom"] == {"tier": "gold", "score": 0, "flag": False}
+
+
+def test_a_custom_entry_can_keep_a_field_under_another_key() -> None:
+    om = parse_object("contacts", {"entity": "contact", "custom": ["tier", {"web_visits": "hs_analytics_num_visits"}],
+                                   "fields": {"last_name": "ln"}}, where="t")
+    assert "hs_analytics_num_visits" in om.source_fields()
+    row = map_records(om, [{"id": "1", "ln": "X", "tier": "gold", "hs_analytics_num_visits": "12"}],
+                      connection="hs").rows[0]
+    assert row["custom"] == {"tier": "gold", "web_visits": "12"}
+    with pytest.raises(MappingError, match=r"t.custom: expected a CRM field name or one \{key: crm_field\} pair"):
+        parse_object("contacts", {"entity": "contact", "custom": [{"a": "x", "b": "y"}]}, where="t")
+
+
+def test_hubspot_contacts_map_their_web_analytics_to_the_scoring_roll_ups() -> None:
+    contacts = load_spec("hubspot")["contacts"]
+    row = map_records(contacts, [_record(hs_analytics_num_visits="7", hs_analytics_average_page_views="2.5")],
+                      connection="hs").rows[0]
+    assert (row["custom"]["web_visits"], row["custom"]["page_views_per_visit"]) == ("7", "2.5")
 
 
 def test_a_bad_value_rejects_only_its_record(contacts: ObjectMapping) -> None:
