@@ -33,7 +33,7 @@ lint: install
 
 # Re-pin after editing pyproject.toml's dependencies.
 lock: install
-	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra bench --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra bench --extra docs --python-version 3.11 -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .ruff_cache
