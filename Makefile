@@ -29,7 +29,7 @@ bench: install
 # The site in site/: --strict turns every broken link or missing nav page into a failure. Offline: the Material
 # theme bundles its assets and mkdocs.yml enables no plugin that downloads.
 docs: install
-	$(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 # Regenerate the CLI, config and canonical-field reference pages (a test fails when they are stale).
 docs-gen: install
