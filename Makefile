@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 SCALE ?= 1000
 PYTEST_ARGS ?=
 
-.PHONY: install demo test bench lint lock clean
+.PHONY: install demo test bench lint lock clean docs docs-gen
 
 install: $(STAMP)
 
@@ -26,6 +26,15 @@ test: install
 bench: install
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
+# The site in site/: --strict turns every broken link or missing nav page into a failure. Offline: the Material
+# theme bundles its assets and mkdocs.yml enables no plugin that downloads.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+# Regenerate the CLI, config and canonical-field reference pages (a test fails when they are stale).
+docs-gen: install
+	$(BIN)/python -m hub.docsgen
+
 # ruff for style and bugs, import-linter for the layer rules of the design (pyproject's [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
@@ -33,7 +42,7 @@ lint: install
 
 # Re-pin after editing pyproject.toml's dependencies.
 lock: install
-	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra bench --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra bench --extra docs --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .ruff_cache
+	rm -rf $(VENV) .demo .pytest_cache .ruff_cache site

@@ -32,16 +32,17 @@ class ConnectionBase(StrictModel):
     # The page sizes the CRM's API accepts, inclusive: a larger one is an HTTP 400 at run time.
     PAGE_SIZE_RANGE: ClassVar[tuple[int, int]] = (1, 10_000)
 
-    ca_bundle: ExistingFile | None = None
-    objects: dict[CrmName, ObjectSettings]
+    ca_bundle: ExistingFile | None = None  # CA certificates to trust for this CRM's HTTPS (a proxy); None: the system's
+    objects: dict[CrmName, ObjectSettings]  # the CRM objects to sync: a list of names, or name: {settings}
+    # Incremental windows end at now - settle lag; None: defaults.settle_lag_seconds.
     settle_lag_seconds: int | None = Field(default=None, ge=0, le=MAX_SETTLE_LAG_SECONDS)
-    page_size: int | None = Field(default=None, gt=0)
-    schedule: Schedule | None = None
+    page_size: int | None = Field(default=None, gt=0)  # records per page; None: the connector's own
+    schedule: Schedule | None = None  # None: defaults.schedule
     budget: Budget = Field(default_factory=Budget)
     writeback: WritebackSettings = Field(default_factory=WritebackSettings)
-    mapping: dict[CrmName, MappingOverride] = Field(default_factory=dict)
-    drift_policy: DriftPolicy = "evolve"
-    timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    mapping: dict[CrmName, MappingOverride] = Field(default_factory=dict)  # overrides of mapping/specs/<kind>.yaml
+    drift_policy: DriftPolicy = "evolve"  # new CRM fields: evolve (kept in custom), freeze (a note), discard
+    timeout_seconds: float = Field(default=60.0, gt=0, le=3600)  # the read timeout of one HTTP request
 
     @field_validator("objects", mode="before")
     @classmethod

@@ -24,11 +24,11 @@ from config.models.types import ConnectionName
 
 
 class CrmhubConfig(StrictModel):
-    version: Literal[1]
-    store: StoreSettings = Field(default_factory=StoreSettings)
+    version: Literal[1]  # the file format's version
+    store: StoreSettings = Field(default_factory=StoreSettings)  # the canonical store (SQLite or PostgreSQL)
     defaults: Defaults = Field(default_factory=Defaults)
-    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
-    connections: dict[ConnectionName, Connection] = Field(default_factory=dict)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)  # how `crmhub scheduler` runs streams
+    connections: dict[ConnectionName, Connection] = Field(default_factory=dict)  # by name, each with its `kind`
     identity: IdentitySettings = Field(default_factory=IdentitySettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
     quality: QualitySettings = Field(default_factory=dict)  # overrides of the shipped quality rules

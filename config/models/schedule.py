@@ -15,8 +15,8 @@ from config.models.base import StrictModel
 class Schedule(StrictModel):
     """Exactly one of ``interval_minutes`` or ``cron``. Cron is read in UTC, never in server-local time."""
 
-    interval_minutes: int | None = Field(default=None, ge=1)
-    cron: str | None = None
+    interval_minutes: int | None = Field(default=None, ge=1)  # every this many minutes
+    cron: str | None = None  # a five-field cron expression, in UTC
 
     @field_validator("cron")
     @classmethod
