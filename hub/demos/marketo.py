@@ -39,7 +39,7 @@ def _marketo_edits(admin: SandboxAdmin) -> dict[str, Any]:
     logged = []
     for i, lead in enumerate(live[:20]):
         act = admin.post("/_admin/records/activities", {"fields": {"leadId": int(lead), **behaviour[i % 5]}})
-        logged.append(str(act["id"]))
+        logged.append(str(act["marketoGUID"]))  # activities are keyed by marketoGUID (id may be absent)
     done["activities"] = {"created": logged}
     return done
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -15,7 +16,9 @@ from connectors.salesforce.client import SALESFORCE_TABLE, HttpFailure, Salesfor
 
 
 def _client() -> SalesforceClient:
-    return SalesforceClient(connection="sf_unit", login=None, http=requests.Session(),  # type: ignore[arg-type]
+    # Classification never logs in; the client only reads the login host (to name it in certificate errors).
+    login = SimpleNamespace(token_url="https://login.example.test/services/oauth2/token")
+    return SalesforceClient(connection="sf_unit", login=login, http=requests.Session(),  # type: ignore[arg-type]
                             budget=Budget(connection="sf_unit", max_daily_share=None), redactor=Redactor([]),
                             api_version="62.0", timeout=1.0)
 
