@@ -24,7 +24,8 @@ from sandbox.common.people import data_end_for
 HERE = Path(__file__).parent
 # Small pages so first reads stop part-way many times (mid-read cursors); Salesforce also reads one object by Bulk.
 PLANS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
-    "salesforce": ({"page_size": 200, "bulk_threshold": 60, "bulk_page": 40}, ("Account", "Contact", "User", "Opportunity")),
+    "salesforce": ({"page_size": 200, "bulk_threshold": 60, "bulk_page": 40},
+                   ("Account", "Contact", "User", "Opportunity")),
     "hubspot": ({}, ("contacts", "companies", "owners", "deals")),
     "dynamics": ({}, ("contacts", "accounts", "systemusers")),
     "marketo": ({}, ("leads", "activities", "programs", "program_members", "companies")),
