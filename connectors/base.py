@@ -155,6 +155,11 @@ class Connector(Protocol):
 
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> Sequence[WriteResult]: ...
 
+    # The written fields' values and each record's version now, by source id (records that are gone are absent):
+    # the write-back engine settles intents a crashed run left unanswered from this.
+    def read_current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                     fields: Sequence[str]) -> Mapping[str, tuple[Mapping[str, Any], str | None]]: ...
+
     def close(self) -> None: ...
 
 

@@ -21,11 +21,21 @@ from connectors.dynamics.objects import API_PATH
 from connectors.errors import CursorExpired
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
-from connectors.http.retry import DEFAULT_TABLE, Failure, RetrySettings, run_with_policy
+from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
 from connectors.http.tls import Endpoint
 
 EXPIRED_VERSION_STAMP = "0x80044352"  # ExpiredVersionStamp: "... has expired. Please perform a full sync."
 CHANGE_TRACKING_DISABLED = "0x80072491"
+# Dataverse's own codes over the shared HTTP rows. Service protection (429 + Retry-After): requests, execution time,
+# concurrency per user and 5 minutes. A response over 100 MB fails the same way again: ask for fewer columns or a
+# smaller page.
+DYNAMICS_TABLE: dict[tuple[str, ...], Action] = {
+    **DEFAULT_TABLE,
+    ("code", "0x80072322"): Action.RATE_LIMITED,
+    ("code", "0x80072321"): Action.RATE_LIMITED,
+    ("code", "0x80072326"): Action.RATE_LIMITED,
+    ("code", "0x80040216"): Action.FAIL,
+}
 LOW_REQUESTS = 20  # requests left in the window below which the client slows down
 LOW_SECONDS = 20.0  # execution seconds left in the window below which the client slows down
 
@@ -51,7 +61,7 @@ class DynamicsClient:
         self.api_url = base_url.rstrip("/") + API_PATH
         self._endpoint = Endpoint(base_url.rstrip("/"), verify if isinstance(verify, str) else None)
         self._tokens, self._budget, self._redact = tokens, budget, redactor
-        self._retry = retry or RetrySettings(table=DEFAULT_TABLE)
+        self._retry = retry or RetrySettings(table=DYNAMICS_TABLE)
         self._http = httpx.Client(base_url=self.api_url, verify=verify, timeout=timeout,
                                   limits=httpx.Limits(max_connections=max_concurrency), transport=transport,
                                   headers={"OData-MaxVersion": "4.0", "OData-Version": "4.0",

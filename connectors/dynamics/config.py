@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.dynamics.auth import MsalTokens
-from connectors.dynamics.client import DynamicsClient
+from connectors.dynamics.client import DYNAMICS_TABLE, DynamicsClient
 from connectors.dynamics.connector import DynamicsConnector
 from connectors.dynamics.objects import MAX_CONCURRENCY, MAX_PAGE
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
-from connectors.http.retry import DEFAULT_TABLE, retry_settings
+from connectors.http.retry import retry_settings
 from connectors.http.token_cache import token_cache_of
 
 
@@ -36,6 +36,6 @@ def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Calla
     pacing = {k: options[k] for k in ("low_requests", "pause_s") if k in options}
     client = DynamicsClient(connection=name, base_url=str(conn.base_url), verify=verify, tokens=tokens, budget=budget,
                             redactor=redactor, timeout=float(conn.timeout_seconds), max_concurrency=concurrency,
-                            retry=retry_settings(options, table=DEFAULT_TABLE), **pacing)
+                            retry=retry_settings(options, table=DYNAMICS_TABLE), **pacing)
     return DynamicsConnector(name=name, client=client, settle_lag=settle_lag, clock=clock,
                              page_size=conn.page_size or MAX_PAGE, batch_size=int(options.get("batch_size", 1000)))

@@ -19,7 +19,9 @@ from connectors.dynamics.metadata import Catalog
 from connectors.dynamics.objects import ANNOTATIONS, MAX_PAGE
 from connectors.dynamics.values import Wanted, flatten, instant_literal, parse_instant
 from connectors.errors import ApiError, CursorExpired
+from connectors.http.paging import JsonPathToken, walk
 
+NEXT_LINK = JsonPathToken(("@odata.nextLink",))
 EXPIRED_NOTE = "delta token expired; full re-read, records missing from it are tombstoned"
 COLUMNS_NOTE = "mapped columns changed since the delta link was issued; full re-read"
 UNTRACKED_NOTE = "change tracking is no longer enabled on this table; reading by modifiedon windows"
@@ -166,17 +168,14 @@ class DynamicsReader:
     def _list_ids(self, spec: ObjectSpec) -> frozenset[str]:
         """Every live id, primary key only, in pages of 5,000."""
         ids: set[str] = set()
-        url, params = spec.name, {"$select": spec.primary_key}
-        seen: set[str] = set()
-        while True:
-            page = self.client.get(url, params=params, prefer=f"odata.maxpagesize={MAX_PAGE}", object=spec.name)
+
+        def fetch(link: str | None) -> dict[str, Any]:
+            url, params = (link, None) if link else (spec.name, {"$select": spec.primary_key})
+            return self.client.get(url, params=params, prefer=f"odata.maxpagesize={MAX_PAGE}", object=spec.name)
+
+        for page, _ in walk(fetch, NEXT_LINK, connection=self.client.connection, object=spec.name):
             ids.update(str(r[spec.primary_key]) for r in page.get("value", []))
-            url, params = page.get("@odata.nextLink"), None
-            if not url:
-                return frozenset(ids)
-            if url in seen:  # a repeated page token is a bug on one side, never a reason to loop for ever
-                raise ApiError(f"the id listing repeated a page link: {url[:200]}", object=spec.name)
-            seen.add(url)
+        return frozenset(ids)
 
     def _prefer(self, *, track: bool) -> str:
         prefer = f"odata.maxpagesize={self.page_size},{ANNOTATIONS}"

@@ -50,7 +50,8 @@ class Failure:
     message: str = ""
 
 
-# Keys: ("code", "<crm code>") first, then ("status", n), then ("network",). Per-CRM tables extend this one.
+# Keys: ("code", "<crm code>") first, then ("status", n), then ("network",). Only HTTP facts live here: each CRM's
+# own error codes are in its client's table, which extends this one (``SALESFORCE_TABLE``, ``DYNAMICS_TABLE``, …).
 DEFAULT_TABLE: Mapping[tuple[str, ...], Action] = {
     ("network",): Action.RETRY,
     ("status", "401"): Action.REFRESH_TOKEN_THEN_RETRY,
@@ -65,34 +66,6 @@ DEFAULT_TABLE: Mapping[tuple[str, ...], Action] = {
     ("status", "502"): Action.RETRY,
     ("status", "503"): Action.RETRY,
     ("status", "504"): Action.RETRY,
-    # Salesforce (errorCode of its JSON error list).
-    ("code", "INVALID_SESSION_ID"): Action.REFRESH_TOKEN_THEN_RETRY,
-    ("code", "REQUEST_LIMIT_EXCEEDED"): Action.BUDGET_EXHAUSTED,  # the daily allocation: waiting will not clear it
-    ("code", "SERVER_UNAVAILABLE"): Action.RETRY,
-    ("code", "UNABLE_TO_LOCK_ROW"): Action.RETRY,
-    ("code", "QUERY_TIMEOUT"): Action.RETRY,
-    ("code", "INVALID_QUERY_LOCATOR"): Action.FAIL,  # the reader re-queries from its keyset instead
-    # Dataverse service protection (429 + Retry-After): requests, execution time, concurrency per user and 5 minutes.
-    ("code", "0x80072322"): Action.RATE_LIMITED,
-    ("code", "0x80072321"): Action.RATE_LIMITED,
-    ("code", "0x80072326"): Action.RATE_LIMITED,
-    # Dataverse: a response over 100 MB fails the same way again; ask for fewer columns or a smaller page.
-    ("code", "0x80040216"): Action.FAIL,
-    # Marketo: errors under HTTP 200 in the envelope, codes as strings.
-    ("code", "601"): Action.REFRESH_TOKEN_THEN_RETRY,  # access token invalid
-    ("code", "602"): Action.REFRESH_TOKEN_THEN_RETRY,  # access token expired
-    ("code", "604"): Action.RETRY,  # request timed out
-    ("code", "606"): Action.RATE_LIMITED,  # 100 calls / 20 s
-    ("code", "607"): Action.BUDGET_EXHAUSTED,  # daily quota: waiting minutes will not clear it
-    ("code", "608"): Action.RETRY,  # API temporarily unavailable
-    ("code", "611"): Action.RETRY,  # system error
-    ("code", "615"): Action.RATE_LIMITED,  # 10 concurrent calls
-    ("code", "713"): Action.RETRY,  # transient error
-    ("code", "1003"): Action.FAIL,  # invalid value or paging token
-    ("code", "1004"): Action.FAIL,  # lead not found
-    ("code", "1006"): Action.FAIL,  # field not found
-    ("code", "1029"): Action.FAIL,  # export queue full or the day's export allowance spent
-    ("code", "1035"): Action.FAIL,  # updatedAt export filter not enabled: the reader falls back to createdAt
 }
 
 

@@ -17,9 +17,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.base import ChangeBatch, Cursor, ObjectSpec, Record, Tombstone
+from connectors.http.paging import JsonPathToken, walk
 from connectors.hubspot.client import HubSpotClient
 from connectors.hubspot.objects import ASSOC_BATCH, LIST_PAGE, OWNERS_PAGE, RECONCILE_HOURS, SEARCH_PAGE
 from connectors.hubspot.values import epoch_ms, flatten, parse_instant
+
+AFTER = JsonPathToken(("paging", "next", "after"))  # every HubSpot list pages by ``paging.next.after``
 
 
 class HubSpotReader:
@@ -51,33 +54,27 @@ class HubSpotReader:
         hi = state.get("hi") or (self.clock() - self.settle_lag).isoformat()
         # A first load into an empty stream sees every live record as of hi: the next listing is due from then.
         reconciled_at = state.get("reconciled_at") or hi
-        after = state.get("after")
-        while True:
-            calls_before = self.client_calls()
-            page = self.client.list_page(spec.name, after=after, properties=props, limit=LIST_PAGE)
+        calls_before = self.client_calls()
+        for page, after in walk(lambda token: self.client.list_page(spec.name, after=token, properties=props,
+                                                                    limit=LIST_PAGE),
+                                AFTER, start=state.get("after"), connection=self.connection, object=spec.name):
             records = [flatten(r) for r in page.get("results", [])]
             self._associate(spec, records, fields)
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            done = not after
             cursor = (Cursor(parse_instant(hi), {"phase": "search", "archived_since": hi,
-                                                 "reconciled_at": reconciled_at}) if done
+                                                 "reconciled_at": reconciled_at}) if after is None
                       else Cursor(None, {"phase": "list", "after": after, "hi": hi, "reconciled_at": reconciled_at}))
             yield ChangeBatch(spec, records, self._merged(spec, records), cursor, self.client_calls() - calls_before)
-            if done:
-                return
+            calls_before = self.client_calls()
 
     # --- id reconciliation: every live id, before any record of the read ---------------------------------------
     def _listing(self, spec: ObjectSpec, cursor: Cursor) -> ChangeBatch:
         calls_before = self.client_calls()
         ids: set[str] = set()
-        after = None
-        while True:
-            # The list API, not search: search is eventually consistent and would miss records saved just now.
-            page = self.client.list_page(spec.name, after=after, properties=["hs_object_id"], limit=LIST_PAGE)
+        # The list API, not search: search is eventually consistent and would miss records saved just now.
+        for page, _ in walk(lambda token: self.client.list_page(spec.name, after=token, properties=["hs_object_id"],
+                                                                limit=LIST_PAGE),
+                            AFTER, connection=self.connection, object=spec.name):
             ids.update(str(r["id"]) for r in page.get("results", []))
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not after:
-                break
         note = f"id reconciliation: {len(ids):,} live ids listed"
         return ChangeBatch(spec, [], [], cursor, self.client_calls() - calls_before, (note,), live_ids=frozenset(ids))
 
@@ -131,36 +128,32 @@ class HubSpotReader:
     def _archived(self, spec: ObjectSpec, lo: datetime | None, hi: datetime) -> list[Tombstone]:
         """HubSpot search never returns archived records: read the archived list, keep those archived in [lo, hi)."""
         out: list[Tombstone] = []
-        after = None
-        while True:
-            page = self.client.list_page(spec.name, after=after, properties=["hs_object_id"], archived=True,
-                                         limit=LIST_PAGE)
+        for page, _ in walk(lambda token: self.client.list_page(spec.name, after=token, properties=["hs_object_id"],
+                                                                archived=True, limit=LIST_PAGE),
+                            AFTER, connection=self.connection, object=spec.name):
             for r in page.get("results", []):
                 at = parse_instant(r.get("archivedAt")) if r.get("archivedAt") else None
                 if at is None or ((lo is None or at >= lo) and at < hi):
                     out.append(Tombstone(str(r["id"]), at))
-            after = ((page.get("paging") or {}).get("next") or {}).get("after")
-            if not after:
-                return out
+        return out
 
     # --- owners: a small list with no search; read whole, unchanged rows cost nothing downstream ---------------
     def _owners(self, spec: ObjectSpec) -> Iterator[ChangeBatch]:
         for archived in (False, True):
-            after = None
-            while True:
-                calls_before = self.client_calls()
-                page = self.client.owners_page(after=after, archived=archived, limit=OWNERS_PAGE)
+            calls_before = self.client_calls()
+            def fetch(token: str | None, archived: bool = archived) -> dict[str, Any]:
+                return self.client.owners_page(after=token, archived=archived, limit=OWNERS_PAGE)
+
+            for page, after in walk(fetch, AFTER, connection=self.connection, object=spec.name):
                 rows = [_owner(o) for o in page.get("results", [])]
-                after = ((page.get("paging") or {}).get("next") or {}).get("after")
-                last = archived and not after
+                last = archived and after is None
                 cursor = Cursor(self.clock() if last else None, {"phase": "owners"})
                 if archived:
                     deletes = [Tombstone(r["id"], parse_instant(r.get("updatedAt"))) for r in rows]
                     yield ChangeBatch(spec, [], deletes, cursor, self.client_calls() - calls_before)
                 else:
                     yield ChangeBatch(spec, rows, [], cursor, self.client_calls() - calls_before)
-                if not after:
-                    break
+                calls_before = self.client_calls()
 
     # --- helpers --------------------------------------------------------------------------------------------------
     def _properties(self, spec: ObjectSpec, fields: Sequence[str]) -> list[str]:
@@ -202,6 +195,10 @@ class HubSpotReader:
 
     def client_calls(self) -> int:
         return self.client.calls
+
+    @property
+    def connection(self) -> str:
+        return self.client.connection
 
 
 def _keep(state: dict[str, Any]) -> dict[str, Any]:

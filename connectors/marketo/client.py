@@ -26,11 +26,27 @@ from connectors.marketo.auth import IdentityTokens
 from connectors.marketo.objects import MAX_GET_URI
 
 USAGE_REFRESH_CALLS = 500  # re-read stats/usage.json this often; in between, count our own calls
-# Marketo's own codes the shared table leaves out: the client fills them into whatever table it is given.
-# 614 "Invalid Subscription": Marketo documents it as "usually indicates temporary inaccessibility".
+# Marketo's own codes (errors under HTTP 200 in the envelope, codes as strings): the client fills them into
+# whatever table it is given.
 MARKETO_CODES: dict[tuple[str, ...], Action] = {
+    ("code", "601"): Action.REFRESH_TOKEN_THEN_RETRY,  # access token invalid
+    ("code", "602"): Action.REFRESH_TOKEN_THEN_RETRY,  # access token expired
+    ("code", "604"): Action.RETRY,  # request timed out
+    ("code", "606"): Action.RATE_LIMITED,  # 100 calls / 20 s
+    ("code", "607"): Action.BUDGET_EXHAUSTED,  # daily quota: waiting minutes will not clear it
+    ("code", "608"): Action.RETRY,  # API temporarily unavailable
+    ("code", "611"): Action.RETRY,  # system error
+    # 614 "Invalid Subscription": Marketo documents it as "usually indicates temporary inaccessibility".
     ("code", "614"): Action.RETRY,
+    ("code", "615"): Action.RATE_LIMITED,  # 10 concurrent calls
+    ("code", "713"): Action.RETRY,  # transient error
+    ("code", "1003"): Action.FAIL,  # invalid value or paging token
+    ("code", "1004"): Action.FAIL,  # lead not found
+    ("code", "1006"): Action.FAIL,  # field not found
+    ("code", "1029"): Action.FAIL,  # export queue full or the day's export allowance spent
+    ("code", "1035"): Action.FAIL,  # updatedAt export filter not enabled: the reader falls back to createdAt
 }
+MARKETO_TABLE: dict[tuple[str, ...], Action] = {**DEFAULT_TABLE, **MARKETO_CODES}
 
 
 class EnvelopeError(Exception):
@@ -56,7 +72,7 @@ class MarketoClient:
         self.base = base_url.rstrip("/")
         self._endpoint = Endpoint(self.base, ca_bundle)
         self._http, self._tokens, self._budget, self._redact = http, tokens, budget, redactor
-        settings = retry or RetrySettings(table=dict(DEFAULT_TABLE), rate_limit_wait=float(rate_window_s))
+        settings = retry or RetrySettings(table=dict(MARKETO_TABLE), rate_limit_wait=float(rate_window_s))
         self._retry = replace(settings, table={**MARKETO_CODES, **settings.table})
         # One limiter and one gate for every call of this connection, bulk and REST alike (Marketo counts both).
         self._limiter = Limiter(Rate(rate_limit, Duration.SECOND * rate_window_s))

@@ -10,10 +10,10 @@ import httpx
 
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
-from connectors.http.retry import DEFAULT_TABLE, retry_settings
+from connectors.http.retry import retry_settings
 from connectors.http.token_cache import token_cache_of
 from connectors.marketo.auth import IdentityTokens
-from connectors.marketo.client import MarketoClient
+from connectors.marketo.client import MARKETO_TABLE, MarketoClient
 from connectors.marketo.connector import MarketoConnector
 
 
@@ -34,7 +34,7 @@ def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Calla
     tokens = IdentityTokens(connection=name, identity_url=str(conn.identity_url), client_id=conn.auth.client_id,
                             client_secret=secret, http=http, redactor=redactor, cache=token_cache_of(opts))
     window = int(opts.get("rate_window_s", 20))
-    retry = retry_settings(opts, table=DEFAULT_TABLE, rate_limit_wait=float(window))
+    retry = retry_settings(opts, table=MARKETO_TABLE, rate_limit_wait=float(window))
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
     client = MarketoClient(connection=name, base_url=str(conn.base_url), http=http, tokens=tokens, budget=budget,
                            redactor=redactor, daily_quota=int(conn.daily_quota), retry=retry,

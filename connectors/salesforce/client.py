@@ -22,7 +22,17 @@ from connectors.salesforce.auth import OAuthLogin
 # and the org's 25 long-running requests in flight ("ConcurrentPerOrgLongTxn Limit exceeded.", which clears in
 # seconds): the second is told apart by its message and waited out like a 429.
 CONCURRENT_LIMIT = "REQUEST_LIMIT_EXCEEDED/concurrent"
-SALESFORCE_TABLE = {**DEFAULT_TABLE, ("code", CONCURRENT_LIMIT): Action.RATE_LIMITED}
+# Salesforce's own codes (errorCode of its JSON error list), over the shared HTTP rows.
+SALESFORCE_TABLE: dict[tuple[str, ...], Action] = {
+    **DEFAULT_TABLE,
+    ("code", "INVALID_SESSION_ID"): Action.REFRESH_TOKEN_THEN_RETRY,
+    ("code", "REQUEST_LIMIT_EXCEEDED"): Action.BUDGET_EXHAUSTED,  # the daily allocation: waiting will not clear it
+    ("code", CONCURRENT_LIMIT): Action.RATE_LIMITED,
+    ("code", "SERVER_UNAVAILABLE"): Action.RETRY,
+    ("code", "UNABLE_TO_LOCK_ROW"): Action.RETRY,
+    ("code", "QUERY_TIMEOUT"): Action.RETRY,
+    ("code", "INVALID_QUERY_LOCATOR"): Action.FAIL,  # the reader re-queries from its keyset instead
+}
 
 
 class HttpFailure(Exception):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from sqlalchemy import Engine, update
 
@@ -22,12 +22,6 @@ from sync.writeback.compare import same_values
 from sync.writeback.plan import values_hash
 
 ReadCurrent = Callable[[ObjectSpec, Sequence[str], Sequence[str]], Mapping[str, tuple[Mapping[str, Any], str | None]]]
-
-
-@runtime_checkable
-class ReadsCurrent(Protocol):
-    def read_current(self, spec: ObjectSpec, source_ids: Sequence[str],
-                     fields: Sequence[str]) -> Mapping[str, tuple[Mapping[str, Any], str | None]]: ...
 
 
 @dataclass(slots=True)
@@ -42,9 +36,6 @@ def reconcile_intents(engine: Engine, connector: Connector, spec: ObjectSpec, *,
         intents = ledger.open_intents(conn, connection=connector.name, object=spec.name, field_set=field_set)
     if not intents:
         return out
-    if not isinstance(connector, ReadsCurrent):
-        raise TypeError(f"{connector.name}: {len(intents)} write-back intents are pending and this connector cannot "
-                        "read records' current values to reconcile them")
     fields = list(dict.fromkeys(f for i in intents for f in i["values"]))
     now = connector.read_current(spec, [i["source_id"] for i in intents], fields)
     settled, ledger_rows, closed = [], [], []

@@ -122,6 +122,12 @@ class FakeConnector:
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> Sequence[WriteResult]:
         return [WriteResult(c.source_id, "skipped", "the fake connector does not write") for c in changes]
 
+    def read_current(self, spec: ObjectSpec, source_ids: Sequence[str],
+                     fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """The pages' last word on each record (the fake keeps no versions)."""
+        latest = {str(r[spec.primary_key]): r for page in self.pages for r in page.upserts}
+        return {sid: ({f: latest[sid].get(f) for f in fields}, None) for sid in source_ids if sid in latest}
+
     def close(self) -> None:
         self.closed = True
 
