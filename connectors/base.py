@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from connectors.errors import ConfigError
 from connectors.suggest import did_you_mean
@@ -25,6 +25,8 @@ def require_utc(value: datetime | None, what: str) -> datetime | None:
         raise ValueError(f"{what} must be timezone-aware (got naive {value.isoformat()})")
     return value.astimezone(UTC)
 
+Options = TypeVar("Options")
+
 
 @dataclass(frozen=True, slots=True)
 class ObjectSpec:
@@ -32,7 +34,9 @@ class ObjectSpec:
     entity: str  # canonical entity its records map to by default
     primary_key: str
     cursor_field: str | None
-    options: Mapping[str, Any] = field(default_factory=dict)  # CRM-specific facts (endpoints, id prefixes, …)
+    # The CRM's own per-object facts (endpoint, modified-time field, id prefix, …) as that CRM's frozen dataclass,
+    # read through ``options_of`` so a misspelt fact is an AttributeError at import, not a silent default.
+    options: object = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,3 +176,10 @@ def spec_named(specs: Sequence[ObjectSpec], name: str, *, connection: str) -> Ob
         f"object {name!r} is not supported{did_you_mean(name, names)}; supported: {', '.join(names)}",
         connection=connection,
     )
+
+
+def options_of(spec: ObjectSpec, kind: type[Options]) -> Options:
+    """``spec.options`` as the CRM's options type; another type is a bug in the connector's object table."""
+    if not isinstance(spec.options, kind):
+        raise TypeError(f"object {spec.name}: options are {type(spec.options).__name__}, expected {kind.__name__}")
+    return spec.options

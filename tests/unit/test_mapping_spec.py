@@ -67,7 +67,15 @@ def test_hubspot_contacts_rules(hubspot: dict[str, ObjectMapping]) -> None:
         "account_id", "associatedcompanyid", "ref", {"object": "companies"}
     )
     assert _rule(contacts, "created_at").transform == "datetime"  # the default of a datetime field
-    assert contacts.custom == (("hs_lead_status", "hs_lead_status"),)
+    assert contacts.custom == (
+        ("hs_lead_status", "hs_lead_status"),
+        ("hs_analytics_num_visits", "web_visits"),  # kept under the key lead scoring reads
+        ("hs_analytics_average_page_views", "page_views_per_visit"),
+        ("hs_analytics_num_page_views", "hs_analytics_num_page_views"),
+        ("hs_analytics_last_visit_timestamp", "hs_analytics_last_visit_timestamp"),
+        ("num_conversion_events", "num_conversion_events"),
+        ("recent_conversion_event_name", "recent_conversion_event_name"),
+    )
 
 
 def test_hubspot_yaml_anchors_and_constants(hubspot: dict[str, ObjectMapping]) -> None:
