@@ -105,6 +105,13 @@ def test_source_fields_lists_exactly_what_is_read(hubspot: dict[str, ObjectMappi
             "createdate",
             "lastmodifieddate",
             "hs_lead_status",
+            # web-analytics roll-ups kept in custom (two under the keys lead scoring reads)
+            "hs_analytics_num_visits",
+            "hs_analytics_average_page_views",
+            "hs_analytics_num_page_views",
+            "hs_analytics_last_visit_timestamp",
+            "num_conversion_events",
+            "recent_conversion_event_name",
         ]
     )
 
