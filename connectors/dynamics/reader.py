@@ -166,17 +166,19 @@ class DynamicsReader:
     def _list_ids(self, spec: ObjectSpec) -> frozenset[str]:
         """Every live id, primary key only, in pages of 5,000."""
         ids: set[str] = set()
-        url, params = spec.name, {"$select": spec.primary_key}
+        url = spec.name
+        params: dict[str, str] | None = {"$select": spec.primary_key}
         seen: set[str] = set()
         while True:
             page = self.client.get(url, params=params, prefer=f"odata.maxpagesize={MAX_PAGE}", object=spec.name)
             ids.update(str(r[spec.primary_key]) for r in page.get("value", []))
-            url, params = page.get("@odata.nextLink"), None
-            if not url:
+            next_link = page.get("@odata.nextLink")
+            if not next_link:
                 return frozenset(ids)
-            if url in seen:  # a repeated page token is a bug on one side, never a reason to loop for ever
-                raise ApiError(f"the id listing repeated a page link: {url[:200]}", object=spec.name)
-            seen.add(url)
+            if next_link in seen:  # a repeated page token is a bug on one side, never a reason to loop for ever
+                raise ApiError(f"the id listing repeated a page link: {next_link[:200]}", object=spec.name)
+            seen.add(next_link)
+            url, params = next_link, None
 
     def _prefer(self, *, track: bool) -> str:
         prefer = f"odata.maxpagesize={self.page_size},{ANNOTATIONS}"
