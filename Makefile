@@ -35,14 +35,16 @@ docs: install
 docs-gen: install
 	$(BIN)/python -m hub.docsgen
 
-# ruff for style and bugs, import-linter for the layer rules of the design (pyproject's [tool.importlinter]).
+# ruff for style and bugs, import-linter for the layer rules of the design (pyproject's [tool.importlinter]),
+# mypy for the types (pyproject's [tool.mypy]: strict; the sandbox a little looser).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 # Re-pin after editing pyproject.toml's dependencies.
 lock: install
 	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra bench --extra docs --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .ruff_cache site
+	rm -rf $(VENV) .demo .pytest_cache .ruff_cache .mypy_cache site

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, false, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from analytics.timeutil import days_before
@@ -68,7 +68,7 @@ def seniority_of(titles: pd.Series) -> pd.Series:
 def _like_any(conn: Connection, column: Any, patterns: Sequence[str]) -> ColumnElement[bool]:
     """Case-insensitive "contains any": SQLite's LIKE already ignores ASCII case (lower() per row costs time)."""
     if not patterns:
-        return and_(False)
+        return and_(false())  # the element and_(False) builds, typed
     if conn.dialect.name == "sqlite":
         return or_(*(column.like(f"%{p}%") for p in patterns))
     return or_(*(column.ilike(f"%{p}%") for p in patterns))
@@ -114,7 +114,7 @@ def _pivot(long: pd.DataFrame, index: pd.Index | None = None) -> pd.DataFrame:
         codes, ids = pd.factorize(long["id"])
         index = pd.Index(ids, name="id")
     else:
-        codes = index.get_indexer(long["id"])
+        codes = index.get_indexer(pd.Index(long["id"]))  # what pandas makes of a Series target anyway
         long, codes = long[codes >= 0], codes[codes >= 0]
     n = len(index)
     kinds = long["type"].to_numpy(dtype=object)

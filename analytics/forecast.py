@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -43,8 +43,14 @@ def _month_in_quarter(period: pd.Period) -> int:
     return (period.month - 1) % 3
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    # pandas-stubs types record keys as Hashable; this module's frames are labelled by str.
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
 def _naive(ts: pd.Series) -> pd.Series:
-    return ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    naive: pd.Series = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    return naive
 
 
 def prepare(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -81,7 +87,8 @@ def run_rate_history(deals: pd.DataFrame, freq: str) -> pd.Series:
     """Revenue won inside each period from deals created inside that same period."""
     won = deals[deals["won"] & deals["closed"].notna()]
     same = won[won["closed"].dt.to_period(freq) == won["created"].dt.to_period(freq)]
-    return same.groupby(same["closed"].dt.to_period(freq))["amount"].sum()
+    history: pd.Series = same.groupby(same["closed"].dt.to_period(freq))["amount"].sum()
+    return history
 
 
 @dataclass(slots=True)
@@ -95,12 +102,14 @@ class Hazards:
         fitted = self.by_position.get(_month_in_quarter(month), self.pooled)
         if fitted is None or len(age_days) == 0:  # scikit-learn refuses to predict for no deals at all
             return np.zeros(len(age_days))
-        return fitted.predict_proba(_age_design(age_days))[:, 1]
+        probability: np.ndarray = fitted.predict_proba(_age_design(age_days))[:, 1]
+        return probability
 
 
 def _age_design(age_days: np.ndarray) -> np.ndarray:
     years = np.asarray(age_days, dtype=float) / 100.0
-    return np.c_[years, years**2]
+    design: np.ndarray = np.c_[years, years**2]
+    return design
 
 
 def _fit(panel: pd.DataFrame) -> LogisticRegression | None:
@@ -126,7 +135,7 @@ def fit_hazards(deals: pd.DataFrame, before: pd.Period) -> Hazards:
     for position, part in panel.groupby("position"):
         fitted = _fit(part)
         if fitted is not None:
-            by_position[int(position)] = fitted
+            by_position[int(cast(int, position))] = fitted  # the column holds month positions 0..2
     return Hazards(by_position, _fit(panel))
 
 
@@ -266,7 +275,7 @@ def run_forecast(engine: Engine, *, period_kind: str = "month", periods: int = 2
             table = simulate(fc, groups, shares, seed=seed)
             rows += [{"run_id": run_id, "model_version": VERSION, "period_kind": period_kind,
                       "period_start": period.start_time.date(), "level": level, **r,
-                      "created_at": utc_now()} for r in table.to_dict("records")]
+                      "created_at": utc_now()} for r in _records(table)]
     with engine.begin() as conn:
         registry.ensure_rule_model(conn, kind="forecast", version=VERSION, features=["deal age", "position in "
                                    "quarter", "amount", "run-rate"], params={"simulations": SIMULATIONS})
@@ -282,12 +291,14 @@ def _rep_shares(deals: pd.DataFrame, period: pd.Period) -> pd.Series:
     history = history[history["closed"].dt.to_period(period.freqstr[0]) < period]
     by_rep = history.groupby(history["owner_id"].fillna("(no owner)"))["amount"].sum()
     total = by_rep.sum()
-    return by_rep / total if total > 0 else by_rep
+    shares: pd.Series = by_rep / total if total > 0 else by_rep
+    return shares
 
 
 def run_rate_deals(deals: pd.DataFrame, freq: str) -> pd.DataFrame:
     won = deals[deals["won"] & deals["closed"].notna()]
-    return won[won["closed"].dt.to_period(freq) == won["created"].dt.to_period(freq)]
+    same: pd.DataFrame = won[won["closed"].dt.to_period(freq) == won["created"].dt.to_period(freq)]
+    return same
 
 
 # --- backtest ---------------------------------------------------------------------------------------------------
@@ -304,7 +315,7 @@ def stage_weighted(deals: pd.DataFrame, stages: pd.DataFrame, period: pd.Period)
     return float((amount_at(due, stages, origin) * crm.fillna(overall)).sum())
 
 
-def metrics(forecasts: Sequence[float], actuals: Sequence[float]) -> dict[str, float | None]:
+def metrics(forecasts: Sequence[float] | pd.Series, actuals: Sequence[float] | pd.Series) -> dict[str, float | None]:
     """MAPE, MAE and bias; a figure the months cannot define (MAPE with no month that won anything) is None."""
     f, a = np.asarray(forecasts, dtype=float), np.asarray(actuals, dtype=float)
     ok = a != 0

@@ -39,7 +39,8 @@ EXPLAINED_FEATURES = 4  # reasons are computed for the most important features o
 
 
 def _signed_log(x: np.ndarray) -> np.ndarray:
-    return np.sign(x) * np.log1p(np.abs(x))
+    signed: np.ndarray = np.sign(x) * np.log1p(np.abs(x))
+    return signed
 
 
 def prepare(frame: pd.DataFrame, categorical: list[str]) -> pd.DataFrame:
@@ -91,7 +92,7 @@ def _logistic(numeric: list[str], categorical: list[str]) -> Pipeline:
     return make_pipeline(encode, LogisticRegression(C=0.5, max_iter=3000))
 
 
-class CatBoostLeads(ClassifierMixin, BaseEstimator):
+class CatBoostLeads(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # scikit-learn has no types: Any bases
     """CatBoost behind scikit-learn's clone/calibrate/cross-validate contract.
 
     CatBoost's ordered target statistics and its crosses of categorical features fit survey-style lead data (many
@@ -124,7 +125,8 @@ class CatBoostLeads(ClassifierMixin, BaseEstimator):
         return np.asarray(self.booster_.predict_proba(self._text(frame)))
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        return np.asarray(self.classes_)[(self.predict_proba(frame)[:, 1] >= 0.5).astype(int)]
+        labels: np.ndarray = np.asarray(self.classes_)[(self.predict_proba(frame)[:, 1] >= 0.5).astype(int)]
+        return labels
 
     def decision_function(self, frame: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.booster_.predict(self._text(frame), prediction_type="RawFormulaVal"))
@@ -170,7 +172,8 @@ class TrainedModel:
         if fast is not None:
             return fast.probability(fast.encode(frame))
         with threadpool_limits(limits=1, user_api="openmp"):  # see fit(): spinning threads on a busy machine
-            return self.estimator.predict_proba(prepare(frame[self.columns], self.categorical))[:, 1]
+            probability: np.ndarray = self.estimator.predict_proba(prepare(frame[self.columns], self.categorical))[:, 1]
+            return probability
 
     def predict_explained(self, frame: pd.DataFrame, chunk: int = 100_000) -> tuple[np.ndarray, pd.DataFrame]:
         """``predict`` and ``explain`` in one: each chunk and its "feature set to baseline" variants go through the

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import joblib
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, RowMapping, select, update
 
 from analytics.timeutil import utc_now
 from store.tables import score_model
@@ -99,7 +99,7 @@ def update_metrics(conn: Connection, version: str, extra: Mapping[str, Any]) -> 
                  .values(metrics={**(current or {}), **extra}))
 
 
-def _record(row: Mapping[str, Any]) -> ModelRecord:
+def _record(row: RowMapping) -> ModelRecord:
     return ModelRecord(row["version"], row["kind"], row["algorithm"], row["status"], list(row["features"] or []),
                        row["training_from"], row["training_to"], int(row["n_train"] or 0), dict(row["metrics"] or {}),
                        row["created_at"])

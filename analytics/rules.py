@@ -62,7 +62,8 @@ LABELS: Mapping[str, str] = {
 def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
     if name not in frame:
         return np.zeros(len(frame))
-    return np.nan_to_num(frame[name].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    values: np.ndarray = np.nan_to_num(frame[name].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    return values
 
 
 def _capped(values: np.ndarray, per: float, cap: float) -> np.ndarray:
@@ -100,8 +101,8 @@ def score_rules(frame: pd.DataFrame, weights: Weights | None = None) -> RuleScor
         "web_visits": _capped(_col(frame, "web_visit_30d"), 2, 20),
         "time_on_site": _capped(_col(frame, "time_on_site_30d") / 60.0, 0.5, 15),
         "form_fills": _capped(_col(frame, "form_fill_90d"), 8, 24),
-        "last_7_days": _capped(sum(_col(frame, f"{t}_7d") for t in
-                                   ("email_open", "email_click", "web_visit", "form_fill")), 1, 10),
+        "last_7_days": _capped(sum((_col(frame, f"{t}_7d") for t in ("email_open", "email_click", "web_visit",
+                                                                    "form_fill")), np.zeros(len(frame))), 1, 10),
         # Roll-ups count only where no activity history exists: the same visits must not count twice.
         "visits_rollup": np.where(activity_seen, 0.0, _capped(_col(frame, "web_visits"), 1, 10)),
         "time_rollup": np.where(activity_seen, 0.0, _capped(_col(frame, "time_on_site_seconds") / 60.0, 0.5, 15)),
@@ -129,7 +130,7 @@ def score_rules(frame: pd.DataFrame, weights: Weights | None = None) -> RuleScor
         "industry": _known(frame, "industry", 10), "country": _known(frame, "country", 10),
         "source": _known(frame, "lead_source", 10),
     }
-    fit = sum(fit_points.values()) / FIT_MAX * 100.0
+    fit = sum(fit_points.values(), np.zeros(len(frame))) / FIT_MAX * 100.0
     fit_parts = {k: v / FIT_MAX * 100.0 for k, v in fit_points.items()}
 
     # Signals keep their undecayed share; the decay is its own negative reason, so the parts still add up.

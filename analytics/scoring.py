@@ -188,9 +188,11 @@ def score_leads(engine: Engine, *, options: ScoringOptions, entity: str = "lead"
                    strict=True)
         count = save_lead_scores(conn, rows)
         seconds["store"] = time.perf_counter() - mark
-    values, counts = np.unique(result.grade.astype(str), return_counts=True) if len(frame) else ([], [])
-    return ScoreRun(entity, count, result.version, dict(zip(map(str, values), map(int, counts), strict=True)),
-                    {k: round(v, 3) for k, v in seconds.items()})
+    grades: dict[str, int] = {}
+    if len(frame):
+        values, counts = np.unique(result.grade.astype(str), return_counts=True)
+        grades = dict(zip(map(str, values), map(int, counts), strict=True))
+    return ScoreRun(entity, count, result.version, grades, {k: round(v, 3) for k, v in seconds.items()})
 
 
 def training_set(conn: Connection, *, as_of: datetime, spec: FeatureSpec) -> tuple[pd.DataFrame, np.ndarray]:

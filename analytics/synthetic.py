@@ -44,7 +44,7 @@ def populate(engine: Engine, *, leads: int, activities_per_lead: float = 2.0, se
     n_act = int(counts.sum())
     kinds = rng.choice(ACTIVITY_TYPES, n_act, p=[0.45, 0.15, 0.3, 0.1])
     urls = np.where(np.isin(kinds, ["web_visit", "form_fill"]),
-                    rng.choice(URLS, n_act, p=[0.5, 0.2, 0.1, 0.2]), None)
+                    rng.choice(URLS, n_act, p=[0.5, 0.2, 0.1, 0.2]), np.asarray(None))  # None: an object array
     ages = rng.exponential(20 + 40 * (1 - propensity[owner]), n_act).clip(0, 120)
     durations = np.where(kinds == "web_visit", rng.exponential(90, n_act).round(), 0)
     synced = db_time_any(engine, now)

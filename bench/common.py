@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 import store
 
 RESULTS = Path(__file__).parent / "results"
-PG_SERVER = {"host": "127.0.0.1", "user": "postgres", "dbname": "postgres", "autocommit": True}
+PG_SERVER: dict[str, Any] = {"host": "127.0.0.1", "user": "postgres", "dbname": "postgres", "autocommit": True}
 STORES = ("sqlite", "postgresql")
 # ``make bench QUICK=1`` is a two-minute smoke run of every benchmark on small volumes: the loop, the alternatives and
 # the tables, not figures to quote (per-run start-up dominates at this size).

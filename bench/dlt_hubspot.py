@@ -67,7 +67,10 @@ def work(job: dict[str, Any]) -> dict[str, Any]:
     started, cpu = time.perf_counter(), cpu_seconds()
     pipeline.run(source)
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    loaded = pipeline.last_trace.last_normalize_info.row_counts.get("contacts", 0)
+    trace = pipeline.last_trace
+    if trace is None or trace.last_normalize_info is None:
+        raise RuntimeError("dlt recorded no normalize step for the run: nothing to count")
+    loaded = trace.last_normalize_info.row_counts.get("contacts", 0)
     return {"loaded": loaded, "seconds": round(seconds, 2), "records_per_s": round(loaded / seconds),
             "cpu_s": round(cpu, 2)}
 

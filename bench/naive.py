@@ -100,7 +100,7 @@ def _hubspot_frame(job: dict[str, Any], properties: list[str], pd: Any) -> Any:
 
 def _salesforce_frame(job: dict[str, Any], fields: list[str], pd: Any) -> Any:
     import requests
-    from simple_salesforce import Salesforce
+    from simple_salesforce.api import Salesforce
 
     session = requests.Session()
     session.verify = job["ca"]
@@ -123,7 +123,8 @@ def _pages_alone(job: dict[str, Any]) -> dict[str, Any]:
     loaded = 0
     with httpx.Client(base_url=job["url"], verify=job["ca"], timeout=120) as http:
         if job["crm"] == "hubspot_pages":
-            params = {"limit": 100, "properties": ",".join(load_spec("hubspot")["contacts"].source_fields())}
+            properties = ",".join(load_spec("hubspot")["contacts"].source_fields())
+            params: dict[str, Any] = {"limit": 100, "properties": properties}
             headers = {"Authorization": f"Bearer {job['token']}"}
             after: str | None = ""
             while after is not None:

@@ -42,7 +42,7 @@ def catalogue_problems(data: Mapping[str, Any], catalogue: Catalogue, *, base_di
     raw_connections = data.get("connections")
     for name, raw in (raw_connections.items() if isinstance(raw_connections, dict) else ()):
         kind = raw.get("kind") if isinstance(raw, dict) else None
-        if kind not in catalogue.objects:
+        if kind is None or kind not in catalogue.objects:
             continue  # an unknown kind is a schema error, reported by the loader
         base = ["connections", keypath.key(name)]
         known = catalogue.objects[kind]

@@ -56,7 +56,7 @@ def _literal_password(url: str) -> bool:
         password = urlsplit(url).password
     except ValueError:  # a malformed URL is the validator's problem, not a secret's
         return False
-    return bool(password) and "${" not in password
+    return bool(password and "${" not in password)
 
 
 def _suggested_variable(path: list[str]) -> str:

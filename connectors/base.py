@@ -146,8 +146,13 @@ class ApiUsage:
 class Connector(Protocol):
     name: str  # the connection's name in crmhub.yaml
     kind: str
-    objects: Sequence[ObjectSpec]
-    usage: ApiUsage
+
+    # Read-only: the connectors fix their objects at construction and compute usage from their client.
+    @property
+    def objects(self) -> Sequence[ObjectSpec]: ...
+
+    @property
+    def usage(self) -> ApiUsage: ...
 
     def check(self) -> None: ...  # raises AuthError / ConfigError
 

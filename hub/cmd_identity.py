@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
 from hub import exitcodes
 from hub.context import config_option, failures, json_option, open_app
 from hub.output import Output
+
+if TYPE_CHECKING:
+    from identity.records import Kind
 
 identity_app = typer.Typer(no_args_is_help=True, help="One canonical person and account across connections.")
 KIND_CHOICES = ("person", "account")
@@ -31,7 +34,8 @@ def resolve_cmd(
         raise typer.Exit(exitcodes.CONFIG)
     with failures(out):
         app = open_app(config, out)
-        result = resolve(app.engine, app.cfg.identity, kinds=tuple(kind or KIND_CHOICES))
+        kinds = cast("tuple[Kind, ...]", tuple(kind or KIND_CHOICES))  # each one checked against KIND_CHOICES above
+        result = resolve(app.engine, app.cfg.identity, kinds=kinds)
     if as_json:
         out.json({"ok": True, **result})
         return

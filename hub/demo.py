@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import select
 
 import store
-from config import load_config
+from config import CrmhubConfig, load_config
 from connectors.errors import ConfigError
 from hub import exitcodes
 from hub.cmd_sync import sync_command
@@ -129,7 +129,7 @@ def _chosen(only: list[str]) -> tuple[DemoCrm, ...]:
     return tuple(c for c in CRMS if not only or c.sandbox in only)
 
 
-def _settle(cfg: Any, crm: DemoCrm) -> float:
+def _settle(cfg: CrmhubConfig, crm: DemoCrm) -> float:
     return cfg.effective_settle_lag(crm.connection).total_seconds()
 
 

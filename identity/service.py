@@ -18,9 +18,15 @@ from identity.survivorship import golden
 class IdentityOptions(Protocol):
     """What resolution reads from ``crmhub.yaml``'s ``identity:`` section (config.models.sections)."""
 
-    match_threshold: float
-    max_block_size: int
-    source_priority: Mapping[str, Sequence[str]]
+    # Read-only, so the config model's narrower dict[str, list[str]] fits.
+    @property
+    def match_threshold(self) -> float: ...
+
+    @property
+    def max_block_size(self) -> int: ...
+
+    @property
+    def source_priority(self) -> Mapping[str, Sequence[str]]: ...
 
 
 def resolve(engine: Engine, options: IdentityOptions, kinds: Sequence[Kind] = KINDS) -> dict[str, Any]:

@@ -36,9 +36,9 @@ def golden(
     """(golden values, per field the member that supplied it and why, conflicts per field)."""
     if len(members) == 1:  # most clusters: nothing to choose between
         only = members[0]
-        values = {f: only.values[f] for f in GOLDEN_FIELDS[kind] if only.values.get(f) not in (None, "")}
+        golden = {f: only.values[f] for f in GOLDEN_FIELDS[kind] if only.values.get(f) not in (None, "")}
         source = {"record": only.id, "connection": only.connection, "rule": "only_source"}
-        return values, dict.fromkeys(values, source), {}
+        return golden, dict.fromkeys(golden, source), {}
     recent = sorted(members, key=lambda r: (r.updated_at or _EPOCH, r.id), reverse=True)
     values: dict[str, Any] = {}
     sources: dict[str, Any] = {}

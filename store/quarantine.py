@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,7 +121,7 @@ def supersede_quarantine(conn: Connection, *, connection: str, object: str, sour
     return changed
 
 
-def close_quarantine_of_deleted(conn: Connection, *, connection: str, object: str, present: set[str]) -> int:
+def close_quarantine_of_deleted(conn: Connection, *, connection: str, object: str, present: AbstractSet[str]) -> int:
     """Close, as ``deleted``, the open quarantine rows of records absent from a complete listing of the CRM's live ids.
 
     A record deleted while it sat in quarantine has no live link to tombstone; left open, a later replay after a rule

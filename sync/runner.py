@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 import store
+from config import CrmhubConfig
 from connectors.base import Connector, ObjectSchema, ObjectSpec, spec_named
 from connectors.errors import AuthError, ConfigError, CrmhubError
 from connectors.registry import build_connector
@@ -51,7 +52,7 @@ class SyncPlan:
             c.close()
 
 
-def settle_lag_of(cfg: Any, name: str) -> timedelta:
+def settle_lag_of(cfg: CrmhubConfig, name: str) -> timedelta:
     return cfg.effective_settle_lag(name)
 
 

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -56,13 +56,15 @@ def spec(name: str) -> dict[str, ObjectMapping]:
 
 def read_csv(path: Path, **options: Any) -> pd.DataFrame:
     """Every column as text (the mapping types them); blanks and "Select" are missing; unnamed columns dropped."""
-    return pd.read_csv(path, dtype=str, keep_default_na=True, na_values=["Select"],
-                       usecols=lambda c: not str(c).startswith("Unnamed"), **options)
+    frame: pd.DataFrame = pd.read_csv(path, dtype=str, keep_default_na=True, na_values=["Select"],
+                                      usecols=lambda c: not str(c).startswith("Unnamed"), **options)
+    return frame
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     clean = frame.astype(object).where(frame.notna(), None)
-    return clean.to_dict("records")
+    # pandas-stubs types record keys as Hashable; a CSV's columns are str.
+    return cast(list[dict[str, Any]], clean.to_dict("records"))
 
 
 def land(engine: Engine, om: ObjectMapping, frame: pd.DataFrame, *, connection: str, primary_key: str) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any
+from typing import Any, cast
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +58,23 @@ def parse(content_type: str, body: bytes, count: int) -> list[PartResponse | Non
 
 def _http_parts(message: Message) -> Iterator[tuple[str | None, Message]]:
     """Top-level items in order: a change set's answer is a nested multipart, a failed one its single error."""
-    for item in message.get_payload() if message.is_multipart() else []:
+    for item in _parts(message):
         if item.is_multipart():
-            for inner in item.get_payload():
+            for inner in _parts(item):
                 yield inner.get("Content-ID"), inner
         else:
             yield item.get("Content-ID"), item
 
 
+def _parts(message: Message) -> list[Message]:
+    # A multipart's payload is the list of its parts (typeshed types get_payload() for every kind of message).
+    return cast(list[Message], message.get_payload()) if message.is_multipart() else []
+
+
 def _response(part: Message) -> PartResponse:
-    raw = part.get_payload(decode=True) or b""
+    raw = part.get_payload(decode=True)
+    if not isinstance(raw, bytes):  # decode=True gives the body's bytes, or None when there is none
+        raw = b""
     head, _, content = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
     status_line, *header_lines = head.decode("utf-8", "replace").split("\n")
     status = int(status_line.split(" ")[1])

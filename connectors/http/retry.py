@@ -100,9 +100,8 @@ def retry_settings(options: Mapping[str, Any], *, table: Mapping[tuple[str, ...]
 
     Only the keys of ``RETRY_OPTIONS`` are read, so a connector's other options pass through untouched."""
     values: dict[str, Any] = {**defaults, **{k: options[k] for k in RETRY_OPTIONS if k in options}}
-    if "max_attempts" in values:
-        values["max_attempts"] = int(values["max_attempts"])
-    return RetrySettings(table=dict(table), **{k: v if k == "max_attempts" else float(v) for k, v in values.items()})
+    typed: dict[str, Any] = {k: int(v) if k == "max_attempts" else float(v) for k, v in values.items()}
+    return RetrySettings(table=dict(table), **typed)
 
 
 class _Refresh(Exception):
@@ -118,7 +117,7 @@ def _wait(settings: RetrySettings) -> Callable[[tenacity.RetryCallState], float]
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, RateLimited):
             return min(settings.max_wait, exc.retry_after if exc.retry_after is not None else settings.rate_limit_wait)
-        backoff = settings.base_wait * 2 ** (state.attempt_number - 1)
+        backoff: float = settings.base_wait * 2 ** (state.attempt_number - 1)  # int ** int is Any to typeshed
         return min(settings.max_wait, backoff * (0.5 + random.random()))  # jitter: workers must not retry in step
 
     return wait

@@ -78,7 +78,7 @@ class LeadExport:
     def _wait(self, export_id: str) -> dict[str, object]:
         delay = self.poll_first
         while True:
-            status = self.client.get(f"{BASE}/{export_id}/status.json", obj="leads")["result"][0]
+            status: dict[str, object] = self.client.get(f"{BASE}/{export_id}/status.json", obj="leads")["result"][0]
             state = status.get("status")
             if state == "Completed":
                 return status

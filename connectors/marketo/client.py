@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -24,6 +24,8 @@ from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings,
 from connectors.http.tls import Endpoint
 from connectors.marketo.auth import IdentityTokens
 from connectors.marketo.objects import MAX_GET_URI
+
+T = TypeVar("T")  # what one call returns, through the retry policy
 
 USAGE_REFRESH_CALLS = 500  # re-read stats/usage.json this often; in between, count our own calls
 # Marketo's own codes (errors under HTTP 200 in the envelope, codes as strings): the client fills them into
@@ -131,13 +133,13 @@ class MarketoClient:
 
         return self._call(obj, go)
 
-    def _call(self, obj: str, go: Callable[[dict[str, str]], Any], *, observe: bool = True) -> Any:
+    def _call(self, obj: str, go: Callable[[dict[str, str]], T], *, observe: bool = True) -> T:
         if observe:
             self._observe_usage(obj)
 
         used: list[str] = []
 
-        def once() -> Any:
+        def once() -> T:
             used.append(self._tokens.token())
             self._budget.spend()
             self._limiter.try_acquire("marketo")

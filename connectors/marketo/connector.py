@@ -45,7 +45,8 @@ class MarketoConnector:
         self.client = client
         self.objects = tuple(objects)
         clock = clock or (lambda: datetime.now(UTC))
-        every = {"reconcile_every": reconcile_every} if reconcile_every is not None else {}
+        # Absent unless set, so each reader keeps its own default (Any: mypy would match it against every keyword).
+        every: dict[str, Any] = {"reconcile_every": reconcile_every} if reconcile_every is not None else {}
         self.leads = LeadReader(client, settle_lag=settle_lag, clock=clock, page_size=page_size or BATCH, bulk=bulk,
                                 **every)
         self.activities = ActivityReader(client, clock=clock)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import requests
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce  # the package re-exports it implicitly, which strict mypy refuses
 
 from connectors.base import ApiUsage
 from connectors.http.budget import Budget

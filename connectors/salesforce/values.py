@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.base import Record
-from connectors.instants import parse_instant
+from connectors.instants import parse_instant as parse_instant  # re-exported: the connector's own name
 
 NUMBER_TYPES = frozenset({"double", "currency", "percent"})
 

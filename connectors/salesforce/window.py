@@ -40,7 +40,7 @@ def plan(spec: ObjectSpec, watermark: datetime | None, state: Mapping[str, Any],
     formulas_due = formulas_mapped and watermark is not None and (
         formulas_at is None or now - formulas_at >= settings.formulas_every)
     full = full_refresh or watermark is None or formulas_due
-    lo = None if full else watermark - settings.overlap  # type: ignore[operator]
+    lo = None if full or watermark is None else watermark - settings.overlap
     deleted_reach = now - timedelta(days=DELETED_REACH_DAYS) + timedelta(minutes=DELETED_MARGIN_MINUTES)
     notes: list[str] = []
     dlo = lo if deletes and lo is not None and lo >= deleted_reach else None

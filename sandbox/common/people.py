@@ -88,9 +88,13 @@ class Person:
 
 def _phone_formats() -> dict[str, str]:
     """Per country: an example fixed-line number in international format — real lengths and grouping."""
-    return {code: phonenumbers.format_number(
-        phonenumbers.example_number_for_type(code, phonenumbers.PhoneNumberType.FIXED_LINE),
-        phonenumbers.PhoneNumberFormat.INTERNATIONAL) for code, _, _ in COUNTRIES}
+    formats: dict[str, str] = {}
+    for code, _, _ in COUNTRIES:
+        example = phonenumbers.example_number_for_type(code, phonenumbers.PhoneNumberType.FIXED_LINE)
+        if example is None:
+            raise ValueError(f"phonenumbers has no fixed-line example number for country {code}")
+        formats[code] = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return formats
 
 
 _PHONES = _phone_formats()

@@ -44,7 +44,9 @@ def parse_key(table: Table, text: str) -> Key:
 
 
 def _split(text: str) -> list[str]:
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     i = 0
     while i < len(text):
         ch = text[i]

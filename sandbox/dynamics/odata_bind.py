@@ -19,7 +19,8 @@ from sandbox.dynamics.odata_filter import COMPARISONS, Call, Compare, Literal, L
 
 Getter = Callable[[Any], Any]
 NUMERIC = frozenset({"Edm.Int32", "Edm.Int64", "Edm.Decimal", "Edm.Double", "Edm.Single", "Edm.Byte"})
-STRING_FUNCTIONS = {"contains": operator.contains, "startswith": str.startswith, "endswith": str.endswith}
+STRING_FUNCTIONS: dict[str, Callable[[str, str], bool]] = {
+    "contains": operator.contains, "startswith": str.startswith, "endswith": str.endswith}
 UNSUPPORTED_FUNCTIONS = frozenset({
     "tolower", "toupper", "trim", "length", "indexof", "substring", "concat", "year", "month", "day", "hour",
     "minute", "second", "date", "time", "now", "round", "floor", "ceiling", "cast", "isof", "fractionalseconds",

@@ -30,8 +30,8 @@ def translate(
         if "@" in key:
             prop, _, annotation = key.partition("@")
             if annotation == "odata.bind":
-                attr, ref = _bind(table, prop, value, store=store, content_ids=content_ids)
-                values[attr.name] = ref
+                target, ref = _bind(table, prop, value, store=store, content_ids=content_ids)
+                values[target.name] = ref
             continue
         attr = table.by_prop.get(key)
         if attr is None or attr.is_lookup:

@@ -207,6 +207,11 @@ def _compare_values(a: Any, b: Any, desc: bool) -> int:
     return -result if desc else result
 
 
+def _nulls_first(i: int) -> Callable[[tuple[list[Any], list[Any]]], tuple[int, Any]]:
+    """The sort key of an entry's i-th order value: NULL below every value."""
+    return lambda e: (0, 0) if e[0][i] is None else (1, e[0][i])
+
+
 def _sorted_page(store: Store, p: Plan, cursor: Cursor | None, limit: int) -> list[list[Any]]:
     flags = [d for _, d in p.order]
     i_pk = p.state.i_pk
@@ -228,7 +233,7 @@ def _sorted_page(store: Store, p: Plan, cursor: Cursor | None, limit: int) -> li
     # Stable sorts from the last column to the first; reverse=True keeps ties stable and puts NULLs last.
     entries.sort(key=lambda e: e[1][i_pk])
     for i in reversed(range(len(flags))):
-        entries.sort(key=lambda e, i=i: (0, 0) if e[0][i] is None else (1, e[0][i]), reverse=flags[i])
+        entries.sort(key=_nulls_first(i), reverse=flags[i])
     return [row for _, row in entries[:limit]]
 
 

@@ -162,7 +162,9 @@ def parse_prefer(values: list[str]) -> Preferences:
 
 
 def _split_quoted(text: str) -> list[str]:
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted

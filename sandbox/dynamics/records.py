@@ -24,7 +24,7 @@ def default_state(table: Table) -> int:
     return CREATE_STATE.get(table.logical, 0)
 
 
-def default_status(table: Table, state: int) -> int | None:
+def default_status(table: Table, state: object) -> int | None:
     status = table.by_name.get("statuscode")
     if status is None or status.options is None:
         return None
@@ -153,13 +153,13 @@ def _compute(table: Table, row: list[Any]) -> None:
     table.calculate(row)
 
 
-def _state_of(table: Table, status: int) -> int | None:
+def _state_of(table: Table, status: object) -> int | None:
     options = table.by_name["statuscode"].options
     assert options is not None
     return next((o.state for o in options.options if o.value == status), None)
 
 
-def _bad_status(table: Table, status: int, state: int, record_id: str) -> errors.DataverseError:
+def _bad_status(table: Table, status: object, state: int, record_id: object) -> errors.DataverseError:
     state_options = table.by_name["statecode"].options
     assert state_options is not None
     label = (state_options.label(state) or str(state)).replace(" ", "")

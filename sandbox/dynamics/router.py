@@ -69,7 +69,8 @@ def resolve(method: str, path: str, query: str) -> tuple[Handler, dict[str, Any]
         raise errors.segment_not_found(tail)
     args["key"] = key
     if tail == "":
-        handlers = {"GET": webapi_read.retrieve, "PATCH": webapi_write.upsert, "DELETE": webapi_write.delete}
+        handlers: dict[str, Handler] = {"GET": webapi_read.retrieve, "PATCH": webapi_write.upsert,
+                                        "DELETE": webapi_write.delete}
         if method not in handlers:
             raise _not_allowed(method)
         return handlers[method], args

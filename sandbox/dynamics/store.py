@@ -26,7 +26,7 @@ from sandbox.dynamics.tables import TABLES
 
 SHIFT = 128
 POINTER = "activitypointer"
-POINTER_STATUS = {0: 1, 1: 2, 2: 3, 3: 4}  # activitypointer's own status reason for each state
+POINTER_STATUS: dict[object, int] = {0: 1, 1: 2, 2: 3, 3: 4}  # activitypointer's own status reason for each state
 
 
 @dataclass(frozen=True, slots=True)

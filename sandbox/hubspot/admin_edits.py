@@ -80,10 +80,10 @@ class PersonEdits:
             return rec
         if otype == "deals":
             company = self._random_live("companies", rnd)
-            props = {"dealname": f"New opportunity {rnd.randrange(10_000)}", "dealstage": enums.OPEN_STAGES[0],
-                     "pipeline": enums.PIPELINE_ID, "amount": str(rnd.randrange(1_000, 90_000))}
+            deal = {"dealname": f"New opportunity {rnd.randrange(10_000)}", "dealstage": enums.OPEN_STAGES[0],
+                    "pipeline": enums.PIPELINE_ID, "amount": str(rnd.randrange(1_000, 90_000))}
             assoc = [_association(company.id, _DEAL_TO_COMPANY)] if company else []
-            return self.store.create("deals", props, associations=assoc)
+            return self.store.create("deals", deal, associations=assoc)
         if otype not in ENGAGEMENTS:
             raise ValueError(f"unknown object type {otype}")
         contact = self._random_live("contacts", rnd)

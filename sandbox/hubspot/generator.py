@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sandbox.common.people import Company, Person, Population
@@ -41,7 +42,7 @@ class _Contact:
     duplicate: tuple[int, int, int] | None = None  # (id, created, merged at) of a duplicate merged into this one
 
 
-def _aligned(props: dict[str, str | None], columns: dict[str, int]) -> tuple[str | None, ...]:
+def _aligned(props: Mapping[str, str | None], columns: dict[str, int]) -> tuple[str | None, ...]:
     values: list[str | None] = [None] * len(columns)
     for name, value in props.items():
         values[columns[name]] = value

@@ -8,7 +8,7 @@ older than the horizon are purged, and a position whose unread activities were p
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,7 +161,8 @@ class ActivityLog:
                 horizon: int) -> tuple[list[Activity], int]:
         start = max(after - self.n, bisect.bisect_left(self.logged_dates, floor))
         if query.lead_ids:
-            offsets = sorted(o for lead in query.lead_ids for o in self.logged_by_lead.get(lead, ()) if o >= start)
+            offsets: Sequence[int] = sorted(o for lead in query.lead_ids for o in self.logged_by_lead.get(lead, ())
+                                            if o >= start)
         else:
             offsets = range(start, len(self.logged))
         out: list[Activity] = []

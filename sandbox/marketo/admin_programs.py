@@ -62,10 +62,10 @@ def create(state: State, name: str, fields: dict[str, Any]) -> dict[str, Any]:
             raise AdminError(400, f"type must be one of {sorted(PROGRAM_TYPES)}, channel one of {sorted(CHANNELS)}")
         if not fields.get("name"):
             raise AdminError(400, "a program needs a 'name'")
-        program = Program(state.programs.next_id, str(fields["name"]), kind, channel, PROGRAM_TYPES[kind],
+        created = Program(state.programs.next_id, str(fields["name"]), kind, channel, PROGRAM_TYPES[kind],
                           created=now, updated=now, description=str(fields.get("description", "")))
         state.programs.next_id += 1
-        return state.programs.add_program(program).api()
+        return state.programs.add_program(created).api()
     program_id, lead_id = _int(fields.get("programId")), _int(fields.get("leadId"))
     program = state.programs.programs.get(program_id)
     if program is None or lead_id not in state.store.live:

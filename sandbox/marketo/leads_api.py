@@ -110,7 +110,7 @@ def routes(api: Api, state: State) -> list[Route]:
             raise missing("input")
         if not isinstance(records, list) or len(records) > MAX_BATCH:
             raise invalid(f"input must be an array of at most {MAX_BATCH} records")
-        out = []
+        out: list[dict[str, Any]] = []
         for record in records:
             lead_id = record.get("id") if isinstance(record, dict) else None
             if not isinstance(lead_id, int) or isinstance(lead_id, bool):

@@ -80,9 +80,9 @@ def decode(aid: int, lead_id: int, date: int, type_id: int, pav: int, variant: i
                                      "Value"), ("Source", "Marketo Flow Action")]
     elif type_id == t.CHANGE_SCORE:
         reason, delta = c.SCORE_RULES[variant & 31]
-        new = variant >> 5
+        score = variant >> 5
         act.primary_id, act.primary_value = _SCORE_FIELD.id, _SCORE_FIELD.display
-        act.attributes = [("Change Value", f"+{delta}"), ("New Value", new), ("Old Value", new - delta),
+        act.attributes = [("Change Value", f"+{delta}"), ("New Value", score), ("Old Value", score - delta),
                           ("Reason", reason)]
     elif type_id == t.DELETE_LEAD:
         first, last, _ = contacts.contact_of(lead_id) or (None, None, None)

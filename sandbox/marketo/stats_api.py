@@ -18,7 +18,7 @@ def routes(api: Api, limits: Limits, *, api_user: str) -> list[Route]:
         return {"date": day.isoformat(), "total": count, "users": users}
 
     def errors_of(day: date) -> dict[str, Any]:
-        counts = limits.errors.get(day, {})
+        counts: dict[str, int] = limits.errors.get(day, {})
         return {"date": day.isoformat(), "total": sum(counts.values()),
                 "errors": [{"errorCode": code, "count": n} for code, n in sorted(counts.items())]}
 

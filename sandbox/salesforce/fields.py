@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any  # the keyword arguments of FieldDef, passed through
 
 STRING_TYPES = frozenset({"string", "textarea", "picklist", "multipicklist", "combobox", "email", "phone", "url"})
 ID_TYPES = frozenset({"id", "reference"})
@@ -108,28 +109,28 @@ class ObjectDef:
 
 # Small constructors keep the object modules readable: one line per field, as a describe listing reads.
 
-def text(name: str, length: int = 255, **kw: object) -> FieldDef:
-    return FieldDef(name, "string", length=length, **kw)  # type: ignore[arg-type]
+def text(name: str, length: int = 255, **kw: Any) -> FieldDef:
+    return FieldDef(name, "string", length=length, **kw)
 
 
-def long_text(name: str, **kw: object) -> FieldDef:
-    return FieldDef(name, "textarea", length=LONG_TEXT, **kw)  # type: ignore[arg-type]
+def long_text(name: str, **kw: Any) -> FieldDef:
+    return FieldDef(name, "textarea", length=LONG_TEXT, **kw)
 
 
-def pick(name: str, values: tuple[str, ...], **kw: object) -> FieldDef:
-    return FieldDef(name, "picklist", length=255, picklist=values, **kw)  # type: ignore[arg-type]
+def pick(name: str, values: tuple[str, ...], **kw: Any) -> FieldDef:
+    return FieldDef(name, "picklist", length=255, picklist=values, **kw)
 
 
-def num(name: str, kind: str = "double", precision: int = 18, scale: int = 2, **kw: object) -> FieldDef:
-    return FieldDef(name, kind, precision=precision, scale=scale, **kw)  # type: ignore[arg-type]
+def num(name: str, kind: str = "double", precision: int = 18, scale: int = 2, **kw: Any) -> FieldDef:
+    return FieldDef(name, kind, precision=precision, scale=scale, **kw)
 
 
-def flag(name: str, **kw: object) -> FieldDef:
-    return FieldDef(name, "boolean", nillable=False, default=False, **kw)  # type: ignore[arg-type]
+def flag(name: str, **kw: Any) -> FieldDef:
+    return FieldDef(name, "boolean", nillable=False, default=False, **kw)
 
 
-def ref(name: str, *targets: str, rel: str, child: str | None = None, **kw: object) -> FieldDef:
-    return FieldDef(name, "reference", length=18, reference_to=targets, relationship_name=rel,  # type: ignore[arg-type]
+def ref(name: str, *targets: str, rel: str, child: str | None = None, **kw: Any) -> FieldDef:
+    return FieldDef(name, "reference", length=18, reference_to=targets, relationship_name=rel,
                     child_relationship=child, **kw)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import math
+import operator
 from datetime import timedelta
 
 from sandbox.common.people import Population
@@ -58,7 +59,7 @@ def _seed(*, store: Store, population: Population, seed_value: int, integration_
     seed_opportunities(ctx)
     seed_people(ctx, sf_share=SF_SHARE, contact_share=CONTACT_SHARE)
     for obj, table in store.tables.items():
-        rows = sorted(ctx.rows.get(obj, []), key=lambda r, ix=table.ix_id: r[ix])
+        rows = sorted(ctx.rows.get(obj, []), key=operator.itemgetter(table.ix_id))
         table.load(rows)
         floor = {"Account": len(population.companies) + extra_accounts, "Contact": population.size,
                  "Lead": population.size}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -21,7 +22,7 @@ from sync.writeback.compare import instant, same_instant, same_value
 @dataclass(slots=True)
 class ReadBack:
     echoes: frozenset[str] = frozenset()  # source ids
-    edited: dict[tuple[str, str], object] = field(default_factory=dict)  # (source_id, field_set) -> edit instant
+    edited: dict[tuple[str, str], datetime | None] = field(default_factory=dict)  # (source_id, field_set) -> edited at
 
 
 def classify(conn: Connection, *, connection: str, object: str, records: Sequence[Record], primary_key: str,

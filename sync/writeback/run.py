@@ -46,7 +46,7 @@ class WritebackSummary:
     preview: list[dict[str, Any]] = field(default_factory=list)  # --dry-run: what would be sent and why
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+        return {k: getattr(self, k) for k in self.__slots__}
 
 
 def run_writeback(engine: Engine, connector: Connector, spec: ObjectSpec, *, field_set: str,
@@ -91,8 +91,8 @@ def run_writeback(engine: Engine, connector: Connector, spec: ObjectSpec, *, fie
         for start in range(0, len(plan.changes), CHUNK):
             chunk = plan.changes[start:start + CHUNK]
             intents = _intents(engine, summary, chunk)  # committed before the call: a kill leaves them pending
-            results = connector.write(spec, chunk)
-            _land(engine, summary, plan, chunk, results, policy, intents)
+            sent = connector.write(spec, chunk)
+            _land(engine, summary, plan, chunk, sent, policy, intents)
             if progress is not None:
                 progress(summary)
         summary.status = "succeeded" if not (summary.failed or summary.conflicts) else "partial"

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, RowMapping, Select, and_, or_, select
 
 from store.tables import deal_score, lead, lead_score, source_link
 from sync.writeback.plan import Desired
@@ -34,6 +34,7 @@ def desired_values(conn: Connection, *, connection: str, object: str, entity: st
         return
     now = datetime.now(UTC)
     link = source_link.c
+    query: Select[*tuple[Any, ...]]  # the two branches select different columns
     if entity == "opportunity":
         score = deal_score.c
         query = select(link.source_id, score.probability, score.reasons).join(
@@ -52,7 +53,7 @@ def desired_values(conn: Connection, *, connection: str, object: str, entity: st
         yield Desired(row.source_id, _values(row._mapping, wanted, entity))
 
 
-def _values(row: Mapping[str, Any], wanted: Mapping[str, str], entity: str) -> dict[str, Any]:
+def _values(row: RowMapping, wanted: Mapping[str, str], entity: str) -> dict[str, Any]:
     if entity == "opportunity":
         produced = {"win_probability": round(float(row["probability"]) * 100, 1),
                     "win_reasons": str(row["reasons"])[:REASONS_MAX]}
