@@ -161,7 +161,7 @@ def _bounds(metadata: Sequence[Any]) -> str:
     parts = []
     for item in metadata:
         for kind, mark in marks.items():
-            if isinstance(item, kind):
+            if isinstance(item, kind) and dataclasses.is_dataclass(item):  # annotated_types' marks are dataclasses
                 value = getattr(item, dataclasses.fields(item)[0].name)
                 parts.append(f"{mark} {value:,}" if isinstance(value, int) else f"{mark} {value}")
     return f" ({', '.join(parts)})" if parts else ""
