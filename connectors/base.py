@@ -142,8 +142,13 @@ class ApiUsage:
 class Connector(Protocol):
     name: str  # the connection's name in crmhub.yaml
     kind: str
-    objects: Sequence[ObjectSpec]
-    usage: ApiUsage
+
+    # Read-only to callers: each connector owns its object list (a tuple) and its usage counter.
+    @property
+    def objects(self) -> Sequence[ObjectSpec]: ...
+
+    @property
+    def usage(self) -> ApiUsage: ...
 
     def check(self) -> None: ...  # raises AuthError / ConfigError
 

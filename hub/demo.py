@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 import store
-from config import load_config
+from config import CrmhubConfig, load_config
 from connectors.errors import ConfigError
 from hub import exitcodes
 from hub.cmd_sync import sync_command
@@ -129,11 +129,11 @@ def _chosen(only: list[str]) -> tuple[DemoCrm, ...]:
     return tuple(c for c in CRMS if not only or c.sandbox in only)
 
 
-def _settle(cfg: Any, crm: DemoCrm) -> float:
+def _settle(cfg: CrmhubConfig, crm: DemoCrm) -> float:
     return cfg.effective_settle_lag(crm.connection).total_seconds()
 
 
-def _compare(engine: Any, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any]:
+def _compare(engine: Engine, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any]:
     """Per object: the sandbox's live ids against the store's live ids plus records held in quarantine."""
     out: dict[str, Any] = {}
     with engine.connect() as conn:
@@ -173,7 +173,7 @@ def _compare(engine: Any, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any]:
     return out
 
 
-def _quarantine(engine: Any) -> list[dict[str, Any]]:
+def _quarantine(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         return store.quarantine_summary(conn)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 import store
+from config import CrmhubConfig
 from connectors.base import Connector, ObjectSchema, ObjectSpec, spec_named
 from connectors.errors import AuthError, ConfigError, CrmhubError
 from connectors.registry import build_connector
@@ -51,11 +52,11 @@ class SyncPlan:
             c.close()
 
 
-def settle_lag_of(cfg: Any, name: str) -> timedelta:
+def settle_lag_of(cfg: CrmhubConfig, name: str) -> timedelta:
     return cfg.effective_settle_lag(name)
 
 
-def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Sequence[str] | None = None,
+def plan_sync(cfg: CrmhubConfig, *, connections: Sequence[str] | None = None, objects: Sequence[str] | None = None,
               clock: Callable[[], datetime] | None = None,
               client_options: dict[str, Any] | None = None) -> SyncPlan:
     plan = SyncPlan(quarantine_retention=timedelta(days=cfg.store.deleted_quarantine_retention_days))
