@@ -111,8 +111,9 @@ def last_complete_read(conn: Connection, *, connection: str, object: str) -> dat
     """When the stream last finished reading everything: its newest succeeded full refresh, else its first
     succeeded run (the initial load read from the start too). None: the stream has never succeeded."""
     stream = (sync_run.c.connection == connection, sync_run.c.object == object, sync_run.c.status == "succeeded")
-    refreshed = conn.execute(select(func.max(sync_run.c.finished_at)).where(*stream, sync_run.c.full_refresh)).scalar()
+    newest_full = select(func.max(sync_run.c.finished_at)).where(*stream, sync_run.c.full_refresh)
+    refreshed: datetime | None = conn.execute(newest_full).scalar()
     if refreshed is not None:
-        return refreshed  # type: ignore[no-any-return]
-    first = conn.execute(select(func.min(sync_run.c.finished_at)).where(*stream)).scalar()
-    return first  # type: ignore[no-any-return]
+        return refreshed
+    first: datetime | None = conn.execute(select(func.min(sync_run.c.finished_at)).where(*stream)).scalar()
+    return first
