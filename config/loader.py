@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,8 @@ from config.crosscheck import catalogue_problems
 from config.env import resolve_references
 from config.errors import ConfigError, ConfigProblem
 from config.literal_secrets import SECRET_KEYS, literal_secret_warnings
-from config.models.root import CrmhubConfig
+from config.models.connection_base import ConnectionBase
+from config.models.root import CrmhubConfig, config_schema
 from config.translate import problems_from
 from config.yaml_source import parse_yaml
 
@@ -24,18 +25,22 @@ _REDACTED = "***"
 
 
 def load_config(
-    path: Path, *, env: Mapping[str, str] | None = None, catalogue: Catalogue | None = None
+    path: Path, *, env: Mapping[str, str] | None = None, catalogue: Catalogue | None = None,
+    models: Sequence[type[ConnectionBase]] | None = None,
 ) -> CrmhubConfig:
     """Read and validate the config file; a ConfigError lists every problem (a missing file: run init).
 
     With ``catalogue`` (what crmhub ships), names of objects, fields, transforms and quality rules are checked too.
+    ``models``: the connection models a ``kind`` may select (default: the shipped CRMs; see ``config_schema``).
     """
     path = Path(path)
-    return parse_config(_read(path), env=env, source=str(path), base_dir=path.parent, catalogue=catalogue)
+    return parse_config(_read(path), env=env, source=str(path), base_dir=path.parent, catalogue=catalogue,
+                        models=models)
 
 
 def check_config(
-    path: Path, *, env: Mapping[str, str] | None = None, catalogue: Catalogue | None = None
+    path: Path, *, env: Mapping[str, str] | None = None, catalogue: Catalogue | None = None,
+    models: Sequence[type[ConnectionBase]] | None = None,
 ) -> list[ConfigProblem]:
     """Every problem with the config file, warnings included; no error means it loads."""
     path = Path(path)
@@ -43,7 +48,7 @@ def check_config(
         text = _read(path)
     except ConfigError as exc:
         return exc.problems
-    _, problems = inspect_config(text, env=env, base_dir=path.parent, catalogue=catalogue)
+    _, problems = inspect_config(text, env=env, base_dir=path.parent, catalogue=catalogue, models=models)
     return problems
 
 
@@ -54,12 +59,13 @@ def parse_config(
     source: str = "crmhub.yaml",
     base_dir: Path | None = None,
     catalogue: Catalogue | None = None,
+    models: Sequence[type[ConnectionBase]] | None = None,
 ) -> CrmhubConfig:
     """Validate config text. ``env`` defaults to os.environ; ``base_dir`` anchors relative paths (cwd).
 
     Warnings (a literal secret) do not stop it: only errors raise the ConfigError, which lists them all.
     """
-    config, problems = inspect_config(text, env=env, base_dir=base_dir, catalogue=catalogue)
+    config, problems = inspect_config(text, env=env, base_dir=base_dir, catalogue=catalogue, models=models)
     errors = [problem for problem in problems if problem.is_error]
     if errors or config is None:
         raise ConfigError(errors, source=source)
@@ -72,6 +78,7 @@ def inspect_config(
     env: Mapping[str, str] | None = None,
     base_dir: Path | None = None,
     catalogue: Catalogue | None = None,
+    models: Sequence[type[ConnectionBase]] | None = None,
 ) -> tuple[CrmhubConfig | None, list[ConfigProblem]]:
     """The config (None when it has errors) and every problem found, errors and warnings, secrets scrubbed."""
     parsed = parse_yaml(text)
@@ -79,7 +86,7 @@ def inspect_config(
         return None, parsed.problems
     resolution = resolve_references(parsed.data, env=os.environ if env is None else env)
     problems = parsed.problems + resolution.problems + literal_secret_warnings(parsed.data)
-    config, invalid = _validate(resolution.data, base_dir=base_dir or Path.cwd())
+    config, invalid = _validate(resolution.data, base_dir=base_dir or Path.cwd(), schema=config_schema(models))
     # A key whose variable is unset fails validation too (it still holds "${X}"); the variable is the news.
     unresolved = {problem.path for problem in resolution.problems}
     problems += [problem for problem in invalid if problem.path not in unresolved]
@@ -104,13 +111,14 @@ def _read(path: Path) -> str:
     raise ConfigError([ConfigProblem("", message)], source=str(path))
 
 
-def _validate(data: dict[str, Any], *, base_dir: Path) -> tuple[CrmhubConfig | None, list[ConfigProblem]]:
+def _validate(data: dict[str, Any], *, base_dir: Path,
+              schema: type[CrmhubConfig]) -> tuple[CrmhubConfig | None, list[ConfigProblem]]:
     # The ValidationError is turned into problems inside this function and never escapes or chains: its
     # errors and repr carry input values, secrets included.
     try:
-        return CrmhubConfig.model_validate(data, context={"base_dir": base_dir}), []
+        return schema.model_validate(data, context={"base_dir": base_dir}), []
     except ValidationError as exc:
-        return None, problems_from(exc, root=CrmhubConfig)
+        return None, problems_from(exc, root=schema)
 
 
 def _secret_values(node: Any, *, under_secret: bool = False) -> Iterable[str]:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 import store
 from config import ConfigError as FileConfigError
-from config import Settings
+from config import CrmhubConfig, Settings
 from config.settings import load_settings
 from connectors.errors import ApiError, AuthError, BudgetExhausted, ConfigError, CrmhubError, TransientError
 from hub import exitcodes
@@ -26,7 +26,7 @@ from sync.state import StreamBusy
 
 @dataclass(slots=True)
 class App:
-    cfg: Any
+    cfg: CrmhubConfig
     engine: Engine
     out: Output
     config_path: Path

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 import store
 from config import CrmhubConfig, load_config
@@ -133,7 +133,7 @@ def _settle(cfg: CrmhubConfig, crm: DemoCrm) -> float:
     return cfg.effective_settle_lag(crm.connection).total_seconds()
 
 
-def _compare(engine: Any, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any]:
+def _compare(engine: Engine, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any]:
     """Per object: the sandbox's live ids against the store's live ids plus records held in quarantine."""
     out: dict[str, Any] = {}
     with engine.connect() as conn:
@@ -173,7 +173,7 @@ def _compare(engine: Any, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any]:
     return out
 
 
-def _quarantine(engine: Any) -> list[dict[str, Any]]:
+def _quarantine(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         return store.quarantine_summary(conn)
 

@@ -15,6 +15,7 @@ from typing import IO, Any
 from pydantic import BaseModel, SecretStr
 from pythonjsonlogger.json import JsonFormatter
 
+from config import CrmhubConfig
 from connectors.http.redact import Redactor
 
 FORMATS = ("text", "json")
@@ -70,7 +71,7 @@ def configure_logging(*, fmt: str = "text", level: str = "WARNING", stream: IO[s
     return redactor
 
 
-def redact_config_secrets(cfg: Any) -> None:
+def redact_config_secrets(cfg: CrmhubConfig) -> None:
     """Teach crmhub's log handler every secret of the loaded config (a no-op when logging is not configured)."""
     secrets = list(secret_values(cfg))
     for handler in logging.getLogger().handlers:

@@ -10,7 +10,7 @@ totals over the run history kept in the store; they only grow while run rows are
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,10 +18,11 @@ from prometheus_client import CollectorRegistry, generate_latest, start_http_ser
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Engine
 
 from hub.context import App
-from store.tables import RUN_COUNT_FIELDS, quarantine, sync_cursor, sync_run, writeback_result
+from store import metrics as store_metrics
+from store.metrics import Stream, StreamRuns
 
 STREAM = ["connection", "object"]
 # Loopback unless asked: the figures name every connection and stream, which is nobody else's business by default.
@@ -36,15 +37,14 @@ class StoreCollector(Collector):
 
     def collect(self) -> Iterable[Metric]:
         with self._engine.connect() as conn:
-            yield from _runs(conn)
-            yield _errors(conn)
-            yield _lag(conn, self._clock())
-            yield from _writeback(conn)
-            yield _quarantine(conn)
+            yield from _runs(store_metrics.run_history(conn))
+            yield _errors(store_metrics.error_kinds(conn))
+            yield _lag(store_metrics.stream_lags(conn, self._clock()))
+            yield from _writeback(store_metrics.writeback_counts(conn), store_metrics.dead_letter_counts(conn))
+            yield _quarantine(store_metrics.open_quarantine_counts(conn))
 
 
-def _runs(conn: Connection) -> Iterable[Metric]:
-    c = sync_run.c
+def _runs(history: Mapping[Stream, StreamRuns]) -> Iterable[Metric]:
     runs = CounterMetricFamily("crmhub_runs", "Sync and write-back runs by final status.", labels=[*STREAM, "status"])
     records = CounterMetricFamily("crmhub_records", "Records by outcome (read, upserted, unchanged, quarantined, "
                                   "failed, deleted).", labels=[*STREAM, "outcome"])
@@ -52,85 +52,55 @@ def _runs(conn: Connection) -> Iterable[Metric]:
     duration = SummaryMetricFamily("crmhub_run_duration_seconds", "Wall time of finished runs.", labels=STREAM)
     last = GaugeMetricFamily("crmhub_last_success_timestamp_seconds", "When the stream's last succeeded run "
                              "finished (Unix time).", labels=STREAM)
-    sums = [func.sum(c[name]) for name in RUN_COUNT_FIELDS]
-    query = (select(c.connection, c.object, c.status, func.count(), func.sum(c.api_calls), *sums)
-             .group_by(c.connection, c.object, c.status))
-    per_stream: dict[tuple[str, str], list[int]] = {}
-    for row in conn.execute(query):
-        stream = (row[0], row[1])
-        runs.add_metric([*stream, row[2]], row[3])
-        totals = per_stream.setdefault(stream, [0] * (len(RUN_COUNT_FIELDS) + 1))
-        for i, value in enumerate(row[4:]):
-            totals[i] += int(value or 0)
-    for stream, totals in sorted(per_stream.items()):
-        calls.add_metric(list(stream), totals[0])
-        for name, value in zip(RUN_COUNT_FIELDS, totals[1:], strict=True):
-            records.add_metric([*stream, name], value)
-    finished = select(c.connection, c.object, c.started_at, c.finished_at, c.status).where(c.finished_at.is_not(None))
-    spent: dict[tuple[str, str], tuple[int, float]] = {}
-    latest: dict[tuple[str, str], datetime] = {}
-    for row in conn.execute(finished):
-        n, total = spent.get((row[0], row[1]), (0, 0.0))
-        spent[(row[0], row[1])] = (n + 1, total + max(0.0, (row[3] - row[2]).total_seconds()))
-        if row[4] == "succeeded" and row[3] > latest.get((row[0], row[1]), row[3].min.replace(tzinfo=UTC)):
-            latest[(row[0], row[1])] = row[3]
-    for stream, (n, total) in sorted(spent.items()):
-        duration.add_metric(list(stream), count_value=n, sum_value=total)
-    for stream, when in sorted(latest.items()):
-        last.add_metric(list(stream), when.timestamp())
+    for stream, totals in history.items():
+        for status, n in totals.by_status.items():
+            runs.add_metric([*stream, status], n)
+        if totals.by_status:
+            calls.add_metric(list(stream), totals.api_calls)
+            for name, value in totals.records.items():
+                records.add_metric([*stream, name], value)
+        if totals.finished:
+            duration.add_metric(list(stream), count_value=totals.finished, sum_value=totals.seconds)
+        if totals.last_success is not None:
+            last.add_metric(list(stream), totals.last_success.timestamp())
     return runs, records, calls, duration, last
 
 
-def _errors(conn: Connection) -> Metric:
+def _errors(counts: Mapping[tuple[str, str, str], int]) -> Metric:
     """Failed and stopped runs by what ended them (sync/run_errors.py; ``unknown`` for runs recorded before)."""
     errors = CounterMetricFamily("crmhub_run_errors", "Runs that ended in an error, by kind (auth, budget, config, "
                                  "transient, api, quality, crm, internal).", labels=[*STREAM, "kind"])
-    counts: dict[tuple[str, str, str], int] = {}
-    query = select(sync_run.c.connection, sync_run.c.object, sync_run.c.errors).where(sync_run.c.error.is_not(None))
-    for connection, obj, details in conn.execute(query):
-        kinds = [str(d.get("kind")) for d in details or [] if isinstance(d, dict) and d.get("kind")] or ["unknown"]
-        for kind in kinds:
-            counts[(connection, obj, kind)] = counts.get((connection, obj, kind), 0) + 1
-    for labels, n in sorted(counts.items()):
+    for labels, n in counts.items():
         errors.add_metric(list(labels), n)
     return errors
 
 
-def _lag(conn: Connection, now: datetime) -> Metric:
-    """Now minus the cursor's watermark; cursors without one (a Dataverse delta link) count from their last save."""
+def _lag(lags: Mapping[Stream, float]) -> Metric:
     lag = GaugeMetricFamily("crmhub_stream_lag_seconds", "Seconds between now and the stream's cursor time.",
                             labels=STREAM)
-    c = sync_cursor.c
-    for connection, obj, watermark, updated in conn.execute(select(c.connection, c.object, c.watermark,
-                                                                   c.updated_at).order_by(c.connection, c.object)):
-        lag.add_metric([connection, obj], max(0.0, (now - (watermark or updated)).total_seconds()))
+    for stream, seconds in lags.items():
+        lag.add_metric(list(stream), seconds)
     return lag
 
 
-def _writeback(conn: Connection) -> Iterable[Metric]:
-    c = writeback_result.c
+def _writeback(results_by: Mapping[tuple[str, str, str], int],
+               dead_by: Mapping[tuple[str, str, bool], int]) -> Iterable[Metric]:
     results = CounterMetricFamily("crmhub_writeback_results", "Write-back results per record (updated, created, "
                                   "skipped, conflict, failed).", labels=[*STREAM, "status"])
     dead = GaugeMetricFamily("crmhub_writeback_dead_letters", "Unresolved write-back failures and conflicts.",
                              labels=[*STREAM, "retryable"])
-    for row in conn.execute(select(c.connection, c.object, c.status, func.count())
-                            .group_by(c.connection, c.object, c.status).order_by(c.connection, c.object, c.status)):
-        results.add_metric([row[0], row[1], row[2]], row[3])
-    open_ = (select(c.connection, c.object, c.retryable, func.count())
-             .where(c.resolved_at.is_(None), c.status.in_(("failed", "conflict")))
-             .group_by(c.connection, c.object, c.retryable))
-    for row in conn.execute(open_):
-        dead.add_metric([row[0], row[1], str(bool(row[2])).lower()], row[3])
+    for labels, n in results_by.items():
+        results.add_metric(list(labels), n)
+    for (connection, obj, retryable), n in dead_by.items():
+        dead.add_metric([connection, obj, str(retryable).lower()], n)
     return results, dead
 
 
-def _quarantine(conn: Connection) -> Metric:
+def _quarantine(counts: Mapping[Stream, int]) -> Metric:
     gauge = GaugeMetricFamily("crmhub_quarantine_open", "Records held in quarantine, not yet replayed or dismissed.",
                               labels=STREAM)
-    c = quarantine.c
-    for connection, obj, n in conn.execute(select(c.connection, c.object, func.count()).where(c.status == "open")
-                                           .group_by(c.connection, c.object)):
-        gauge.add_metric([connection, obj], n)
+    for stream, n in counts.items():
+        gauge.add_metric(list(stream), n)
     return gauge
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from config.models import ConnectionBase
+from config.models.connection import CONNECTION_MODELS, kind_of
 from mapping.model import ENTITIES
 from mapping.spec import FieldRule, ObjectMapping, load_spec
 
-KINDS: tuple[str, ...] = ("salesforce", "hubspot", "dynamics", "marketo")
-LABELS: Mapping[str, str] = {"salesforce": "Salesforce", "hubspot": "HubSpot", "dynamics": "Dynamics 365",
-                             "marketo": "Marketo"}
+
+def labels(models: Sequence[type[ConnectionBase]] = CONNECTION_MODELS) -> dict[str, str]:
+    """Column heading per kind, from each connection model (mapping may not import the connector descriptors)."""
+    return {kind_of(model): model.CRM_LABEL for model in models}
 
 
 def _source(rule: FieldRule) -> str:
@@ -47,10 +50,13 @@ def rows(specs: Mapping[str, Mapping[str, ObjectMapping]]) -> list[list[str]]:
     return out
 
 
-def markdown(specs: Mapping[str, Mapping[str, ObjectMapping]] | None = None) -> str:
-    specs = specs if specs is not None else {k: load_spec(k) for k in KINDS}
+def markdown(specs: Mapping[str, Mapping[str, ObjectMapping]] | None = None,
+             models: Sequence[type[ConnectionBase]] = CONNECTION_MODELS) -> str:
+    """One column per kind of ``models`` (its label), filled from ``specs`` (default: the shipped mappings)."""
+    names = labels(models)
+    specs = specs if specs is not None else {k: load_spec(k) for k in names}
     objects = ["objects", "", "", *(", ".join(f"`{o}`" for o in specs[k]) for k in specs)]
-    header = ["entity", "canonical field", "type", *(LABELS.get(k, k) for k in specs)]
+    header = ["entity", "canonical field", "type", *(names.get(k, k) for k in specs)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), "| " + " | ".join(objects) + " |"]
     lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows(specs)]
     return "\n".join(lines) + "\n"

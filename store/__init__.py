@@ -23,7 +23,7 @@ from store.quarantine import (
     resolve_quarantine,
     supersede_quarantine,
 )
-from store.runs import add_run_counts, close_abandoned_runs, finish_run, list_runs, start_run
+from store.runs import add_run_counts, close_abandoned_runs, finish_run, last_complete_read, list_runs, start_run
 from store.tables import canonical_tables, metadata
 from store.types import UtcDateTime
 from store.upsert import upsert
@@ -51,6 +51,7 @@ __all__ = [
     "delete_cursor",
     "ensure_schema",
     "finish_run",
+    "last_complete_read",
     "ledger_entries",
     "link_hashes",
     "list_quarantine",

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from store.tables import RUN_COUNT_FIELDS, RUN_STATUSES, sync_run
 
@@ -105,3 +105,15 @@ def _update_run(conn: Connection, run_id: int, values: Mapping[str, Any]) -> Non
     result = conn.execute(update(sync_run).where(sync_run.c.id == run_id).values(dict(values)))
     if result.rowcount != 1:
         raise LookupError(f"sync_run {run_id} does not exist")
+
+
+def last_complete_read(conn: Connection, *, connection: str, object: str) -> datetime | None:
+    """When the stream last finished reading everything: its newest succeeded full refresh, else its first
+    succeeded run (the initial load read from the start too). None: the stream has never succeeded."""
+    stream = (sync_run.c.connection == connection, sync_run.c.object == object, sync_run.c.status == "succeeded")
+    newest_full = select(func.max(sync_run.c.finished_at)).where(*stream, sync_run.c.full_refresh)
+    refreshed: datetime | None = conn.execute(newest_full).scalar()
+    if refreshed is not None:
+        return refreshed
+    first: datetime | None = conn.execute(select(func.min(sync_run.c.finished_at)).where(*stream)).scalar()
+    return first

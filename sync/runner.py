@@ -29,6 +29,8 @@ class Stream:
     mapping: ObjectMapping
     drift_policy: str = "evolve"  # what a run does when the CRM schema changed (mapping/drift.py)
     own_fields: frozenset[str] = frozenset()  # the connection's write-back fields: crmhub's own, never drift
+    # objects.<name>.full_refresh_every_days: a run re-reads everything (and reconciles ids) once this is due
+    full_refresh_every: timedelta | None = None
 
 
 @dataclass(slots=True)
@@ -56,7 +58,7 @@ def settle_lag_of(cfg: CrmhubConfig, name: str) -> timedelta:
     return cfg.effective_settle_lag(name)
 
 
-def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Sequence[str] | None = None,
+def plan_sync(cfg: CrmhubConfig, *, connections: Sequence[str] | None = None, objects: Sequence[str] | None = None,
               clock: Callable[[], datetime] | None = None,
               client_options: dict[str, Any] | None = None) -> SyncPlan:
     plan = SyncPlan(quarantine_retention=timedelta(days=cfg.store.deleted_quarantine_retention_days))
@@ -77,7 +79,9 @@ def plan_sync(cfg: Any, *, connections: Sequence[str] | None = None, objects: Se
             override = conn.mapping.get(obj)
             mapping = with_overrides(specs[obj], override.model_dump() if override else None, connection=name)
             policy = (override.drift_policy if override else None) or conn.drift_policy
-            plan.streams.append(Stream(connector, spec, mapping, policy, frozenset(conn.writeback.fields.values())))
+            every = timedelta(days=settings.full_refresh_every_days) if settings.full_refresh_every_days else None
+            plan.streams.append(Stream(connector, spec, mapping, policy, frozenset(conn.writeback.fields.values()),
+                                       every))
     if objects and not plan.streams:
         raise ConfigError(f"none of the objects {', '.join(objects)} is enabled in the selected connections")
     return plan
@@ -113,7 +117,10 @@ def validate_mappings(plan: SyncPlan) -> None:
 
 
 def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_refresh: bool = False,
-             progress: Callable[[Stream], Progress | None] | None = None) -> list[RunSummary]:
+             progress: Callable[[Stream], Progress | None] | None = None,
+             clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[RunSummary]:
+    """``full_refresh`` re-reads every stream; without it a stream is still re-read in full when its
+    ``full_refresh_every_days`` has passed since its last complete read (the run's notes say so)."""
     out = []
     for stream in plan.streams:
         name = stream.connector.name
@@ -133,10 +140,13 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
                 out.append(record_failed_run(engine, connection=name, object=stream.spec.name,
                                              full_refresh=full_refresh, exc=exc))
                 continue
+            due = None if full_refresh else full_refresh_due(engine, stream, now=clock())
             summary = run_stream(engine=engine, connector=stream.connector, spec=stream.spec,
                                  mapping=drift.plan.mapping if drift else stream.mapping, checker=checker,
-                                 full_refresh=full_refresh, progress=progress(stream) if progress else None,
-                                 guard=lock.ensure)
+                                 full_refresh=full_refresh or due is not None,
+                                 progress=progress(stream) if progress else None, guard=lock.ensure)
+            if due is not None:
+                summary.notes.insert(0, due)
             if drift is not None:
                 record_drift(engine, drift, run_id=summary.run_id)
                 summary.notes[:0] = drift.plan.notes
@@ -148,6 +158,20 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
     with engine.begin() as conn:
         store.purge_deleted_quarantine(conn, before=datetime.now(UTC) - plan.quarantine_retention)
     return out
+
+
+def full_refresh_due(engine: Engine, stream: Stream, *, now: datetime) -> str | None:
+    """Why this run must be a full refresh (a note for the run), or None. Decided from the store's run history, so
+    every process running the stream (CLI, scheduler, workers) agrees."""
+    if stream.full_refresh_every is None:
+        return None
+    with engine.connect() as conn:
+        last = store.last_complete_read(conn, connection=stream.connector.name, object=stream.spec.name)
+    if last is None or now - last < stream.full_refresh_every:
+        return None  # never read yet (the first run reads everything anyway), or not due
+    days = stream.full_refresh_every.days
+    return (f"scheduled full refresh (full_refresh_every_days: {days}): the last complete read finished "
+            f"{last.isoformat(timespec='seconds')}; every record is re-read and ids are reconciled")
 
 
 def _prepare_drift(plan: SyncPlan, stream: Stream, engine: Engine) -> StreamDrift | None:

@@ -21,6 +21,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from config import CrmhubConfig, Schedule
+
 JOB_PREFIX = "sync:"
 WRITEBACK_PREFIX = "writeback:"
 OUR_PREFIXES = (JOB_PREFIX, WRITEBACK_PREFIX)
@@ -37,7 +39,7 @@ def build_scheduler(store_url: str, *, threads: int = 4) -> BackgroundScheduler:
     )
 
 
-def register_streams(scheduler: BackgroundScheduler, cfg: Any, config_path: Path) -> list[str]:
+def register_streams(scheduler: BackgroundScheduler, cfg: CrmhubConfig, config_path: Path) -> list[str]:
     """Add or replace a job per enabled stream and per scheduled write-back; drop jobs that left the config.
     Interval jobs run once now (a restart must not leave data or scores stale for a whole interval); cron jobs
     keep their slots. Returns the job ids."""
@@ -67,7 +69,7 @@ def register_streams(scheduler: BackgroundScheduler, cfg: Any, config_path: Path
     return wanted
 
 
-def _add(scheduler: BackgroundScheduler, job_id: str, name: str, func: str, args: list[str], schedule: Any,
+def _add(scheduler: BackgroundScheduler, job_id: str, name: str, func: str, args: list[str], schedule: Schedule,
          now: datetime) -> None:
     trigger = schedule.trigger()
     first = {"next_run_time": now} if isinstance(trigger, IntervalTrigger) else {}
@@ -94,7 +96,7 @@ def tick_now(scheduler: BackgroundScheduler) -> list[str]:
     return ids
 
 
-def run_forever(scheduler: BackgroundScheduler, cfg: Any, config_path: Path, stop: threading.Event,
+def run_forever(scheduler: BackgroundScheduler, cfg: CrmhubConfig, config_path: Path, stop: threading.Event,
                 kick: threading.Event | None = None,
                 started: Callable[[list[dict[str, Any]]], None] | None = None) -> list[str]:
     """Start paused, register, tell ``started`` each job's next run, resume; each ``kick`` (SIGUSR1) is one tick

@@ -23,14 +23,14 @@ from mapping.apply import map_records
 from mapping.model import TABLE_OF
 from mapping.spec import ObjectMapping
 from quality.checker import QualityChecker, QualityFailure
-from store import writeback as writeback_ledger
+from store import writeback as ledger
 from store.quality_scores import live_ids
 from sync.counts import Counts
 from sync.land import Unit, land, rejects_as_quarantine
 from sync.locks import LockLost
 from sync.prefetch import prefetched
 from sync.run_errors import error_kind
-from sync.writeback.echo import classify as read_back
+from sync.writeback.echo import record_read_back
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def run_stream(
         store.close_abandoned_runs(conn, connection=name, object=spec.name, current_run_id=run_id)
         saved = store.load_cursor(conn, connection=name, object=spec.name)
         # The fields crmhub writes back are read too, so our own writes coming back are told from a person's edits.
-        written = writeback_ledger.ledger_fields(conn, connection=name, object=spec.name)
+        written = ledger.ledger_fields(conn, connection=name, object=spec.name)
     since = Cursor() if full_refresh or saved is None else Cursor(saved[0], saved[1])
     summary = RunSummary(run_id, name, spec.name, "running", Counts(), 0, 0.0, full_refresh)
     pending: list[ChangeBatch] = []
@@ -254,7 +254,7 @@ def _land_unit(
 ) -> tuple[Counts, float, dict[str, int]]:
     records, deletes, superseded = last_events(batches, spec.primary_key)
     with engine.begin() as conn:  # our own write-backs coming back: counted as echoes, never as a person's edit
-        echoes = read_back(conn, connection=connector.name, object=spec.name, records=records,
+        echoes = record_read_back(conn, connection=connector.name, object=spec.name, records=records,
                            primary_key=spec.primary_key, version_field=spec.cursor_field).echoes
     mapped = map_records(mapping, records, connection=connector.name, primary_key=spec.primary_key)
     verdict = checker.check(mapping.entity, mapped.rows, exists=partial(_live_ids, engine))

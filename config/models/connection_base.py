@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -31,6 +31,9 @@ class ConnectionBase(StrictModel):
     CRM_LABEL: ClassVar[str] = "this CRM"
     # The page sizes the CRM's API accepts, inclusive: a larger one is an HTTP 400 at run time.
     PAGE_SIZE_RANGE: ClassVar[tuple[int, int]] = (1, 10_000)
+    if TYPE_CHECKING:
+        # Each subclass declares ``kind: Literal["<crm>"]`` (the discriminator); code typed with the base reads it.
+        kind: str
 
     ca_bundle: ExistingFile | None = None  # CA certificates to trust for this CRM's HTTPS (a proxy); None: the system's
     objects: dict[CrmName, ObjectSettings]  # the CRM objects to sync: a list of names, or name: {settings}

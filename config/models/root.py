@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from functools import cache
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, create_model, field_validator, model_validator
 
 from config import keypath
 from config.errors import ConfigError, ConfigProblem, did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
-from config.models.connection import Connection
+from config.models.connection import CONNECTION_MODELS, Connection, connection_union
+from config.models.connection_base import ConnectionBase
 from config.models.quality import QualitySettings, nulls_as_empty
 from config.models.schedule import Schedule
 from config.models.sections import (
@@ -79,3 +82,24 @@ class CrmhubConfig(StrictModel):
             )
         settings = conn.objects[object_name]
         return settings.schedule or conn.schedule or self.defaults.schedule
+
+
+def config_schema(models: Sequence[type[ConnectionBase]] | None = None) -> type[CrmhubConfig]:
+    """The schema of ``crmhub.yaml`` whose connections are one of ``models`` (default: the shipped CRMs).
+
+    A CRM that is not shipped with crmhub (its config model lives in its own package) is validated by passing its
+    model with the shipped ones; config itself imports no connector.
+    """
+    return _schema(tuple(models) if models is not None else CONNECTION_MODELS)
+
+
+@cache
+def _schema(models: tuple[type[ConnectionBase], ...]) -> type[CrmhubConfig]:
+    if models == CONNECTION_MODELS:
+        return CrmhubConfig
+    union = connection_union(models)
+    schema: type[CrmhubConfig] = create_model(
+        "CrmhubConfig", __base__=CrmhubConfig,
+        connections=(dict[ConnectionName, union], Field(default_factory=dict)),  # type: ignore[valid-type]
+    )
+    return schema

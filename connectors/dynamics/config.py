@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from config.models import DynamicsConnection
 from connectors.dynamics.auth import MsalTokens
 from connectors.dynamics.client import DYNAMICS_TABLE, DynamicsClient
 from connectors.dynamics.connector import DynamicsConnector
@@ -16,7 +17,8 @@ from connectors.http.retry import retry_settings
 from connectors.http.token_cache import token_cache_of
 
 
-def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Callable[[], datetime] | None = None,
+def build_connector(name: str, conn: DynamicsConnection, *, settle_lag: timedelta,
+                    clock: Callable[[], datetime] | None = None,
                     options: dict[str, Any] | None = None) -> DynamicsConnector:
     """``conn`` is a ``config.DynamicsConnection``; the secret leaves its SecretStr only here, into msal.
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from config.models import HubSpotConnection
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import retry_settings
@@ -14,7 +15,7 @@ from connectors.hubspot.auth import OAuthRefresh, StaticToken
 from connectors.hubspot.client import HUBSPOT_TABLE, HubSpotClient
 
 
-def build_client(name: str, conn: Any, *, clock: Callable[[], datetime] | None = None,
+def build_client(name: str, conn: HubSpotConnection, *, clock: Callable[[], datetime] | None = None,
                  search_per_second: int = 5, token_cache: TokenCache | None = None,
                  retry_options: Mapping[str, Any] | None = None) -> tuple[HubSpotClient, Redactor]:
     """``conn`` is a ``config.HubSpotConnection``; secrets leave their SecretStr only here, into the transport."""

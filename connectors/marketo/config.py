@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from config.models import MarketoConnection
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import retry_settings
@@ -17,7 +18,8 @@ from connectors.marketo.client import MARKETO_TABLE, MarketoClient
 from connectors.marketo.connector import MarketoConnector
 
 
-def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Callable[[], datetime] | None = None,
+def build_connector(name: str, conn: MarketoConnection, *, settle_lag: timedelta,
+                    clock: Callable[[], datetime] | None = None,
                     options: dict[str, Any] | None = None) -> MarketoConnector:
     """``conn`` is a ``config.MarketoConnection``; the secret leaves its SecretStr only here, into the transport.
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import requests
 
+from config.models import SalesforceConnection
+from connectors.errors import ConfigError
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import retry_settings
@@ -30,7 +32,8 @@ from connectors.salesforce.connector import SalesforceConnector
 from connectors.salesforce.window import ReadSettings
 
 
-def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Callable[[], datetime] | None = None,
+def build_connector(name: str, conn: SalesforceConnection, *, settle_lag: timedelta,
+                    clock: Callable[[], datetime] | None = None,
                     options: Mapping[str, Any] | None = None) -> SalesforceConnector:
     opts = dict(options or {})
     clock = clock or (lambda: datetime.now(UTC))
@@ -60,7 +63,7 @@ def build_connector(name: str, conn: Any, *, settle_lag: timedelta, clock: Calla
                                bulk_write_threshold=int(opts.get("bulk_write_threshold", conn.bulk_write_threshold)))
 
 
-def _auth_form(conn: Any) -> tuple[Callable[[], dict[str, str]], list[str]]:
+def _auth_form(conn: SalesforceConnection) -> tuple[Callable[[], dict[str, str]], list[str]]:
     """Secrets leave their SecretStr only here, into the token request (and the redactor that masks them)."""
     auth = conn.auth
     if auth.flow == "client_credentials":
@@ -73,6 +76,10 @@ def _auth_form(conn: Any) -> tuple[Callable[[], dict[str, str]], list[str]]:
     if auth.flow == "refresh_token":
         secret, refresh = auth.client_secret.get_secret_value(), auth.refresh_token.get_secret_value()
         return refresh_token_form(auth.client_id, secret, refresh), [secret, refresh]
-    key = (auth.private_key.get_secret_value() if auth.private_key is not None
-           else open(auth.private_key_file).read())  # noqa: SIM115 - read once, closed by refcount
+    if auth.private_key is not None:
+        key = auth.private_key.get_secret_value()
+    elif auth.private_key_file is not None:
+        key = auth.private_key_file.read_text()
+    else:  # the config model requires one of the two; a model built around it must not send an empty key
+        raise ConfigError("auth.private_key or auth.private_key_file is required for the jwt_bearer flow")
     return jwt_form(auth.client_id, auth.username, key, jwt_audience(str(conn.login_url))), [key]

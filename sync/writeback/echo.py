@@ -25,9 +25,9 @@ class ReadBack:
     edited: dict[tuple[str, str], datetime | None] = field(default_factory=dict)  # (source_id, field_set) -> edited at
 
 
-def classify(conn: Connection, *, connection: str, object: str, records: Sequence[Record], primary_key: str,
+def record_read_back(conn: Connection, *, connection: str, object: str, records: Sequence[Record], primary_key: str,
              version_field: str | None) -> ReadBack:
-    """Count the echoes among ``records`` and mark the ledger entries a person has since edited."""
+    """Count the echoes among ``records`` and WRITE to the ledger: mark the entries a person has since edited."""
     out = ReadBack()
     if not records or version_field is None:
         return out

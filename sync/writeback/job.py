@@ -6,11 +6,14 @@ Arguments are plain strings (config path, connection) so the job can be stored i
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 import store
-from config import load_config
+from config import CrmhubConfig, load_config
 from sync.writeback.scores import DEAL_OUTPUTS, LEAD_OUTPUTS
 from sync.writeback.service import write_back
 
@@ -34,7 +37,7 @@ def run_writeback_job(config_path: str, connection: str, store_url: str | None =
         engine.dispose()
 
 
-def rescore(engine: Any, cfg: Any, fields: Any) -> dict[str, int]:
+def rescore(engine: Engine, cfg: CrmhubConfig, fields: Mapping[str, str]) -> dict[str, int]:
     """Score the entities whose outputs are written: leads and contacts for lead outputs, open deals for deal ones."""
     scored: dict[str, int] = {}
     if any(out in fields for out in LEAD_OUTPUTS):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import Engine
 
+from config import ConnectionBase, CrmhubConfig
 from connectors.base import Connector, spec_named
 from connectors.errors import ConfigError
+from connectors.kinds import kind_named
 from connectors.registry import build_connector
 from mapping.spec import load_spec
 from sync.tokens import token_options
@@ -22,13 +24,6 @@ from sync.writeback.scores import desired_values, outputs_for
 
 FIELD_SET = "scores"  # one ledger entry per record for all its score fields: they change together
 NUMERIC_OUTPUTS = frozenset({"lead_score", "win_probability"})
-# Where a person creates a missing target field, per CRM (HubSpot's are created through its properties API).
-HOW_TO_CREATE: Mapping[str, str] = {
-    "salesforce": "Setup → Object Manager → {object} → Fields & Relationships → New (API name {field})",
-    "dynamics": "Power Apps → Tables → {object} → Columns → New column (logical name {field})",
-    "marketo": "Admin → Field Management → New Custom Field on the lead (REST API name {field})",
-    "hubspot": "Settings → Properties → {object} → Create property (internal name {field})",
-}
 PROPERTY_GROUPS: Mapping[str, str] = {"contacts": "contactinformation", "deals": "dealinformation",
                                       "companies": "companyinformation"}
 
@@ -48,7 +43,7 @@ class Target:
     fields: Mapping[str, str]  # crmhub output -> CRM field, the ones this entity receives
 
 
-def writeback_connections(cfg: Any, names: Sequence[str] = ()) -> list[str]:
+def writeback_connections(cfg: CrmhubConfig, names: Sequence[str] = ()) -> list[str]:
     """``names``, each of which must have write-back enabled; none given: every connection that has it."""
     chosen = list(names) or [n for n, c in cfg.connections.items() if c.writeback.enabled]
     for name in chosen:
@@ -58,7 +53,7 @@ def writeback_connections(cfg: Any, names: Sequence[str] = ()) -> list[str]:
     return chosen
 
 
-def write_back(engine: Engine, cfg: Any, names: Sequence[str] = (), *, dry_run: bool = False,
+def write_back(engine: Engine, cfg: CrmhubConfig, names: Sequence[str] = (), *, dry_run: bool = False,
                retry: bool = False) -> list[WritebackSummary]:
     """Scores into each connection's CRM (``retry``: the retryable dead letters instead); one summary per stream."""
     summaries: list[WritebackSummary] = []
@@ -73,7 +68,7 @@ def write_back(engine: Engine, cfg: Any, names: Sequence[str] = (), *, dry_run: 
     return summaries
 
 
-def targets_of(conn: Any, *, connection: str) -> list[Target]:
+def targets_of(conn: ConnectionBase, *, connection: str) -> list[Target]:
     """The enabled streams whose entity receives at least one configured output."""
     specs = load_spec(conn.kind)
     targets = [Target(obj, specs[obj].entity, outputs_for(specs[obj].entity, conn.writeback.fields))
@@ -85,7 +80,7 @@ def targets_of(conn: Any, *, connection: str) -> list[Target]:
     return targets
 
 
-def write_back_connection(engine: Engine, connector: Connector, conn: Any, *, dry_run: bool = False,
+def write_back_connection(engine: Engine, connector: Connector, conn: ConnectionBase, *, dry_run: bool = False,
                           retry: bool = False) -> list[WritebackSummary]:
     targets = targets_of(conn, connection=connector.name)
     policy = conn.writeback.conflict_policy
@@ -126,7 +121,7 @@ def ensure_target_fields(connector: Connector, kind: str, targets: Sequence[Targ
                                           field_type="number" if numeric else "text",
                                           group=PROPERTY_GROUPS.get(target.object, "contactinformation"))
                 continue
-            how = HOW_TO_CREATE[kind].format(object=target.object, field=field)
+            how = kind_named(kind, connection=connector.name).writeback_hint.format(object=target.object, field=field)
             problems.append(f"{target.object}.{field} (for {output}) does not exist in the CRM: create it — {how}")
     if problems:
         raise ConfigError("write-back target fields are missing:\n  " + "\n  ".join(problems),

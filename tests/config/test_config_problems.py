@@ -116,7 +116,7 @@ def test_several_problems_are_reported_at_once(minimal: dict[str, Any], problems
             "connections.Sales: invalid name: connection names must match ^[a-z][a-z0-9_]{0,62}$: lower-case "
             "letters, digits and '_', starting with a letter, at most 63 characters",
             "connections.Sales: unknown kind 'salesforse'; "
-            "expected one of 'hubspot', 'salesforce', 'dynamics', "
+            "expected one of 'salesforce', 'hubspot', 'dynamics', "
             "'marketo'; did you mean 'salesforce'?",
             "connections.dyn.objects: list at least one object, e.g. [contacts, companies]",
             "connections.dyn.base_url: required key is missing",

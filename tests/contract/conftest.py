@@ -6,13 +6,20 @@ Each CRM's part is ``tests/contract/crms/<kind>.py``: ``start(state, scale) -> (
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
+from connectors.kinds import KINDS, Kind
 from tests.contract.harness import Harness
 
-CRMS = ["hubspot", "dynamics", "marketo", "salesforce"]
+
+def crm_names(kinds: Sequence[Kind]) -> list[str]:
+    """The kinds the contract suite runs: every registered one (each has its ``tests/contract/crms/<kind>.py``)."""
+    return [kind.name for kind in kinds]
+
+
+CRMS = crm_names(KINDS)
 
 
 def started(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
