@@ -4,8 +4,9 @@ score = 0.40 x engagement + 0.35 x intent + 0.25 x fit (weights from ``scoring.w
 
 * **engagement** — points, each signal capped so no single one dominates: email opens (30 d) 1 each, ≤ 10;
   email clicks (30 d) 3 each, ≤ 15; web visits (30 d) 2 each, ≤ 20; time on site (30 d) 0.5 per minute, ≤ 15;
-  form fills (90 d) 8 each, ≤ 24; anything in the last 7 days 1 each, ≤ 10; CRM roll-ups where no activity history
-  exists: total visits 1 each, ≤ 10, total time on site 0.5 per minute, ≤ 15. Sub-score = 100 x (1 - e^(-points/25)).
+  form fills (90 d) 8 each, ≤ 24; anything in the last 7 days 1 each, ≤ 10; CRM roll-ups where no visit history is
+  logged (web visits, time on site in 90 d): total visits 1 each, ≤ 10, total time on site 0.5 per minute, ≤ 15.
+  Sub-score = 100 x (1 - e^(-points/25)).
   Then **recency**: after 30 quiet days the engagement sub-score decays by e^(-(days - 30)/60) — the one negative
   contribution.
 * **intent** — pricing-page visits 15 each in 30 d (≤ 45) and 5 each in 31-90 d (≤ 15); demo requests (90 d) 40 each
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-VERSION = "lead-rules-1"
+VERSION = "lead-rules-2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +93,10 @@ def _saturate(points: dict[str, np.ndarray], scale: float) -> tuple[np.ndarray, 
 def score_rules(frame: pd.DataFrame, weights: Weights | None = None) -> RuleScores:
     """Vectorised over every row of a feature frame (see ``analytics.features``)."""
     w = weights or Weights()
-    activity_seen = (_col(frame, "activities_90d") > 0) | ~np.isnan(
-        frame["days_since_last_activity"].to_numpy(dtype=float)
-        if "days_since_last_activity" in frame else np.full(len(frame), np.nan))
+    # Roll-ups stand in for visit history a CRM does not log as activities (HubSpot): they are set aside only where
+    # visits are logged, so the same visits never count twice. A rep's call or note is no visit history.
+    visits_logged = _col(frame, "web_visit_90d") > 0
+    time_logged = _col(frame, "time_on_site_90d") > 0
     engagement_points = {
         "email_opens": _capped(_col(frame, "email_open_30d"), 1, 10),
         "email_clicks": _capped(_col(frame, "email_click_30d"), 3, 15),
@@ -103,9 +105,8 @@ def score_rules(frame: pd.DataFrame, weights: Weights | None = None) -> RuleScor
         "form_fills": _capped(_col(frame, "form_fill_90d"), 8, 24),
         "last_7_days": _capped(sum((_col(frame, f"{t}_7d") for t in ("email_open", "email_click", "web_visit",
                                                                     "form_fill")), np.zeros(len(frame))), 1, 10),
-        # Roll-ups count only where no activity history exists: the same visits must not count twice.
-        "visits_rollup": np.where(activity_seen, 0.0, _capped(_col(frame, "web_visits"), 1, 10)),
-        "time_rollup": np.where(activity_seen, 0.0, _capped(_col(frame, "time_on_site_seconds") / 60.0, 0.5, 15)),
+        "visits_rollup": np.where(visits_logged, 0.0, _capped(_col(frame, "web_visits"), 1, 10)),
+        "time_rollup": np.where(time_logged, 0.0, _capped(_col(frame, "time_on_site_seconds") / 60.0, 0.5, 15)),
     }
     engagement, eng_parts = _saturate(engagement_points, 25.0)
     quiet = np.nan_to_num(frame["days_since_last_activity"].to_numpy(dtype=float), nan=0.0) \

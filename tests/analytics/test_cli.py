@@ -30,7 +30,7 @@ def test_score_leads_json_and_train_refusal(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "leads", "--json", "--config", str(config)])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert payload["scored"] == 200 and payload["model_version"] == "lead-rules-1"
+    assert payload["scored"] == 200 and payload["model_version"] == "lead-rules-2"
     assert set(payload["grades"]) <= {"hot", "warm", "cold"}
     refused = runner.invoke(app, ["score", "leads", "--train", "--json", "--config", str(config)])
     assert refused.exit_code == 1 and "min_conversions" in json.loads(refused.stdout)["error"]["message"]

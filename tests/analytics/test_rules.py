@@ -48,12 +48,17 @@ def test_going_quiet_is_a_negative_contribution_and_parts_still_add_up() -> None
     assert stale.contributions.sum(axis=1).to_numpy() == pytest.approx(stale.score)
 
 
-def test_rollups_count_only_without_activity_history() -> None:
+def test_rollups_count_only_without_logged_visits() -> None:
     rollup_only = score_rules(_frame(web_visits=8, time_on_site_seconds=1200))
-    with_history = score_rules(_frame(web_visits=8, time_on_site_seconds=1200, activities_90d=1,
-                                      days_since_last_activity=1))
+    with_visits = score_rules(_frame(web_visits=8, time_on_site_seconds=1200, web_visit_90d=2, time_on_site_90d=300,
+                                     activities_90d=2, days_since_last_activity=1))
+    # A rep's call is activity, not visit history: the CRM's visit roll-ups still count (HubSpot logs no visits).
+    with_a_call = score_rules(_frame(web_visits=8, time_on_site_seconds=1200, activities_90d=1,
+                                     days_since_last_activity=1))
     assert rollup_only.engagement[0] > 0
-    assert with_history.contributions.loc["lead-1", "visits_rollup"] == 0
+    assert with_visits.contributions.loc["lead-1", "visits_rollup"] == 0
+    assert with_visits.contributions.loc["lead-1", "time_rollup"] == 0
+    assert with_a_call.contributions.loc["lead-1", "visits_rollup"] > 0
 
 
 def test_grades_follow_thresholds() -> None:

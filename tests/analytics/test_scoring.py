@@ -17,10 +17,10 @@ from store.tables import lead_score, score_model
 def test_rules_score_every_lead_with_what_write_back_needs(any_store: Engine) -> None:
     populate(any_store, leads=300, seed=2, now=NOW)
     run = score_leads(any_store, options=ScoringOptions(), as_of=NOW)
-    assert run.scored == 300 and run.model_version == "lead-rules-1" and sum(run.grades.values()) == 300
+    assert run.scored == 300 and run.model_version == "lead-rules-2" and sum(run.grades.values()) == 300
     with any_store.connect() as conn:
         rows = conn.execute(select(lead_score)).mappings().all()
-        rule_model = conn.execute(select(score_model).where(score_model.c.version == "lead-rules-1")).mappings().one()
+        rule_model = conn.execute(select(score_model).where(score_model.c.version == "lead-rules-2")).mappings().one()
     assert len(rows) == 300
     row = max(rows, key=lambda r: r["score"])
     assert 0 < row["score"] <= 100 and row["grade"] in ("hot", "warm", "cold")

@@ -2,10 +2,10 @@
 up to days before now, open deals close after it, the recency features of a scoring are not empty, and the rule
 model grades leads across more than one grade.
 
-What each CRM feeds lead-rules-1 (README "Seeded dates"): Marketo's activity log carries behaviour (web and pricing
+What each CRM feeds lead-rules-2 (README "Seeded dates"): Marketo's activity log carries behaviour (web and pricing
 visits, form fills, email opens and clicks), so its leads spread across grades; HubSpot contacts carry web-analytics
 roll-ups (sessions, average page views); Salesforce and Dynamics 365 carry rep activity (calls, emails, meetings,
-tasks), which sets recency but is no engagement signal of lead-rules-1, so their people grade on fit alone.
+tasks), which sets recency but is no engagement signal of lead-rules-2, so their people grade on fit alone.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 import store
 from analytics.features import lead_features
+from analytics.rules import score_rules
 from analytics.scoring import ScoringOptions, score_leads
 from config import load_config
 from hub.cmd_sync import sync_command
@@ -135,6 +136,11 @@ def test_hubspot_contacts_carry_web_analytics_roll_ups(synced: tuple[App, dateti
     visits = frame["web_visits"].dropna()
     assert len(visits) > 0.5 * len(frame) and visits.max() > visits.min(), visits.describe()
     assert frame["page_views_per_visit"].dropna().between(1, 20).all()
+    # HubSpot logs no visits as activities: a contact with calls or notes keeps its roll-ups in the rule score.
+    scores = score_rules(frame)
+    both = frame.index[(frame["activities_90d"] > 0) & (frame["web_visits"].fillna(0) > 0)]
+    assert len(both) > 0
+    assert (scores.contributions.loc[both, "visits_rollup"] > 0).all()
 
 
 def test_a_pinned_data_end_gives_fixed_dates() -> None:

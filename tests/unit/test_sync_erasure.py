@@ -67,7 +67,7 @@ def _seed_identity_and_scores(engine: Engine) -> None:
         conn.execute(insert(lead_score), [
             {"entity": "contact", "record_id": _cid(sid), "score": 80.0, "grade": "hot", "engagement": 70.0,
              "intent": 60.0, "fit": 90.0, "reasons": "opened emails", "contributions": "[]",
-             "model_version": "lead-rules-1", "scored_at": NOW, "valid_until": NOW + timedelta(days=1)}
+             "model_version": "lead-rules-2", "scored_at": NOW, "valid_until": NOW + timedelta(days=1)}
             for sid in (GONE, KEPT)])
 
 
