@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.base import FieldInfo, ObjectSchema, ObjectSpec
+from connectors.base import FieldInfo, ObjectSchema, ObjectSpec, options_of
 from connectors.dynamics.client import DynamicsClient
-from connectors.dynamics.objects import LABEL_SUFFIX
+from connectors.dynamics.objects import LABEL_SUFFIX, DynamicsOptions
 from connectors.dynamics.values import ETAG
 
 LOOKUPS = ("Lookup", "Customer", "Owner")
@@ -78,7 +78,7 @@ class Catalog:
 
 
 def _entity_path(spec: ObjectSpec) -> str:
-    return f"EntityDefinitions(LogicalName='{spec.options['logical']}')"
+    return f"EntityDefinitions(LogicalName='{options_of(spec, DynamicsOptions).logical}')"
 
 
 def _info(body: dict[str, Any]) -> TableInfo:

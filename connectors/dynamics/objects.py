@@ -7,12 +7,23 @@ only), and reading both would count every activity twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from connectors.base import ObjectSpec
 
 
-def _table(entity_set: str, logical: str, entity: str, **extra: str) -> ObjectSpec:
+@dataclass(frozen=True, slots=True)
+class DynamicsOptions:
+    """A table's own facts (``ObjectSpec.options``): its logical name (metadata is addressed by it, the Web API by
+    the entity set) and, for the four activity tables, the canonical activity type its rows are."""
+
+    logical: str
+    activity_type: str | None = None
+
+
+def _table(entity_set: str, logical: str, entity: str, activity_type: str | None = None) -> ObjectSpec:
     return ObjectSpec(entity_set, entity, f"{logical}id" if entity != "activity" else "activityid", "modifiedon",
-                      {"logical": logical, **extra})
+                      DynamicsOptions(logical, activity_type))
 
 
 OBJECTS: tuple[ObjectSpec, ...] = (

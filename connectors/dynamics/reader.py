@@ -9,7 +9,9 @@ listing taken before each window.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,9 +19,10 @@ from connectors.base import ChangeBatch, Cursor, ObjectSpec, Tombstone
 from connectors.dynamics.client import ChangeTrackingDisabled, DynamicsClient
 from connectors.dynamics.metadata import Catalog
 from connectors.dynamics.objects import ANNOTATIONS, MAX_PAGE
+from connectors.dynamics.state import TrackState, WindowState, from_state
 from connectors.dynamics.values import Wanted, flatten, instant_literal, parse_instant
 from connectors.errors import ApiError, CursorExpired
-from connectors.http.paging import JsonPathToken, walk
+from connectors.http.paging import Body, JsonPathToken, walk
 
 NEXT_LINK = JsonPathToken(("@odata.nextLink",))
 EXPIRED_NOTE = "delta token expired; full re-read, records missing from it are tombstoned"
@@ -33,6 +36,24 @@ class DeltaLinkRefused(CursorExpired):
     """The service refused the saved delta link as a bad request (a token it cannot read): re-read, like expiry."""
 
 
+class _ResumeRefused(Exception):
+    """The saved nextLink of an initial read was refused (400) at its first fetch: the read starts over."""
+
+
+@dataclass(frozen=True, slots=True)
+class Keyset:
+    """Windows page by keyset, not by link: the next page starts after the last row's ``(modifiedon, <pk>)``.
+    There is one while the service says more rows follow (``@odata.nextLink``) and the page has rows."""
+
+    pk: str
+
+    def next_token(self, body: Body) -> str | None:
+        rows = body.get("value")
+        if not body.get("@odata.nextLink") or not isinstance(rows, list) or not rows:
+            return None
+        return json.dumps([rows[-1]["modifiedon"], rows[-1][self.pk]])
+
+
 class DynamicsReader:
     def __init__(self, client: DynamicsClient, catalog: Catalog, *, settle_lag: timedelta,
                  clock: Callable[[], datetime], page_size: int = MAX_PAGE) -> None:
@@ -41,25 +62,27 @@ class DynamicsReader:
 
     def read(self, spec: ObjectSpec, since: Cursor, fields: Sequence[str], full_refresh: bool) -> Iterator[ChangeBatch]:
         wanted = Wanted.of(fields, always=(spec.primary_key, "modifiedon"))
-        state = {} if full_refresh else dict(since.state)
-        mode = state.get("mode") or ("track" if self.catalog.table(spec).tracked else "window")
-        if mode == "window":
-            yield from self._windowed(spec, wanted, since if state else Cursor(), ())
+        saved = None if full_refresh else from_state(since.state, connection=self.client.connection,
+                                                     object=spec.name)
+        state = saved or (TrackState("") if self.catalog.table(spec).tracked else WindowState())
+        if isinstance(state, WindowState):
+            # A saved window state's watermark is where its window starts; a fresh read starts at the beginning.
+            yield from self._windowed(spec, wanted, since.watermark if saved else None, state, ())
             return
         select = ",".join(wanted.select)
-        if state.get("delta") and state.get("select") != select:
+        if state.delta and state.select != select:
             yield from self._initial(spec, wanted, None, reconcile=True, notes=(COLUMNS_NOTE,))
-        elif state.get("delta"):
+        elif state.delta:
             try:
-                yield from self._delta(spec, wanted, state)
+                yield from self._delta(spec, wanted, state.delta, state.next)
             except CursorExpired as exc:
                 # Changes since the token are gone: read everything again and tombstone what is not there any more.
                 note = REFUSED_NOTE.format(exc.message) if isinstance(exc, DeltaLinkRefused) else EXPIRED_NOTE
                 yield from self._initial(spec, wanted, None, reconcile=True, notes=(note,))
             except ChangeTrackingDisabled:
-                yield from self._windowed(spec, wanted, Cursor(), (UNTRACKED_NOTE,))
+                yield from self._windowed(spec, wanted, None, WindowState(), (UNTRACKED_NOTE,))
         else:
-            yield from self._initial(spec, wanted, state.get("next"), reconcile=full_refresh, notes=())
+            yield from self._initial(spec, wanted, state.next, reconcile=full_refresh, notes=())
 
     # --- change tracking ---------------------------------------------------------------------------------------
     def _initial(self, spec: ObjectSpec, wanted: Wanted, resume: str | None, *, reconcile: bool,
@@ -69,100 +92,102 @@ class DynamicsReader:
         restarts from scratch WITH an id reconciliation, since deletes before the new snapshot would never show."""
         select = ",".join(wanted.select)
         started = self.clock()
-        url, params = (resume, None) if resume else (spec.name, {"$select": select})
-        first = True
-        while True:
-            before = self.client.calls
-            try:
-                page = self.client.get(url, params=params, prefer=self._prefer(track=True), object=spec.name)
-            except ApiError as exc:
-                if not (resume and first and exc.status == 400):
-                    raise
-                yield from self._initial(spec, wanted, None, reconcile=True, notes=(*notes, RESTART_NOTE))
-                return
-            # Listing AFTER the first page: the snapshot is fixed by then, so a record deleted between the listing
-            # and the snapshot cannot slip through; the listing lands with (not after) the first page's records.
-            live = self._list_ids(spec) if reconcile and first else None
-            records = [flatten(r, wanted) for r in page.get("value", [])]
-            next_link = page.get("@odata.nextLink")
-            if next_link:
-                cursor = Cursor(None, {"mode": "track", "next": next_link, "select": select})
-            else:
-                cursor = Cursor(started, {"mode": "track", "delta": page["@odata.deltaLink"], "select": select})
-            yield ChangeBatch(spec, records, [], cursor, self.client.calls - before, notes if first else (), live)
-            if not next_link:
-                return
-            url, params, first = next_link, None, False
 
-    def _delta(self, spec: ObjectSpec, wanted: Wanted, state: dict[str, Any]) -> Iterator[ChangeBatch]:
-        delta, select = state["delta"], state["select"]
-        url = state.get("next") or delta
-        started = self.clock()
-        first = True
-        while True:
-            before = self.client.calls
+        def fetch(link: str | None) -> dict[str, Any]:
+            url, params = (link, None) if link else (spec.name, {"$select": select})
             try:
-                page = self.client.get(url, prefer=self._prefer(track=False), object=spec.name)
+                return self.client.get(url, params=params, prefer=self._prefer(track=True), object=spec.name)
+            except ApiError as exc:
+                if link is not None and link == resume and exc.status == 400:
+                    raise _ResumeRefused from None
+                raise
+
+        first, before = True, self.client.calls
+        try:
+            for page, next_link in walk(fetch, NEXT_LINK, start=resume, connection=self.client.connection,
+                                        object=spec.name):
+                # Listing AFTER the first page: the snapshot is fixed by then, so a record deleted between the
+                # listing and the snapshot cannot slip through; the listing lands with the first page's records.
+                live = self._list_ids(spec) if reconcile and first else None
+                records = [flatten(r, wanted) for r in page.get("value", [])]
+                if next_link:
+                    cursor = Cursor(None, TrackState(select, next=next_link).to_state())
+                else:
+                    cursor = Cursor(started, TrackState(select, delta=page["@odata.deltaLink"]).to_state())
+                yield ChangeBatch(spec, records, [], cursor, self.client.calls - before, notes if first else (),
+                                  live)
+                first, before = False, self.client.calls
+        except _ResumeRefused:  # raised by the first fetch only, before anything of this read was yielded
+            yield from self._initial(spec, wanted, None, reconcile=True, notes=(*notes, RESTART_NOTE))
+
+    def _delta(self, spec: ObjectSpec, wanted: Wanted, delta: str, resume: str | None) -> Iterator[ChangeBatch]:
+        select = ",".join(wanted.select)
+        started = self.clock()
+        start = resume or delta
+
+        def fetch(link: str | None) -> dict[str, Any]:
+            try:
+                return self.client.get(link or start, prefer=self._prefer(track=False), object=spec.name)
             except ApiError as exc:
                 # A saved link the service refuses as a bad request (a token it cannot read) leads to the same
                 # place as an expired one: only a full re-read is sure to miss nothing.
-                if first and exc.status == 400:
+                if link == start and exc.status == 400:
                     raise DeltaLinkRefused(exc.message, object=spec.name, status=400) from None
                 raise
-            first = False
+
+        before = self.client.calls
+        for page, next_link in walk(fetch, NEXT_LINK, start=start, connection=self.client.connection,
+                                    object=spec.name):
             records, deletes = [], []
             for item in page.get("value", []):
                 if _is_deleted(item):
                     deletes.append(Tombstone(str(item.get("id") or _removed_id(item))))
                 else:
                     records.append(flatten(item, wanted))
-            next_link = page.get("@odata.nextLink")
             if next_link:
-                cursor = Cursor(None, {"mode": "track", "delta": delta, "next": next_link, "select": select})
+                cursor = Cursor(None, TrackState(select, delta=delta, next=next_link).to_state())
             else:
                 # Nothing changed since the link: Dataverse answers an empty JSON object, with no new delta link.
                 # The link followed stays the one to follow next time.
                 latest = page.get("@odata.deltaLink") or delta
-                cursor = Cursor(started, {"mode": "track", "delta": latest, "select": select})
+                cursor = Cursor(started, TrackState(select, delta=latest).to_state())
             yield ChangeBatch(spec, records, deletes, cursor, self.client.calls - before)
-            if not next_link:
-                return
-            url = next_link
+            before = self.client.calls
 
     # --- modifiedon windows --------------------------------------------------------------------------------------
-    def _windowed(self, spec: ObjectSpec, wanted: Wanted, since: Cursor,
+    def _windowed(self, spec: ObjectSpec, wanted: Wanted, lo: datetime | None, state: WindowState,
                   notes: Sequence[str]) -> Iterator[ChangeBatch]:
-        state = dict(since.state)
-        lo = since.watermark
-        hi = parse_instant(state["hi"]) if state.get("hi") else (self.clock() - self.settle_lag).replace(microsecond=0)
+        hi = state.hi or (self.clock() - self.settle_lag).replace(microsecond=0)
         if lo is not None and hi <= lo:
             return  # nothing has settled since the last run
         pk = spec.primary_key
-        last_m, last_id = state.get("last_m"), state.get("last_id")
         before = self.client.calls
         # A window started afresh lists the live ids first: deletes leave no trace an untracked query could see.
-        live = self._list_ids(spec) if last_id is None else None
-        while True:
+        live = self._list_ids(spec) if state.last_id is None else None
+
+        def fetch(keyset: str | None) -> dict[str, Any]:
             clauses = [f"modifiedon lt {instant_literal(hi)}"]
             if lo is not None:
                 clauses.insert(0, f"modifiedon ge {instant_literal(lo)}")
-            if last_id is not None:
+            if keyset is not None:
+                last_m, last_id = json.loads(keyset)
                 m = instant_literal(parse_instant(last_m))
                 clauses.append(f"(modifiedon gt {m} or (modifiedon eq {m} and {pk} gt {last_id}))")
             params = {"$select": ",".join(wanted.select), "$filter": " and ".join(clauses),
                       "$orderby": f"modifiedon asc,{pk} asc"}
-            page = self.client.get(spec.name, params=params, prefer=self._prefer(track=False), object=spec.name)
-            rows = page.get("value", [])
-            records = [flatten(r, wanted) for r in rows]
-            if page.get("@odata.nextLink") and rows:
-                last_m, last_id = rows[-1]["modifiedon"], rows[-1][pk]
-                cursor = Cursor(lo, {"mode": "window", "hi": hi.isoformat(), "last_m": last_m, "last_id": last_id})
-                yield ChangeBatch(spec, records, [], cursor, self.client.calls - before, notes, live)
-                notes, live, before = (), None, self.client.calls
-                continue
-            yield ChangeBatch(spec, records, [], Cursor(hi, {"mode": "window"}), self.client.calls - before, notes,
-                              live)
-            return
+            return self.client.get(spec.name, params=params, prefer=self._prefer(track=False), object=spec.name)
+
+        start = json.dumps([state.last_m, state.last_id]) if state.last_id is not None else None
+        for page, keyset in walk(fetch, Keyset(pk), start=start, connection=self.client.connection,
+                                 object=spec.name):
+            records = [flatten(r, wanted) for r in page.get("value", [])]
+            if keyset is not None:
+                last_m, last_id = json.loads(keyset)
+                cursor = Cursor(lo, WindowState(hi, last_m, last_id).to_state())
+            else:
+                cursor = Cursor(hi, WindowState().to_state())
+            yield ChangeBatch(spec, records, [], cursor, self.client.calls - before, notes, live)
+            notes, live, before = (), None, self.client.calls
 
     # --- helpers -------------------------------------------------------------------------------------------------
     def _list_ids(self, spec: ObjectSpec) -> frozenset[str]:

@@ -15,9 +15,11 @@ from typing import Any
 
 from connectors.base import ChangeBatch, Cursor, ObjectSpec
 from connectors.errors import ApiError, CursorExpired
+from connectors.http.paging import MoreResultToken, walk
 from connectors.marketo.client import MarketoClient
 from connectors.marketo.objects import BATCH, MAX_TYPE_IDS
 from connectors.marketo.prefetch import prefetch
+from connectors.marketo.state import ActivityState
 from connectors.marketo.values import chunks, flatten_activity, parse_instant, wire_instant
 
 BEGINNING = datetime(2006, 1, 1, tzinfo=UTC)
@@ -43,26 +45,34 @@ class ActivityReader:
         return [",".join(map(str, g)) for g in chunks(sorted(self.types()), MAX_TYPE_IDS)]
 
     def read(self, spec: ObjectSpec, since: Cursor, full_refresh: bool) -> Iterator[ChangeBatch]:
-        state: dict[str, Any] = {} if full_refresh else dict(since.state)
-        state.pop("deleted", None)  # an older cursor's deletedleads token: deletions now cascade from leads
+        saved = ActivityState() if full_refresh else ActivityState.from_state(
+            since.state, connection=self.client.connection, object=spec.name)
         notes: list[str] = []
-        tokens: dict[str, str] = dict(state.get("groups") or {})
+        tokens = dict(saved.groups)
         starts = {g: tokens.get(g) or self._token(BEGINNING) for g in self.groups()}
         types = self.types()
         before = self.client.calls
         # The type groups page side by side (Marketo allows 10 calls at once): a group's page is fetched while the
         # engine lands the previous one. A batch's cursor holds, per group, the token after its last YIELDED page.
-        for group, items, token in prefetch(starts, self._fetch):
+        for group, items, token in prefetch(starts, self._chain):
             tokens[group] = token
             records = [flatten_activity(a, types) for a in items]
             watermark = max([parse_instant(a["activityDate"]) for a in items], default=None)
-            cursor = Cursor(watermark or since.watermark, {**state, "groups": dict(tokens)})
+            cursor = Cursor(watermark or since.watermark, ActivityState(dict(tokens)).to_state())
             calls, before = self.client.calls - before, self.client.calls
             yield ChangeBatch(spec, records, [], cursor, calls, tuple(notes))
 
-    def _fetch(self, group: str, token: str) -> tuple[list[dict[str, Any]], str, bool]:
-        body = self._page({"activityTypeIds": group, "nextPageToken": token, "batchSize": BATCH})
-        return body.get("result") or [], str(body.get("nextPageToken") or token), bool(body.get("moreResult"))
+    def _chain(self, group: str, start: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
+        """One type group's pages from ``start``, each with the token to resume after it: the last page's own token
+        too (``moreResult`` false), where the next run starts."""
+        def fetch(token: str | None) -> dict[str, Any]:
+            return self._page({"activityTypeIds": group, "nextPageToken": token, "batchSize": BATCH})
+
+        token = start
+        for body, _ in walk(fetch, MoreResultToken(), start=start, connection=self.client.connection,
+                            object="activities"):
+            token = str(body.get("nextPageToken") or token)
+            yield body.get("result") or [], token
 
     def _token(self, since: datetime) -> str:
         return str(self.client.get("/rest/v1/activities/pagingtoken.json", {"sinceDatetime": wire_instant(since)},

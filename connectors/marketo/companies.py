@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from connectors.base import ChangeBatch, Cursor, ObjectSpec, Record
 from connectors.marketo.objects import COMPANY_FIELDS, COMPANY_KEY
+from connectors.marketo.state import CompanyState
 
 CHUNK = 2_000  # accounts per batch
 _ROLLED = tuple(f for f in COMPANY_FIELDS if f != "company")
@@ -77,7 +78,7 @@ class CompanyReader:
         before = self.calls()
         leads = [lead for page in self.snapshot(["id", "createdAt", "updatedAt", *COMPANY_FIELDS]) for lead in page]
         accounts = list(rollup(leads).values())
-        cursor = Cursor(self.clock(), {"leads_rolled_up": len(leads)})
+        cursor = Cursor(self.clock(), CompanyState(len(leads)).to_state())
         note = f"{len(accounts)} companies rolled up from {len(leads)} live leads"
         first = True
         for start in range(0, max(1, len(accounts)), CHUNK):

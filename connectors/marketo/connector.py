@@ -15,13 +15,21 @@ from connectors.base import (
     ObjectSpec,
     OutboundChange,
     WriteResult,
+    options_of,
 )
 from connectors.errors import ConfigError
 from connectors.marketo.activities import ActivityReader, type_attributes
 from connectors.marketo.client import MarketoClient
 from connectors.marketo.companies import CompanyReader
 from connectors.marketo.leads import LeadReader
-from connectors.marketo.objects import ACTIVITY_FIELDS, BATCH, COMPANY_FIELDS, COMPANY_KEY, OBJECTS
+from connectors.marketo.objects import (
+    ACTIVITY_FIELDS,
+    BATCH,
+    COMPANY_FIELDS,
+    COMPANY_KEY,
+    OBJECTS,
+    MarketoOptions,
+)
 from connectors.marketo.programs import MEMBER_FIELDS, MemberReader, ProgramReader
 from connectors.marketo.writer import MarketoWriter
 
@@ -66,23 +74,24 @@ class MarketoConnector:
     def discover(self) -> list[ObjectSchema]:
         out = []
         for spec in self.objects:
-            if spec.options["api"] == "leads":
+            api = options_of(spec, MarketoOptions).api
+            if api == "leads":
                 body = self.client.get("/rest/v1/leads/describe2.json", obj="leads")
                 fields = (body.get("result") or [{}])[0].get("fields") or []
                 out.append(ObjectSchema(spec.name, (*(
                     FieldInfo(f["name"], f.get("dataType", "string"), f.get("displayName", ""),
                               updateable=bool(f.get("updateable", False))) for f in fields),
                     FieldInfo(COMPANY_KEY, "string", "Company key (derived by crmhub)", calculated=True))))
-            elif spec.options["api"] == "activities":
+            elif api == "activities":
                 names = [*ACTIVITY_FIELDS, *type_attributes(self.activities.describe())]
                 out.append(ObjectSchema(spec.name, tuple(FieldInfo(n, "string") for n in names)))
             else:
-                out.append(ObjectSchema(spec.name, tuple(FieldInfo(n, "string") for n in DERIVED[spec.options["api"]])))
+                out.append(ObjectSchema(spec.name, tuple(FieldInfo(n, "string") for n in DERIVED[api])))
         return out
 
     def read_changes(self, spec: ObjectSpec, since: Cursor, *, fields: Sequence[str],
                      full_refresh: bool = False) -> Iterator[ChangeBatch]:
-        api = spec.options["api"]
+        api = options_of(spec, MarketoOptions).api
         if api == "leads":
             return self.leads.read(spec, since, fields, full_refresh)
         if api == "programs":
@@ -94,7 +103,7 @@ class MarketoConnector:
         return self.activities.read(spec, since, full_refresh)
 
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> Sequence[WriteResult]:
-        if spec.options["api"] != "leads":
+        if options_of(spec, MarketoOptions).api != "leads":
             raise ConfigError(f"Marketo {spec.name} are read-only: write-back goes to leads", connection=self.name,
                               object=spec.name)
         return self._writer.write(spec, changes)

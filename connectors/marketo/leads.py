@@ -9,13 +9,14 @@ it runs is read again afterwards: overlap, never loss. Each batch's cursor holds
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.base import Cascade, ChangeBatch, Cursor, ObjectSpec, Record, Tombstone
 from connectors.errors import ApiError, CursorExpired
+from connectors.http.paging import MoreResultToken, walk
 from connectors.marketo.bulk import LeadExport, UpdatedAtFilterDisabled, windows
 from connectors.marketo.client import MarketoClient
 from connectors.marketo.companies import with_company_key
@@ -27,6 +28,7 @@ from connectors.marketo.objects import (
     LEAD_ENVELOPE,
     RECONCILE_HOURS,
 )
+from connectors.marketo.state import Feed, LeadState
 from connectors.marketo.values import activity_key, chunks, parse_instant, wire_instant
 
 FLOOR = datetime(2006, 1, 1, tzinfo=UTC)  # before Marketo existed: the first window when no lead can be found
@@ -54,47 +56,46 @@ class LeadReader:
             yield batch
 
     def _read(self, spec: ObjectSpec, since: Cursor, names: list[str], full_refresh: bool) -> Iterator[ChangeBatch]:
-        state = dict(since.state)
+        saved = None if full_refresh else LeadState.from_state(since.state, connection=self.client.connection,
+                                                               object=spec.name)
         notes: list[str] = []
-        if full_refresh or state.get("phase") not in ("initial", "incremental"):
-            # A full refresh of a small instance also lists every live id: leads purged without a trace go.
-            state = self._start(reconcile=bool(full_refresh))
-        if state["phase"] == "incremental":
+        # A full refresh of a small instance also lists every live id: leads purged without a trace go.
+        state = saved or self._start(reconcile=bool(full_refresh))
+        if state.phase == "incremental":
             try:
-                yield from self._listing(spec, state)
+                state = yield from self._listing(spec, state)
                 yield from self._changes(spec, names, state)
                 return
             except CursorExpired as exc:
                 notes.append(f"{exc.message}: full re-read of leads, purged ones reconciled")
                 state = self._start(reconcile=True)
-        yield from self._initial(spec, names, state, notes)
-        yield from self._listing(spec, state)  # a reconciling bulk load: the listing follows it in the same run
+        state = yield from self._initial(spec, names, state, notes)
+        state = yield from self._listing(spec, state)  # a reconciling bulk load: the listing follows it
         yield from self._changes(spec, names, state)
 
-    def _start(self, *, reconcile: bool) -> dict[str, Any]:
-        since = wire_instant(self.clock() - self.settle_lag)
-        token = self.client.get("/rest/v1/activities/pagingtoken.json", {"sinceDatetime": since},
-                                obj="leads")["nextPageToken"]
-        state: dict[str, Any] = {"phase": "initial", "changes": token, "scores": token, "deleted": token}
+    def _start(self, *, reconcile: bool) -> LeadState:
+        since = (self.clock() - self.settle_lag).replace(microsecond=0)
+        token = str(self.client.get("/rest/v1/activities/pagingtoken.json", {"sinceDatetime": wire_instant(since)},
+                                    obj="leads")["nextPageToken"])
         if reconcile:  # purged leads must go: a small instance's load lists, else a listing follows the load
-            return {**state, "reconcile": True}
-        return {**state, "listed_at": since}  # a first load into an empty store needs no listing
+            return LeadState(token, token, token, reconcile=True)
+        return LeadState(token, token, token, listed_at=since)  # a first load into an empty store needs no listing
 
     # --- purges no feed reports ---------------------------------------------------------------------------------
-    def _listing(self, spec: ObjectSpec, state: dict[str, Any]) -> Iterator[ChangeBatch]:
+    def _listing(self, spec: ObjectSpec, state: LeadState) -> Generator[ChangeBatch, None, LeadState]:
         """``deletedleads`` reaches back 14 days and misses purges altogether: every ``reconcile_every`` the live
         lead ids are listed (leads.json by partition when small, else a bulk export of ids only), BEFORE the
         changes are read, and the store tombstones the leads absent from it — with their activities and
         memberships, by their lead link."""
-        listed = state.get("listed_at")
-        if listed and self.clock() - parse_instant(listed) < self.reconcile_every:
-            return
+        if state.listed_at and self.clock() - state.listed_at < self.reconcile_every:
+            return state
         started, before = self.clock(), self.client.calls
         ids = frozenset(str(r["id"]) for page in self.snapshot(["id"]) for r in page)
-        state["listed_at"] = wire_instant(started)
-        yield ChangeBatch(spec, [], [], Cursor(started, dict(state)), self.client.calls - before,
+        state = replace(state, listed_at=started.replace(microsecond=0))
+        yield ChangeBatch(spec, [], [], Cursor(started, state.to_state()), self.client.calls - before,
                           (f"periodic lead id listing: {len(ids)} live leads",), live_ids=ids,
                           cascades=lead_cascades())
+        return state
 
     def snapshot(self, names: Sequence[str]) -> Iterator[list[Record]]:
         """Every live lead with these fields (ids as strings, typed as REST types them), in pages: leads.json by
@@ -103,15 +104,9 @@ class LeadReader:
         fields = sorted(set(names) | {"id"})
         if self.bulk != "always":
             try:
-                token: str | None = None
-                while True:
-                    body = self.client.get(LEADS, {"filterType": "leadPartitionId", "filterValues": "1",
-                                                   "fields": ",".join(fields), "batchSize": BATCH,
-                                                   "nextPageToken": token}, obj="leads")
+                for body, _ in self._partition(fields, BATCH):
                     yield [_lead(r) for r in body.get("result") or []]
-                    token = _next_page(body)
-                    if not token:
-                        return
+                return
             except ApiError as exc:  # answered at the first call, before anything was yielded
                 if "Too many results" not in exc.message or self.bulk == "never":
                     raise
@@ -119,82 +114,84 @@ class LeadReader:
             yield [self._typed(r) for r in rows]
 
     # --- first load ---------------------------------------------------------------------------------------------
-    def _initial(self, spec: ObjectSpec, names: list[str], state: dict[str, Any],
-                 notes: list[str]) -> Iterator[ChangeBatch]:
-        if state.get("mode") != "bulk" and self.bulk != "always":
+    def _initial(self, spec: ObjectSpec, names: list[str], state: LeadState,
+                 notes: list[str]) -> Generator[ChangeBatch, None, LeadState]:
+        if state.mode != "bulk" and self.bulk != "always":
             try:
-                yield from self._rest(spec, names, state, notes)
-                return
+                return (yield from self._rest(spec, names, state, notes))
             except ApiError as exc:
                 if "Too many results" not in exc.message or self.bulk == "never":
                     raise
-            state.pop("last_id", None)
-        yield from self._bulk(spec, names, state, notes)
+            state = replace(state, last_id=None)
+        return (yield from self._bulk(spec, names, state, notes))
 
-    def _rest(self, spec: ObjectSpec, names: list[str], state: dict[str, Any],
-              notes: list[str]) -> Iterator[ChangeBatch]:
+    def _partition(self, fields: Sequence[str], size: int) -> Iterator[tuple[dict[str, Any], str | None]]:
+        """The default lead partition's pages (leads.json answers them in id order)."""
+        def fetch(token: str | None) -> dict[str, Any]:
+            return self.client.get(LEADS, {"filterType": "leadPartitionId", "filterValues": "1",
+                                           "fields": ",".join(fields), "batchSize": size, "nextPageToken": token},
+                                   obj="leads")
+
+        # Marketo can send a ``nextPageToken`` with ``moreResult: false`` on the last page; following it would
+        # read an empty page, again and again: MoreResultToken stops there.
+        return walk(fetch, MoreResultToken(), connection=self.client.connection, object="leads")
+
+    def _rest(self, spec: ObjectSpec, names: list[str], state: LeadState,
+              notes: list[str]) -> Generator[ChangeBatch, None, LeadState]:
         """Up to 1,000 leads (above that Marketo answers 1003 "Too many results" and the bulk export takes over):
         list the default partition, which answers in id order. A resumed load lists again and skips what landed."""
-        last_id = int(state.get("last_id", 0))
-        token: str | None = None
+        last_id = state.last_id or 0
         pages: list[tuple[list[Record], int]] = []
-        while True:
-            before = self.client.calls
-            body = self.client.get(LEADS, {"filterType": "leadPartitionId", "filterValues": "1",
-                                           "fields": ",".join(names), "batchSize": self.page_size,
-                                           "nextPageToken": token}, obj="leads")
+        before = self.client.calls
+        for body, token in self._partition(names, self.page_size):
             pages.append(([_lead(r) for r in body.get("result") or [] if int(r["id"]) > last_id],
                           self.client.calls - before))
-            token = _next_page(body)
-            if not token or not state.get("reconcile"):
-                yield from self._rest_pages(spec, pages, state, notes, last_id, done=not token)
+            if not token or not state.reconcile:
+                state = yield from self._rest_pages(spec, pages, state, notes, last_id, done=not token)
                 pages = []
-            if not token:
-                return
+            before = self.client.calls
+        return state
 
-    def _rest_pages(self, spec: ObjectSpec, pages: list[tuple[list[Record], int]], state: dict[str, Any],
-                    notes: list[str], last_id: int, *, done: bool) -> Iterator[ChangeBatch]:
-        listing = frozenset(r["id"] for records, _ in pages for r in records) if state.get("reconcile") else None
+    def _rest_pages(self, spec: ObjectSpec, pages: list[tuple[list[Record], int]], state: LeadState,
+                    notes: list[str], last_id: int, *, done: bool) -> Generator[ChangeBatch, None, LeadState]:
+        listing = frozenset(r["id"] for records, _ in pages for r in records) if state.reconcile else None
         if listing is not None:
-            state["listed_at"] = wire_instant(self.clock())
+            state = replace(state, listed_at=self.clock().replace(microsecond=0))
         for i, (records, calls) in enumerate(pages):
             last_id = max([last_id, *(int(r["id"]) for r in records)])
             final = done and i == len(pages) - 1
-            state.update({"phase": "incremental", "mode": "rest"} if final else {"mode": "rest", "last_id": last_id})
-            if final:
-                state.pop("last_id", None)
-                state.pop("reconcile", None)
-            yield ChangeBatch(spec, records, [], Cursor(self.clock(), dict(state)), calls,
+            state = (replace(state, phase="incremental", mode="rest", last_id=None, reconcile=False) if final else
+                     replace(state, mode="rest", last_id=last_id))
+            yield ChangeBatch(spec, records, [], Cursor(self.clock(), state.to_state()), calls,
                               tuple([*notes, "first load through leads.json (small instance)"]),
                               live_ids=listing if i == 0 else None,
                               cascades=lead_cascades() if listing is not None and i == 0 else ())
+        return state
 
-    def _bulk(self, spec: ObjectSpec, names: list[str], state: dict[str, Any],
-              notes: list[str]) -> Iterator[ChangeBatch]:
-        hi = parse_instant(state["hi"]) if state.get("hi") else self.clock()
-        lo = parse_instant(state["next_start"]) if state.get("next_start") else self._oldest()
-        flt = state.get("filter", "updatedAt")
-        state.update({"mode": "bulk", "hi": wire_instant(hi), "filter": flt})
+    def _bulk(self, spec: ObjectSpec, names: list[str], state: LeadState,
+              notes: list[str]) -> Generator[ChangeBatch, None, LeadState]:
+        hi = state.hi or self.clock()
+        lo = state.next_start or self._oldest()
+        flt = state.filter or "updatedAt"
+        state = replace(state, mode="bulk", hi=hi, filter=flt)
         try:
-            yield from self._windows(spec, names, state, notes, lo, hi, flt)
+            return (yield from self._windows(spec, names, state, notes, lo, hi, flt))
         except UpdatedAtFilterDisabled:
-            state["filter"] = "createdAt"
-            yield from self._windows(spec, names, state, notes, lo, hi, "createdAt")
+            state = replace(state, filter="createdAt")
+            return (yield from self._windows(spec, names, state, notes, lo, hi, "createdAt"))
 
-    def _windows(self, spec: ObjectSpec, names: list[str], state: dict[str, Any], notes: list[str], lo: datetime,
-                 hi: datetime, flt: str) -> Iterator[ChangeBatch]:
+    def _windows(self, spec: ObjectSpec, names: list[str], state: LeadState, notes: list[str], lo: datetime,
+                 hi: datetime, flt: str) -> Generator[ChangeBatch, None, LeadState]:
         note = ("bulk lead export filtered on updatedAt" if flt == "updatedAt" else
                 "updatedAt export filter not enabled (1035): createdAt export + leadchanges")
         before = self.client.calls
         for _, end, rows in self.export.run(names, flt, windows(lo, hi)):
             records = [self._typed(r) for r in rows]
-            state["next_start"] = wire_instant(end)
-            if end >= hi:
-                for key in ("next_start", "hi", "reconcile"):
-                    state.pop(key, None)
-                state["phase"] = "incremental"
+            state = (replace(state, next_start=None, hi=None, reconcile=False, phase="incremental") if end >= hi
+                     else replace(state, next_start=end))
             calls, before = self.client.calls - before, self.client.calls
-            yield ChangeBatch(spec, records, [], Cursor(self.clock(), dict(state)), calls, (*notes, note))
+            yield ChangeBatch(spec, records, [], Cursor(self.clock(), state.to_state()), calls, (*notes, note))
+        return state
 
     def _oldest(self) -> datetime:
         """Lead ids grow with creation: the lowest live id is the oldest live lead, and its createdAt the first
@@ -229,19 +226,23 @@ class LeadReader:
         return out
 
     # --- changes ------------------------------------------------------------------------------------------------
-    def _changes(self, spec: ObjectSpec, names: list[str], state: dict[str, Any]) -> Iterator[ChangeBatch]:
+    def _changes(self, spec: ObjectSpec, names: list[str], state: LeadState) -> Iterator[ChangeBatch]:
         watched = [n for n in names if n not in LEAD_ENVELOPE]
-        feeds: list[tuple[str, str, dict[str, Any]]] = [
+        feeds: list[tuple[Feed, str, dict[str, Any]]] = [
             ("changes", "/rest/v1/activities/leadchanges.json", {"fields": ",".join(watched or ["email"])})]
         if "leadScore" in names:
             feeds.append(("scores", "/rest/v1/activities.json", {"activityTypeIds": str(CHANGE_SCORE)}))
         feeds.append(("deleted", "/rest/v1/activities/deletedleads.json", {}))
         for key, path, params in feeds:
-            while True:
-                before = self.client.calls
-                body = self._page(path, {**params, "nextPageToken": state[key], "batchSize": BATCH})
+            def fetch(token: str | None, path: str = path, params: dict[str, Any] = params) -> dict[str, Any]:
+                return self._page(path, {**params, "nextPageToken": token, "batchSize": BATCH})
+
+            before = self.client.calls
+            for body, _ in walk(fetch, MoreResultToken(), start=state.token(key), connection=self.client.connection,
+                                object=spec.name):
                 items = body.get("result") or []  # Marketo leaves ``result`` out when nothing is new
-                state[key] = body.get("nextPageToken") or state[key]
+                # The last page's token (moreResult false) is where the next run starts: it is kept all the same.
+                state = state.with_token(key, str(body.get("nextPageToken") or state.token(key)))
                 cascades: tuple[Cascade, ...] = ()
                 if key == "deleted":
                     upserts: list[Record] = []
@@ -251,10 +252,9 @@ class LeadReader:
                 else:
                     upserts, deletes = self.by_ids(names, [int(a["leadId"]) for a in items]), []
                 watermark = max([parse_instant(a["activityDate"]) for a in items], default=None)
-                yield ChangeBatch(spec, upserts, deletes, Cursor(watermark or self.clock(), dict(state)),
+                yield ChangeBatch(spec, upserts, deletes, Cursor(watermark or self.clock(), state.to_state()),
                                   self.client.calls - before, cascades=cascades)
-                if not body.get("moreResult"):
-                    break
+                before = self.client.calls
 
     def _page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -274,12 +274,6 @@ class LeadReader:
                                            "fields": ",".join(names), "batchSize": BATCH}, obj="leads")
             out += [_lead(r) for r in body.get("result") or []]
         return out
-
-
-def _next_page(body: dict[str, Any]) -> str | None:
-    """The token of the next leads.json page, or None on the last one. Marketo can send a ``nextPageToken`` with
-    ``moreResult: false`` on the last page; following it would read an empty page, again and again."""
-    return str(body["nextPageToken"]) if body.get("moreResult") and body.get("nextPageToken") else None
 
 
 def _lead(raw: dict[str, Any]) -> Record:

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from connectors.base import ObjectSpec
+
+Api = Literal["leads", "activities", "programs", "program_members", "companies"]
+
+
+@dataclass(frozen=True, slots=True)
+class MarketoOptions:
+    """An object's own facts (``ObjectSpec.options``): which reader and which endpoints serve it."""
+
+    api: Api
 
 # ``leads``: Marketo's person. First load through REST (small instances) or Bulk Extract, then ``leadchanges``
 # (which sees custom-field changes that never move ``updatedAt``), Change Score activities and ``deletedleads``.
@@ -12,11 +24,11 @@ from connectors.base import ObjectSpec
 # members, read whole each run (membership changes never move a program's ``updatedAt``), ids "programId:leadId".
 # ``companies``: Marketo keeps no company record; a company is the rollup of the live leads sharing a company key.
 OBJECTS: tuple[ObjectSpec, ...] = (
-    ObjectSpec("leads", "lead", "id", "updatedAt", {"api": "leads"}),
-    ObjectSpec("activities", "activity", "marketoGUID", "activityDate", {"api": "activities"}),
-    ObjectSpec("programs", "campaign", "id", "updatedAt", {"api": "programs"}),
-    ObjectSpec("program_members", "campaign_member", "id", None, {"api": "program_members"}),
-    ObjectSpec("companies", "account", "id", None, {"api": "companies"}),
+    ObjectSpec("leads", "lead", "id", "updatedAt", MarketoOptions("leads")),
+    ObjectSpec("activities", "activity", "marketoGUID", "activityDate", MarketoOptions("activities")),
+    ObjectSpec("programs", "campaign", "id", "updatedAt", MarketoOptions("programs")),
+    ObjectSpec("program_members", "campaign_member", "id", None, MarketoOptions("program_members")),
+    ObjectSpec("companies", "account", "id", None, MarketoOptions("companies")),
 )
 # What Marketo deletes with a lead, silently: tombstoned in the store by their lead link (connectors.base.Cascade).
 LEAD_DEPENDENTS = (("activities", "activity", "lead_id"), ("program_members", "campaign_member", "lead_id"))

@@ -1,5 +1,6 @@
-"""Paging several token chains side by side: one thread per chain fetches ahead into a small queue, the caller
-takes pages in arrival order. A chain's pages keep their order; an error in any chain surfaces in the caller."""
+"""Paging several token chains side by side: one thread per chain reads its pages ahead into a small queue, the
+caller takes pages in arrival order. A chain's pages keep their order; an error in any chain surfaces in the caller.
+How a chain pages is the caller's (``connectors.http.paging.walk``); this module only runs the chains at once."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-Page = tuple[list[dict[str, Any]], str, bool]  # (items, token after them, more to read)
+Page = tuple[list[dict[str, Any]], str]  # (items, token after them)
 AHEAD = 2  # pages a chain may hold unconsumed: memory stays bounded whatever the volume
 
 
 Yielded = tuple[str, list[dict[str, Any]], str]  # (chain, items, token after them)
 
 
-def prefetch(starts: Mapping[str, str], fetch: Callable[[str, str], Page]) -> Iterator[Yielded]:
-    """Pages of every chain until none has more; ``starts`` maps a chain to its first token."""
+def prefetch(starts: Mapping[str, str], pages: Callable[[str, str], Iterator[Page]]) -> Iterator[Yielded]:
+    """Pages of every chain until none has more; ``starts`` maps a chain to its first token, ``pages`` reads a
+    chain from a token."""
     out: queue.Queue[tuple[str, Page | BaseException | None]] = queue.Queue(maxsize=AHEAD * max(1, len(starts)))
     stop = threading.Event()
 
@@ -31,11 +33,9 @@ def prefetch(starts: Mapping[str, str], fetch: Callable[[str, str], Page]) -> It
 
     def run(chain: str, token: str) -> None:
         try:
-            while True:
-                page = fetch(chain, token)
-                if not put((chain, page)) or not page[2]:
+            for page in pages(chain, token):
+                if not put((chain, page)):
                     break
-                token = page[1]
         except BaseException as exc:  # handed to the caller, who raises it
             put((chain, exc))
             return

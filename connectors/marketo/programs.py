@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.base import ChangeBatch, Cursor, ObjectSpec, Record
 from connectors.errors import ApiError
+from connectors.http.paging import Body, walk
 from connectors.marketo.client import MarketoClient
 from connectors.marketo.objects import BATCH, MAX_RETURN, RECONCILE_HOURS
+from connectors.marketo.state import MemberState, ProgramState
 from connectors.marketo.values import parse_instant, wire_instant
 
 PROGRAMS = "/rest/asset/v1/programs.json"
@@ -51,6 +54,33 @@ def program_record(raw: dict[str, Any]) -> Record:
     return record
 
 
+class Offset:
+    """The Asset API pages by ``offset``: a full page of ``size`` means another may follow. One walk each: it
+    counts the pages it has seen."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.offset = size, 0
+
+    def next_token(self, body: Body) -> str | None:
+        items = body.get("result")
+        if not isinstance(items, list) or len(items) < self.size:
+            return None
+        self.offset += self.size
+        return str(self.offset)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPages:
+    """Program members: the token counts unless ``moreResult`` is present and false."""
+
+    def next_token(self, body: Body) -> str | None:
+        token = body.get("nextPageToken")
+        return str(token) if token and body.get("moreResult", True) else None
+
+
+MEMBER_PAGES = MemberPages()
+
+
 class ProgramReader:
     def __init__(self, client: MarketoClient, *, settle_lag: timedelta, clock: Callable[[], datetime],
                  reconcile_every: timedelta = timedelta(hours=RECONCILE_HOURS)) -> None:
@@ -58,32 +88,30 @@ class ProgramReader:
         self.reconcile_every = reconcile_every
 
     def read(self, spec: ObjectSpec, since: Cursor, full_refresh: bool) -> Iterator[ChangeBatch]:
-        state = {} if full_refresh else dict(since.state)
+        state = ProgramState() if full_refresh else ProgramState.from_state(
+            since.state, connection=self.client.connection, object=spec.name)
         hi = self.clock() - self.settle_lag
-        listed = state.get("listed_at")
-        listing = not listed or hi - parse_instant(listed) >= self.reconcile_every
+        listing = state.listed_at is None or hi - state.listed_at >= self.reconcile_every
         window = None if listing or since.watermark is None else (since.watermark, hi)
         before = self.client.calls
         records = [program_record(p) for p in self.pages(window)]
         if listing:
-            state["listed_at"] = wire_instant(hi)
+            state = ProgramState(hi.replace(microsecond=0))
         note = "every program listed (deleted ones reconciled)" if listing else \
             f"programs updated in [{wire_instant(window[0])}, {wire_instant(window[1])}]" if window else ""
-        yield ChangeBatch(spec, records, [], Cursor(hi, state), self.client.calls - before, (note,),
+        yield ChangeBatch(spec, records, [], Cursor(hi, state.to_state()), self.client.calls - before, (note,),
                           live_ids=frozenset(r["id"] for r in records) if listing else None)
 
     def pages(self, window: tuple[datetime, datetime] | None) -> Iterator[dict[str, Any]]:
         params: dict[str, Any] = {"maxReturn": MAX_RETURN}
         if window is not None:  # closed at both ends, as Marketo's filter: the boundary program is read twice
             params.update(earliestUpdatedAt=wire_instant(window[0]), latestUpdatedAt=wire_instant(window[1]))
-        offset = 0
-        while True:
-            body = self.client.get(PROGRAMS, {**params, "offset": offset}, obj="programs")
-            items = body.get("result") or []  # no result and a warning: past the last program
-            yield from items
-            if len(items) < MAX_RETURN:
-                return
-            offset += MAX_RETURN
+
+        def fetch(offset: str | None) -> dict[str, Any]:
+            return self.client.get(PROGRAMS, {**params, "offset": int(offset or 0)}, obj="programs")
+
+        for body, _ in walk(fetch, Offset(MAX_RETURN), connection=self.client.connection, object="programs"):
+            yield from body.get("result") or []  # no result and a warning: past the last program
 
     def all_ids(self) -> list[str]:
         return [str(p["id"]) for p in self.pages(None)]
@@ -102,7 +130,7 @@ class MemberReader:
             for page in self._members(program_id):
                 batches.append(page)
                 seen.update(r["id"] for r in page)
-        cursor = Cursor(self.clock(), {"programs": len(program_ids), "members": len(seen)})
+        cursor = Cursor(self.clock(), MemberState(len(program_ids), len(seen)).to_state())
         note = f"members of {len(program_ids)} programs listed"
         if not batches:
             batches = [[]]
@@ -113,20 +141,17 @@ class MemberReader:
                               live_ids=frozenset(seen) if last else None)
 
     def _members(self, program_id: str) -> Iterator[list[Record]]:
-        token: str | None = None
-        while True:
-            try:
-                body = self.client.get(f"/rest/v1/programs/{program_id}/members.json", {
-                    "filterType": "reachedSuccess", "filterValues": "true,false", "fields": ",".join(MEMBER_FIELDS),
-                    "batchSize": BATCH, "nextPageToken": token}, obj="program_members")
-            except ApiError as exc:
-                if "1013" in exc.message:  # the program was deleted since it was listed: it has no members
-                    return
+        def fetch(token: str | None) -> dict[str, Any]:
+            return self.client.get(f"/rest/v1/programs/{program_id}/members.json", {
+                "filterType": "reachedSuccess", "filterValues": "true,false", "fields": ",".join(MEMBER_FIELDS),
+                "batchSize": BATCH, "nextPageToken": token}, obj="program_members")
+
+        try:
+            for body, _ in walk(fetch, MEMBER_PAGES, connection=self.client.connection, object="program_members"):
+                yield [member_record(program_id, m) for m in body.get("result") or []]
+        except ApiError as exc:
+            if "1013" not in exc.message:  # 1013: the program was deleted since it was listed: no members
                 raise
-            yield [member_record(program_id, m) for m in body.get("result") or []]
-            token = body.get("nextPageToken")
-            if not token or not body.get("moreResult", True):
-                return
 
 
 def member_record(program_id: str, raw: dict[str, Any]) -> Record:

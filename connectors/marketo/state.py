@@ -1,0 +1,195 @@
+"""The Marketo cursor state, typed and versioned: one dataclass per reader.
+
+``LeadState``: the paging tokens of the three change feeds (``leadchanges``, Change Score activities,
+``deletedleads``), taken before the first load, plus where the first load stands (``phase`` ``initial``: REST by
+``last_id`` or bulk windows up to ``hi`` from ``next_start``) and when the live ids were last listed.
+``ActivityState``: a paging token per group of activity type ids. ``ProgramState``: when every program was last
+listed (the cursor's watermark is the next window's start). ``MemberState`` and ``CompanyState`` are what the last
+whole listing counted: nothing resumes from them, they say what a run saw.
+
+Version 0 (saved before the state had a schema) holds the same keys without ``"v"`` (activities may also hold the
+``deleted`` token of an older release, which is ignored); version 1 adds ``"v": 1``. Instants are written as Marketo
+takes them (``2026-01-05T10:00:00Z``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+from connectors.marketo.values import parse_instant, wire_instant
+from connectors.state import VERSION_KEY, CursorStateError, check_keys, state_version
+
+VERSION = 1
+T = TypeVar("T")
+
+
+class _Reader:
+    """Reads one saved mapping's values, each checked for its type; a wrong one names the stream and the key."""
+
+    def __init__(self, state: Mapping[str, Any], known: tuple[str, ...], *, connection: str, object: str) -> None:
+        self.state, self.connection, self.object = state, connection, object
+        state_version(state, supported=VERSION, connection=connection, object=object)
+        check_keys(state, known, connection=connection, object=object)
+
+    def error(self, key: str, expected: str) -> CursorStateError:
+        return CursorStateError(f"saved cursor state key {key!r} is {self.state.get(key)!r}, expected {expected}",
+                                connection=self.connection, object=self.object)
+
+    def text(self, key: str) -> str:
+        value = self.state.get(key)
+        if not isinstance(value, str) or not value:
+            raise self.error(key, "a non-empty string")
+        return value
+
+    def maybe(self, key: str, read: Any) -> Any:
+        return None if self.state.get(key) is None else read(key)
+
+    def integer(self, key: str) -> int:
+        value = self.state.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(key, "an integer")
+        return value
+
+    def instant(self, key: str) -> datetime:
+        try:
+            return parse_instant(self.text(key))
+        except ValueError:
+            raise self.error(key, "an ISO 8601 instant with an offset") from None
+
+    def choice(self, key: str, choices: tuple[T, ...]) -> T:
+        value = self.state.get(key)
+        for choice in choices:
+            if value == choice:
+                return choice
+        raise self.error(key, " or ".join(map(repr, choices)))
+
+
+Feed = Literal["changes", "scores", "deleted"]  # the change feeds, named as their tokens' keys
+Phase = Literal["initial", "incremental"]
+LoadMode = Literal["rest", "bulk"]
+ExportFilter = Literal["updatedAt", "createdAt"]
+PHASES: tuple[Phase, ...] = ("initial", "incremental")
+LOAD_MODES: tuple[LoadMode, ...] = ("rest", "bulk")
+FILTERS: tuple[ExportFilter, ...] = ("updatedAt", "createdAt")
+
+
+@dataclass(frozen=True, slots=True)
+class LeadState:
+    changes: str  # leadchanges paging token
+    scores: str  # Change Score activities paging token
+    deleted: str  # deletedleads paging token
+    phase: Phase = "initial"  # "initial" until the first load has landed its last record
+    listed_at: datetime | None = None  # the last complete listing of live lead ids (None: one is due)
+    reconcile: bool = False  # the first load doubles as a listing: leads absent from it were purged
+    mode: LoadMode | None = None  # how the first load reads: leads.json (small instances) or bulk export
+    last_id: int | None = None  # REST first load: the highest lead id landed
+    hi: datetime | None = None  # bulk first load: the end of its last window
+    next_start: datetime | None = None  # bulk first load: where its next window starts
+    filter: ExportFilter | None = None  # bulk first load: the export filter (createdAt when updatedAt is disabled)
+
+    def token(self, feed: Feed) -> str:
+        return self.changes if feed == "changes" else self.scores if feed == "scores" else self.deleted
+
+    def with_token(self, feed: Feed, token: str) -> LeadState:
+        if feed == "changes":
+            return replace(self, changes=token)
+        return replace(self, scores=token) if feed == "scores" else replace(self, deleted=token)
+
+    KEYS = ("changes", "scores", "deleted", "phase", "listed_at", "reconcile", "mode", "last_id", "hi",
+            "next_start", "filter")
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> LeadState | None:
+        """The saved state (version 0 or 1); None when nothing is saved (a first read)."""
+        if _nothing_saved(state, connection=connection, object=object):
+            return None
+        r = _Reader(state, cls.KEYS, connection=connection, object=object)
+        reconcile = state.get("reconcile", False)
+        if not isinstance(reconcile, bool):
+            raise r.error("reconcile", "true or false")
+        return cls(r.text("changes"), r.text("scores"), r.text("deleted"), r.choice("phase", PHASES),
+                   r.maybe("listed_at", r.instant), reconcile, r.maybe("mode", lambda k: r.choice(k, LOAD_MODES)),
+                   r.maybe("last_id", r.integer), r.maybe("hi", r.instant), r.maybe("next_start", r.instant),
+                   r.maybe("filter", lambda k: r.choice(k, FILTERS)))
+
+    def to_state(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "changes": self.changes, "scores": self.scores, "deleted": self.deleted, "phase": self.phase,
+            "listed_at": _wire(self.listed_at), "reconcile": self.reconcile or None, "mode": self.mode,
+            "last_id": self.last_id, "hi": _wire(self.hi), "next_start": _wire(self.next_start),
+            "filter": self.filter}
+        return {VERSION_KEY: VERSION} | {k: v for k, v in values.items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityState:
+    groups: Mapping[str, str] = field(default_factory=dict)  # "1,2,3" (type ids) -> the token after its last page
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> ActivityState:
+        # ``deleted``: an older release's deletedleads token; deletions now cascade from leads, so it is not read.
+        r = _Reader(state, ("groups", "deleted"), connection=connection, object=object)
+        groups = state.get("groups") or {}
+        if not isinstance(groups, Mapping) or not all(isinstance(k, str) and isinstance(v, str) and v
+                                                      for k, v in groups.items()):
+            raise r.error("groups", "a mapping of activity type id groups to paging tokens")
+        return cls(dict(groups))
+
+    def to_state(self) -> dict[str, Any]:
+        return {VERSION_KEY: VERSION, "groups": dict(self.groups)}
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramState:
+    listed_at: datetime | None = None  # the last complete program listing (None: one is due)
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> ProgramState:
+        r = _Reader(state, ("listed_at",), connection=connection, object=object)
+        return cls(r.maybe("listed_at", r.instant))
+
+    def to_state(self) -> dict[str, Any]:
+        return {VERSION_KEY: VERSION} | ({"listed_at": _wire(self.listed_at)} if self.listed_at else {})
+
+
+@dataclass(frozen=True, slots=True)
+class MemberState:
+    programs: int  # programs listed by the last read
+    members: int  # members they had
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> MemberState | None:
+        if _nothing_saved(state, connection=connection, object=object):
+            return None
+        r = _Reader(state, ("programs", "members"), connection=connection, object=object)
+        return cls(r.integer("programs"), r.integer("members"))
+
+    def to_state(self) -> dict[str, Any]:
+        return {VERSION_KEY: VERSION, "programs": self.programs, "members": self.members}
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyState:
+    leads_rolled_up: int  # live leads the last rollup read
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> CompanyState | None:
+        if _nothing_saved(state, connection=connection, object=object):
+            return None
+        r = _Reader(state, ("leads_rolled_up",), connection=connection, object=object)
+        return cls(r.integer("leads_rolled_up"))
+
+    def to_state(self) -> dict[str, Any]:
+        return {VERSION_KEY: VERSION, "leads_rolled_up": self.leads_rolled_up}
+
+
+def _nothing_saved(state: Mapping[str, Any], *, connection: str, object: str) -> bool:
+    state_version(state, supported=VERSION, connection=connection, object=object)
+    return not any(k != VERSION_KEY for k in state)
+
+
+def _wire(value: datetime | None) -> str | None:
+    return None if value is None else wire_instant(value)
