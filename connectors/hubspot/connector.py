@@ -15,9 +15,10 @@ from connectors.base import (
     ObjectSpec,
     OutboundChange,
     WriteResult,
+    options_of,
 )
 from connectors.hubspot.client import HubSpotClient
-from connectors.hubspot.objects import OBJECTS, RECONCILE_HOURS
+from connectors.hubspot.objects import OBJECTS, RECONCILE_HOURS, HubSpotOptions
 from connectors.hubspot.reader import HubSpotReader
 from connectors.hubspot.writer import HubSpotWriter
 
@@ -48,7 +49,7 @@ class HubSpotConnector:
     def discover(self) -> list[ObjectSchema]:
         out = []
         for spec in self.objects:
-            if spec.options["api"] == "owners":
+            if options_of(spec, HubSpotOptions).api == "owners":
                 out.append(ObjectSchema(spec.name, tuple(FieldInfo(f, "string") for f in OWNER_FIELDS)))
                 continue
             body = self.client.properties(spec.name)

@@ -13,16 +13,45 @@ refresh and, on incremental reads, when ``reconcile_every`` has passed since the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.base import ChangeBatch, Cursor, ObjectSpec, Record, Tombstone
-from connectors.http.paging import JsonPathToken, walk
+from connectors.base import ChangeBatch, Cursor, ObjectSpec, Record, Tombstone, options_of
+from connectors.http.paging import Body, JsonPathToken, walk
 from connectors.hubspot.client import HubSpotClient
-from connectors.hubspot.objects import ASSOC_BATCH, LIST_PAGE, OWNERS_PAGE, RECONCILE_HOURS, SEARCH_PAGE
+from connectors.hubspot.objects import (
+    ASSOC_BATCH,
+    LIST_PAGE,
+    OWNERS_PAGE,
+    RECONCILE_HOURS,
+    SEARCH_PAGE,
+    HubSpotOptions,
+    modified_property,
+)
+from connectors.hubspot.state import HubSpotState, ListPhase, OwnersPhase, Phase, SearchPhase
 from connectors.hubspot.values import epoch_ms, flatten, parse_instant
 
 AFTER = JsonPathToken(("paging", "next", "after"))  # every HubSpot list pages by ``paging.next.after``
+
+
+@dataclass(frozen=True, slots=True)
+class LastIdAnchor:
+    """Search inside a window re-anchors on the last id of a full page (``hs_object_id > last``), never on
+    ``after``: the next page's token is that id while the page was full and more results remain."""
+
+    page_size: int
+
+    def next_token(self, body: Body) -> str | None:
+        results = body.get("results")
+        if not isinstance(results, list) or len(results) != self.page_size:
+            return None
+        total = body.get("total", 0)
+        more = isinstance(total, int | str) and int(total) > len(results)
+        return str(int(results[-1]["id"])) if more else None
+
+
+LAST_ID = LastIdAnchor(SEARCH_PAGE)
 
 
 class HubSpotReader:
@@ -32,37 +61,38 @@ class HubSpotReader:
         self.reconcile_every = reconcile_every
 
     def read(self, spec: ObjectSpec, since: Cursor, fields: Sequence[str], full_refresh: bool) -> Iterator[ChangeBatch]:
-        if spec.options["api"] == "owners":
+        state = HubSpotState.from_state(since.state, connection=self.connection, object=spec.name).phase
+        if options_of(spec, HubSpotOptions).api == "owners":
             yield from self._owners(spec)
             return
         props = self._properties(spec, fields)
-        state = dict(since.state)
-        resuming = state.get("phase") == "list"  # a first load or full refresh that stopped part-way
+        resuming = isinstance(state, ListPhase)  # a first load or full refresh that stopped part-way
         if full_refresh and not resuming:
             # The store may hold records archived or purged before this read began: only a listing tells which.
-            hi = (self.clock() - self.settle_lag).isoformat()
-            state = {"phase": "list", "hi": hi, "reconciled_at": self.clock().isoformat()}
-            yield self._listing(spec, Cursor(None, state))
-        if full_refresh or resuming or (since.watermark is None and state.get("phase") != "search"):
-            yield from self._initial(spec, props, fields, state if state.get("phase") == "list" else {})
+            state = ListPhase(hi=self.clock() - self.settle_lag, reconciled_at=self.clock())
+            yield self._listing(spec, Cursor(None, HubSpotState(state).to_state()))
+        if full_refresh or resuming or (since.watermark is None and not isinstance(state, SearchPhase)):
+            yield from self._initial(spec, props, fields, state if isinstance(state, ListPhase) else None)
             return
-        yield from self._incremental(spec, props, fields, since)
+        yield from self._incremental(spec, props, fields, since.watermark,
+                                     state if isinstance(state, SearchPhase) else SearchPhase())
 
     # --- first load: the list API, ordered by id ---------------------------------------------------------------
     def _initial(self, spec: ObjectSpec, props: list[str], fields: Sequence[str],
-                 state: dict[str, Any]) -> Iterator[ChangeBatch]:
-        hi = state.get("hi") or (self.clock() - self.settle_lag).isoformat()
+                 state: ListPhase | None) -> Iterator[ChangeBatch]:
+        hi = state.hi if state else self.clock() - self.settle_lag
         # A first load into an empty stream sees every live record as of hi: the next listing is due from then.
-        reconciled_at = state.get("reconciled_at") or hi
+        reconciled_at = (state.reconciled_at if state else None) or hi
         calls_before = self.client_calls()
         for page, after in walk(lambda token: self.client.list_page(spec.name, after=token, properties=props,
                                                                     limit=LIST_PAGE),
-                                AFTER, start=state.get("after"), connection=self.connection, object=spec.name):
+                                AFTER, start=state.after if state else None, connection=self.connection,
+                                object=spec.name):
             records = [flatten(r) for r in page.get("results", [])]
             self._associate(spec, records, fields)
-            cursor = (Cursor(parse_instant(hi), {"phase": "search", "archived_since": hi,
-                                                 "reconciled_at": reconciled_at}) if after is None
-                      else Cursor(None, {"phase": "list", "after": after, "hi": hi, "reconciled_at": reconciled_at}))
+            phase: Phase = (SearchPhase(archived_since=hi, reconciled_at=reconciled_at) if after is None
+                            else ListPhase(hi, reconciled_at, after))
+            cursor = Cursor(hi if after is None else None, HubSpotState(phase).to_state())
             yield ChangeBatch(spec, records, self._merged(spec, records), cursor, self.client_calls() - calls_before)
             calls_before = self.client_calls()
 
@@ -78,52 +108,49 @@ class HubSpotReader:
         note = f"id reconciliation: {len(ids):,} live ids listed"
         return ChangeBatch(spec, [], [], cursor, self.client_calls() - calls_before, (note,), live_ids=frozenset(ids))
 
-    def _reconcile_due(self, state: dict[str, Any]) -> bool:
-        done = state.get("reconciled_at")
-        return not done or self.clock() - parse_instant(done) >= self.reconcile_every
+    def _reconcile_due(self, state: SearchPhase) -> bool:
+        done = state.reconciled_at
+        return done is None or self.clock() - done >= self.reconcile_every
 
     # --- incremental: search windows anchored on the id ------------------------------------------------------
-    def _incremental(self, spec: ObjectSpec, props: list[str], fields: Sequence[str],
-                     since: Cursor) -> Iterator[ChangeBatch]:
-        state = dict(since.state)
-        lo = since.watermark
-        hi = parse_instant(state["win_hi"]) if state.get("win_hi") else self.clock() - self.settle_lag
+    def _incremental(self, spec: ObjectSpec, props: list[str], fields: Sequence[str], lo: datetime | None,
+                     state: SearchPhase) -> Iterator[ChangeBatch]:
+        hi = state.window_hi or self.clock() - self.settle_lag
         if lo is not None and hi <= lo:
             return  # nothing has settled since the last run
-        if not state.get("win_hi") and self._reconcile_due(state):
+        if state.window_hi is None and self._reconcile_due(state):
             # Only as a window starts: a resumed window's records are already partly landed after its listing.
-            state["reconciled_at"] = self.clock().isoformat()
-            yield self._listing(spec, Cursor(lo, state))
-        last_id = int(state.get("last_id", 0))
-        modified = spec.options["modified"]
-        while True:
-            calls_before = self.client_calls()
+            state = replace(state, reconciled_at=self.clock())
+            yield self._listing(spec, Cursor(lo, HubSpotState(state).to_state()))
+        modified = modified_property(spec)
+
+        def fetch(anchor: str | None) -> dict[str, Any]:
             filters = [{"propertyName": modified, "operator": "LT", "value": epoch_ms(hi)},
-                       {"propertyName": "hs_object_id", "operator": "GT", "value": str(last_id)}]
+                       {"propertyName": "hs_object_id", "operator": "GT", "value": anchor or "0"}]
             if lo is not None:
                 filters.insert(0, {"propertyName": modified, "operator": "GTE", "value": epoch_ms(lo)})
-            page = self.client.search_page(spec.name, {
+            return self.client.search_page(spec.name, {
                 "filterGroups": [{"filters": filters}],
                 "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
                 "properties": props, "limit": SEARCH_PAGE,
             })
-            results = page.get("results", [])
-            records = [flatten(r) for r in results]
+
+        calls_before = self.client_calls()
+        for page, anchor in walk(fetch, LAST_ID, start=str(state.last_id) if state.last_id else None,
+                                 connection=self.connection, object=spec.name):
+            records = [flatten(r) for r in page.get("results", [])]
             self._associate(spec, records, fields)
-            more = len(results) == SEARCH_PAGE and int(page.get("total", 0)) > len(results)
-            if more:
-                last_id = int(results[-1]["id"])
-                cursor = Cursor(lo, {**_keep(state), "phase": "search", "win_hi": hi.isoformat(),
-                                     "last_id": str(last_id)})
-                calls = self.client_calls() - calls_before
-                yield ChangeBatch(spec, records, self._merged(spec, records), cursor, calls)
+            if anchor is not None:
+                window = SearchPhase(state.archived_since, state.reconciled_at, window_hi=hi, last_id=int(anchor))
+                cursor = Cursor(lo, HubSpotState(window).to_state())
+                yield ChangeBatch(spec, records, self._merged(spec, records), cursor,
+                                  self.client_calls() - calls_before)
+                calls_before = self.client_calls()
                 continue
             # The window is complete: deletes up to hi, then the watermark moves to hi with the same batch.
-            arch_since = parse_instant(state["archived_since"]) if state.get("archived_since") else lo
-            deletes = self._merged(spec, records) + self._archived(spec, arch_since, hi)
-            cursor = Cursor(hi, {**_keep(state), "phase": "search", "archived_since": hi.isoformat()})
+            deletes = self._merged(spec, records) + self._archived(spec, state.archived_since or lo, hi)
+            cursor = Cursor(hi, HubSpotState(SearchPhase(hi, state.reconciled_at)).to_state())
             yield ChangeBatch(spec, records, deletes, cursor, self.client_calls() - calls_before)
-            return
 
     def _archived(self, spec: ObjectSpec, lo: datetime | None, hi: datetime) -> list[Tombstone]:
         """HubSpot search never returns archived records: read the archived list, keep those archived in [lo, hi)."""
@@ -147,7 +174,7 @@ class HubSpotReader:
             for page, after in walk(fetch, AFTER, connection=self.connection, object=spec.name):
                 rows = [_owner(o) for o in page.get("results", [])]
                 last = archived and after is None
-                cursor = Cursor(self.clock() if last else None, {"phase": "owners"})
+                cursor = Cursor(self.clock() if last else None, HubSpotState(OwnersPhase()).to_state())
                 if archived:
                     deletes = [Tombstone(r["id"], parse_instant(r.get("updatedAt"))) for r in rows]
                     yield ChangeBatch(spec, [], deletes, cursor, self.client_calls() - calls_before)
@@ -160,8 +187,8 @@ class HubSpotReader:
         """Only mapped properties are requested, plus what the reader itself needs."""
         wanted = {f for f in fields if not f.startswith("associations.") and f not in ("id", "createdAt", "updatedAt",
                                                                                       "archived", "archivedAt")}
-        wanted |= {spec.options["modified"], "hs_object_id", "createdate"}
-        if spec.options.get("mergeable"):
+        wanted |= {modified_property(spec), "hs_object_id", "createdate"}
+        if options_of(spec, HubSpotOptions).mergeable:
             wanted.add("hs_merged_object_ids")
         return sorted(wanted)
 
@@ -189,7 +216,8 @@ class HubSpotReader:
         for r in records:
             merged = r.get("hs_merged_object_ids")
             if merged:
-                when = parse_instant(r.get(spec.options.get("modified", "")) or r.get("updatedAt"))
+                modified = options_of(spec, HubSpotOptions).modified
+                when = parse_instant((r.get(modified) if modified else None) or r.get("updatedAt"))
                 out += [Tombstone(m.strip(), when, merged_into=r["id"]) for m in str(merged).split(";") if m.strip()]
         return out
 
@@ -199,11 +227,6 @@ class HubSpotReader:
     @property
     def connection(self) -> str:
         return self.client.connection
-
-
-def _keep(state: dict[str, Any]) -> dict[str, Any]:
-    """What outlives a window: where the archived list was read up to, and when ids were last reconciled."""
-    return {k: v for k, v in state.items() if k in ("archived_since", "reconciled_at")}
 
 
 def _owner(o: dict[str, Any]) -> Record:

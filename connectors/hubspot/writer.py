@@ -12,7 +12,7 @@ from typing import Any
 from connectors.base import ObjectSpec, OutboundChange, WriteResult
 from connectors.errors import ApiError
 from connectors.hubspot.client import HubSpotClient
-from connectors.hubspot.objects import BATCH_WRITE
+from connectors.hubspot.objects import BATCH_WRITE, modified_property
 from connectors.hubspot.values import parse_instant
 
 # Categories that will fail the same way on a retry; anything else (rate, server) may pass later.
@@ -39,7 +39,7 @@ class HubSpotWriter:
     def current(self, spec: ObjectSpec, source_ids: Sequence[str],
                 fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
         """record id -> (the properties' values now, the modified time); archived records are left out."""
-        modified = spec.options["modified"]
+        modified = modified_property(spec)
         ids = list(dict.fromkeys(source_ids))
         out: dict[str, tuple[dict[str, Any], str | None]] = {}
         for start in range(0, len(ids), BATCH_WRITE):
@@ -83,7 +83,7 @@ class HubSpotWriter:
         guarded = [c for c in chunk if c.expected_version]
         if not guarded:
             return {}
-        modified = spec.options["modified"]
+        modified = modified_property(spec)
         _, body = self.client.batch(spec.name, "read", [{"id": c.source_id} for c in guarded],
                                     properties=[modified])
         current: dict[str, Any] = {str(r["id"]): (r.get("properties") or {}).get(modified)

@@ -11,13 +11,22 @@ import io
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from connectors.errors import ApiError
+from connectors.http.paging import walk
 from connectors.salesforce.client import SalesforceClient
+from connectors.salesforce.paging import RESULTS_LOCATOR
 from connectors.salesforce.values import cell_reader
 
 FINAL = ("JobComplete", "Failed", "Aborted")
+
+
+class _Results(TypedDict):
+    """One results page as ``walk`` sees it: the rows, and the raw ``Sforce-Locator`` header."""
+
+    rows: list[dict[str, Any]]
+    locator: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +60,18 @@ class Bulk:
     def pages(self, obj: str, job_id: str, locator: str | None,
               types: Mapping[str, str]) -> Iterator[Page]:
         """From ``locator`` (None: the first page) to the end, each page typed as REST records are."""
-        while True:
+        def fetch(token: str | None) -> _Results:
             params: dict[str, Any] = {"maxRecords": self.page_records}
-            if locator:
-                params["locator"] = locator
+            if token:
+                params["locator"] = token
             resp = self.client.request("GET", f"jobs/query/{job_id}/results", obj=obj, params=params,
                                        headers={"Accept": "text/csv"})
-            nxt = resp.headers.get("Sforce-Locator")
-            locator = None if nxt in (None, "", "null") else nxt
-            yield Page(parse_csv(resp.content.decode("utf-8"), types), locator)
-            if locator is None:
-                return
+            return {"rows": parse_csv(resp.content.decode("utf-8"), types),
+                    "locator": resp.headers.get("Sforce-Locator")}
+
+        for body, nxt in walk(fetch, RESULTS_LOCATOR, start=locator or None, connection=self.client.connection,
+                              object=obj):
+            yield Page(body["rows"], nxt)
 
     # --- ingest ------------------------------------------------------------------------------------------------
     def ingest(self, obj: str, operation: str, header: Sequence[str], rows: Sequence[Sequence[str]],

@@ -8,10 +8,13 @@ purges older than ``deleted/`` reaches; it goes through Bulk 2.0 when a COUNT() 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from connectors.base import Tombstone
+from connectors.http.paging import walk
 from connectors.salesforce.bulk import Bulk
 from connectors.salesforce.client import SalesforceClient
+from connectors.salesforce.paging import NEXT_RECORDS
 from connectors.salesforce.values import parse_instant
 
 
@@ -36,10 +39,14 @@ def live_ids(client: SalesforceClient, bulk: Bulk, obj: str, *, threshold: int) 
         for page in bulk.pages(obj, job, None, {"Id": "id"}):
             ids.update(str(r["Id"]) for r in page.rows)
         return ids, "Bulk API 2.0"
-    body = client.get_json("query", obj=obj, params={"q": f"SELECT Id FROM {obj}"},
-                           headers={"Sforce-Query-Options": "batchSize=2000"})
-    while True:
+    headers = {"Sforce-Query-Options": "batchSize=2000"}
+
+    def fetch(next_url: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = (client.get_json("query", obj=obj, params={"q": f"SELECT Id FROM {obj}"},
+                                                headers=headers) if next_url is None
+                                else client.get_json(next_url, obj=obj, headers=headers))
+        return body
+
+    for body, _ in walk(fetch, NEXT_RECORDS, connection=client.connection, object=obj):
         ids.update(str(r["Id"]) for r in body.get("records", []))
-        if body.get("done", True):
-            return ids, "REST"
-        body = client.get_json(body["nextRecordsUrl"], obj=obj, headers={"Sforce-Query-Options": "batchSize=2000"})
+    return ids, "REST"

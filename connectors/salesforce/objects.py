@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from connectors.base import ObjectSpec
 
-# ``deletes``: the object has IsDeleted, queryAll and ``sobjects/X/deleted`` (Users are deactivated, never deleted).
-# ``mergeable``: Salesforce merges these; the losers keep ``MasterRecordId`` in the Recycle Bin.
-# ``prefix``: the Id key prefix (documentation, and a check on ids a person typed).
+CURSOR_FIELD = "SystemModstamp"  # moves on every save, system ones included (LastModifiedDate does not)
+
+
+@dataclass(frozen=True, slots=True)
+class SalesforceOptions:
+    """What ``ObjectSpec.options`` holds for a Salesforce sObject (read through ``options_of``)."""
+
+    prefix: str  # the Id key prefix (documentation, and a check on ids a person typed)
+    # The object has IsDeleted, queryAll and ``sobjects/X/deleted`` (Users are deactivated, never deleted).
+    deletes: bool
+    mergeable: bool = False  # Salesforce merges these; the losers keep ``MasterRecordId`` in the Recycle Bin
+
+
+def _sobject(name: str, entity: str, prefix: str, *, deletes: bool = True, mergeable: bool = False) -> ObjectSpec:
+    return ObjectSpec(name, entity, "Id", CURSOR_FIELD, SalesforceOptions(prefix, deletes, mergeable))
+
+
 OBJECTS: tuple[ObjectSpec, ...] = (
-    ObjectSpec("Account", "account", "Id", "SystemModstamp", {"prefix": "001", "deletes": True, "mergeable": True}),
-    ObjectSpec("Contact", "contact", "Id", "SystemModstamp", {"prefix": "003", "deletes": True, "mergeable": True}),
-    ObjectSpec("Lead", "lead", "Id", "SystemModstamp", {"prefix": "00Q", "deletes": True, "mergeable": True}),
-    ObjectSpec("Opportunity", "opportunity", "Id", "SystemModstamp", {"prefix": "006", "deletes": True}),
+    _sobject("Account", "account", "001", mergeable=True),
+    _sobject("Contact", "contact", "003", mergeable=True),
+    _sobject("Lead", "lead", "00Q", mergeable=True),
+    _sobject("Opportunity", "opportunity", "006"),
     # Append-only history: rows never change, SystemModstamp equals CreatedDate; they go with their Opportunity.
-    ObjectSpec("OpportunityHistory", "opportunity_stage", "Id", "SystemModstamp", {"prefix": "008", "deletes": True}),
-    ObjectSpec("Task", "activity", "Id", "SystemModstamp", {"prefix": "00T", "deletes": True}),
-    ObjectSpec("Event", "activity", "Id", "SystemModstamp", {"prefix": "00U", "deletes": True}),
-    ObjectSpec("User", "user", "Id", "SystemModstamp", {"prefix": "005", "deletes": False}),
-    ObjectSpec("Campaign", "campaign", "Id", "SystemModstamp", {"prefix": "701", "deletes": True}),
-    ObjectSpec("CampaignMember", "campaign_member", "Id", "SystemModstamp", {"prefix": "00v", "deletes": True}),
-    ObjectSpec("Product2", "product", "Id", "SystemModstamp", {"prefix": "01t", "deletes": True}),
+    _sobject("OpportunityHistory", "opportunity_stage", "008"),
+    _sobject("Task", "activity", "00T"),
+    _sobject("Event", "activity", "00U"),
+    _sobject("User", "user", "005", deletes=False),
+    _sobject("Campaign", "campaign", "701"),
+    _sobject("CampaignMember", "campaign_member", "00v"),
+    _sobject("Product2", "product", "01t"),
     # Line items go with their Opportunity (cascade delete) and carry no owner.
-    ObjectSpec("OpportunityLineItem", "line_item", "Id", "SystemModstamp", {"prefix": "00k", "deletes": True}),
+    _sobject("OpportunityLineItem", "line_item", "00k"),
 )
 
-CURSOR_FIELD = "SystemModstamp"  # moves on every save, system ones included (LastModifiedDate does not)
 COLLECTION_MAX = 200  # sObject Collections: <= 200 records a call
 # sobjects/X/deleted returns results for no more than 15 days before the call (less after a Recycle Bin purge): a
 # window starting further back is an Id reconciliation instead. The margin covers our clock against Salesforce's and

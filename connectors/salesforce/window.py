@@ -1,19 +1,18 @@
 """The plan of one read: its window ``[lo, hi)`` on SystemModstamp and what else it does, saved in the cursor.
 
-A window is planned once and kept in ``Cursor.state["win"]`` until its last batch, so a crash anywhere inside it
-resumes the same window (same ``hi``) from the last (SystemModstamp, Id) landed, or from the Bulk job's locator.
+A window is planned once and kept in the cursor (``SalesforceState.window``) until its last batch, so a crash
+anywhere inside it resumes the same window (same ``hi``) from the last (SystemModstamp, Id) landed, or from the Bulk
+job's locator.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from connectors.base import ObjectSpec
-from connectors.salesforce.objects import DELETED_MARGIN_MINUTES, DELETED_REACH_DAYS
-from connectors.salesforce.values import parse_instant
+from connectors.base import ObjectSpec, options_of
+from connectors.salesforce.objects import DELETED_MARGIN_MINUTES, DELETED_REACH_DAYS, SalesforceOptions
+from connectors.salesforce.state import SalesforceState, Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +26,15 @@ class ReadSettings:
     bulk_page: int = 50_000  # rows per Bulk results page
 
 
-def plan(spec: ObjectSpec, watermark: datetime | None, state: Mapping[str, Any], *, now: datetime,
+def plan(spec: ObjectSpec, watermark: datetime | None, state: SalesforceState, *, now: datetime,
          settle_lag: timedelta, settings: ReadSettings, full_refresh: bool,
-         formulas_mapped: bool) -> dict[str, Any] | None:
+         formulas_mapped: bool) -> Window | None:
     """A new window, or None when nothing has settled since the watermark."""
     hi = now - settle_lag
     if watermark is not None and not full_refresh and hi <= watermark:
         return None
-    deletes = bool(spec.options.get("deletes"))
-    formulas_at = _instant(state.get("formulas_at"))
-    reconciled_at = _instant(state.get("reconciled_at"))
+    deletes = options_of(spec, SalesforceOptions).deletes
+    formulas_at, reconciled_at = state.formulas_at, state.reconciled_at
     formulas_due = formulas_mapped and watermark is not None and (
         formulas_at is None or now - formulas_at >= settings.formulas_every)
     full = full_refresh or watermark is None or formulas_due
@@ -52,9 +50,5 @@ def plan(spec: ObjectSpec, watermark: datetime | None, state: Mapping[str, Any],
                      "Id reconciliation instead")
     if formulas_due:
         notes.append("formula fields re-read on schedule: full pass")
-    return {"hi": hi.isoformat(), "lo": lo.isoformat() if lo else None, "all": deletes and lo is not None,
-            "dlo": dlo.isoformat() if dlo else None, "list": listing, "full": full, "notes": notes}
-
-
-def _instant(value: Any) -> datetime | None:
-    return parse_instant(value) if value else None
+    return Window(hi=hi, lo=lo, query_all=deletes and lo is not None, deleted_from=dlo, listing=listing, full=full,
+                  notes=tuple(notes))

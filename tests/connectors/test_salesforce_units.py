@@ -8,6 +8,7 @@ from connectors.salesforce.auth import jwt_audience
 from connectors.salesforce.bulk import parse_csv
 from connectors.salesforce.objects import OBJECTS
 from connectors.salesforce.reader import split
+from connectors.salesforce.state import SalesforceState, Window
 from connectors.salesforce.values import flatten, parse_instant, soql_instant
 from connectors.salesforce.window import ReadSettings, plan
 from connectors.salesforce.write_values import bulk_rows, failure_of
@@ -19,8 +20,9 @@ USER = next(s for s in OBJECTS if s.name == "User")
 
 
 def planned(watermark: datetime | None, state: dict[str, str] | None = None, *, full: bool = False,
-            formulas: bool = False) -> dict[str, object] | None:
-    return plan(ACCOUNT, watermark, state or {}, now=NOW, settle_lag=LAG, settings=ReadSettings(),
+            formulas: bool = False) -> Window | None:
+    saved = SalesforceState.from_state(state or {}, connection="salesforce_main", object="Account")
+    return plan(ACCOUNT, watermark, saved, now=NOW, settle_lag=LAG, settings=ReadSettings(),
                 full_refresh=full, formulas_mapped=formulas)
 
 
@@ -28,9 +30,9 @@ def test_an_incremental_window_starts_an_overlap_behind_and_ends_a_settle_lag_ag
     fresh = {"reconciled_at": NOW.isoformat(), "formulas_at": NOW.isoformat()}
     win = planned(NOW - timedelta(hours=1), fresh)
     assert win is not None
-    assert parse_instant(win["lo"]) == NOW - timedelta(hours=1) - ReadSettings().overlap
-    assert parse_instant(win["hi"]) == NOW - LAG
-    assert win["all"] and win["dlo"] == win["lo"] and not win["list"] and not win["full"]
+    assert win.lo == NOW - timedelta(hours=1) - ReadSettings().overlap
+    assert win.hi == NOW - LAG
+    assert win.query_all and win.deleted_from == win.lo and not win.listing and not win.full
 
 
 def test_nothing_to_read_before_the_settle_lag_has_passed() -> None:
@@ -39,9 +41,9 @@ def test_nothing_to_read_before_the_settle_lag_has_passed() -> None:
 
 def test_a_first_read_is_full_without_a_listing_and_a_full_refresh_lists_ids_first() -> None:
     first = planned(None)
-    assert first is not None and first["full"] and first["lo"] is None and not first["list"] and not first["all"]
+    assert first is not None and first.full and first.lo is None and not first.listing and not first.query_all
     refresh = planned(NOW - timedelta(hours=1), full=True)
-    assert refresh is not None and refresh["full"] and refresh["list"]
+    assert refresh is not None and refresh.full and refresh.listing
 
 
 def test_deleted_reaches_15_days_so_an_older_watermark_reconciles_ids() -> None:
@@ -50,28 +52,28 @@ def test_deleted_reaches_15_days_so_an_older_watermark_reconciles_ids() -> None:
     # (a fresh reconciled_at here) would not call for one.
     for days in (16, 20, 29, 40):
         stale = planned(NOW - timedelta(days=days), fresh)
-        assert stale is not None and stale["dlo"] is None and stale["list"], days
-        assert any("15 days" in n for n in stale["notes"])  # type: ignore[union-attr]
+        assert stale is not None and stale.deleted_from is None and stale.listing, days
+        assert any("15 days" in n for n in stale.notes)
     # Within the reach (less the margin for clocks and minute rounding), deleted/ is read and no listing is due.
     recent = planned(NOW - timedelta(days=14), fresh)
-    assert recent is not None and recent["dlo"] == recent["lo"] and not recent["list"] and not recent["notes"]
+    assert recent is not None and recent.deleted_from == recent.lo and not recent.listing and not recent.notes
     edge = planned(NOW - timedelta(days=15) + ReadSettings().overlap, fresh)
-    assert edge is not None and edge["dlo"] is None and edge["list"]
+    assert edge is not None and edge.deleted_from is None and edge.listing
 
 
 def test_reconciliation_and_formula_re_reads_come_on_schedule() -> None:
     old = (NOW - timedelta(days=2)).isoformat()
     due = planned(NOW - timedelta(hours=1), {"reconciled_at": old, "formulas_at": NOW.isoformat()})
-    assert due is not None and due["list"] and not due["full"]
+    assert due is not None and due.listing and not due.full
     formulas = planned(NOW - timedelta(hours=1), {"reconciled_at": NOW.isoformat(), "formulas_at": old},
                        formulas=True)
-    assert formulas is not None and formulas["full"] and formulas["list"] and formulas["lo"] is None
+    assert formulas is not None and formulas.full and formulas.listing and formulas.lo is None
 
 
 def test_users_are_never_deleted_so_no_delete_reads_are_planned() -> None:
-    win = plan(USER, NOW - timedelta(hours=1), {}, now=NOW, settle_lag=LAG, settings=ReadSettings(),
+    win = plan(USER, NOW - timedelta(hours=1), SalesforceState(), now=NOW, settle_lag=LAG, settings=ReadSettings(),
                full_refresh=True, formulas_mapped=False)
-    assert win is not None and not win["list"] and not win["all"] and win["dlo"] is None
+    assert win is not None and not win.listing and not win.query_all and win.deleted_from is None
 
 
 def test_soql_instants_keep_milliseconds_in_utc() -> None:
