@@ -45,7 +45,10 @@ def test_missing_or_wrong_credentials(hs: HubSpotSandbox) -> None:
 def test_oauth_refresh_and_expiry(hs: HubSpotSandbox) -> None:
     bad = refresh(hs, refresh_token="na1-nope")
     assert bad.status_code == 400
-    assert bad.json() == {"status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token"}
+    body = bad.json()  # HubSpot's token endpoint refusal: status, message and a correlation id
+    assert {k: body[k] for k in ("status", "message")} == {"status": "BAD_REFRESH_TOKEN",
+                                                            "message": "missing or invalid refresh token"}
+    assert len(body["correlationId"]) == 36
     assert refresh(hs, client_secret="wrong").status_code == 400
     granted = refresh(hs)
     assert granted.status_code == 200
