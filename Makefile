@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 SCALE ?= 1000
 PYTEST_ARGS ?=
 
-.PHONY: install demo test bench lint lock clean
+.PHONY: install demo test test-fast bench lint lock clean
 
 install: $(STAMP)
 
@@ -20,8 +20,13 @@ $(STAMP): requirements.lock pyproject.toml
 demo: install
 	$(BIN)/crmhub demo --scale $(SCALE)
 
+# Everything: unit, contract and integration tests, the slow volume tests included (what CI runs).
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fast lane: the unit tests (no sandbox process, no network beyond the local databases), volume tests left out.
+test-fast: install
+	$(BIN)/python -m pytest tests/unit -m "not slow" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
