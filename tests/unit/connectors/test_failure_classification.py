@@ -11,12 +11,17 @@ from urllib3.exceptions import ProtocolError
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, RetrySettings, decide, retry_settings
+from connectors.salesforce.auth import OAuthLogin
 from connectors.salesforce.client import SALESFORCE_TABLE, HttpFailure, SalesforceClient
 
 
 def _client() -> SalesforceClient:
-    return SalesforceClient(connection="sf_unit", login=None, http=requests.Session(),  # type: ignore[arg-type]
-                            budget=Budget(connection="sf_unit", max_daily_share=None), redactor=Redactor([]),
+    http, redactor = requests.Session(), Redactor([])
+    # These tests classify failures the client is handed; nothing logs in, so the login form is never sent.
+    login = OAuthLogin(connection="sf_unit", login_url="https://login.salesforce.com", form=dict, http=http,
+                       redactor=redactor, instance_url=None, timeout=1.0)
+    return SalesforceClient(connection="sf_unit", login=login, http=http,
+                            budget=Budget(connection="sf_unit", max_daily_share=None), redactor=redactor,
                             api_version="62.0", timeout=1.0)
 
 
