@@ -33,6 +33,7 @@ def big_hubspot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
         sb.stop()
 
 
+@pytest.mark.slow  # an 18,000-person sandbox, 15,000 contacts synced
 def test_fifteen_thousand_edits_sharing_one_timestamp_arrive_once(
     big_hubspot: Harness, sqlite_db: Engine, checker: QualityChecker
 ) -> None:

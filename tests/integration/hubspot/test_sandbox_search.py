@@ -67,6 +67,7 @@ def test_one_sort_rule_and_paging_parameters(hs: HubSpotSandbox) -> None:
                                                          "lastmodifieddate", "lastname"}
 
 
+@pytest.mark.slow  # 15,000 contacts touched at one instant
 def test_the_10000_cap_with_15000_identical_modified_times(hs: HubSpotSandbox, touched: dict[str, Any]) -> None:
     stamp = touched["timestamp"]
     epoch_ms = str(int(datetime.fromisoformat(stamp).timestamp() * 1000))
@@ -94,6 +95,7 @@ def test_the_10000_cap_with_15000_identical_modified_times(hs: HubSpotSandbox, t
     assert ok(hs.search("contacts", {**body, "after": "9800"}))["results"]
 
 
+@pytest.mark.slow  # the same 15,000 contacts
 def test_ties_under_a_sort_are_scrambled_not_by_id(hs: HubSpotSandbox, touched: dict[str, Any]) -> None:
     body = {**one_filter("lastmodifieddate", "EQ", value=touched["timestamp"]), "limit": 200,
             "sorts": [{"propertyName": "lastmodifieddate", "direction": "ASCENDING"}]}
