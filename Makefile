@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 SCALE ?= 1000
 PYTEST_ARGS ?=
 
-.PHONY: install demo test bench lint lock clean docs docs-gen
+.PHONY: install demo test test-fast bench lint lock clean docs docs-gen
 
 install: $(STAMP)
 
@@ -20,8 +20,16 @@ $(STAMP): requirements.lock pyproject.toml
 demo: install
 	$(BIN)/crmhub demo --scale $(SCALE)
 
+# Everything: unit, contract and integration tests, the slow volume tests included (what CI runs).
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fast lane: the unit tests (no sandbox process, no network beyond the local databases), volume tests left out.
+# One pytest-xdist worker per core: unit tests share no port, file or database (each store is a new database or a
+# tmp_path file). The integration tests are not spread: some share fixed resources (Redis db 14, package-scoped
+# sandboxes) and would only start their sandboxes once per worker.
+test-fast: install
+	$(BIN)/python -m pytest tests/unit -m "not slow" -n auto $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)

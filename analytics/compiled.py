@@ -4,7 +4,7 @@ Scoring through the scikit-learn pipeline costs a DataFrame round trip per call 
 encoders, validation): for one lead that overhead is most of the time, and for reasons it is paid once per explained
 feature. Here the category encoders are turned into dictionaries at training time, the booster runs on a float
 matrix, and a reason only re-runs the trees on the rows whose value differs from the baseline. The results are the
-pipeline's own (``tests/analytics/test_model.py`` compares them).
+pipeline's own (``tests/unit/analytics/test_model.py`` compares them).
 """
 
 from __future__ import annotations

@@ -16,13 +16,7 @@ from quality.checker import QualityChecker
 from store.tables import source_link
 from sync.runner import Stream, SyncPlan, validate_mappings
 from tests.contract.harness import Harness, duplicate_links
-
-
-def assert_matches_truth(crm: Harness, engine: Engine, obj: str) -> None:
-    truth = crm.truth_ids(obj)
-    live, held = crm.accounted_ids(engine, obj)
-    assert not truth - (live | held), f"{obj}: records in the CRM never landed nor quarantined"
-    assert not live - truth, f"{obj}: records deleted in the CRM still live in the store"
+from tests.support.truth import assert_matches_truth
 
 
 def test_check_and_discover(crm: Harness) -> None:

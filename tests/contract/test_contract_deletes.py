@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine
 
 from quality.checker import QualityChecker
-from tests.contract.conftest import CRMS, started
+from tests.contract.crms import CRMS, started
 from tests.contract.harness import Harness, duplicate_links
-from tests.contract.test_contract import assert_matches_truth
+from tests.support.truth import assert_matches_truth
 
 
 @pytest.fixture(scope="module", params=CRMS)

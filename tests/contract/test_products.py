@@ -12,7 +12,7 @@ from mapping.identity import canonical_id
 from quality.checker import QualityChecker
 from store.tables import line_item, source_link
 from tests.contract.harness import Harness
-from tests.contract.test_contract import assert_matches_truth
+from tests.support.truth import assert_matches_truth
 
 # kind -> (product object, line item object, the object line items belong to)
 PRODUCT_OBJECTS = {

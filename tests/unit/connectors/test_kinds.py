@@ -19,8 +19,8 @@ from hub.demo_crms import CRMS, demos_for
 from mapping.fieldtable import markdown
 from mapping.spec import load_spec, parse_object
 from sync.writeback.service import Target, ensure_target_fields
-from tests.contract.conftest import CRMS as CONTRACT_CRMS
-from tests.contract.conftest import crm_names
+from tests.contract.crms import CRMS as CONTRACT_CRMS
+from tests.contract.crms import crm_names
 from tests.unit.connectors.memory_crm import MEMORY, MemoryConnection, MemoryConnector
 
 FIFTH = (*KINDS, MEMORY)  # registering a new CRM: this one line

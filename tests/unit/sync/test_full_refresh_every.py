@@ -13,7 +13,7 @@ from connectors.base import Cursor
 from quality.checker import QualityChecker
 from sync.runner import Stream, SyncPlan, plan_sync, run_plan
 from sync.stream import RunSummary
-from tests.unit.fakes import MAPPING, SPEC, FakeConnector, Page, person
+from tests.support.fakes import MAPPING, SPEC, FakeConnector, Page, person
 
 WEEK = timedelta(days=7)
 
