@@ -9,9 +9,11 @@ an error naming the connection and object, never a silently reset cursor that re
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from connectors.errors import ConfigError
+from connectors.instants import parse_instant
 
 VERSION_KEY = "v"
 
@@ -41,3 +43,44 @@ def check_keys(state: Mapping[str, Any], known: Iterable[str], *, connection: st
             f"{', '.join(sorted(allowed))}): run `crmhub state show {connection} {object}` to see it, "
             f"`crmhub state reset {connection} {object}` to read the stream again",
             connection=connection, object=object)
+
+
+class StateReader:
+    """Typed values out of a saved state mapping; a wrong one is a ``CursorStateError`` naming the stream, the key
+    (with ``prefix`` for a nested mapping, e.g. ``"win."``), the value found and what was expected."""
+
+    def __init__(self, connection: str, object: str) -> None:
+        self.connection, self.object = connection, object
+
+    def error(self, key: str, value: object, expected: str) -> CursorStateError:
+        return CursorStateError(
+            f"saved cursor state key {key!r} is {value!r}, expected {expected}: run `crmhub state show "
+            f"{self.connection} {self.object}` to see it, `crmhub state reset {self.connection} {self.object}` "
+            "to read the stream again", connection=self.connection, object=self.object)
+
+    def text(self, state: Mapping[str, Any], key: str, prefix: str = "") -> str | None:
+        value = state.get(key)
+        if value is not None and not isinstance(value, str):
+            raise self.error(prefix + key, value, "a string")
+        return value
+
+    def flag(self, state: Mapping[str, Any], key: str, prefix: str = "") -> bool:
+        value = state.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(prefix + key, value, "true or false")
+        return value
+
+    def integer(self, state: Mapping[str, Any], key: str, prefix: str = "") -> int | None:
+        value = state.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.error(prefix + key, value, "an integer")
+        return value
+
+    def instant(self, state: Mapping[str, Any], key: str, prefix: str = "") -> datetime | None:
+        value = state.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_instant(value)
+        except (TypeError, ValueError):
+            raise self.error(prefix + key, value, "an ISO 8601 instant with an offset") from None

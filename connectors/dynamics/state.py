@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from connectors.dynamics.values import parse_instant
-from connectors.state import VERSION_KEY, CursorStateError, check_keys, state_version
+from connectors.state import VERSION_KEY, CursorStateError, StateReader, check_keys, state_version
 
 VERSION = 1
 TRACK_KEYS = ("mode", "select", "delta", "next")
@@ -61,31 +60,24 @@ def from_state(state: Mapping[str, Any], *, connection: str, object: str) -> Dyn
         return None
     state_version(state, supported=VERSION, connection=connection, object=object)
     where = {"connection": connection, "object": object}
+    read = StateReader(connection, object)
     mode = state.get("mode")
     if mode == "track":
         check_keys(state, TRACK_KEYS, **where)
-        track = TrackState(_text(state, "select", **where) or "", _text(state, "delta", **where),
-                           _text(state, "next", **where))
+        track = TrackState(read.text(state, "select") or "", read.text(state, "delta"), read.text(state, "next"))
         if "select" not in state or (track.delta is None and track.next is None):
             raise CursorStateError(f"saved change-tracking state {dict(state)!r} needs select and a delta or next "
                                    f"link", connection=connection, object=object)
         return track
     if mode == "window":
         check_keys(state, WINDOW_KEYS, **where)
-        hi = _text(state, "hi", **where)
+        # last_m is the modifiedon of the last row landed, kept as Dataverse wrote it (the next query compares it)
+        hi = read.instant(state, "hi")
         try:
-            return WindowState(parse_instant(hi) if hi else None, _text(state, "last_m", **where),
-                               _text(state, "last_id", **where))
+            return WindowState(hi, read.text(state, "last_m"), read.text(state, "last_id"))
         except ValueError as exc:
             raise CursorStateError(f"saved window state {dict(state)!r} is not readable: {exc}", connection=connection,
                                    object=object) from None
     raise CursorStateError(f"saved cursor state has mode {mode!r}, expected 'track' or 'window'",
                            connection=connection, object=object)
 
-
-def _text(state: Mapping[str, Any], key: str, *, connection: str, object: str) -> str | None:
-    value = state.get(key)
-    if value is not None and not isinstance(value, str):
-        raise CursorStateError(f"saved cursor state key {key!r} is {value!r}, expected a string",
-                               connection=connection, object=object)
-    return value

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from connectors.instants import parse_instant
-from connectors.state import CursorStateError, check_keys, state_version
+from connectors.state import StateReader, check_keys, state_version
 
 VERSION = 1
 
@@ -108,35 +107,9 @@ def _put(out: dict[str, Any], key: str, value: datetime | None) -> None:
         out[key] = value.isoformat()
 
 
-class _Reader:
-    """Typed values out of a saved mapping; a wrong one names the stream, the key and what was expected."""
-
-    def __init__(self, connection: str, object: str) -> None:
-        self.connection, self.object = connection, object
-
-    def instant(self, state: Mapping[str, Any], key: str) -> datetime | None:
-        value = state.get(key)
-        if value is None:
-            return None
-        try:
-            return parse_instant(value)
-        except (TypeError, ValueError):
-            raise self.error(key, value, "an ISO 8601 instant with an offset") from None
-
-    def text(self, state: Mapping[str, Any], key: str) -> str | None:
-        value = state.get(key)
-        if value is not None and not isinstance(value, str):
-            raise self.error(key, value, "a string")
-        return value
-
+class _Reader(StateReader):
     def last_id(self, state: Mapping[str, Any]) -> int:
         value = state.get("last_id", 0)
         if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit())):
             raise self.error("last_id", value, "a record id (digits)")
         return int(value)
-
-    def error(self, key: str, value: object, expected: str) -> CursorStateError:
-        return CursorStateError(
-            f"saved cursor state key {key!r} is {value!r}, expected {expected}: run `crmhub state show "
-            f"{self.connection} {self.object}` to see it, `crmhub state reset {self.connection} {self.object}` "
-            "to read the stream again", connection=self.connection, object=self.object)

@@ -20,51 +20,51 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from connectors.marketo.values import parse_instant, wire_instant
-from connectors.state import VERSION_KEY, CursorStateError, check_keys, state_version
+from connectors.state import VERSION_KEY, CursorStateError, StateReader, check_keys, state_version
 
 VERSION = 1
 T = TypeVar("T")
 
 
-class _Reader:
-    """Reads one saved mapping's values, each checked for its type; a wrong one names the stream and the key."""
+class _Reader(StateReader):
+    """Reads one saved mapping's values, each checked for its type (Marketo's are mostly required)."""
 
     def __init__(self, state: Mapping[str, Any], known: tuple[str, ...], *, connection: str, object: str) -> None:
-        self.state, self.connection, self.object = state, connection, object
+        super().__init__(connection, object)
+        self.state = state
         state_version(state, supported=VERSION, connection=connection, object=object)
         check_keys(state, known, connection=connection, object=object)
 
-    def error(self, key: str, expected: str) -> CursorStateError:
-        return CursorStateError(f"saved cursor state key {key!r} is {self.state.get(key)!r}, expected {expected}",
-                                connection=self.connection, object=self.object)
+    def bad(self, key: str, expected: str) -> CursorStateError:
+        return self.error(key, self.state.get(key), expected)
 
-    def text(self, key: str) -> str:
+    def required_text(self, key: str) -> str:
         value = self.state.get(key)
         if not isinstance(value, str) or not value:
-            raise self.error(key, "a non-empty string")
+            raise self.bad(key, "a non-empty string")
         return value
 
     def maybe(self, key: str, read: Any) -> Any:
         return None if self.state.get(key) is None else read(key)
 
-    def integer(self, key: str) -> int:
-        value = self.state.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, "an integer")
+    def required_integer(self, key: str) -> int:
+        value = self.integer(self.state, key)
+        if value is None:
+            raise self.bad(key, "an integer")
         return value
 
-    def instant(self, key: str) -> datetime:
+    def required_instant(self, key: str) -> datetime:
         try:
-            return parse_instant(self.text(key))
+            return parse_instant(self.required_text(key))
         except ValueError:
-            raise self.error(key, "an ISO 8601 instant with an offset") from None
+            raise self.bad(key, "an ISO 8601 instant with an offset") from None
 
     def choice(self, key: str, choices: tuple[T, ...]) -> T:
         value = self.state.get(key)
         for choice in choices:
             if value == choice:
                 return choice
-        raise self.error(key, " or ".join(map(repr, choices)))
+        raise self.bad(key, " or ".join(map(repr, choices)))
 
 
 Feed = Literal["changes", "scores", "deleted"]  # the change feeds, named as their tokens' keys
@@ -109,10 +109,11 @@ class LeadState:
         r = _Reader(state, cls.KEYS, connection=connection, object=object)
         reconcile = state.get("reconcile", False)
         if not isinstance(reconcile, bool):
-            raise r.error("reconcile", "true or false")
-        return cls(r.text("changes"), r.text("scores"), r.text("deleted"), r.choice("phase", PHASES),
-                   r.maybe("listed_at", r.instant), reconcile, r.maybe("mode", lambda k: r.choice(k, LOAD_MODES)),
-                   r.maybe("last_id", r.integer), r.maybe("hi", r.instant), r.maybe("next_start", r.instant),
+            raise r.bad("reconcile", "true or false")
+        return cls(r.required_text("changes"), r.required_text("scores"), r.required_text("deleted"),
+                   r.choice("phase", PHASES), r.maybe("listed_at", r.required_instant), reconcile,
+                   r.maybe("mode", lambda k: r.choice(k, LOAD_MODES)), r.maybe("last_id", r.required_integer),
+                   r.maybe("hi", r.required_instant), r.maybe("next_start", r.required_instant),
                    r.maybe("filter", lambda k: r.choice(k, FILTERS)))
 
     def to_state(self) -> dict[str, Any]:
@@ -135,7 +136,7 @@ class ActivityState:
         groups = state.get("groups") or {}
         if not isinstance(groups, Mapping) or not all(isinstance(k, str) and isinstance(v, str) and v
                                                       for k, v in groups.items()):
-            raise r.error("groups", "a mapping of activity type id groups to paging tokens")
+            raise r.bad("groups", "a mapping of activity type id groups to paging tokens")
         return cls(dict(groups))
 
     def to_state(self) -> dict[str, Any]:
@@ -149,7 +150,7 @@ class ProgramState:
     @classmethod
     def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> ProgramState:
         r = _Reader(state, ("listed_at",), connection=connection, object=object)
-        return cls(r.maybe("listed_at", r.instant))
+        return cls(r.maybe("listed_at", r.required_instant))
 
     def to_state(self) -> dict[str, Any]:
         return {VERSION_KEY: VERSION} | ({"listed_at": _wire(self.listed_at)} if self.listed_at else {})
@@ -165,7 +166,7 @@ class MemberState:
         if _nothing_saved(state, connection=connection, object=object):
             return None
         r = _Reader(state, ("programs", "members"), connection=connection, object=object)
-        return cls(r.integer("programs"), r.integer("members"))
+        return cls(r.required_integer("programs"), r.required_integer("members"))
 
     def to_state(self) -> dict[str, Any]:
         return {VERSION_KEY: VERSION, "programs": self.programs, "members": self.members}
@@ -180,7 +181,7 @@ class CompanyState:
         if _nothing_saved(state, connection=connection, object=object):
             return None
         r = _Reader(state, ("leads_rolled_up",), connection=connection, object=object)
-        return cls(r.integer("leads_rolled_up"))
+        return cls(r.required_integer("leads_rolled_up"))
 
     def to_state(self) -> dict[str, Any]:
         return {VERSION_KEY: VERSION, "leads_rolled_up": self.leads_rolled_up}

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from connectors.instants import parse_instant
-from connectors.state import CursorStateError, check_keys, state_version
+from connectors.state import StateReader, check_keys, state_version
 
 VERSION = 1
 
@@ -116,35 +115,32 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-class _Reader:
-    """Typed values out of a saved mapping; a wrong one names the stream, the key and what was expected."""
-
-    def __init__(self, connection: str, object: str) -> None:
-        self.connection, self.object = connection, object
+class _Reader(StateReader):
+    """The nested window and its path, read with the shared typed readers."""
 
     def window(self, win: object) -> Window:
         if not isinstance(win, Mapping):
-            raise self._error("win", win, "an object")
+            raise self.error("win", win, "an object")
         mode = win.get("mode")
         if mode is not None and mode not in _PATH:
-            raise self._error("win.mode", mode, f"one of {', '.join(_PATH)}")
+            raise self.error("win.mode", mode, f"one of {', '.join(_PATH)}")
         check_keys(win, (*_WINDOW, *(_PATH[mode] if mode else ())), connection=self.connection, object=self.object)
         hi = self.instant(win, "hi", "win.")
         if hi is None:
-            raise self._error("win.hi", None, "an ISO 8601 instant")
+            raise self.error("win.hi", None, "an ISO 8601 instant")
         notes = win.get("notes") or []
         if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
-            raise self._error("win.notes", notes, "a list of strings")
-        return Window(hi=hi, lo=self.instant(win, "lo", "win."), query_all=self.flag(win, "all"),
-                      deleted_from=self.instant(win, "dlo", "win."), listing=self.flag(win, "list"),
-                      full=self.flag(win, "full"), notes=tuple(notes), path=self.path(mode, win))
+            raise self.error("win.notes", notes, "a list of strings")
+        return Window(hi=hi, lo=self.instant(win, "lo", "win."), query_all=self.flag(win, "all", "win."),
+                      deleted_from=self.instant(win, "dlo", "win."), listing=self.flag(win, "list", "win."),
+                      full=self.flag(win, "full", "win."), notes=tuple(notes), path=self.path(mode, win))
 
     def path(self, mode: str | None, win: Mapping[str, Any]) -> Path | None:
         if mode is None:
             return None
         count = win.get("count", 0)
         if isinstance(count, bool) or not isinstance(count, int):
-            raise self._error("win.count", count, "an integer")
+            raise self.error("win.count", count, "an integer")
         if mode == "none":
             return NoRecords()
         if mode == "rest":
@@ -152,34 +148,7 @@ class _Reader:
             if after is None:
                 return RestPath(count)
             if not (isinstance(after, list) and len(after) == 2 and all(isinstance(a, str) for a in after)):
-                raise self._error("win.after", after, "[SystemModstamp, Id]")
+                raise self.error("win.after", after, "[SystemModstamp, Id]")
             return RestPath(count, (after[0], after[1]))
-        return BulkPath(count, self.text(win, "why") or "", job=self.text(win, "job"),
-                        locator=self.text(win, "locator"), done=self.flag(win, "bulk_done"))
-
-    def instant(self, state: Mapping[str, Any], key: str, prefix: str = "") -> datetime | None:
-        value = state.get(key)
-        if value is None:
-            return None
-        try:
-            return parse_instant(value)
-        except (TypeError, ValueError):
-            raise self._error(prefix + key, value, "an ISO 8601 instant with an offset") from None
-
-    def flag(self, win: Mapping[str, Any], key: str) -> bool:
-        value = win.get(key, False)
-        if not isinstance(value, bool):
-            raise self._error("win." + key, value, "true or false")
-        return value
-
-    def text(self, win: Mapping[str, Any], key: str) -> str | None:
-        value = win.get(key)
-        if value is not None and not isinstance(value, str):
-            raise self._error("win." + key, value, "a string")
-        return value
-
-    def _error(self, key: str, value: object, expected: str) -> CursorStateError:
-        return CursorStateError(
-            f"saved cursor state key {key!r} is {value!r}, expected {expected}: run `crmhub state show "
-            f"{self.connection} {self.object}` to see it, `crmhub state reset {self.connection} {self.object}` "
-            "to read the stream again", connection=self.connection, object=self.object)
+        return BulkPath(count, self.text(win, "why", "win.") or "", job=self.text(win, "job", "win."),
+                        locator=self.text(win, "locator", "win."), done=self.flag(win, "bulk_done", "win."))

@@ -57,7 +57,7 @@ def test_nothing_saved_is_a_first_read() -> None:
     ({"mode": "delta"}, "mode 'delta'"),
     ({"mode": "track", "select": "a"}, "needs select and a delta or next"),
     ({"mode": "track", "select": "a", "delta": 7}, "'delta' is 7"),
-    ({"mode": "window", "hi": "yesterday"}, "not readable"),
+    ({"mode": "window", "hi": "yesterday"}, "'hi' is 'yesterday', expected an ISO 8601 instant"),
     ({"mode": "window", "last_m": "2026-01-01T00:00:00Z", "last_id": "g"}, "not readable"),
 ])
 def test_a_state_this_release_cannot_read_names_connection_and_object(state: dict[str, Any], expected: str) -> None:
