@@ -4,7 +4,9 @@ changes from paging tokens kept in the cursor.
 Changes come from ``leadchanges`` (New Lead and Change Data Value for the mapped fields: it sees custom-field
 changes that never move ``updatedAt``), Change Score activities (a score change is not a ``leadchanges`` item) and
 ``deletedleads`` (tombstones). The tokens are taken BEFORE the first load reads anything, so whatever changes while
-it runs is read again afterwards: overlap, never loss. Each batch's cursor holds the token after its page.
+it runs is read again afterwards: overlap, never loss. Each batch's cursor holds the token after its page. Tokens
+refused once the load is done (expired while a resumed load waited, or issued by another instance) are taken again
+from that same instant (``LeadState.since``): the load stands.
 """
 
 from __future__ import annotations
