@@ -72,7 +72,7 @@ class LeadReader:
             except CursorExpired as exc:
                 notes.append(f"{exc.message}: full re-read of leads, purged ones reconciled")
                 state = self._start(reconcile=True)
-        since = state.tokens_since()
+        taken = state.tokens_since()
         state = yield from self._initial(spec, names, state, notes)
         state = yield from self._listing(spec, state)  # a reconciling bulk load: the listing follows it
         try:
@@ -83,10 +83,10 @@ class LeadReader:
             # release whose tokens this instance no longer honours). Fresh ones from that same instant see every
             # change since, the leads landed before it included: the load stands. Only when that instant is
             # unknown or beyond the feeds' reach is the load itself done again, reconciling purges, as above.
-            if since is not None and self.clock() - since <= FEED_REACH:
-                since = min(since, self._now_settled())  # a saved instant ahead of our clock starts from now
-                token = self._token(since)
-                notes.append(f"{exc.message}: fresh paging tokens from {wire_instant(since)}, when the first "
+            if taken is not None and self.clock() - taken <= FEED_REACH:
+                taken = min(taken, self._now_settled())  # a saved instant ahead of our clock starts from now
+                token = self._token(taken)
+                notes.append(f"{exc.message}: fresh paging tokens from {wire_instant(taken)}, when the first "
                              "load's tokens were taken")
                 state = replace(state, changes=token, scores=token, deleted=token)
             else:  # unknown, or older than deletedleads reaches back: a deletion before it shows nowhere
