@@ -4,7 +4,9 @@ changes from paging tokens kept in the cursor.
 Changes come from ``leadchanges`` (New Lead and Change Data Value for the mapped fields: it sees custom-field
 changes that never move ``updatedAt``), Change Score activities (a score change is not a ``leadchanges`` item) and
 ``deletedleads`` (tombstones). The tokens are taken BEFORE the first load reads anything, so whatever changes while
-it runs is read again afterwards: overlap, never loss. Each batch's cursor holds the token after its page.
+it runs is read again afterwards: overlap, never loss. Each batch's cursor holds the token after its page. Tokens
+refused once the load is done (expired while a resumed load waited, or issued by another instance) are taken again
+from that same instant (``LeadState.since``): the load stands.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from connectors.marketo.values import activity_key, chunks, parse_instant, wire_
 FLOOR = datetime(2006, 1, 1, tzinfo=UTC)  # before Marketo existed: the first window when no lead can be found
 ID_PROBES = 30  # id blocks of 300 tried when looking for the oldest live lead
 LEADS = "/rest/v1/leads.json"
+FEED_REACH = timedelta(days=14)  # deletedleads answers Delete Lead activities this far back, no further
 SKEW = timedelta(days=1)  # listings end this far past our clock: a lead stamped by a CRM clock ahead of ours is kept
 
 
@@ -64,22 +67,49 @@ class LeadReader:
         if state.phase == "incremental":
             try:
                 state = yield from self._listing(spec, state)
-                yield from self._changes(spec, names, state)
+                yield from self._changes(spec, names, state, notes)
                 return
             except CursorExpired as exc:
                 notes.append(f"{exc.message}: full re-read of leads, purged ones reconciled")
                 state = self._start(reconcile=True)
+        taken = state.tokens_since()
         state = yield from self._initial(spec, names, state, notes)
         state = yield from self._listing(spec, state)  # a reconciling bulk load: the listing follows it
-        yield from self._changes(spec, names, state)
+        try:
+            yield from self._changes(spec, names, state, notes)
+            return
+        except CursorExpired as exc:
+            # The tokens were taken before the load read anything (a resumed load's, maybe days before, or by a
+            # release whose tokens this instance no longer honours). Fresh ones from that same instant see every
+            # change since, the leads landed before it included: the load stands. Only when that instant is
+            # unknown or beyond the feeds' reach is the load itself done again, reconciling purges, as above.
+            if taken is not None and self.clock() - taken <= FEED_REACH:
+                taken = min(taken, self._now_settled())  # a saved instant ahead of our clock starts from now
+                token = self._token(taken)
+                notes.append(f"{exc.message}: fresh paging tokens from {wire_instant(taken)}, when the first "
+                             "load's tokens were taken")
+                state = replace(state, changes=token, scores=token, deleted=token)
+            else:  # unknown, or older than deletedleads reaches back: a deletion before it shows nowhere
+                notes.append(f"{exc.message}: full re-read of leads, purged ones reconciled")
+                state = self._start(reconcile=True)
+                state = yield from self._initial(spec, names, state, notes)
+                state = yield from self._listing(spec, state)
+        yield from self._changes(spec, names, state, notes)  # freshly taken tokens: a refusal now fails the run
 
     def _start(self, *, reconcile: bool) -> LeadState:
-        since = (self.clock() - self.settle_lag).replace(microsecond=0)
-        token = str(self.client.get("/rest/v1/activities/pagingtoken.json", {"sinceDatetime": wire_instant(since)},
-                                    obj="leads")["nextPageToken"])
+        since = self._now_settled()
+        token = self._token(since)
         if reconcile:  # purged leads must go: a small instance's load lists, else a listing follows the load
-            return LeadState(token, token, token, reconcile=True)
-        return LeadState(token, token, token, listed_at=since)  # a first load into an empty store needs no listing
+            return LeadState(token, token, token, reconcile=True, since=since)
+        # A first load into an empty store needs no listing.
+        return LeadState(token, token, token, listed_at=since, since=since)
+
+    def _now_settled(self) -> datetime:
+        return (self.clock() - self.settle_lag).replace(microsecond=0)
+
+    def _token(self, since: datetime) -> str:
+        return str(self.client.get("/rest/v1/activities/pagingtoken.json", {"sinceDatetime": wire_instant(since)},
+                                   obj="leads")["nextPageToken"])
 
     # --- purges no feed reports ---------------------------------------------------------------------------------
     def _listing(self, spec: ObjectSpec, state: LeadState) -> Generator[ChangeBatch, None, LeadState]:
@@ -160,7 +190,8 @@ class LeadReader:
         for i, (records, calls) in enumerate(pages):
             last_id = max([last_id, *(int(r["id"]) for r in records)])
             final = done and i == len(pages) - 1
-            state = (replace(state, phase="incremental", mode="rest", last_id=None, reconcile=False) if final else
+            state = (replace(state, phase="incremental", mode="rest", last_id=None, reconcile=False, since=None)
+                     if final else
                      replace(state, mode="rest", last_id=last_id))
             yield ChangeBatch(spec, records, [], Cursor(self.clock(), state.to_state()), calls,
                               tuple([*notes, "first load through leads.json (small instance)"]),
@@ -187,8 +218,8 @@ class LeadReader:
         before = self.client.calls
         for _, end, rows in self.export.run(names, flt, windows(lo, hi)):
             records = [self._typed(r) for r in rows]
-            state = (replace(state, next_start=None, hi=None, reconcile=False, phase="incremental") if end >= hi
-                     else replace(state, next_start=end))
+            state = (replace(state, next_start=None, hi=None, reconcile=False, phase="incremental", since=None)
+                     if end >= hi else replace(state, next_start=end))
             calls, before = self.client.calls - before, self.client.calls
             yield ChangeBatch(spec, records, [], Cursor(self.clock(), state.to_state()), calls, (*notes, note))
         return state
@@ -226,7 +257,8 @@ class LeadReader:
         return out
 
     # --- changes ------------------------------------------------------------------------------------------------
-    def _changes(self, spec: ObjectSpec, names: list[str], state: LeadState) -> Iterator[ChangeBatch]:
+    def _changes(self, spec: ObjectSpec, names: list[str], state: LeadState,
+                 notes: Sequence[str] = ()) -> Iterator[ChangeBatch]:
         watched = [n for n in names if n not in LEAD_ENVELOPE]
         feeds: list[tuple[Feed, str, dict[str, Any]]] = [
             ("changes", "/rest/v1/activities/leadchanges.json", {"fields": ",".join(watched or ["email"])})]
@@ -253,7 +285,7 @@ class LeadReader:
                     upserts, deletes = self.by_ids(names, [int(a["leadId"]) for a in items]), []
                 watermark = max([parse_instant(a["activityDate"]) for a in items], default=None)
                 yield ChangeBatch(spec, upserts, deletes, Cursor(watermark or self.clock(), state.to_state()),
-                                  self.client.calls - before, cascades=cascades)
+                                  self.client.calls - before, tuple(notes), cascades=cascades)
                 before = self.client.calls
 
     def _page(self, path: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 ``LeadState``: the paging tokens of the three change feeds (``leadchanges``, Change Score activities,
 ``deletedleads``), taken before the first load, plus where the first load stands (``phase`` ``initial``: REST by
-``last_id`` or bulk windows up to ``hi`` from ``next_start``) and when the live ids were last listed.
+``last_id`` or bulk windows up to ``hi`` from ``next_start``, and ``since``: the instant the feed tokens were taken
+from, which renews them when Marketo refuses one after the load) and when the live ids were last listed.
 ``ActivityState``: a paging token per group of activity type ids. ``ProgramState``: when every program was last
 listed (the cursor's watermark is the next window's start). ``MemberState`` and ``CompanyState`` are what the last
 whole listing counted: nothing resumes from them, they say what a run saw.
@@ -89,6 +90,7 @@ class LeadState:
     hi: datetime | None = None  # bulk first load: the end of its last window
     next_start: datetime | None = None  # bulk first load: where its next window starts
     filter: ExportFilter | None = None  # bulk first load: the export filter (createdAt when updatedAt is disabled)
+    since: datetime | None = None  # first load: the instant its feed tokens start from (None once incremental)
 
     def token(self, feed: Feed) -> str:
         return self.changes if feed == "changes" else self.scores if feed == "scores" else self.deleted
@@ -98,8 +100,16 @@ class LeadState:
             return replace(self, changes=token)
         return replace(self, scores=token) if feed == "scores" else replace(self, deleted=token)
 
+    def tokens_since(self) -> datetime | None:
+        """Where the feed tokens of a first load start, so refused ones can be taken again from there; None when
+        unknown. A state saved without ``since`` (version 0) still tells it for a load that does not reconcile:
+        its ``listed_at`` was set to that very instant when the tokens were taken."""
+        if self.phase != "initial":
+            return None
+        return self.since or (None if self.reconcile else self.listed_at)
+
     KEYS = ("changes", "scores", "deleted", "phase", "listed_at", "reconcile", "mode", "last_id", "hi",
-            "next_start", "filter")
+            "next_start", "filter", "since")
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> LeadState | None:
@@ -114,14 +124,14 @@ class LeadState:
                    r.choice("phase", PHASES), r.maybe("listed_at", r.required_instant), reconcile,
                    r.maybe("mode", lambda k: r.choice(k, LOAD_MODES)), r.maybe("last_id", r.required_integer),
                    r.maybe("hi", r.required_instant), r.maybe("next_start", r.required_instant),
-                   r.maybe("filter", lambda k: r.choice(k, FILTERS)))
+                   r.maybe("filter", lambda k: r.choice(k, FILTERS)), r.maybe("since", r.required_instant))
 
     def to_state(self) -> dict[str, Any]:
         values: dict[str, Any] = {
             "changes": self.changes, "scores": self.scores, "deleted": self.deleted, "phase": self.phase,
             "listed_at": _wire(self.listed_at), "reconcile": self.reconcile or None, "mode": self.mode,
             "last_id": self.last_id, "hi": _wire(self.hi), "next_start": _wire(self.next_start),
-            "filter": self.filter}
+            "filter": self.filter, "since": _wire(self.since)}
         return {VERSION_KEY: VERSION} | {k: v for k, v in values.items() if v is not None}
 
 

@@ -43,6 +43,15 @@ def test_v0_lead_states_read_as_typed_values() -> None:
     assert mid_load.listed_at == datetime.fromisoformat(V0["objects"]["leads"][0]["state"]["listed_at"])
 
 
+def test_a_first_loads_token_instant_is_its_since_or_for_a_v0_non_reconciling_load_its_listed_at() -> None:
+    mid_load = LeadState.from_state(V0["objects"]["leads"][0]["state"], connection="mkto", object="leads")
+    assert mid_load is not None and mid_load.since is None
+    assert mid_load.tokens_since() == mid_load.listed_at  # taken together when the load began
+    assert LeadState("a", "b", "c", "initial", T0, True, "rest", 7).tokens_since() is None  # a listing's instant
+    assert LeadState("a", "b", "c", "initial", T0, True, "rest", 7, since=T0).tokens_since() == T0
+    assert LeadState("a", "b", "c", "incremental", T0, since=T0).tokens_since() is None  # tokens moved on
+
+
 def test_an_older_activities_cursor_with_a_deletedleads_token_still_reads() -> None:
     assert ActivityState.from_state({"groups": {"1,2": "T"}, "deleted": "D"}, connection="m",
                                     object="activities") == ActivityState({"1,2": "T"})
@@ -53,6 +62,7 @@ def test_an_older_activities_cursor_with_a_deletedleads_token_still_reads() -> N
     LeadState("a", "b", "c", "initial", T0, True, "rest", 1051),
     LeadState("a", "b", "c", "initial", None, True, "bulk", None, T0, T0, "createdAt"),
     LeadState("a", "b", "c", "incremental", T0, mode="bulk", filter="updatedAt"),
+    LeadState("a", "b", "c", "initial", None, True, "bulk", None, T0, T0, "updatedAt", T0),
     ActivityState(), ActivityState({"1,2,3": "TOKEN", "22": "OTHER"}),
     ProgramState(), ProgramState(T0),
     MemberState(3, 120), CompanyState(40),
