@@ -10,7 +10,7 @@ from config.example import example_config
 from config.loader import check_config, inspect_config, load_config, parse_config
 from config.models import (
     CONNECTION_KINDS,
-    Budget,
+    BudgetSettings,
     Connection,
     ConnectionBase,
     CrmhubConfig,
@@ -45,7 +45,7 @@ from config.settings import Settings, load_settings
 
 __all__ = [
     "CONNECTION_KINDS",
-    "Budget",
+    "BudgetSettings",
     "Catalogue",
     "ConfigError",
     "ConfigProblem",

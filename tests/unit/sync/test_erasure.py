@@ -15,7 +15,7 @@ import store
 from config import parse_config
 from config.errors import ConfigError
 from connectors.base import Tombstone
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
 from store.erasure import erased_columns
 from store.tables import (
