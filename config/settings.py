@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from config.errors import ConfigError, ConfigProblem
+from config.errors import ConfigFileError, ConfigProblem
 from config.models.root import CrmhubConfig
 from config.models.types import StoreUrl
 from config.translate import problems_from
@@ -33,12 +33,12 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Settings from the environment; an invalid value is a ConfigError naming the variable, not the value."""
+    """Settings from the environment; an invalid value is a ConfigFileError naming the variable, not the value."""
     try:
         return Settings()
     except ValidationError as exc:
         problems = problems_from(exc, root=Settings)
-    raise ConfigError([_as_variable(problem) for problem in problems], source="environment")
+    raise ConfigFileError([_as_variable(problem) for problem in problems], source="environment")
 
 
 def _as_variable(problem: ConfigProblem) -> ConfigProblem:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, Settings, load_settings, parse_config
+from config import ConfigFileError, Settings, load_settings, parse_config
 
 _VARIABLES = ("CRMHUB_CONFIG", "CRMHUB_STORE_URL", "CRMHUB_LOG_JSON", "CRMHUB_SECRET_KEY", "CRMHUB_HOME")
 
@@ -54,7 +54,7 @@ def test_store_url_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_invalid_settings_name_the_variable_not_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRMHUB_STORE_URL", "mysql://crmhub:sentinel-pw-9a1c@db/crmhub")
     monkeypatch.setenv("CRMHUB_LOG_JSON", "perhaps")
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         load_settings()
     assert [str(p) for p in caught.value.problems] == [
         "CRMHUB_STORE_URL: expected sqlite:///path/to/file.db or postgresql://user@host:5432/database",
