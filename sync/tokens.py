@@ -1,6 +1,6 @@
 """The token cache a process's connectors share: on when ``CRMHUB_SECRET_KEY`` holds a Fernet key, off otherwise.
 
-Connectors receive it as ``options["token_cache"]`` (connectors/http/token_cache.py); the store keeps the tokens
+Connectors receive it as ``Tuning.token_cache`` (connectors/http/token_cache.py); the store keeps the tokens
 encrypted (store/tokens.py). Off means every process authenticates for itself, as without a cache.
 """
 
