@@ -21,9 +21,8 @@ class Settings(BaseSettings):
     config: Path = Path("crmhub.yaml")
     # Overrides store.url, e.g. to point a deployment at PostgreSQL without editing the shared file.
     store_url: StoreUrl | None = Field(default=None, repr=False)
-    log_json: bool = False
     secret_key: SecretStr | None = None  # encrypts cached OAuth tokens at rest
-    home: Path = Path(".crmhub")  # state: sandbox certificates, token cache
+    datasets: Path | None = None  # the public datasets the scoring benchmark reads (default: ../shared/datasets)
 
     def apply(self, config: CrmhubConfig) -> CrmhubConfig:
         """``config`` with the overrides these settings carry."""
