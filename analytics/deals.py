@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, select
 from analytics import model as trained
 from analytics import registry
 from analytics.reasons import top_reasons
-from analytics.store import save_deal_scores
+from analytics.score_rows import save_deal_scores
 from analytics.timeutil import utc_now
 from store.rawsql import db_time
 from store.tables import account, activity, deal_score, opportunity, opportunity_stage

@@ -23,7 +23,7 @@ from analytics import registry, rules
 from analytics.features import FeatureSpec, lead_features
 from analytics.grade import grade
 from analytics.reasons import top_reasons
-from analytics.store import save_lead_scores
+from analytics.score_rows import save_lead_scores
 from analytics.timeutil import utc_now
 from store.rawsql import db_time
 from store.tables import lead

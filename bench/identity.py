@@ -21,7 +21,7 @@ import store
 from bench.common import markdown, peak_rss_mb, save
 from config.models.sections import IdentitySettings
 from identity import pairwise, resolve
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from sandbox.common.people import Person, Population
 from store.tables import account, contact, identity_member, lead
 

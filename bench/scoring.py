@@ -20,12 +20,13 @@ from sqlalchemy import Engine, select
 import store
 from analytics import forecast, registry
 from analytics import model as trained
-from analytics.datasets.load import DatasetMissing, load_maven, load_olist, load_x_education
+from analytics.datasets.load import DatasetMissing, datasets_dir, load_maven, load_olist, load_x_education
 from analytics.features import FeatureSpec, lead_features
 from analytics.scoring import ScoringOptions, model_columns, score_leads, training_set
 from analytics.synthetic import populate
 from analytics.timeutil import utc_now
 from bench.common import QUICK_RECORDS, markdown, peak_rss_mb, save
+from config import load_settings
 from store.tables import lead
 
 X_EDUCATION_CUSTOM = ("lead_origin", "do_not_email", "do_not_call", "last_activity", "last_notable_activity",
@@ -55,9 +56,10 @@ def _row(name: str, figure: str, measured: float, target: str, reference: str, m
 
 def accuracy(workdir: Path, say: Callable[[str], None]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
+    root = datasets_dir(load_settings().datasets)  # the benchmark is an edge: it loads the settings once
     try:
         engine = _fresh(workdir, "x_education")
-        load_x_education(engine)
+        load_x_education(engine, root)
         say("X Education: 5-fold CV (without the leaky columns)")
         plain = _lead_auc(engine, X_EDUCATION_CUSTOM)
         rows.append(_row("X Education lead conversion", "AUC, 5-fold", plain["auc"], ">= 0.91",
@@ -73,7 +75,7 @@ def accuracy(workdir: Path, say: Callable[[str], None]) -> list[dict[str, Any]]:
         print(f"  (X Education skipped: {exc})")
     try:
         engine = _fresh(workdir, "olist")
-        load_olist(engine)
+        load_olist(engine, root)
         say("Olist: 5-fold CV")
         result = _lead_auc(engine, ("landing_page_id",))
         rows.append(_row("Olist lead -> deal", "AUC, 5-fold", result["auc"], ">= 0.75", "0.715 (logistic)",
@@ -83,7 +85,7 @@ def accuracy(workdir: Path, say: Callable[[str], None]) -> list[dict[str, Any]]:
         print(f"  (Olist skipped: {exc})")
     try:
         engine = _fresh(workdir, "maven")
-        load_maven(engine)
+        load_maven(engine, root)
         say("Maven: monthly won-revenue backtest")
         from analytics.deals import load
 

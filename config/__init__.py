@@ -5,12 +5,12 @@ Imports nothing from crmhub's other packages; every other package may import it.
 
 from config.catalogue import Catalogue, ExpectationFacts, ObjectFacts
 from config.crosscheck import quality_problems
-from config.errors import ConfigError, ConfigProblem
+from config.errors import ConfigFileError, ConfigProblem
 from config.example import example_config
 from config.loader import check_config, inspect_config, load_config, parse_config
 from config.models import (
     CONNECTION_KINDS,
-    Budget,
+    BudgetSettings,
     Connection,
     ConnectionBase,
     CrmhubConfig,
@@ -45,9 +45,9 @@ from config.settings import Settings, load_settings
 
 __all__ = [
     "CONNECTION_KINDS",
-    "Budget",
+    "BudgetSettings",
     "Catalogue",
-    "ConfigError",
+    "ConfigFileError",
     "ConfigProblem",
     "Connection",
     "ConnectionBase",

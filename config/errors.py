@@ -1,4 +1,8 @@
-"""The one error type of the config package: every problem found, each at its dotted key path."""
+"""The config package's error: every problem found in a config file (or the environment), each at its key path.
+
+``ConfigFileError`` is a ``ConfigError`` (the one base meaning "a person must fix the configuration", from
+``errors``), so a caller's ``except ConfigError`` catches a bad file and a bad setting found later alike.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from errors import ConfigError
 
 Severity = Literal["error", "warning"]
 
@@ -32,21 +38,21 @@ class ConfigProblem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class ConfigError(Exception):
+class ConfigFileError(ConfigError):
     """The configuration cannot be used; ``problems`` lists every reason found, not only the first."""
 
     def __init__(self, problems: Sequence[ConfigProblem], *, source: str | None = None) -> None:
         self.problems: list[ConfigProblem] = list(problems)
         self.source = source
-        super().__init__(str(self))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
 
     def __repr__(self) -> str:
-        return f"ConfigError(problems={self.problems!r}, source={self.source!r})"
+        return f"ConfigFileError(problems={self.problems!r}, source={self.source!r})"
 
-    def __reduce__(self) -> tuple[type[ConfigError], tuple[list[ConfigProblem]], dict[str, str | None]]:
+    def __reduce__(self) -> tuple[type[ConfigFileError], tuple[list[ConfigProblem]], dict[str, str | None]]:
         # Exceptions pickle as cls(*args); ours must come back with its problems, e.g. from a Celery worker.
         return type(self), (self.problems,), {"source": self.source}
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from config.catalogue import Catalogue
 from config.crosscheck import catalogue_problems
 from config.env import resolve_references
-from config.errors import ConfigError, ConfigProblem
+from config.errors import ConfigFileError, ConfigProblem
 from config.literal_secrets import SECRET_KEYS, literal_secret_warnings
 from config.models.connection_base import ConnectionBase
 from config.models.root import CrmhubConfig, config_schema
@@ -28,7 +28,7 @@ def load_config(
     path: Path, *, env: Mapping[str, str] | None = None, catalogue: Catalogue | None = None,
     models: Sequence[type[ConnectionBase]] | None = None,
 ) -> CrmhubConfig:
-    """Read and validate the config file; a ConfigError lists every problem (a missing file: run init).
+    """Read and validate the config file; a ConfigFileError lists every problem (a missing file: run init).
 
     With ``catalogue`` (what crmhub ships), names of objects, fields, transforms and quality rules are checked too.
     ``models``: the connection models a ``kind`` may select (default: the shipped CRMs; see ``config_schema``).
@@ -46,7 +46,7 @@ def check_config(
     path = Path(path)
     try:
         text = _read(path)
-    except ConfigError as exc:
+    except ConfigFileError as exc:
         return exc.problems
     _, problems = inspect_config(text, env=env, base_dir=path.parent, catalogue=catalogue, models=models)
     return problems
@@ -63,12 +63,12 @@ def parse_config(
 ) -> CrmhubConfig:
     """Validate config text. ``env`` defaults to os.environ; ``base_dir`` anchors relative paths (cwd).
 
-    Warnings (a literal secret) do not stop it: only errors raise the ConfigError, which lists them all.
+    Warnings (a literal secret) do not stop it: only errors raise the ConfigFileError, which lists them all.
     """
     config, problems = inspect_config(text, env=env, base_dir=base_dir, catalogue=catalogue, models=models)
     errors = [problem for problem in problems if problem.is_error]
     if errors or config is None:
-        raise ConfigError(errors, source=source)
+        raise ConfigFileError(errors, source=source)
     return config
 
 
@@ -108,7 +108,7 @@ def _read(path: Path) -> str:
         message = f"{path} is not UTF-8 text"
     except OSError as exc:
         message = f"cannot read {path}: {exc.strerror}"
-    raise ConfigError([ConfigProblem("", message)], source=str(path))
+    raise ConfigFileError([ConfigProblem("", message)], source=str(path))
 
 
 def _validate(data: dict[str, Any], *, base_dir: Path,

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from config.errors import ConfigError, ConfigProblem
+from config.errors import ConfigFileError, ConfigProblem
 from config.models.root import CrmhubConfig
 from config.models.types import StoreUrl
 from config.translate import problems_from
@@ -21,9 +21,8 @@ class Settings(BaseSettings):
     config: Path = Path("crmhub.yaml")
     # Overrides store.url, e.g. to point a deployment at PostgreSQL without editing the shared file.
     store_url: StoreUrl | None = Field(default=None, repr=False)
-    log_json: bool = False
     secret_key: SecretStr | None = None  # encrypts cached OAuth tokens at rest
-    home: Path = Path(".crmhub")  # state: sandbox certificates, token cache
+    datasets: Path | None = None  # the public datasets the scoring benchmark reads (default: ../shared/datasets)
 
     def apply(self, config: CrmhubConfig) -> CrmhubConfig:
         """``config`` with the overrides these settings carry."""
@@ -33,12 +32,12 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Settings from the environment; an invalid value is a ConfigError naming the variable, not the value."""
+    """Settings from the environment; an invalid value is a ConfigFileError naming the variable, not the value."""
     try:
         return Settings()
     except ValidationError as exc:
         problems = problems_from(exc, root=Settings)
-    raise ConfigError([_as_variable(problem) for problem in problems], source="environment")
+    raise ConfigFileError([_as_variable(problem) for problem in problems], source="environment")
 
 
 def _as_variable(problem: ConfigProblem) -> ConfigProblem:

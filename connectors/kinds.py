@@ -27,6 +27,7 @@ from connectors.errors import ConfigError
 from connectors.hubspot.objects import OBJECTS as HUBSPOT_OBJECTS
 from connectors.marketo.objects import OBJECTS as MARKETO_OBJECTS
 from connectors.salesforce.objects import OBJECTS as SALESFORCE_OBJECTS
+from connectors.tuning import Tuning, given, tuning_of
 
 Clock = Callable[[], datetime]
 C = TypeVar("C", bound=ConnectionBase)
@@ -37,7 +38,7 @@ class Builder(Protocol[C_contra]):
     """Builds a kind's connector from its validated connection (secrets leave their SecretStr only in there)."""
 
     def __call__(self, name: str, conn: C_contra, *, settle_lag: timedelta, clock: Clock | None,
-                 options: Mapping[str, Any]) -> Connector: ...
+                 tuning: Tuning) -> Connector: ...
 
 
 class Kind(Protocol):
@@ -57,7 +58,7 @@ class Kind(Protocol):
     def state(self) -> type | None: ...
 
     def connector(self, name: str, conn: ConnectionBase, *, settle_lag: timedelta, clock: Clock | None = None,
-                  options: Mapping[str, Any] | None = None) -> Connector: ...
+                  options: Tuning | Mapping[str, Any] | None = None) -> Connector: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,45 +81,47 @@ class ConnectorKind(Generic[C]):
         return self.config_model.CRM_LABEL
 
     def connector(self, name: str, conn: ConnectionBase, *, settle_lag: timedelta, clock: Clock | None = None,
-                  options: Mapping[str, Any] | None = None) -> Connector:
+                  options: Tuning | Mapping[str, Any] | None = None) -> Connector:
+        """``options``: a Tuning, or flat keys ``Tuning.from_mapping`` accepts (an unknown key is a ConfigError)."""
+        tuning = tuning_of(options)  # before the model check: a misspelt option fails the same way for every kind
         if not isinstance(conn, self.config_model):
             raise ConfigError(f"a {self.label} connector needs a {self.config_model.__name__}, "
                               f"got a {type(conn).__name__}", connection=name)
-        return self.build(name, conn, settle_lag=settle_lag, clock=clock, options=options or {})
+        return self.build(name, conn, settle_lag=settle_lag, clock=clock, tuning=tuning)
 
 
 def _hubspot(name: str, conn: HubSpotConnection, *, settle_lag: timedelta, clock: Clock | None,
-             options: Mapping[str, Any]) -> Connector:
+             tuning: Tuning) -> Connector:
     # Imported when used: building one kind's connector loads no other kind's client libraries.
     from connectors.hubspot.config import build_client
     from connectors.hubspot.connector import HubSpotConnector
 
-    client, _ = build_client(name, conn, clock=clock, search_per_second=int(options.get("search_per_second", 5)),
-                             token_cache=options.get("token_cache"), retry_options=options)
+    client, _ = build_client(name, conn, clock=clock, search_per_second=given(tuning.hubspot.search_per_second, 5),
+                             token_cache=tuning.token_cache, retry=tuning.retry)
     # ``reconcile_hours`` as an option overrides the connection's (tests force a listing on every read with 0).
-    every = timedelta(hours=float(options.get("reconcile_hours", conn.reconcile_hours)))
+    every = timedelta(hours=given(tuning.reconcile_hours, float(conn.reconcile_hours)))
     return HubSpotConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, reconcile_every=every)
 
 
 def _salesforce(name: str, conn: SalesforceConnection, *, settle_lag: timedelta, clock: Clock | None,
-                options: Mapping[str, Any]) -> Connector:
+                tuning: Tuning) -> Connector:
     from connectors.salesforce.config import build_connector
 
-    return build_connector(name, conn, settle_lag=settle_lag, clock=clock, options=options)
+    return build_connector(name, conn, settle_lag=settle_lag, clock=clock, tuning=tuning)
 
 
 def _dynamics(name: str, conn: DynamicsConnection, *, settle_lag: timedelta, clock: Clock | None,
-              options: Mapping[str, Any]) -> Connector:
+              tuning: Tuning) -> Connector:
     from connectors.dynamics.config import build_connector
 
-    return build_connector(name, conn, settle_lag=settle_lag, clock=clock, options=dict(options))
+    return build_connector(name, conn, settle_lag=settle_lag, clock=clock, tuning=tuning)
 
 
 def _marketo(name: str, conn: MarketoConnection, *, settle_lag: timedelta, clock: Clock | None,
-             options: Mapping[str, Any]) -> Connector:
+             tuning: Tuning) -> Connector:
     from connectors.marketo.config import build_connector
 
-    return build_connector(name, conn, settle_lag=settle_lag, clock=clock, options=dict(options))
+    return build_connector(name, conn, settle_lag=settle_lag, clock=clock, tuning=tuning)
 
 
 HUBSPOT = ConnectorKind(

@@ -8,7 +8,7 @@ from typing import Any
 import store
 from connectors.errors import ConfigError
 from connectors.registry import build_connector
-from hub.context import App
+from hub.context import App, settings
 from hub.output import Output
 from store.quality_scores import record_score_summary, score_history
 from store.schema_drift import accept_type_changes, pending_type_changes
@@ -20,7 +20,8 @@ from sync.tokens import token_options
 
 def connector_for(app: App, name: str) -> Any:
     conn = app.cfg.connection(name)
-    return build_connector(name, conn, settle_lag=settle_lag_of(app.cfg, name), options=token_options(app.engine))
+    return build_connector(name, conn, settle_lag=settle_lag_of(app.cfg, name), options=token_options(app.engine,
+                                                                                        settings().secret_key))
 
 
 def check_command(app: App, name: str) -> dict[str, Any]:

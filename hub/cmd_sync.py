@@ -8,7 +8,7 @@ from typing import Any
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from hub import exitcodes
-from hub.context import App
+from hub.context import App, settings
 from quality.checker import QualityChecker
 from quality.suite import load_suites
 from sync.counts import Counts
@@ -20,7 +20,7 @@ from sync.tokens import token_options
 def sync_command(app: App, *, connections: Sequence[str], objects: Sequence[str], full_refresh: bool,
                  client_options: dict[str, Any] | None = None, validate: bool = True) -> tuple[list[RunSummary], int]:
     plan = plan_sync(app.cfg, connections=connections or None, objects=objects or None,
-                     client_options={**token_options(app.engine), **(client_options or {})})
+                     client_options={**token_options(app.engine, settings().secret_key), **(client_options or {})})
     try:
         if validate:
             validate_mappings(plan)

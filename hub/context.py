@@ -12,10 +12,9 @@ import typer
 from sqlalchemy import Engine
 
 import store
-from config import ConfigError as FileConfigError
 from config import CrmhubConfig, Settings
 from config.settings import load_settings
-from connectors.errors import ApiError, AuthError, BudgetExhausted, ConfigError, CrmhubError, TransientError
+from errors import ApiError, AuthError, BudgetExhausted, ConfigError, CrmhubError, TransientError
 from hub import exitcodes
 from hub.logs import redact_config_secrets
 from hub.output import Output
@@ -57,7 +56,7 @@ def failures(out: Output) -> Iterator[None]:
     """Every known failure becomes a message on stderr and its exit code; a bug still shows its traceback."""
     try:
         yield
-    except (FileConfigError, ConfigError, MappingError) as exc:
+    except (ConfigError, MappingError) as exc:  # ConfigError: a bad file or environment too
         _fail(out, str(exc), exitcodes.CONFIG, "config")
     except AuthError as exc:
         _fail(out, str(exc), exitcodes.AUTH, "auth")

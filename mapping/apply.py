@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from mapping.spec import ObjectMapping
 from mapping.transforms import TRANSFORMS, TransformError, ref_source_id
 

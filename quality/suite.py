@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from config import Catalogue, ConfigError, QualitySettings, quality_problems
+from config import Catalogue, ConfigFileError, QualitySettings, quality_problems
 from mapping.model import ENTITIES
 from quality.own_rules import OWN_EXPECTATIONS, check_kwargs
 from quality.vocabulary import EXPECTATIONS
@@ -87,10 +87,10 @@ def quality_catalogue(suites: Mapping[str, tuple[Rule, ...]]) -> Catalogue:
 
 
 def apply_overrides(suites: Mapping[str, tuple[Rule, ...]], overrides: QualitySettings) -> dict[str, tuple[Rule, ...]]:
-    """``suites`` changed by the ``quality:`` section; a ConfigError at its key paths if a name is unknown."""
+    """``suites`` changed by the ``quality:`` section; a ConfigFileError at its key paths if a name is unknown."""
     problems = quality_problems(overrides, quality_catalogue(suites))
     if problems:
-        raise ConfigError(problems)
+        raise ConfigFileError(problems)
     out = dict(suites)
     for entity, changes in overrides.items():
         rules = list(out.get(entity, ()))

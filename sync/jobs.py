@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import store
-from config import load_config
+from config import load_config, load_settings
 from quality.checker import QualityChecker
 from quality.suite import load_suites
 from sync.runner import plan_sync, run_plan
@@ -18,11 +18,13 @@ from sync.tokens import token_options
 
 def run_stream_job(config_path: str, connection: str, object: str, store_url: str | None = None) -> dict[str, Any]:
     """Run one stream unless another process is running it; returns the run's summary (or why it did not run)."""
+    settings = load_settings()  # a worker's edge: the job's arguments are plain strings, the process has its own env
     cfg = load_config(Path(config_path))
     engine = store.make_engine(store_url or str(cfg.store.url))
     try:
         store.ensure_schema(engine)
-        plan = plan_sync(cfg, connections=[connection], objects=[object], client_options=token_options(engine))
+        plan = plan_sync(cfg, connections=[connection], objects=[object],
+                         client_options=token_options(engine, settings.secret_key))
         try:
             # run_plan takes the stream's lock; the checker applies the config's quality overrides
             [summary] = run_plan(plan, engine=engine, checker=QualityChecker(load_suites(overrides=cfg.quality)))

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 import store
 from connectors.base import Cascade, Cursor, Record, Tombstone
 from mapping.apply import Reject
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from mapping.model import TABLE_OF
 from store.quality_scores import save_scores
 from sync.counts import Counts

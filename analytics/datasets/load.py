@@ -10,7 +10,6 @@ before the mapping.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -34,12 +33,13 @@ class DatasetMissing(FileNotFoundError):
     """The shared datasets folder (or one file of it) is absent: benchmarks skip with this message."""
 
 
-def datasets_dir() -> Path:
-    return Path(os.environ.get("CRMHUB_DATASETS") or REPO_ROOT.parent / "shared" / "datasets")
+def datasets_dir(configured: Path | None) -> Path:
+    """``configured`` (``Settings.datasets``: ``CRMHUB_DATASETS``, passed by the caller), else the shared folder."""
+    return configured or REPO_ROOT.parent / "shared" / "datasets"
 
 
-def require(*parts: str) -> Path:
-    path = datasets_dir().joinpath(*parts)
+def require(root: Path, *parts: str) -> Path:
+    path = root.joinpath(*parts)
     if not path.exists():
         raise DatasetMissing(f"{path} is absent (set CRMHUB_DATASETS to the datasets folder)")
     return path
@@ -86,28 +86,28 @@ def _iso_utc(values: pd.Series, fmt: str) -> pd.Series:
     return parsed.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").where(parsed.notna(), None)
 
 
-def load_x_education(engine: Engine) -> dict[str, int]:
-    frame = read_csv(require("x_education", "Leads.csv"))
+def load_x_education(engine: Engine, root: Path) -> dict[str, int]:
+    frame = read_csv(require(root, "x_education", "Leads.csv"))
     return {"leads": land(engine, spec("x_education")["leads"], frame, connection="x_education",
                           primary_key="Prospect ID")}
 
 
-def load_olist(engine: Engine) -> dict[str, int]:
+def load_olist(engine: Engine, root: Path) -> dict[str, int]:
     folder = "olist_marketing_funnel"
-    mqls = read_csv(require(folder, "olist_marketing_qualified_leads_dataset.csv"))
-    deals = read_csv(require(folder, "olist_closed_deals_dataset.csv"))
+    mqls = read_csv(require(root, folder, "olist_marketing_qualified_leads_dataset.csv"))
+    deals = read_csv(require(root, folder, "olist_closed_deals_dataset.csv"))
     mqls["first_contact_date"] = _iso_utc(mqls["first_contact_date"], "%d-%m-%Y")
     mqls["converted"] = np.where(mqls["mql_id"].isin(deals["mql_id"]), "true", "false")
     return {"leads": land(engine, spec("olist")["mqls"], mqls, connection="olist", primary_key="mql_id")}
 
 
-def load_maven(engine: Engine) -> dict[str, int]:
+def load_maven(engine: Engine, root: Path) -> dict[str, int]:
     folder = "maven_crm"
     mapping = spec("maven")
-    teams = read_csv(require(folder, "sales_teams.csv"))
-    accounts = read_csv(require(folder, "accounts.csv"))
-    products = read_csv(require(folder, "products.csv"))
-    deals = read_csv(require(folder, "sales_pipeline.csv"))
+    teams = read_csv(require(root, folder, "sales_teams.csv"))
+    accounts = read_csv(require(root, folder, "accounts.csv"))
+    products = read_csv(require(root, folder, "products.csv"))
+    deals = read_csv(require(root, folder, "sales_pipeline.csv"))
     # "GTXPro" and "GTX Pro" name one product: compare without spaces.
     price = dict(zip(products["product"].str.replace(" ", ""), products["sales_price"], strict=True))
     list_price = deals["product"].str.replace(" ", "").map(price)

@@ -28,12 +28,12 @@ from config.models.sections import (
     ScoringSettings,
     StoreSettings,
 )
-from config.models.settings_parts import Budget, MappingOverride, ObjectSettings, WritebackSettings
+from config.models.settings_parts import BudgetSettings, MappingOverride, ObjectSettings, WritebackSettings
 from config.models.types import redact_url
 
 __all__ = [
     "CONNECTION_KINDS",
-    "Budget",
+    "BudgetSettings",
     "Connection",
     "ConnectionBase",
     "CrmhubConfig",

@@ -10,7 +10,7 @@ from config.errors import did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
 from config.models.schedule import Schedule
 from config.models.settings_parts import (
-    Budget,
+    BudgetSettings,
     DriftPolicy,
     MappingOverride,
     ObjectSettings,
@@ -41,7 +41,7 @@ class ConnectionBase(StrictModel):
     settle_lag_seconds: int | None = Field(default=None, ge=0, le=MAX_SETTLE_LAG_SECONDS)
     page_size: int | None = Field(default=None, gt=0)  # records per page; None: the connector's own
     schedule: Schedule | None = None  # None: defaults.schedule
-    budget: Budget = Field(default_factory=Budget)
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
     writeback: WritebackSettings = Field(default_factory=WritebackSettings)
     mapping: dict[CrmName, MappingOverride] = Field(default_factory=dict)  # overrides of mapping/specs/<kind>.yaml
     drift_policy: DriftPolicy = "evolve"  # new CRM fields: evolve (kept in custom), freeze (a note), discard

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import Field, create_model, field_validator, model_validator
 
 from config import keypath
-from config.errors import ConfigError, ConfigProblem, did_you_mean
+from config.errors import ConfigFileError, ConfigProblem, did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
 from config.models.connection import CONNECTION_MODELS, Connection, connection_union
 from config.models.connection_base import ConnectionBase
@@ -58,13 +58,13 @@ class CrmhubConfig(StrictModel):
         return self
 
     def connection(self, name: str) -> Connection:
-        """The connection called ``name``; a ConfigError naming the known ones (and the closest) otherwise."""
+        """The connection called ``name``; a ConfigFileError naming the known ones (and the closest) otherwise."""
         try:
             return self.connections[name]
         except KeyError:
             known = ", ".join(self.connections) or "none are configured"
             message = f"no connection named '{name}' (known: {known})" + did_you_mean(name, self.connections)
-            raise ConfigError([ConfigProblem("connections", message)]) from None
+            raise ConfigFileError([ConfigProblem("connections", message)]) from None
 
     def effective_settle_lag(self, name: str) -> timedelta:
         """The connection's settle lag, else the default one."""
@@ -77,7 +77,7 @@ class CrmhubConfig(StrictModel):
         if object_name not in conn.objects:
             hint = did_you_mean(object_name, conn.objects)
             path = keypath.join(["connections", keypath.key(name), "objects"])
-            raise ConfigError(
+            raise ConfigFileError(
                 [ConfigProblem(path, f"connection '{name}' has no object '{object_name}'{hint}")]
             )
         settings = conn.objects[object_name]

@@ -20,7 +20,7 @@ class ObjectSettings(StrictModel):
     full_refresh_every_days: int | None = Field(default=None, ge=1)  # None: incremental only
 
 
-class Budget(StrictModel):
+class BudgetSettings(StrictModel):
     """How much of the CRM's daily API allowance crmhub may spend; a run stops cleanly past it."""
 
     max_daily_share: float = Field(default=0.8, gt=0, le=1)

@@ -14,30 +14,32 @@ from connectors.dynamics.objects import MAX_CONCURRENCY, MAX_PAGE
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import retry_settings
-from connectors.http.token_cache import token_cache_of
+from connectors.tuning import Tuning, given
 
 
 def build_connector(name: str, conn: DynamicsConnection, *, settle_lag: timedelta,
                     clock: Callable[[], datetime] | None = None,
-                    options: dict[str, Any] | None = None) -> DynamicsConnector:
+                    tuning: Tuning | None = None) -> DynamicsConnector:
     """``conn`` is a ``config.DynamicsConnection``; the secret leaves its SecretStr only here, into msal.
 
-    ``options`` (tests, benchmarks): ``max_concurrency`` overrides the connection's, ``batch_size`` the $batch size,
-    ``low_requests`` / ``pause_s`` how the client slows down when the service protection headers run low.
+    ``tuning.dynamics`` (tests, benchmarks): ``max_concurrency`` overrides the connection's, ``batch_size`` the $batch
+    size, ``low_requests`` / ``pause_s`` how the client slows down when the service protection headers run low.
     """
-    options = options or {}
+    tuning = tuning or Tuning()
+    opts = tuning.dynamics
     auth = conn.auth
     secret = auth.client_secret.get_secret_value()
     redactor = Redactor([secret])
     verify: str | bool = str(conn.ca_bundle) if conn.ca_bundle else True
     tokens = MsalTokens(connection=name, authority_url=str(conn.authority_url), tenant_id=auth.tenant_id,
                         client_id=auth.client_id, client_secret=secret, scope=conn.token_scope, verify=verify,
-                        redactor=redactor, timeout=float(conn.timeout_seconds), cache=token_cache_of(options))
+                        redactor=redactor, timeout=float(conn.timeout_seconds), cache=tuning.token_cache)
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
-    concurrency = min(int(options.get("max_concurrency", conn.max_concurrency)), MAX_CONCURRENCY)
-    pacing = {k: options[k] for k in ("low_requests", "pause_s") if k in options}
+    concurrency = min(given(opts.max_concurrency, conn.max_concurrency), MAX_CONCURRENCY)
+    pacing: dict[str, Any] = {k: v for k, v in (("low_requests", opts.low_requests), ("pause_s", opts.pause_s))
+                              if v is not None}
     client = DynamicsClient(connection=name, base_url=str(conn.base_url), verify=verify, tokens=tokens, budget=budget,
                             redactor=redactor, timeout=float(conn.timeout_seconds), max_concurrency=concurrency,
-                            retry=retry_settings(options, table=DYNAMICS_TABLE), **pacing)
+                            retry=retry_settings(tuning.retry.given(), table=DYNAMICS_TABLE), **pacing)
     return DynamicsConnector(name=name, client=client, settle_lag=settle_lag, clock=clock,
-                             page_size=conn.page_size or MAX_PAGE, batch_size=int(options.get("batch_size", 1000)))
+                             page_size=conn.page_size or MAX_PAGE, batch_size=given(opts.batch_size, 1000))

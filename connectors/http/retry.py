@@ -91,15 +91,11 @@ class RetrySettings:
     table: Mapping[tuple[str, ...], Action] = field(default_factory=lambda: dict(DEFAULT_TABLE))
 
 
-RETRY_OPTIONS = ("max_attempts", "base_wait", "max_wait", "rate_limit_wait")
-
-
-def retry_settings(options: Mapping[str, Any], *, table: Mapping[tuple[str, ...], Action],
+def retry_settings(overrides: Mapping[str, float], *, table: Mapping[tuple[str, ...], Action],
                    **defaults: float) -> RetrySettings:
-    """The settings a connector's ``options`` tune (tests shorten the waits); ``defaults`` are the connector's own.
-
-    Only the keys of ``RETRY_OPTIONS`` are read, so a connector's other options pass through untouched."""
-    values: dict[str, Any] = {**defaults, **{k: options[k] for k in RETRY_OPTIONS if k in options}}
+    """The settings ``overrides`` tune (``Tuning.retry.given()``: tests shorten the waits) over ``defaults``, the
+    connector's own."""
+    values: dict[str, float] = {**defaults, **overrides}
     typed: dict[str, Any] = {k: int(v) if k == "max_attempts" else float(v) for k, v in values.items()}
     return RetrySettings(table=dict(table), **typed)
 

@@ -1,7 +1,7 @@
 """Where a connector's auth keeps tokens between processes: a protocol the store implements (encrypted at rest).
 
 Connectors never import the store; they get a ``TokenCache`` (or ``None``: caching off) through the connector's
-build options (``options["token_cache"]``). An entry is bound to the credentials that obtained it (``credentials``,
+build options (``Tuning.token_cache``). An entry is bound to the credentials that obtained it (``credentials``,
 fingerprinted by the cache, never stored), so an admin who changes a secret never gets the old secret's token back.
 """
 
@@ -26,7 +26,3 @@ class TokenCache(Protocol):
         """Forget the entry (the CRM refused the token)."""
         ...
 
-
-def token_cache_of(options: Mapping[str, Any] | None) -> TokenCache | None:
-    """The cache a connector builder was given, if any."""
-    return (options or {}).get("token_cache")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,11 +13,12 @@ from connectors.http.retry import retry_settings
 from connectors.http.token_cache import TokenCache
 from connectors.hubspot.auth import OAuthRefresh, StaticToken
 from connectors.hubspot.client import HUBSPOT_TABLE, HubSpotClient
+from connectors.tuning import RetryTuning
 
 
 def build_client(name: str, conn: HubSpotConnection, *, clock: Callable[[], datetime] | None = None,
                  search_per_second: int = 5, token_cache: TokenCache | None = None,
-                 retry_options: Mapping[str, Any] | None = None) -> tuple[HubSpotClient, Redactor]:
+                 retry: RetryTuning | None = None) -> tuple[HubSpotClient, Redactor]:
     """``conn`` is a ``config.HubSpotConnection``; secrets leave their SecretStr only here, into the transport."""
     clock = clock or (lambda: datetime.now(UTC))
     auth = conn.auth
@@ -37,6 +38,6 @@ def build_client(name: str, conn: HubSpotConnection, *, clock: Callable[[], date
     client = HubSpotClient(connection=name, base_url=str(conn.base_url), ca_bundle=str(conn.ca_bundle) if
                            conn.ca_bundle else None, tokens=tokens, budget=budget, redactor=redactor,
                            timeout=float(conn.timeout_seconds), search_per_second=search_per_second,
-                           retry=retry_settings(retry_options or {}, table=HUBSPOT_TABLE))
+                           retry=retry_settings(retry.given() if retry else {}, table=HUBSPOT_TABLE))
     return client, redactor
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 import httpx
 
@@ -12,21 +11,23 @@ from config.models import MarketoConnection
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import retry_settings
-from connectors.http.token_cache import token_cache_of
 from connectors.marketo.auth import IdentityTokens
 from connectors.marketo.client import MARKETO_TABLE, MarketoClient
 from connectors.marketo.connector import MarketoConnector
+from connectors.tuning import Tuning, given
 
 
 def build_connector(name: str, conn: MarketoConnection, *, settle_lag: timedelta,
                     clock: Callable[[], datetime] | None = None,
-                    options: dict[str, Any] | None = None) -> MarketoConnector:
+                    tuning: Tuning | None = None) -> MarketoConnector:
     """``conn`` is a ``config.MarketoConnection``; the secret leaves its SecretStr only here, into the transport.
 
-    ``options`` (benchmarks, tests): ``rate_limit``/``rate_window_s`` (the limiter, 100 / 20 s by default),
-    ``rate_limit_wait`` (seconds after a 606), ``base_wait`` (first backoff), ``bulk`` ("auto" | "always" | "never"),
-    ``reconcile_hours`` (how often the complete lead and program id listings run; 24 by default)."""
-    opts = options or {}
+    ``tuning`` (benchmarks, tests): ``marketo.rate_limit``/``rate_window_s`` (the limiter, 100 / 20 s by default),
+    ``marketo.bulk`` ("auto" | "always" | "never"), ``retry`` (``rate_limit_wait``: seconds after a 606; ``base_wait``:
+    the first backoff), ``reconcile_hours`` (how often the complete lead and program id listings run; 24 by default).
+    """
+    tuning = tuning or Tuning()
+    opts = tuning.marketo
     secret = conn.auth.client_secret.get_secret_value()
     redactor = Redactor([secret])
     verify: str | bool = str(conn.ca_bundle) if conn.ca_bundle else True
@@ -34,15 +35,15 @@ def build_connector(name: str, conn: MarketoConnection, *, settle_lag: timedelta
     http = httpx.Client(verify=verify, timeout=float(conn.timeout_seconds),
                         limits=httpx.Limits(max_connections=10, max_keepalive_connections=10))
     tokens = IdentityTokens(connection=name, identity_url=str(conn.identity_url), client_id=conn.auth.client_id,
-                            client_secret=secret, http=http, redactor=redactor, cache=token_cache_of(opts))
-    window = int(opts.get("rate_window_s", 20))
-    retry = retry_settings(opts, table=MARKETO_TABLE, rate_limit_wait=float(window))
+                            client_secret=secret, http=http, redactor=redactor, cache=tuning.token_cache)
+    window = given(opts.rate_window_s, 20)
+    retry = retry_settings(tuning.retry.given(), table=MARKETO_TABLE, rate_limit_wait=float(window))
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
     client = MarketoClient(connection=name, base_url=str(conn.base_url), http=http, tokens=tokens, budget=budget,
                            redactor=redactor, daily_quota=int(conn.daily_quota), retry=retry,
-                           rate_limit=int(opts.get("rate_limit", 100)), rate_window_s=window,
+                           rate_limit=given(opts.rate_limit, 100), rate_window_s=window,
                            ca_bundle=str(conn.ca_bundle) if conn.ca_bundle else None)
     return MarketoConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, page_size=conn.page_size,
-                            bulk=str(opts.get("bulk", "auto")),
-                            reconcile_every=timedelta(hours=float(opts["reconcile_hours"]))
-                            if "reconcile_hours" in opts else None)
+                            bulk=given(opts.bulk, "auto"),
+                            reconcile_every=timedelta(hours=tuning.reconcile_hours)
+                            if tuning.reconcile_hours is not None else None)

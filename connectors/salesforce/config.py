@@ -1,15 +1,14 @@
 """Building a Salesforce connector from its ``crmhub.yaml`` connection (``config.SalesforceConnection``).
 
-``options`` tune what the config does not expose (tests and benchmarks): ``overlap_seconds``, ``bulk_threshold``,
-``page_size``, ``url_limit``, ``bulk_page``, ``reconcile_hours``, ``formula_reread_hours``, ``bulk_write_threshold``,
-and the retry table's waits (``retry.RETRY_OPTIONS``: the fault suite shortens them).
+``tuning`` tunes what the config does not expose (tests and benchmarks): ``Tuning.salesforce`` (page sizes,
+thresholds, the overlap), ``reconcile_hours``, the token cache and the retry table's waits (the fault suite shortens
+them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import requests
 
@@ -18,7 +17,6 @@ from connectors.errors import ConfigError
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import retry_settings
-from connectors.http.token_cache import token_cache_of
 from connectors.salesforce.auth import (
     OAuthLogin,
     client_credentials_form,
@@ -30,12 +28,14 @@ from connectors.salesforce.auth import (
 from connectors.salesforce.client import SALESFORCE_TABLE, SalesforceClient
 from connectors.salesforce.connector import SalesforceConnector
 from connectors.salesforce.window import ReadSettings
+from connectors.tuning import Tuning, given
 
 
 def build_connector(name: str, conn: SalesforceConnection, *, settle_lag: timedelta,
                     clock: Callable[[], datetime] | None = None,
-                    options: Mapping[str, Any] | None = None) -> SalesforceConnector:
-    opts = dict(options or {})
+                    tuning: Tuning | None = None) -> SalesforceConnector:
+    tuning = tuning or Tuning()
+    opts = tuning.salesforce
     clock = clock or (lambda: datetime.now(UTC))
     http = requests.Session()
     http.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise override verify (and proxies from the env)
@@ -44,23 +44,23 @@ def build_connector(name: str, conn: SalesforceConnection, *, settle_lag: timede
     redactor = Redactor(secrets)
     login = OAuthLogin(connection=name, login_url=str(conn.login_url), form=form, http=http, redactor=redactor,
                        instance_url=str(conn.instance_url) if conn.instance_url else None,
-                       timeout=float(conn.timeout_seconds), cache=token_cache_of(opts),
+                       timeout=float(conn.timeout_seconds), cache=tuning.token_cache,
                        credentials=[conn.auth.client_id, getattr(conn.auth, "username", None) or "", *secrets])
     budget = Budget(connection=name, max_daily_share=conn.budget.max_daily_share if conn.budget else None)
     client = SalesforceClient(connection=name, login=login, http=http, budget=budget, redactor=redactor,
                               api_version=conn.api_version, timeout=float(conn.timeout_seconds),
-                              retry=retry_settings(opts, table=SALESFORCE_TABLE))
+                              retry=retry_settings(tuning.retry.given(), table=SALESFORCE_TABLE))
     settings = ReadSettings(
-        page_size=int(opts.get("page_size", conn.page_size or 2000)),
-        bulk_threshold=int(opts.get("bulk_threshold", conn.bulk_threshold)),
-        overlap=timedelta(seconds=float(opts.get("overlap_seconds", conn.overlap_seconds))),
-        reconcile_every=timedelta(hours=float(opts.get("reconcile_hours", conn.reconcile_hours))),
-        formulas_every=timedelta(hours=float(opts.get("formula_reread_hours", conn.formula_reread_hours))),
-        url_limit=int(opts.get("url_limit", 16_384)),
-        bulk_page=int(opts.get("bulk_page", 50_000)),
+        page_size=given(opts.page_size, conn.page_size or 2000),
+        bulk_threshold=given(opts.bulk_threshold, conn.bulk_threshold),
+        overlap=timedelta(seconds=given(opts.overlap_seconds, float(conn.overlap_seconds))),
+        reconcile_every=timedelta(hours=given(tuning.reconcile_hours, float(conn.reconcile_hours))),
+        formulas_every=timedelta(hours=given(opts.formula_reread_hours, float(conn.formula_reread_hours))),
+        url_limit=given(opts.url_limit, 16_384),
+        bulk_page=given(opts.bulk_page, 50_000),
     )
     return SalesforceConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, settings=settings,
-                               bulk_write_threshold=int(opts.get("bulk_write_threshold", conn.bulk_write_threshold)))
+                               bulk_write_threshold=given(opts.bulk_write_threshold, conn.bulk_write_threshold))
 
 
 def _auth_form(conn: SalesforceConnection) -> tuple[Callable[[], dict[str, str]], list[str]]:

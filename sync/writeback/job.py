@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 import store
-from config import CrmhubConfig, load_config
+from config import CrmhubConfig, load_config, load_settings
 from sync.writeback.scores import DEAL_OUTPUTS, LEAD_OUTPUTS
 from sync.writeback.service import write_back
 
@@ -22,13 +22,14 @@ log = logging.getLogger(__name__)
 
 def run_writeback_job(config_path: str, connection: str, store_url: str | None = None) -> dict[str, Any]:
     """Score (when ``writeback.score_first``) and write back one connection; returns what was scored and written."""
+    process = load_settings()  # a worker's edge: the job's arguments are plain strings, the process has its own env
     cfg = load_config(Path(config_path))
     engine = store.make_engine(store_url or str(cfg.store.url))
     try:
         store.ensure_schema(engine)
         settings = cfg.connection(connection).writeback
         scored = rescore(engine, cfg, settings.fields) if settings.score_first else {}
-        summaries = write_back(engine, cfg, [connection])
+        summaries = write_back(engine, cfg, [connection], secret_key=process.secret_key)
         for s in summaries:
             log.info("write-back %s/%s: %s, %d updated, %d unchanged, %d failed", s.connection, s.object, s.status,
                      s.updated, s.unchanged, s.failed)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from config import ConnectionBase, CrmhubConfig
@@ -54,13 +55,14 @@ def writeback_connections(cfg: CrmhubConfig, names: Sequence[str] = ()) -> list[
 
 
 def write_back(engine: Engine, cfg: CrmhubConfig, names: Sequence[str] = (), *, dry_run: bool = False,
-               retry: bool = False) -> list[WritebackSummary]:
-    """Scores into each connection's CRM (``retry``: the retryable dead letters instead); one summary per stream."""
+               retry: bool = False, secret_key: SecretStr | None) -> list[WritebackSummary]:
+    """Scores into each connection's CRM (``retry``: the retryable dead letters instead); one summary per stream.
+    ``secret_key`` (``Settings.secret_key``) turns the token cache on."""
     summaries: list[WritebackSummary] = []
     for name in writeback_connections(cfg, names):
         conn = cfg.connection(name)
         connector = build_connector(name, conn, settle_lag=cfg.effective_settle_lag(name),
-                                    options=token_options(engine))
+                                    options=token_options(engine, secret_key))
         try:
             summaries += write_back_connection(engine, connector, conn, dry_run=dry_run, retry=retry)
         finally:

@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import Engine, select
 
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
 from store.tables import line_item, source_link
 from tests.contract.harness import Harness

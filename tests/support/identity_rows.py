@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from store.tables import account, contact, lead
 
 TABLES = {"contact": contact, "lead": lead, "account": account}

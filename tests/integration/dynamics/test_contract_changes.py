@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 import store
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
 from store.tables import source_link
 from tests.contract.crms.dynamics import started

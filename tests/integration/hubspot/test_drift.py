@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from config import parse_config
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
 from sandbox.common.launcher import SandboxProcess
 from store.schema_drift import accept_type_changes, pending_type_changes

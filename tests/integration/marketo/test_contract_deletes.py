@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
 from store.tables import account, activity, campaign_member, lead
 from tests.contract.crms import marketo

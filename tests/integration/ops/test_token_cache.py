@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
 import store
@@ -55,10 +56,10 @@ def test_key_errors_name_the_variable_never_the_value(sqlite_db: Engine) -> None
     with pytest.raises(SecretKeyError, match=r"CRMHUB_SECRET_KEY.*crmhub secret-key") as err:
         fernet_from("not-a-key-SENTINEL")
     assert "SENTINEL" not in str(err.value)
-    assert token_options(sqlite_db, env={}) == {}
+    assert token_options(sqlite_db, None) == {}
     with pytest.raises(ConfigError, match="CRMHUB_SECRET_KEY"):
-        token_options(sqlite_db, env={"CRMHUB_SECRET_KEY": "short"})
-    assert isinstance(token_options(sqlite_db, env={"CRMHUB_SECRET_KEY": new_key()})["token_cache"], TokenStore)
+        token_options(sqlite_db, SecretStr("short"))
+    assert isinstance(token_options(sqlite_db, SecretStr(new_key()))["token_cache"], TokenStore)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from config import ConfigError, ConfigProblem, parse_config
+from config import ConfigFileError, ConfigProblem, parse_config
 
 MINIMAL: dict[str, Any] = {
     "version": 1,
@@ -43,7 +43,7 @@ def problems_of() -> Callable[..., list[ConfigProblem]]:
         document: Mapping[str, Any] | str, *, env: Mapping[str, str] | None = None
     ) -> list[ConfigProblem]:
         text = document if isinstance(document, str) else yaml.safe_dump(dict(document), sort_keys=False)
-        with pytest.raises(ConfigError) as caught:
+        with pytest.raises(ConfigFileError) as caught:
             parse_config(text, env=ENV if env is None else env)
         return caught.value.problems
 

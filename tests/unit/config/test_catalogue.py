@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from config import ConfigError, ConfigProblem, parse_config
+from config import ConfigFileError, ConfigProblem, parse_config
 from connectors.dynamics.objects import OBJECTS as DYNAMICS_OBJECTS
 from connectors.hubspot.objects import OBJECTS as HUBSPOT_OBJECTS
 from connectors.marketo.objects import OBJECTS as MARKETO_OBJECTS
@@ -123,7 +123,7 @@ def test_leap_day_cron_fires() -> None:
 
 
 def test_load_checked_config_refuses_what_check_reports(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         load_checked_config(_write(tmp_path, _doc(mapping={"contacts": {"exclude": ["cty"]}})), env=ENV)
     assert [p.path for p in caught.value.problems] == ["connections.hubspot_main.mapping.contacts.exclude[0]"]
 

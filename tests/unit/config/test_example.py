@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from config import (
-    ConfigError,
+    ConfigFileError,
     DynamicsConnection,
     HubSpotConnection,
     MarketoConnection,
@@ -61,7 +61,7 @@ def test_example_names_its_variables_and_loads_with_them() -> None:
 
 
 def test_example_without_its_variables_names_each_missing_one() -> None:
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         parse_config(example_config(), env={})
     assert [str(p) for p in caught.value.problems] == [
         "connections.hubspot_main.auth.token: environment variable HUBSPOT_TOKEN is not set"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from config import ConfigError, ConfigProblem, check_config, load_config, parse_config
+from config import ConfigFileError, ConfigProblem, check_config, load_config, parse_config
 
 Problems = Callable[..., list[ConfigProblem]]
 
@@ -21,7 +21,7 @@ def _write(path: Path, document: dict[str, Any] | str) -> Path:
 
 def test_missing_file_says_to_run_init(tmp_path: Path) -> None:
     path = tmp_path / "crmhub.yaml"
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         load_config(path, env={})
     assert str(caught.value) == f"{path} not found; run `crmhub init` to write a commented example there"
 
@@ -119,7 +119,7 @@ def test_check_config_is_empty_for_a_good_file(
 
 def test_load_config_names_the_file_as_source(tmp_path: Path) -> None:
     path = _write(tmp_path / "crmhub.yaml", "version: 3\n")
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         load_config(path, env={})
     assert caught.value.source == str(path)
     assert [str(p) for p in caught.value.problems] == ["version: expected 1"]

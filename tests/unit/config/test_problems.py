@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from config import ConfigError, ConfigProblem, parse_config
+from config import ConfigFileError, ConfigProblem, parse_config
 
 Problems = Callable[..., list[ConfigProblem]]
 
@@ -207,7 +207,7 @@ def test_identity_and_scoring_shapes(minimal: dict[str, Any], problems_of: Probl
 
 
 def test_config_error_prints_one_problem_per_line() -> None:
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         parse_config("version: 1\nstore: {url: 'mysql://x'}\nconnections: {a: {kind: hubspot}}\n", env={})
     error = caught.value
     assert str(error).splitlines() == [str(problem) for problem in error.problems]
@@ -220,7 +220,7 @@ def test_config_error_prints_one_problem_per_line() -> None:
 
 
 def test_config_error_survives_pickling() -> None:
-    error = ConfigError(
+    error = ConfigFileError(
         [ConfigProblem("version", "expected 1"), ConfigProblem("", "whole file")], source="x.yaml"
     )
     copy = pickle.loads(pickle.dumps(error))
@@ -233,12 +233,12 @@ def test_config_error_survives_pickling() -> None:
 
 def test_connection_lookup_names_the_known_ones(minimal: dict[str, Any], env: dict[str, str]) -> None:
     config = parse_config(yaml.safe_dump(minimal), env=env)
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         config.connection("hubspot")
     assert str(caught.value) == (
         "connections: no connection named 'hubspot' (known: hubspot_main); did you mean 'hubspot_main'?"
     )
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         config.effective_schedule("hubspot_main", "contact")
     assert str(caught.value) == (
         "connections.hubspot_main.objects: connection 'hubspot_main' has no object 'contact'; "

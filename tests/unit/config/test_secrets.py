@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from config import ConfigError, parse_config
+from config import ConfigFileError, parse_config
 
 SENTINELS = {
     "HS_TOKEN": "sentinel-hubspot-token-7f3a",
@@ -74,7 +74,7 @@ def _document(*, broken: bool) -> dict[str, object]:
 def test_sentinel_secrets_appear_in_no_problem_str_or_repr() -> None:
     try:
         parse_config(yaml.safe_dump(_document(broken=True)), env=SENTINELS)
-    except ConfigError as exc:
+    except ConfigFileError as exc:
         error = exc
     else:
         raise AssertionError("the broken document loaded")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, Settings, load_settings, parse_config
+from config import ConfigFileError, Settings, load_settings, parse_config
 
-_VARIABLES = ("CRMHUB_CONFIG", "CRMHUB_STORE_URL", "CRMHUB_LOG_JSON", "CRMHUB_SECRET_KEY", "CRMHUB_HOME")
+_VARIABLES = ("CRMHUB_CONFIG", "CRMHUB_STORE_URL", "CRMHUB_SECRET_KEY", "CRMHUB_DATASETS")
 
 
 @pytest.fixture(autouse=True)
@@ -21,23 +21,20 @@ def test_defaults() -> None:
     settings = load_settings()
     assert settings.config == Path("crmhub.yaml")
     assert settings.store_url is None
-    assert settings.log_json is False
     assert settings.secret_key is None
-    assert settings.home == Path(".crmhub")
+    assert settings.datasets is None
 
 
 def test_values_come_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRMHUB_CONFIG", "/etc/crmhub/crmhub.yaml")
-    monkeypatch.setenv("CRMHUB_LOG_JSON", "true")
     monkeypatch.setenv("CRMHUB_SECRET_KEY", "sentinel-settings-key-4d2e")
-    monkeypatch.setenv("CRMHUB_HOME", "/var/lib/crmhub")
+    monkeypatch.setenv("CRMHUB_DATASETS", "/var/lib/datasets")
     settings = load_settings()
     assert settings.config == Path("/etc/crmhub/crmhub.yaml")
-    assert settings.log_json is True
     assert settings.secret_key is not None
     assert settings.secret_key.get_secret_value() == "sentinel-settings-key-4d2e"
     assert "sentinel-settings-key-4d2e" not in repr(settings)
-    assert settings.home == Path("/var/lib/crmhub")
+    assert settings.datasets == Path("/var/lib/datasets")
 
 
 def test_store_url_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,17 +50,15 @@ def test_store_url_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_invalid_settings_name_the_variable_not_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRMHUB_STORE_URL", "mysql://crmhub:sentinel-pw-9a1c@db/crmhub")
-    monkeypatch.setenv("CRMHUB_LOG_JSON", "perhaps")
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         load_settings()
     assert [str(p) for p in caught.value.problems] == [
         "CRMHUB_STORE_URL: expected sqlite:///path/to/file.db or postgresql://user@host:5432/database",
-        "CRMHUB_LOG_JSON: expected true or false, got a string",
     ]
     assert "sentinel-pw-9a1c" not in str(caught.value) + repr(caught.value)
     assert caught.value.__context__ is None
 
 
 def test_settings_class_reads_the_environment_directly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CRMHUB_HOME", "/tmp/crmhub-home")
-    assert Settings().home == Path("/tmp/crmhub-home")
+    monkeypatch.setenv("CRMHUB_DATASETS", "/tmp/crmhub-datasets")
+    assert Settings().datasets == Path("/tmp/crmhub-datasets")

@@ -13,6 +13,7 @@ from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, RetrySettings, decide, retry_settings
 from connectors.salesforce.auth import OAuthLogin
 from connectors.salesforce.client import SALESFORCE_TABLE, HttpFailure, SalesforceClient
+from connectors.tuning import Tuning
 
 
 def _client() -> SalesforceClient:
@@ -50,7 +51,7 @@ def test_a_salesforce_connection_reset_mid_body_is_a_network_error() -> None:
 
 
 def test_retry_settings_take_only_the_retry_options() -> None:
-    settings = retry_settings({"base_wait": "0.05", "max_attempts": "3", "page_size": 10}, table=DEFAULT_TABLE,
-                              rate_limit_wait=20.0)
+    tuning = Tuning.from_mapping({"base_wait": "0.05", "max_attempts": "3", "page_size": 10})
+    settings = retry_settings(tuning.retry.given(), table=DEFAULT_TABLE, rate_limit_wait=20.0)
     assert (settings.base_wait, settings.max_attempts, settings.rate_limit_wait) == (0.05, 3, 20.0)
     assert settings.max_wait == RetrySettings().max_wait

@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from config import CONNECTION_KINDS, ConfigError, parse_config
+from config import CONNECTION_KINDS, ConfigFileError, parse_config
 from config.models import ObjectSettings
 from config.models.connection import CONNECTION_MODELS, connection_union
 from config.models.hubspot import HubSpotConnection
 from connectors.base import Cursor
-from connectors.errors import ConfigError as ConnectorConfigError
 from connectors.kinds import KINDS, Kind, connection_models, kind_named
 from connectors.registry import build_connector
+from errors import ConfigError
 from hub.demo_crms import CRMS, demos_for
 from mapping.fieldtable import markdown
 from mapping.spec import load_spec, parse_object
@@ -65,9 +65,9 @@ def test_a_half_registered_kind_fails() -> None:
     with pytest.raises(TypeError, match="distinct kinds"):
         connection_union((*CONNECTION_MODELS, HubSpotConnection))
     # Not registered: config refuses the kind, the registry has no builder.
-    with pytest.raises(ConfigError, match="unknown kind 'memory'"):
+    with pytest.raises(ConfigFileError, match="unknown kind 'memory'"):
         parse_config(MEMORY_YAML, env={})
-    with pytest.raises(ConnectorConfigError, match="no connector is available for kind 'memory'"):
+    with pytest.raises(ConfigError, match="no connector is available for kind 'memory'"):
         conn = MemoryConnection(kind="memory", objects={"people": ObjectSettings()})
         build_connector("mem", conn, settle_lag=timedelta(0))
 
@@ -94,12 +94,12 @@ def test_a_fifth_kind_is_picked_up_by_config_registry_field_table_and_contract_l
 def test_the_write_back_hint_comes_from_the_descriptor() -> None:
     connector = MemoryConnector(name="sf", people=[])
     connector.kind = "salesforce"
-    with pytest.raises(ConnectorConfigError, match=r"Setup → Object Manager → Lead → .*API name crm_score__c"):
+    with pytest.raises(ConfigError, match=r"Setup → Object Manager → Lead → .*API name crm_score__c"):
         ensure_target_fields(connector, "salesforce", [Target("Lead", "lead", {"lead_score": "crm_score__c"})])
 
 
 def test_a_builder_refuses_another_kinds_connection() -> None:
     conn = MemoryConnection(kind="memory", objects={"people": ObjectSettings()})
-    with pytest.raises(ConnectorConfigError, match="a HubSpot connector needs a HubSpotConnection"):
+    with pytest.raises(ConfigError, match="a HubSpot connector needs a HubSpotConnection"):
         kind_named("hubspot").connector("mem", conn, settle_lag=timedelta(0))
 

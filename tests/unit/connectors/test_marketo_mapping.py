@@ -79,7 +79,7 @@ def test_company_rollup_keys_on_the_normalised_name_and_takes_the_newest_value_p
 
 def test_a_lead_refers_to_its_company_account_by_the_same_canonical_id() -> None:
     from connectors.marketo.companies import with_company_key
-    from mapping.identity import canonical_id
+    from mapping.canonical_ids import canonical_id
 
     lead = with_company_key({"id": "1001", "lastName": "Ngata", "email": "a@acme.com", "company": " Acme  Corp"})
     row = map_records(load_spec("marketo")["leads"], [lead], connection="m").rows[0]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mapping.apply import map_records
-from mapping.identity import NAMESPACE, canonical_id
+from mapping.canonical_ids import NAMESPACE, canonical_id
 from mapping.spec import MappingError, ObjectMapping, load_spec, parse_object
 
 

@@ -1,4 +1,4 @@
-"""mapping.identity.canonical_id computes uuid5 without a UUID object: it must equal uuid5 for every input."""
+"""mapping.canonical_ids.canonical_id computes uuid5 without a UUID object: it must equal uuid5 for every input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from mapping.identity import NAMESPACE, canonical_id
+from mapping.canonical_ids import NAMESPACE, canonical_id
 
 
 @pytest.mark.parametrize("connection, obj, source_id", [

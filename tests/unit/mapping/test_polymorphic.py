@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mapping.apply import map_records
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from mapping.spec import ObjectMapping, load_spec
 from mapping.transforms import ref_source_id
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from config import ConfigError, CrmhubConfig, parse_config
+from config import ConfigFileError, CrmhubConfig, parse_config
 from quality.checker import QualityChecker
 from quality.suite import Rule, load_suites
 
@@ -62,7 +62,7 @@ def test_the_checker_applies_the_overrides() -> None:
 
 
 def test_shape_errors_are_pydantic_problems_at_their_key_paths() -> None:
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         _quality({"contact": {"email_format": {"severity": "block", "wieght": 2},
                               "mine": {"expectation": "column_not_null"}}})
     assert [str(p) for p in caught.value.problems] == [
@@ -86,7 +86,7 @@ def test_unknown_names_are_config_errors_naming_the_key_and_the_nearest_name() -
                                                                                           "regex": "(["}},
         },
     })
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(ConfigFileError) as caught:
         load_suites(overrides=cfg.quality)
     lines = [str(p) for p in caught.value.problems]
     assert lines[0].startswith("quality.contacts: 'contacts' is not a canonical entity; did you mean 'contact'?")

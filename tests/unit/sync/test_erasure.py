@@ -13,9 +13,9 @@ from sqlalchemy import Engine, insert, select, update
 
 import store
 from config import parse_config
-from config.errors import ConfigError
+from config.errors import ConfigFileError
 from connectors.base import Tombstone
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
 from store.erasure import erased_columns
 from store.tables import (
@@ -177,5 +177,5 @@ def test_the_retention_is_a_store_setting_with_a_default() -> None:
     assert parse_config("version: 1\n").store.deleted_quarantine_retention_days == 30
     assert parse_config("version: 1\nstore: {deleted_quarantine_retention_days: 7}\n"
                         ).store.deleted_quarantine_retention_days == 7
-    with pytest.raises(ConfigError, match="deleted_quarantine_retention_days"):
+    with pytest.raises(ConfigFileError, match="deleted_quarantine_retention_days"):
         parse_config("version: 1\nstore: {deleted_quarantine_retention_days: -1}\n")

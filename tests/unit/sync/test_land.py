@@ -18,7 +18,7 @@ from sqlalchemy.exc import StatementError
 import store
 from connectors.base import Cursor, Tombstone
 from connectors.errors import BudgetExhausted
-from mapping.identity import canonical_id
+from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
 from store.tables import contact, source_link, sync_run
 from sync.counts import Counts

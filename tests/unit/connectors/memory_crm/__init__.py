@@ -3,10 +3,10 @@ descriptor), kept outside crmhub's packages to show that registering it is one l
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from config.models import ConnectionBase
 from connectors.base import (
@@ -20,6 +20,7 @@ from connectors.base import (
     WriteResult,
 )
 from connectors.kinds import Clock, ConnectorKind
+from connectors.tuning import Tuning
 
 PEOPLE = ObjectSpec("people", "contact", "id", "updated")
 
@@ -62,7 +63,7 @@ class MemoryConnector:
 
 
 def _build(name: str, conn: MemoryConnection, *, settle_lag: timedelta, clock: Clock | None,
-           options: Mapping[str, Any]) -> MemoryConnector:
+           tuning: Tuning) -> MemoryConnector:
     return MemoryConnector(name=name, people=list(conn.people))
 
 
