@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     store_url: StoreUrl | None = Field(default=None, repr=False)
     secret_key: SecretStr | None = None  # encrypts cached OAuth tokens at rest
     datasets: Path | None = None  # the public datasets the scoring benchmark reads (default: ../shared/datasets)
+    log_format: Literal["text", "json"] = "text"  # logs on stderr; --log-format overrides
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"  # --log-level overrides
 
     def apply(self, config: CrmhubConfig) -> CrmhubConfig:
         """``config`` with the overrides these settings carry."""

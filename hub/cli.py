@@ -45,19 +45,23 @@ def _print_version(value: bool) -> None:
 def main(
     _version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
                                   help="Print the installed crmhub version and exit."),
-    log_format: str = typer.Option("text", "--log-format", envvar="CRMHUB_LOG_FORMAT",
-                                   help="Logs on stderr: text, or json (one object per line)."),
-    log_level: str = typer.Option("WARNING", "--log-level", envvar="CRMHUB_LOG_LEVEL",
-                                  help="DEBUG, INFO, WARNING or ERROR."),
+    log_format: str | None = typer.Option(None, "--log-format",
+                                          help="Logs on stderr: text, or json (one object per line); default "
+                                               "$CRMHUB_LOG_FORMAT or text."),
+    log_level: str | None = typer.Option(None, "--log-level",
+                                         help="DEBUG, INFO, WARNING or ERROR; default $CRMHUB_LOG_LEVEL or WARNING."),
 ) -> None:
     """crmhub: CRM connector and sync hub."""
     from hub.logs import FORMATS, LEVELS, configure_logging
 
-    if log_format not in FORMATS or log_level.upper() not in LEVELS:
+    with failures(Output(as_json=False)):
+        s = settings()  # the one place the CLI reads CRMHUB_* (a bad value names its variable)
+    fmt, level = log_format or s.log_format, (log_level or s.log_level).upper()
+    if fmt not in FORMATS or level not in LEVELS:
         Output(as_json=False).error(f"--log-format must be one of {', '.join(FORMATS)} and --log-level one of "
-                                    f"{', '.join(LEVELS)} (also CRMHUB_LOG_FORMAT, CRMHUB_LOG_LEVEL)")
+                                    f"{', '.join(LEVELS)}")
         raise typer.Exit(exitcodes.CONFIG)
-    configure_logging(fmt=log_format, level=log_level)
+    configure_logging(fmt=fmt, level=level)
 
 
 def metrics_host_option() -> Any:

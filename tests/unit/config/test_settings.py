@@ -62,3 +62,24 @@ def test_invalid_settings_name_the_variable_not_the_value(monkeypatch: pytest.Mo
 def test_settings_class_reads_the_environment_directly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRMHUB_DATASETS", "/tmp/crmhub-datasets")
     assert Settings().datasets == Path("/tmp/crmhub-datasets")
+
+
+def test_log_settings_come_from_the_one_settings_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CRMHUB_LOG_FORMAT / CRMHUB_LOG_LEVEL are Settings fields (no Typer envvar reads the environment on its own);
+    the command-line options win; a bad value names its variable and exits CONFIG."""
+    from typer.testing import CliRunner
+
+    from config.settings import load_settings
+    from hub import exitcodes
+    from hub.cli import app
+
+    monkeypatch.setenv("CRMHUB_LOG_FORMAT", "json")
+    monkeypatch.setenv("CRMHUB_LOG_LEVEL", "INFO")
+    s = load_settings()
+    assert (s.log_format, s.log_level) == ("json", "INFO")
+    monkeypatch.setenv("CRMHUB_LOG_FORMAT", "xml")
+    bad = CliRunner().invoke(app, ["secret-key", "--json"])
+    assert bad.exit_code == exitcodes.CONFIG and "CRMHUB_LOG_FORMAT" in bad.stderr
+    monkeypatch.delenv("CRMHUB_LOG_FORMAT")
+    good = CliRunner().invoke(app, ["--log-format", "text", "secret-key", "--json"])
+    assert good.exit_code == 0, good.output
