@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from config import ConfigFileError, Settings
 from hub import exitcodes
 from hub.cmd_identity import duplicates_command, identity_app
 from hub.cmd_inspect import (
@@ -54,9 +55,15 @@ def main(
     """crmhub: CRM connector and sync hub."""
     from hub.logs import FORMATS, LEVELS, configure_logging
 
-    with failures(Output(as_json=False)):
-        s = settings()  # the one place the CLI reads CRMHUB_* (a bad value names its variable)
-    fmt, level = log_format or s.log_format, (log_level or s.log_level).upper()
+    try:
+        s: Settings | None = settings()  # the CLI's edge: CRMHUB_* are read here and in open_app, nowhere else
+    except ConfigFileError as exc:
+        if any(problem.path.startswith("CRMHUB_LOG_") for problem in exc.problems):
+            Output(as_json=False).error(str(exc))  # the logs are this callback's job: nobody else would say it
+            raise typer.Exit(exitcodes.CONFIG) from None
+        s = None  # the command itself reports the bad variable, in its own output shape (--json or not)
+    fmt = log_format or (s.log_format if s else "text")
+    level = (log_level or (s.log_level if s else "WARNING")).upper()
     if fmt not in FORMATS or level not in LEVELS:
         Output(as_json=False).error(f"--log-format must be one of {', '.join(FORMATS)} and --log-level one of "
                                     f"{', '.join(LEVELS)}")
