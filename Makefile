@@ -21,9 +21,8 @@ demo: install
 	$(BIN)/crmhub demo --scale $(SCALE)
 
 # Everything: unit, contract and integration tests, the slow volume tests included (what CI runs).
-# Two workers: the sandbox tests in order on one (tests/conftest.py groups them), the unit tests beside them.
 test: install
-	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The fast lane: the unit tests (no sandbox process, no network beyond the local databases), volume tests left out.
 # One pytest-xdist worker per core: unit tests share no port, file or database (each store is a new database or a

@@ -29,12 +29,3 @@ def sqlite_db(tmp_path: Path) -> Iterator[Engine]:
 def checker() -> QualityChecker:
     """The shipped suites; Great Expectations is imported once, on the first check, for the whole session."""
     return QualityChecker(load_suites())
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``), every test that starts a sandbox, a
-    worker or a scheduler stays on one worker, in order: they share session sandboxes, Redis db 14 and ports, and
-    were written to run one at a time. The unit tests spread over the other worker meanwhile."""
-    for item in items:
-        if not item.nodeid.startswith("tests/unit/"):
-            item.add_marker(pytest.mark.xdist_group("sandboxes"))
