@@ -161,12 +161,15 @@ def test_usage_and_error_stats(marketo: Marketo) -> None:
 
 def test_calls_are_counted_by_operation(marketo: Marketo) -> None:
     c = marketo.client
+    c.fresh_window()  # before the token: moving the clock must not age it
     c.authenticate()
-    c.fresh_window()
     marketo.admin.reset_calls()
-    c.get("/rest/v1/leads/describe2.json")
-    c.get("/rest/v1/leads.json", filterType="id", filterValues="1001")
-    c.post("/rest/v1/leads.json", {"input": []})
+    # One request each, no client retry (a retried 601/606 is rightly counted twice): each must succeed at once.
+    for method, path, kw in (("GET", "/rest/v1/leads/describe2.json", {}),
+                             ("GET", "/rest/v1/leads.json", {"params": {"filterType": "id", "filterValues": "1001"}}),
+                             ("POST", "/rest/v1/leads.json", {"json": {"input": []}})):
+        resp = c.raw(method, path, **kw)
+        assert resp.status_code == 200 and resp.json()["success"], resp.text
     by = marketo.admin.calls()["by_endpoint"]
     assert by["describe_lead2"] == 1 and by["get_leads"] == 1 and by["sync_leads"] == 1
 
