@@ -1,7 +1,8 @@
 """Which connection objects fill each object model, derived from what a config will actually sync.
 
 Nothing here is declared. An enabled object fills the entity-held models of the entity its resolved mapping
-(``mapping/specs/<kind>.yaml`` with the config's overrides) lands in, unless the mapping cannot produce the rows a
+(``mapping.spec.resolve``: the shipped spec with the config's overrides, or a custom object's whole mapping written
+in config) lands in, unless the mapping cannot produce the rows a
 model's ``where`` selects: it fills no field the filter reads, or only with values the filter excludes (a constant,
 a value table: a HubSpot call is never a Demo). An object also fills the model its per-object config tags
 (``objects.<object>.model: CODE``): how a custom object is mapped to a custom-object model. Change a mapping or a
@@ -17,7 +18,7 @@ from typing import Any, Literal
 from config import CrmhubConfig
 from mapping.objectmodels.errors import ObjectModelError
 from mapping.objectmodels.registry import ObjectModel, Registry
-from mapping.spec import FieldRule, ObjectMapping, load_spec, with_overrides
+from mapping.spec import FieldRule, ObjectMapping, load_spec, resolve
 
 SpecLoader = Callable[[str], Mapping[str, ObjectMapping]]
 
@@ -45,11 +46,14 @@ def fillers(cfg: CrmhubConfig, registry: Registry, *, specs: SpecLoader = load_s
         if model.held_as == "entity" and model.entity:
             by_entity.setdefault(model.entity, []).append(model)
     for name, conn in cfg.connections.items():
-        shipped = specs(conn.kind)
+        # mapping.spec.resolve is the one place a connection's mappings come from (a custom object mapped in config
+        # included), so this answer is the sync's own
+        mappings = resolve(conn.kind, conn.enabled_objects(), {obj: o.as_spec() for obj, o in conn.mapping.items()},
+                           connection=name, shipped=specs(conn.kind))
         for obj, settings in conn.objects.items():
             if not settings.enabled:
                 continue
-            mapping = _resolved(shipped, obj, conn.mapping.get(obj), connection=name)
+            mapping = mappings.get(obj)
             entity = mapping.entity if mapping else None
             for model in by_entity.get(entity or "", []):
                 if mapping is not None and _can_select(mapping, model):
@@ -70,15 +74,6 @@ def shipped_mappings(registry: Registry, kinds: tuple[str, ...], *,
                                 if model.held_as == "entity" and om.entity == model.entity and _can_select(om, model)]
                          for kind in kinds}
             for model in registry}
-
-
-def _resolved(shipped: Mapping[str, ObjectMapping], obj: str, override: Any, *,
-              connection: str) -> ObjectMapping | None:
-    """An object's mapping with the config's overrides laid on; None when crmhub has no mapping for it."""
-    mapping = shipped.get(obj)
-    if mapping is None:
-        return None
-    return with_overrides(mapping, override.model_dump() if override else None, connection=connection)
 
 
 def _can_select(mapping: ObjectMapping, model: ObjectModel) -> bool:

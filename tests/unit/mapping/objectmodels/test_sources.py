@@ -138,3 +138,21 @@ def test_shipped_mappings_name_each_crms_objects_for_the_entity() -> None:
     assert shipped["DEMO"] == {"hubspot": ["meetings"], "salesforce": ["Event"]}
     assert shipped["REVENUE_FORECAST"] == shipped["ACCOUNT_PLAN"] == {"hubspot": [], "salesforce": []}
     assert set(shipped_mappings(shipped_registry(), KINDS)["SALE"]) == set(KINDS)  # the shipped specs load
+
+
+def test_a_custom_object_mapped_in_config_fills_the_models_of_its_entity(tmp_path: Path) -> None:
+    objects = "objects: [Account, Opportunity, Task, Event]"
+    text = CONFIG.replace(objects, """objects: [Account, Training_Program__c, Coaching_Session__c]
+    mapping:
+      Training_Program__c:
+        entity: training_program
+        fields:
+          name: Name
+          program_type: {from: Audience__c, transform: map, values: {Customers: customer, Reps: skills}}
+      Coaching_Session__c:
+        entity: coaching_session
+        fields: {held_at: Held_At__c}""")
+    found = fillers(parse_config(text, env={}, base_dir=tmp_path), shipped_registry(), specs=specs)
+    assert _where(found["SALES_TRAINING_PROGRAM"]) == [("sf", "Training_Program__c", "entity")]
+    assert _where(found["CUSTOMER_EDUCATION"]) == [("sf", "Training_Program__c", "entity")]
+    assert _where(found["SALES_COACHING_SESSION"]) == [("sf", "Coaching_Session__c", "entity")]
