@@ -1,11 +1,13 @@
 """Sales territories, quotas and the stage definitions: setup objects with the gaps their real APIs have.
 
 What each lacks is what Salesforce's object reference lists: ``OpportunityStage`` has no IsDeleted and is not
-replicateable (describe, query, retrieve only; no ``updated/``/``deleted/``); ``UserTerritory2Association`` has no
-IsDeleted, CreatedDate or CreatedById and is not replicateable either; ``ObjectTerritory2Association`` has
-IsDeleted but no CreatedDate, and its deletes bypass the Recycle Bin; ``ForecastingQuota`` has no IsDeleted but
-supports ``deleted/`` (its deletes bypass the Recycle Bin too). A connector can see deletes of the first two only
-by listing their ids.
+replicateable (describe, query, retrieve only; no ``updated/``/``deleted/``); ``Territory2`` and
+``UserTerritory2Association`` have no IsDeleted, CreatedDate or CreatedById and no ``getDeleted`` (the association
+lists create, delete, describe, query, retrieve; this sandbox treats Territory2 the same way);
+``ObjectTerritory2Association`` has IsDeleted but no CreatedDate, and its deletes bypass the Recycle Bin (Salesforce
+keeps them queryable for 12 hours; this sandbox drops them from queryAll at once, ``deleted/`` lists them);
+``ForecastingQuota`` has no IsDeleted but supports ``deleted/`` (its deletes skip the Recycle Bin here). A connector
+sees deletes of the first three only by listing their ids.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ TERRITORY2_MODEL = ObjectDef(
     (*system_fields(),
      text("Name", 80, label="Label", nillable=False, name_field=True), text("DeveloperName", 80, nillable=False),
      readonly(text("State", 40)), text("Description", 1000)),
-    replicateable=False,
 )
 
 TERRITORY2_TYPE = ObjectDef(
@@ -41,7 +42,7 @@ TERRITORY2_TYPE = ObjectDef(
 
 TERRITORY2 = ObjectDef(
     "Territory2", "0MI", "Territory", "Territories",
-    (*system_fields(owner=False),
+    (*system_fields(owner=False, hidden=("IsDeleted", "CreatedDate", "CreatedById")),
      text("Name", 80, label="Label", nillable=False, name_field=True),
      text("DeveloperName", 80, label="Territory Name", nillable=False),
      text("Description", 1000, label="Territory Description"),
@@ -53,6 +54,7 @@ TERRITORY2 = ObjectDef(
      pick("AccountAccessLevel", pl.ACCESS_LEVEL, restricted=True),
      pick("OpportunityAccessLevel", pl.ACCESS_LEVEL[:2], restricted=True),
      pick("CaseAccessLevel", pl.CASE_ACCESS, restricted=True)),
+    replicateable=False, recycle_bin=False,
 )
 
 USER_TERRITORY2_ASSOCIATION = ObjectDef(
