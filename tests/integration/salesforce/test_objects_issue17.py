@@ -46,10 +46,12 @@ def sf(process: SandboxProcess) -> Iterator[SalesforceSandbox]:
     sandbox.close()
 
 
-def _window() -> dict[str, str]:
-    now = datetime.now(UTC)
+def _window(sf: SalesforceSandbox) -> dict[str, str]:
+    """The last day up to the sandbox's now, once the current minute is over (deleted/ counts whole minutes)."""
+    sf.admin.advance_clock(61)
+    now = datetime.fromisoformat(sf.admin.get("/_admin/clock")["now"]).astimezone(UTC)
     return {"start": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
-            "end": (now + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00")}
+            "end": now.strftime("%Y-%m-%dT%H:%M:%S+00:00")}
 
 
 def test_setup_objects_lack_what_salesforce_lacks(sf: SalesforceSandbox) -> None:
@@ -58,7 +60,7 @@ def test_setup_objects_lack_what_salesforce_lacks(sf: SalesforceSandbox) -> None
     assert {"ApiName", "SortOrder", "SystemModstamp"} <= names and "IsDeleted" not in names
     assert not stage["createable"] and not stage["replicateable"]
     assert error_code(sf.query("SELECT Id, IsDeleted FROM OpportunityStage")) == "INVALID_FIELD"
-    assert sf.api.get(f"{V}/sobjects/OpportunityStage/deleted", params=_window()).status_code == 404
+    assert sf.api.get(f"{V}/sobjects/OpportunityStage/deleted", params=_window(sf)).status_code == 404
     link = sf.api.get(f"{V}/sobjects/UserTerritory2Association/describe").json()
     assert not {"IsDeleted", "CreatedDate", "CreatedById"} & {f["name"] for f in link["fields"]}
 
@@ -67,7 +69,7 @@ def test_a_quota_delete_skips_the_recycle_bin_but_reaches_the_delete_log(sf: Sal
     victim = sf.live_ids("ForecastingQuota")[0]
     assert sf.api.delete(f"{V}/sobjects/ForecastingQuota/{victim}").status_code == 204
     assert sf.records(f"SELECT Id FROM ForecastingQuota WHERE Id = '{victim}'", all_rows=True) == []
-    deleted = sf.api.get(f"{V}/sobjects/ForecastingQuota/deleted", params=_window()).json()["deletedRecords"]
+    deleted = sf.api.get(f"{V}/sobjects/ForecastingQuota/deleted", params=_window(sf)).json()["deletedRecords"]
     assert victim in {d["id"] for d in deleted}
 
 
@@ -95,7 +97,7 @@ def test_an_admin_creates_a_custom_object_the_apis_serve(sf: SalesforceSandbox) 
     assert sf.api.delete(f"{V}/sobjects/Win_Review__c/{rid}").status_code == 204
     assert sf.records(f"SELECT Id, IsDeleted FROM Win_Review__c WHERE Id = '{rid}'", all_rows=True)[0]["IsDeleted"]
     assert rid in {d["id"] for d in
-                   sf.api.get(f"{V}/sobjects/Win_Review__c/deleted", params=_window()).json()["deletedRecords"]}
+                   sf.api.get(f"{V}/sobjects/Win_Review__c/deleted", params=_window(sf)).json()["deletedRecords"]}
 
 
 def _connector(crm: Harness, objects: tuple[str, ...]) -> Any:
