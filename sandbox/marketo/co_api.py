@@ -37,7 +37,7 @@ def routes(api: Api, state: State) -> list[Route]:
 
     def list_custom_objects(call: Call) -> list[Any]:
         names = set(call.list_param("names"))
-        return [t.describe() for name, t in sorted(co.registry.types.items())
+        return [t.describe(fields=False) for name, t in sorted(co.registry.types.items())
                 if t.approved is not None and (not names or name in names)]
 
     def describe_custom_object(call: Call) -> list[Any]:

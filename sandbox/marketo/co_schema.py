@@ -119,15 +119,18 @@ class CoType:
                 "relationships": v.relationships(),
                 "fields": [f.describe() for f in (*STANDARD_FIELDS, *v.fields)]}
 
-    def describe(self) -> dict[str, Any]:
-        """The data API's view (``customobjects.json``, ``customobjects/{apiName}/describe.json``): approved only."""
+    def describe(self, *, fields: bool = True) -> dict[str, Any]:
+        """The data API's view: ``customobjects/{apiName}/describe.json``, or without ``fields`` the list call's
+        (``customobjects.json``). Approved types only."""
         v = self.approved
         assert v is not None
-        return {"name": self.api_name, "displayName": v.display_name, "pluralName": v.plural_name,
-                "description": v.description, "createdAt": iso(self.created), "updatedAt": iso(self.updated),
-                "idField": "marketoGUID", "dedupeFields": v.dedupe_fields(), "searchableFields": v.searchable(),
-                "relationships": v.relationships(),
-                "fields": [f.describe() for f in (*STANDARD_FIELDS, *v.fields)]}
+        out = {"name": self.api_name, "displayName": v.display_name, "pluralName": v.plural_name,
+               "description": v.description, "createdAt": iso(self.created), "updatedAt": iso(self.updated),
+               "idField": "marketoGUID", "dedupeFields": v.dedupe_fields(), "searchableFields": v.searchable(),
+               "relationships": v.relationships()}
+        if fields:
+            out["fields"] = [f.describe() for f in (*STANDARD_FIELDS, *v.fields)]
+        return out
 
 
 def _object_label(name: str) -> str:
