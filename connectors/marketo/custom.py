@@ -74,21 +74,19 @@ class CustomObjectReader:
         state = CustomState() if full_refresh else CustomState.from_state(
             since.state, connection=self.client.connection, object=spec.name)
         hi = (self.clock() - self.settle_lag).replace(microsecond=0)  # export filters take whole seconds
-        first = full_refresh or since.watermark is None
-        listing = full_refresh or (not first and (state.listed_at is None
-                                                   or hi - state.listed_at >= self.reconcile_every))
+        loading = not full_refresh and (since.watermark is None or state.loading)
+        due = state.listed_at is None or hi - state.listed_at >= self.reconcile_every
+        listing = full_refresh or (not loading and due)
         born = (t.created_at or hi) - timedelta(seconds=1)
-        lo = born if first or listing else since.watermark.replace(microsecond=0) if since.watermark else None
-        assert lo is not None
+        lo = since.watermark.replace(microsecond=0) if since.watermark and not listing else born
         end = (self.clock() + SKEW).replace(microsecond=0) if listing else hi
         keyed = COMPANY_KEY in fields
         names = sorted((set(fields) - {COMPANY_KEY, "id"}) | set(SYSTEM_FIELDS) | {t.lead_link[0]})
         before = self.client.calls
         seen: set[str] = set()
         done = since.watermark
-        # A failed listing keeps the old state: the next read lists again. A first load's windows are its progress.
-        during = state.to_state() if listing else CustomState(hi if first else
-                                                               state.listed_at).to_state()
+        # A failed listing keeps the old state (the next read lists again); a first load's windows are its progress.
+        during = CustomState(state.listed_at, loading=True) if loading else state
         for start, stop, rows in self.export(t.name).run(names, "updatedAt", windows(lo, end)):
             records = [typed(r, t.field_types()) for r in rows]
             if keyed:
@@ -96,9 +94,10 @@ class CustomObjectReader:
             seen.update(str(r["marketoGUID"]) for r in records)
             done = min(hi, stop) if done is None else max(done, min(hi, stop))
             note = f"bulk export of {t.name} updated in [{wire_instant(start)}, {wire_instant(stop)}]"
-            yield ChangeBatch(spec, records, [], Cursor(done, during), self.client.calls - before, (note,))
+            yield ChangeBatch(spec, records, [], Cursor(done, during.to_state()), self.client.calls - before, (note,))
             before = self.client.calls
-        final = CustomState(hi if listing or first else state.listed_at)
+        # The first load saw every record there was (nothing older is in the store): it counts as a listing.
+        final = CustomState(hi if listing or loading else state.listed_at)
         note = (f"every {t.name} record listed (deleted ones reconciled)" if listing else
                 f"{t.name} read up to {wire_instant(hi)}")
         yield ChangeBatch(spec, [], [], Cursor(hi, final.to_state()),

@@ -173,14 +173,19 @@ class CustomState:
     read last exported the type's whole life (the listing that finds deleted records), None when one is due."""
 
     listed_at: datetime | None = None
+    loading: bool = False  # a first load stopped part-way: the next read resumes its windows, lists nothing
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> CustomState:
-        r = _Reader(state, ("listed_at",), connection=connection, object=object)
-        return cls(r.maybe("listed_at", r.required_instant))
+        r = _Reader(state, ("listed_at", "loading"), connection=connection, object=object)
+        loading = state.get("loading", False)
+        if not isinstance(loading, bool):
+            raise r.bad("loading", "true or false")
+        return cls(r.maybe("listed_at", r.required_instant), loading)
 
     def to_state(self) -> dict[str, Any]:
-        return {VERSION_KEY: VERSION} | ({"listed_at": _wire(self.listed_at)} if self.listed_at else {})
+        return ({VERSION_KEY: VERSION} | ({"listed_at": _wire(self.listed_at)} if self.listed_at else {})
+                | ({"loading": True} if self.loading else {}))
 
 
 @dataclass(frozen=True, slots=True)
