@@ -13,34 +13,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mapping.spec import parse_object
 from sandbox.common.launcher import SandboxInfo, SandboxProcess
 from tests.contract.crms.marketo import CLIENT_SECRET
 from tests.contract.harness import Harness
 
 OBJECT = "npsResponse_c"
-# As crmhub.yaml maps it (docs/connectors/marketo.md): account through the linked lead's company rollup.
-FEEDBACK = {
-    "entity": "feedback",
-    "fields": {
-        "account_id": {"from": "companyKey", "ref": "companies"},
-        "received_on": "respondedOn",
-        "feedback_type": {"const": "nps"},
-        "score": "score",
-        "channel": "channel",
-        "comment": "comment",
-        "created_at": "createdAt",
-        "updated_at": "updatedAt",
-    },
-    "custom": ["surveyName", "responseId", "leadID"],
-}
 
 
 def marketo_custom_block(info: SandboxInfo) -> str:
+    """The connection, and npsResponse_c mapped to canonical feedback as an admin maps it in crmhub.yaml
+    (docs/connectors/marketo.md): the account through the linked lead's company rollup."""
     return (
         f"    kind: marketo\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
         f"    auth: {{flow: client_credentials, client_id: crmhub-sandbox-client, client_secret: {CLIENT_SECRET}}}\n"
         f"    objects: [{OBJECT}]\n"
+        f"    mapping:\n"
+        f"      {OBJECT}:\n"
+        f"        entity: feedback\n"
+        f"        fields:\n"
+        f"          account_id: {{from: companyKey, ref: companies}}\n"
+        f"          received_on: respondedOn\n"
+        f"          feedback_type: {{const: nps}}\n"
+        f"          score: score\n"
+        f"          channel: channel\n"
+        f"          comment: comment\n"
+        f"          created_at: createdAt\n"
+        f"          updated_at: updatedAt\n"
+        f"        custom: [surveyName, responseId, leadID]\n"
     )
 
 
@@ -81,7 +80,7 @@ def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
         deletable=(OBJECT,),
         purge=delete_record,
         reconcile_note=f"every {OBJECT} record listed",
-        mappings={OBJECT: parse_object(OBJECT, FEEDBACK, where=f"tests.contract.crms.marketo_custom:{OBJECT}")},
+        custom=True,
         write_column="comment",
         options={"reconcile_hours": 0, "rate_limit": 10_000},
     )
