@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from config import parse_config
 from connectors.registry import build_connector
 from connectors.salesforce.connector import SalesforceConnector
-from hub.demos.salesforce import CUSTOM_MAPPINGS as DEMO_MAPPINGS
-from mapping.spec import connection_mappings
 from sandbox.common.launcher import SandboxAdmin, SandboxInfo, SandboxProcess
 from tests.contract.harness import Harness
 
@@ -58,29 +54,6 @@ def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
     sb = SandboxProcess("salesforce", scale=scale * 2, state_dir=state)
     sb.start()
     return sb, salesforce_harness(sb, "salesforce_test", OBJECTS)
-
-
-CUSTOM_OBJECTS = ("Coaching_Session__c", "Training_Enrollment__c")
-# Config-defined mappings of the seeded custom objects: the demo's (a connection maps them; no spec file can).
-CUSTOM_MAPPINGS = {name: DEMO_MAPPINGS[name] for name in CUSTOM_OBJECTS}
-
-
-def start_custom(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
-    """The suite on custom objects: Coaching_Session__c edited, written back and purged; a person's sessions
-    added first so the object spans several 200-record pages (the resume test fails on the third call)."""
-    sb = SandboxProcess("salesforce", scale=scale * 2, state_dir=state)
-    sb.start()
-    sb.admin().post("/_admin/random_edits/Coaching_Session__c", {"seed": 3, "creates": 450})
-    block = partial(salesforce_block, objects=CUSTOM_OBJECTS, mapping=CUSTOM_MAPPINGS)
-    connection = "salesforce_custom"
-    # The mappings as a sync gets them: from the connection's config (mapping.<Object> naming its entity).
-    cfg = parse_config(f"version: 1\nconnections:\n  {connection}:\n{block(sb.info)}")
-    harness = replace(
-        salesforce_harness(sb, connection, CUSTOM_OBJECTS), block=block,
-        edit_object="Coaching_Session__c", write_field="Topic__c", write_column="topic",
-        missing_id="a02000000000000AAA", deletable=CUSTOM_OBJECTS, merges=False, custom=True,
-        mappings=connection_mappings(connection, cfg.connection(connection)))
-    return sb, harness
 
 
 def salesforce_harness(sb: SandboxProcess, connection: str, objects: tuple[str, ...]) -> Harness:
