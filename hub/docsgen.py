@@ -299,7 +299,7 @@ def _walk(model: type[BaseModel], prefix: str, title: str, tables: list[_Table])
     comments = _comments(model)
     below: list[tuple[str, type[BaseModel], str]] = []
     for name, info in model.model_fields.items():
-        path = prefix + name
+        path = prefix + (info.alias or name)  # as written in the file: ``from``, which Python cannot name a field
         table.rows.append((f"`{path}`", _type_text(info.annotation) + _bounds(info.metadata), _default_text(info),
                            _description(info, comments.get(name, ""))))
         below += list(_nested(path, info.annotation))
