@@ -23,6 +23,16 @@ from store.quarantine import (
     resolve_quarantine,
     supersede_quarantine,
 )
+from store.raw import (
+    RawColumn,
+    RawTable,
+    WantedColumn,
+    ensure_raw_table,
+    entity_table,
+    list_raw_tables,
+    load_raw_table,
+    raw_table_name,
+)
 from store.runs import add_run_counts, close_abandoned_runs, finish_run, last_complete_read, list_runs, start_run
 from store.tables import canonical_tables, metadata
 from store.types import UtcDateTime
@@ -38,8 +48,11 @@ from store.writeback import (
 )
 
 __all__ = [
+    "RawColumn",
+    "RawTable",
     "StoreUnavailable",
     "UtcDateTime",
+    "WantedColumn",
     "add_quarantine",
     "add_results",
     "add_run_counts",
@@ -49,23 +62,28 @@ __all__ = [
     "current_revision",
     "cursor_details",
     "delete_cursor",
+    "ensure_raw_table",
     "ensure_schema",
+    "entity_table",
     "finish_run",
     "last_complete_read",
     "ledger_entries",
     "link_hashes",
     "list_quarantine",
+    "list_raw_tables",
     "list_runs",
     "live_counts",
     "live_dependents",
     "live_ids_absent_from",
     "load_cursor",
+    "load_raw_table",
     "make_engine",
     "metadata",
     "open_dead_letters",
     "open_store",
     "purge_deleted_quarantine",
     "quarantine_summary",
+    "raw_table_name",
     "read_versions",
     "record_sent",
     "refresh_statistics",
