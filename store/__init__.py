@@ -14,6 +14,7 @@ from store.engine import (
     refresh_statistics,
 )
 from store.erasure import purge_deleted_quarantine
+from store.inventory import row_counts
 from store.links import link_hashes, live_counts, live_ids_absent_from, tombstone, upsert_links
 from store.quarantine import (
     add_quarantine,
@@ -89,6 +90,7 @@ __all__ = [
     "refresh_statistics",
     "resolve_quarantine",
     "resolve_results",
+    "row_counts",
     "save_cursor",
     "start_run",
     "supersede_quarantine",
