@@ -15,7 +15,7 @@ from config import CrmhubConfig, ObjectSettings
 from connectors.base import Connector, ObjectSchema, ObjectSpec, spec_named
 from connectors.errors import AuthError, ConfigError, CrmhubError
 from connectors.registry import build_connector
-from mapping.spec import ObjectMapping, load_spec, unknown_fields, with_overrides
+from mapping.spec import ObjectMapping, connection_mappings, unknown_fields
 from quality.checker import QualityChecker
 from sync.counts import Counts
 from sync.drift import StreamDrift, prepare_drift, record_drift
@@ -73,18 +73,15 @@ def plan_sync(cfg: CrmhubConfig, *, connections: Sequence[str] | None = None, ob
         connector = build_connector(name, conn, settle_lag=settle_lag_of(cfg, name), clock=clock,
                                     options=client_options)
         plan.connectors[name] = connector
-        specs = load_spec(conn.kind)
-        for obj, settings in conn.objects.items():
-            if not settings.enabled or (objects and obj not in objects):
-                continue
+        chosen = [obj for obj in conn.enabled_objects() if not objects or obj in objects]
+        mappings = connection_mappings(name, conn, chosen)
+        for obj in chosen:
+            settings = conn.objects[obj]
             spec = spec_named(connector.objects, obj, connection=name)
             override = conn.mapping.get(obj)
-            raw = raw_settings(name, conn.kind, obj, settings, mapped=obj in specs,
+            raw = raw_settings(name, conn.kind, obj, settings, mapped=obj in mappings,
                                override=override.model_dump(exclude_defaults=True) if override else {})
-            if raw is None:
-                mapping = with_overrides(specs[obj], override.model_dump() if override else None, connection=name)
-            else:
-                mapping = planned_mapping(name, obj)
+            mapping = mappings[obj] if raw is None else planned_mapping(name, obj)
             policy = (override.drift_policy if override else None) or conn.drift_policy
             every = timedelta(days=settings.full_refresh_every_days) if settings.full_refresh_every_days else None
             plan.streams.append(Stream(connector, spec, mapping, policy, frozenset(conn.writeback.fields.values()),
@@ -102,8 +99,8 @@ def raw_settings(connection: str, kind: str, obj: str, settings: ObjectSettings,
     if mapped:
         if settings.fields is not None or settings.types:
             raise ConfigError(f"{where}: fields and types choose the columns of a typed raw table, but {obj} is "
-                              f"mapped (mapping/specs/{kind}.yaml); change what it reads in "
-                              f"connections.{connection}.mapping.{obj}", connection=connection, object=obj)
+                              f"mapped (mapping/specs/{kind}.yaml or connections.{connection}.mapping.{obj}); "
+                              f"change what it reads there", connection=connection, object=obj)
         return None
     mapping_keys = sorted(k for k in override if k != "drift_policy")
     if mapping_keys:
