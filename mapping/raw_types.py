@@ -54,6 +54,11 @@ NATIVE_TYPES: Mapping[str, Mapping[str, str]] = {
     },
 }
 
+# Compound fields a raw table does not read unless ``fields`` lists them: Salesforce serves an address or a
+# geolocation only through its SOAP and REST APIs (not Bulk), and describe lists their parts (BillingCity,
+# Venue__Latitude__s) as fields of their own, which every API reads.
+COMPOUND_TYPES: Mapping[str, frozenset[str]] = {"salesforce": frozenset({"address", "location"})}
+
 # The fields that carry a record's creation and last-change times, in order of preference: they fill the raw
 # table's created_at / updated_at (the stream's cursor field comes first for updated_at when discover lists it).
 CREATED_FIELDS: Mapping[str, tuple[str, ...]] = {

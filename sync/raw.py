@@ -27,6 +27,7 @@ from connectors.base import ObjectSchema, ObjectSpec
 from connectors.errors import ConfigError
 from mapping.drift import SchemaDiff, TypeChange, diff_schemas, plan_drift
 from mapping.raw import ColumnRule, column_type, raw_mapping, time_fields
+from mapping.raw_types import COMPOUND_TYPES
 from mapping.spec import ObjectMapping
 from store.schema_drift import first_snapshot, latest_snapshot, pending_type_changes
 from sync.drift import StreamDrift, schema_fields
@@ -101,7 +102,9 @@ def _plan(engine: Engine, *, connection: str, spec: ObjectSpec, settings: RawSet
           table: store.RawTable | None, current: Mapping[str, str], previous: Mapping[str, str] | None,
           baseline: Mapping[str, str] | None, pending: Sequence[TypeChange], diff: SchemaDiff) -> RawDrift:
     created, modified = time_fields(settings.kind, list(current), spec.cursor_field)
-    chosen = [f for f in (settings.fields if settings.fields is not None else current) if f in current]
+    compound = COMPOUND_TYPES.get(settings.kind, frozenset())
+    every = [f for f in current if current[f] not in compound]  # a compound's parts are fields of their own
+    chosen = [f for f in (settings.fields if settings.fields is not None else every) if f in current]
     # Always read, listed or not: the record's id and the times its bookkeeping columns and cursor come from.
     chosen += [f for f in dict.fromkeys((spec.primary_key, created, modified))
                if f and f in current and f not in chosen]

@@ -24,7 +24,9 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("Start_Date__c", "date"),
     ("Description__c", "textarea"),
     ("OwnerId", "reference"),
-    ("Venue__c", "location"),
+    ("Venue__c", "location"),  # a compound: read as its parts below, not by default as a whole
+    ("Venue__Latitude__s", "double"),
+    ("Venue__Longitude__s", "double"),
     ("CreatedDate", "datetime"),
     ("SystemModstamp", "datetime"),
 )
@@ -50,6 +52,8 @@ def program(sid: str, **overrides: Any) -> Record:
         "Description__c": "Two weeks\nof product training",
         "OwnerId": "005000000000001AAA",
         "Venue__c": {"latitude": 48.85, "longitude": 2.35},
+        "Venue__Latitude__s": 48.85,
+        "Venue__Longitude__s": 2.35,
         "CreatedDate": "2024-01-10T09:00:00.000+0000",
         "SystemModstamp": "2024-02-01T10:00:00.000+0000",
         **overrides,

@@ -9,7 +9,7 @@ from typing import get_args
 from config.models.settings_parts import RawColumnType
 from mapping.apply import map_records
 from mapping.raw import COERCE, ColumnRule, column_type, raw_mapping, table_of, time_fields
-from mapping.raw_types import CREATED_FIELDS, MODIFIED_FIELDS, NATIVE_TYPES, STORE_TYPES
+from mapping.raw_types import COMPOUND_TYPES, CREATED_FIELDS, MODIFIED_FIELDS, NATIVE_TYPES, STORE_TYPES
 from mapping.spec import ObjectMapping
 
 # The type names the brief and each API's reference name, which must all be covered.
@@ -31,6 +31,8 @@ def test_every_documented_native_type_has_a_store_type() -> None:
     for kind, names in DOCUMENTED.items():
         assert names <= set(NATIVE_TYPES[kind]), (kind, names - set(NATIVE_TYPES[kind]))
         assert set(NATIVE_TYPES[kind].values()) <= set(STORE_TYPES), kind
+    for kind, compound in COMPOUND_TYPES.items():  # read only when listed: as JSON text then
+        assert {NATIVE_TYPES[kind][name] for name in compound} == {"text"}
 
 
 def test_the_store_types_are_one_list_everywhere() -> None:
