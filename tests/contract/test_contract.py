@@ -146,8 +146,9 @@ def test_write_then_read_back(crm: Harness, sqlite_db: Engine, checker: QualityC
     crm.sync(sqlite_db, connector, obj, checker)
     table = store.canonical_tables[TABLE_OF[crm.mapping(obj).entity]]
     with sqlite_db.connect() as conn:
-        rows = conn.execute(select(table.c.source_id, table.c.title).where(table.c.source_id.in_(targets)))
-        titles = {r.source_id: r.title for r in rows}
+        column = table.c[crm.write_column]
+        rows = conn.execute(select(table.c.source_id, column).where(table.c.source_id.in_(targets)))
+        titles = {r[0]: r[1] for r in rows}
     assert titles == {t: f"Chief Scoring Officer {t}" for t in targets}
 
 
