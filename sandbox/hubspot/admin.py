@@ -29,8 +29,9 @@ class AdminError(Exception):
         self.status = status
 
 
-# Read through their own APIs, not the objects API: the owners list, and deal pipelines' stages.
-LISTED = ("owners", "deal_stages")
+# Read through their own APIs, not the objects API: the owners list, deal pipelines' stages, and deals' contacts
+# (a pair's id is "<deal id>_<contact id>", as crmhub's HubSpot connector names them).
+LISTED = ("owners", "deal_stages", "deal_contact_roles")
 
 
 def _object(request: Request, store: Store, *, listed_ok: bool = False) -> str:
@@ -85,8 +86,8 @@ class AdminApi:
         return rec
 
     def truth(self, otype: str, with_ids: bool) -> dict[str, Any]:
-        if otype == "deal_stages":
-            ids = self.store.pipelines.stage_ids("deals")
+        if otype in ("deal_stages", "deal_contact_roles"):
+            ids = self.store.pipelines.stage_ids("deals") if otype == "deal_stages" else self._contact_pairs()
             out_stages: dict[str, Any] = {"object": otype, "count": len(ids), "deleted_count": 0}
             return {**out_stages, "ids": ids, "deleted_ids": []} if with_ids else out_stages
         if otype == "owners":
@@ -105,6 +106,11 @@ class AdminApi:
                        archived_ids=[str(i) for i in archived], merged_ids=[str(i) for i in merged],
                        purged_ids=[str(i) for i in purged])
         return out
+
+    def _contact_pairs(self) -> list[str]:
+        deals = self.store.tables["deals"]
+        return [f"{d}_{c.to_id}" for d in deals.live
+                for c in self.store.assoc.lookup("deals", deals.recs[d], "contacts")]
 
     def routes(self) -> list[Route]:
         store, render, edits = self.store, self.render, self.edits

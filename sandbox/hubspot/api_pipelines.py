@@ -24,6 +24,8 @@ PIPELINE_PROPERTY = {"deals": "pipeline", "tickets": "hs_pipeline"}
 
 
 def _metadata(otype: str, raw: object, *, partial: bool) -> dict[str, str]:
+    if raw is None:
+        raw = {}
     if not isinstance(raw, dict):
         raise ApiError(400, "metadata must be an object of strings")
     meta = {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in raw.items()}

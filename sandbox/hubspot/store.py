@@ -264,10 +264,19 @@ class Store:
                 links = self._padded(owner_type, owner)
                 links[slot] = ids[0] if len(ids) == 1 else ids
                 owner.links = tuple(links)
+                self._move_labels(owner_type, owner.id, otype, old, new)
                 if owner_type == "contacts" and owner.live:
                     first = link_ids(links[slot])[:1]
                     self._write("contacts", owner, {"associatedcompanyid": str(first[0]) if first else ""}, now)
+                elif owner.live and owner_type == "deals":
+                    self._write(owner_type, owner, {}, now)  # its associated contacts changed (a calculated roll-up)
             self.assoc.changed(owner_type)
+
+    def _move_labels(self, owner_type: str, owner_id: int, target_type: str, old: int, new: int) -> None:
+        """A merged-away record's labels on a pair go to its survivor's pair (kept where the survivor has its own)."""
+        labels = self.assoc.pair_labels.pop((owner_type, owner_id, target_type, old), None)
+        if labels:
+            self.assoc.pair_labels.setdefault((owner_type, owner_id, target_type, new), labels)
 
     def _padded(self, otype: str, rec: Rec) -> list[Link]:
         """The record's links as a list as wide as its schema's targets (older records are shorter)."""
