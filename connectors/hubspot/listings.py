@@ -23,7 +23,7 @@ from connectors.hubspot.state import HubSpotState, OwnersPhase
 
 STAGE_FIELDS = ("id", "pipeline", "pipelineLabel", "label", "displayOrder", "probability", "isClosed", "isWon",
                 "createdAt", "updatedAt")
-ROLE_FIELDS = ("id", "deal_id", "contact_id", "labels", "label_type_ids", "updatedAt")
+ROLE_FIELDS = ("id", "deal_id", "contact_id", "labels", "label_type_ids")
 
 
 class ListingClient(Protocol):
@@ -77,33 +77,31 @@ class RoleReader:
                             HubSpotOptions("objects", "hs_lastmodifieddate"))
         for batch in self.changes.read(driver, since, ["hs_lastmodifieddate"], full_refresh):
             before = self.client.calls
-            modified = {str(r["id"]): r.get("hs_lastmodifieddate") or r.get("updatedAt") for r in batch.upserts}
-            pairs = self._pairs(from_type, to_type, list(modified), modified)
+            pairs = self._pairs(from_type, to_type, [str(r["id"]) for r in batch.upserts])
             live = None
             if batch.live_ids is not None:
-                live = frozenset(r["id"] for r in self._pairs(from_type, to_type, sorted(batch.live_ids), {}))
+                live = frozenset(r["id"] for r in self._pairs(from_type, to_type, sorted(batch.live_ids)))
             notes = tuple(batch.notes) + ((f"contact roles: {len(live):,} live pairs listed",) if live is not None
                                           else ())
             # The driver's deletes are deals: their pairs go by the deals stream's cascade, not from here.
             yield ChangeBatch(spec, pairs, [], batch.next_cursor, batch.api_calls + self.client.calls - before,
                               notes, live_ids=live)
 
-    def _pairs(self, from_type: str, to_type: str, ids: list[str],
-               modified: dict[str, Any]) -> list[Record]:
+    def _pairs(self, from_type: str, to_type: str, ids: list[str]) -> list[Record]:
         out: list[Record] = []
         for start in range(0, len(ids), ASSOC_BATCH):
             body = self.client.associations(from_type, to_type, ids[start:start + ASSOC_BATCH])
             for row in body.get("results", []):
                 owner = str(row["from"]["id"])
                 for target in row.get("to") or []:
-                    out.append(_pair(owner, target, modified.get(owner)))
+                    out.append(_pair(owner, target))
         return out
 
 
-def _pair(owner: str, target: dict[str, Any], modified: Any) -> Record:
+def _pair(owner: str, target: dict[str, Any]) -> Record:
     labels = [t for t in target.get("associationTypes") or [] if t.get("category") == "USER_DEFINED" and
               t.get("label")]
     contact = str(target["toObjectId"])
     return {"id": f"{owner}_{contact}", "deal_id": owner, "contact_id": contact,
             "labels": "; ".join(str(t["label"]) for t in labels) or None,
-            "label_type_ids": ";".join(str(t["typeId"]) for t in labels) or None, "updatedAt": modified}
+            "label_type_ids": ";".join(str(t["typeId"]) for t in labels) or None}

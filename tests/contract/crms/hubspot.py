@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from hub.demos.hubspot import CUSTOM_MAPPINGS  # the demo's config maps the sandbox's custom objects: the same here
 from mapping.spec import parse_object
 from sandbox.common.launcher import SandboxInfo, SandboxProcess
 from tests.contract.harness import Harness
@@ -68,21 +69,6 @@ def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
 
 
 CUSTOM_OBJECTS = ("p_channel_partner", "p_partner_deal")
-# Config-defined mappings of the seeded custom objects, as a connection maps them (no spec file knows them); a
-# partner deal's partner is an association to the other custom object.
-CUSTOM_MAPPINGS = {
-    "p_channel_partner": {"entity": "channel_partner", "fields": {
-        "name": "partner_name", "account_id": {"from": "associations.companies", "ref": "companies"},
-        "tier": "partner_tier", "status": "partner_status", "country": "country",
-        "owner_id": {"from": "hubspot_owner_id", "ref": "owners"}, "joined_on": "joined_on",
-        "created_at": "hs_createdate", "updated_at": "hs_lastmodifieddate"}},
-    "p_partner_deal": {"entity": "partner_deal", "fields": {
-        "partner_id": {"from": "associations.p_channel_partner", "ref": "p_channel_partner"},
-        "opportunity_id": {"from": "associations.deals", "ref": "deals"},
-        "account_id": {"from": "associations.companies", "ref": "companies"}, "amount": "amount",
-        "currency": "currency", "status": "registration_status", "registered_on": "registered_on",
-        "closed_on": "closed_on", "created_at": "hs_createdate", "updated_at": "hs_lastmodifieddate"}},
-}
 
 
 def start_custom(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
