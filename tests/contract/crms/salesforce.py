@@ -6,17 +6,15 @@ injected failure lands on the second page of Contacts, after the first has lande
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from config import parse_config
 from connectors.registry import build_connector
 from connectors.salesforce.connector import SalesforceConnector
-from mapping.spec import parse_object
 from sandbox.common.launcher import SandboxAdmin, SandboxInfo, SandboxProcess
 from tests.contract.harness import Harness
 
@@ -25,11 +23,13 @@ OBJECTS = ("Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "T
 CLIENT_SECRET = "crmhub-sandbox-secret"
 
 
-def salesforce_block(info: SandboxInfo, objects: tuple[str, ...] = OBJECTS) -> str:
+def salesforce_block(info: SandboxInfo, objects: tuple[str, ...] = OBJECTS,
+                     mapping: dict[str, Any] | None = None) -> str:
     return (
         f"    kind: salesforce\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
         f"    auth: {{flow: client_credentials, client_id: crmhub-sandbox-client, client_secret: {CLIENT_SECRET}}}\n"
         f"    objects: [{', '.join(objects)}]\n    page_size: 200\n    overlap_seconds: 5\n"
+        + (f"    mapping: {json.dumps(mapping)}\n" if mapping else "")
     )
 
 
@@ -54,38 +54,6 @@ def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
     sb = SandboxProcess("salesforce", scale=scale * 2, state_dir=state)
     sb.start()
     return sb, salesforce_harness(sb, "salesforce_test", OBJECTS)
-
-
-CUSTOM_OBJECTS = ("Coaching_Session__c", "Training_Enrollment__c")
-# Config-defined mappings of the seeded custom objects, as a connection maps them (no spec file knows them).
-CUSTOM_MAPPINGS = {
-    "Coaching_Session__c": {"entity": "coaching_session", "fields": {
-        "coach_id": {"from": "Coach__c", "ref": "User"}, "rep_id": {"from": "Rep__c", "ref": "User"},
-        "opportunity_id": {"from": "Opportunity__c", "ref": "Opportunity"}, "held_at": "Held_At__c",
-        "duration_minutes": "Duration_Minutes__c", "topic": "Topic__c", "rating": "Rating__c",
-        "created_at": "CreatedDate", "updated_at": "LastModifiedDate"}},
-    "Training_Enrollment__c": {"entity": "training_enrolment", "fields": {
-        "program_id": {"from": "Training_Program__c", "ref": "Training_Program__c"},
-        "user_id": {"from": "User__c", "ref": "User"}, "status": "Status__c", "enrolled_on": "Enrolled_On__c",
-        "completed_on": "Completed_On__c", "score": "Score__c", "created_at": "CreatedDate",
-        "updated_at": "LastModifiedDate"}},
-}
-
-
-def start_custom(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
-    """The suite on custom objects: Coaching_Session__c edited, written back and purged; a person's sessions
-    added first so the object spans several 200-record pages (the resume test fails on the third call)."""
-    sb = SandboxProcess("salesforce", scale=scale * 2, state_dir=state)
-    sb.start()
-    admin = sb.admin()
-    admin.post("/_admin/random_edits/Coaching_Session__c", {"seed": 3, "creates": 450})
-    harness = replace(
-        salesforce_harness(sb, "salesforce_custom", CUSTOM_OBJECTS), block=partial(salesforce_block,
-                                                                                    objects=CUSTOM_OBJECTS),
-        edit_object="Coaching_Session__c", write_field="Topic__c", write_column="topic",
-        missing_id="a02000000000000AAA", deletable=CUSTOM_OBJECTS, merges=False, custom=True,
-        mappings={name: parse_object(name, raw, where=f"contract.{name}") for name, raw in CUSTOM_MAPPINGS.items()})
-    return sb, harness
 
 
 def salesforce_harness(sb: SandboxProcess, connection: str, objects: tuple[str, ...]) -> Harness:
