@@ -1,19 +1,15 @@
-"""The contract suite's HubSpot: a private-app token, its standard objects with contacts as the edited object;
-and (``hubspot_custom``) its custom objects, Channel Partner edited, mapped in the connection's config."""
+"""The contract suite's HubSpot: a private-app token, its standard objects, contacts as the edited object (its custom
+objects: ``hubspot_custom.py``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from hub.demos.hubspot import CUSTOM_MAPPINGS  # the demo's config maps the sandbox's custom objects: the same here
-from mapping.spec import parse_object
 from sandbox.common.launcher import SandboxInfo, SandboxProcess
 from tests.contract.harness import Harness
 
@@ -55,35 +51,12 @@ def gdpr_delete(crm: Harness, obj: str, record_id: str) -> None:
     assert resp.status_code == 204, resp.text
 
 
-def purge(crm: Harness, obj: str, record_id: str) -> None:
-    """A delete emptied from the recycle bin: gone from every list, archived ones included."""
-    crm.admin.delete(f"/_admin/records/{obj}/{record_id}?mode=purge")
-
-
 def start(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
     sb = SandboxProcess("hubspot", scale=scale, state_dir=state, options={"search_lag_ms": "200"})
     sb.start()
     return sb, hubspot_harness(sb, "hubspot_test", ("contacts", "companies", "deals", "owners", "calls", "notes",
                                                    "products", "line_items", "tickets", "quotes", "goal_targets",
                                                    "feedback_submissions", "deal_stages", "deal_contact_roles"))
-
-
-CUSTOM_OBJECTS = ("p_channel_partner", "p_partner_deal")
-
-
-def start_custom(state: Path, scale: int) -> tuple[SandboxProcess, Harness]:
-    """The suite on custom objects: Channel Partner edited, written back and purged; partners a person added first
-    so the object spans several 100-record list pages (the resume test fails on the third call)."""
-    sb = SandboxProcess("hubspot", scale=scale, state_dir=state, options={"search_lag_ms": "200"})
-    sb.start()
-    sb.admin().post("/_admin/random_edits/p_channel_partner", {"seed": 3, "creates": 240})
-    harness = replace(
-        hubspot_harness(sb, "hubspot_custom", CUSTOM_OBJECTS),
-        block=partial(hubspot_block, objects=CUSTOM_OBJECTS, mapping=CUSTOM_MAPPINGS),
-        edit_object="p_channel_partner", write_field="partner_name", write_column="name", deletable=CUSTOM_OBJECTS,
-        merges=False, custom=True, purge=purge,
-        mappings={name: parse_object(name, raw, where=f"contract.{name}") for name, raw in CUSTOM_MAPPINGS.items()})
-    return sb, harness
 
 
 def hubspot_harness(sb: SandboxProcess, connection: str, objects: tuple[str, ...]) -> Harness:

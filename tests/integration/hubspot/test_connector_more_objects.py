@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from connectors.errors import ConfigError
+from hub.demos.hubspot import CUSTOM_MAPPINGS
 from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
 from store.tables import opportunity_contact_role, quota, source_link
-from tests.contract.crms.hubspot import CUSTOM_MAPPINGS, TOKEN, hubspot_block, start
+from tests.contract.crms.hubspot import TOKEN, hubspot_block, start
 from tests.contract.harness import Harness
 from tests.support.truth import assert_matches_truth
 
