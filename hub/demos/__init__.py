@@ -22,3 +22,4 @@ class DemoCrm:
     compare: tuple[str, ...]  # objects whose store counts are checked against the sandbox's truth
     # write-back: crmhub output -> the CRM field that receives it (the fields exist in the sandbox's org)
     writeback: dict[str, str] = field(default_factory=dict)
+    sandbox_options: dict[str, str] = field(default_factory=dict)  # ``--option key=value`` for its sandbox
