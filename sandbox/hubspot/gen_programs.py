@@ -88,7 +88,8 @@ def _portal_activity(view: SeedView, rnd: random.Random, partner_type: str, part
             active = max(0, round(seats * engaged))
             logins = active * rnd.randint(2, 12)
             filed = start + 31 * DAY_MS + rnd.randint(0, 2) * DAY_MS  # the portal's monthly roll-up, early next month
-            props = {"activity_name": f"{name} / {iso_date(start)[:7]}", "period_start": iso_date(start),
+            props: dict[str, str | None] = {
+                     "activity_name": f"{name} / {iso_date(start)[:7]}", "period_start": iso_date(start),
                      "logins": str(logins), "active_users": str(active),
                      "deals_registered": str(sum(rnd.random() < 0.04 for _ in range(logins))),
                      "content_downloads": str(sum(rnd.random() < 0.25 for _ in range(logins))),
@@ -109,8 +110,9 @@ def _incentives(view: SeedView, rnd: random.Random, partners: list[Rec]) -> list
         budget = rnd.choice((5_000, 10_000, 25_000, 50_000, 100_000, 250_000))
         spent = {"planned": 0.0, "active": rnd.uniform(0.1, 0.7), "closed": rnd.uniform(0.6, 1.0)}[status]
         enrolled = tuple(p.id for p in rnd.sample(partners, min(len(partners), rnd.randint(1, 8))))
-        props = {"program_name": f"{iso_date(start)[:4]} {kind.upper() if kind in ('mdf', 'spiff') else kind.title()}"
-                                 f" {rnd.choice(('Accelerator', 'Boost', 'Growth', 'Launch', 'Summit'))}",
+        label = kind.upper() if kind in ("mdf", "spiff") else kind.title()
+        theme = rnd.choice(("Accelerator", "Boost", "Growth", "Launch", "Summit"))
+        props: dict[str, str | None] = {"program_name": f"{iso_date(start)[:4]} {label} {theme}",
                  "program_type": kind, "program_status": status, "start_date": iso_date(start),
                  "end_date": iso_date(end), "budget": str(budget), "paid_out": str(round(budget * spent, 2)),
                  "currency": rnd.choices(enums.CURRENCIES, (70, 15, 8, 4, 3))[0],
@@ -129,7 +131,7 @@ def _markets(view: SeedView, rnd: random.Random) -> list[Made]:
     for country, n in sorted(countries.items()):
         if country:
             region = REGION_OF.get(country, "EMEA")
-            props = {"market_name": country, "region": region, "country": country,
+            props: dict[str, str | None] = {"market_name": country, "region": region, "country": country,
                      "size_estimate": str(n * rnd.randint(200, 900) * 10_000), "currency": "USD",
                      "description": f"Companies in {country} ({n} in our CRM today)."}
             made.append((view.end - rnd.randint(300, 690) * DAY_MS, view.end - rnd.randint(0, 200) * DAY_MS, props,
@@ -157,11 +159,11 @@ def _content(view: SeedView, rnd: random.Random) -> list[Made]:
         subject = (view.get("products", product, "name") if product else None) or rnd.choice(
             ("Platform", "Security", "Pricing", "Onboarding", "Competitor X", "ROI"))
         uses = int(rnd.expovariate(1 / (4 + 6 * stage_at)) * max(1, len(deals)) / 200)
-        props = {"title": f"{subject} {kind.replace('_', ' ')} #{n + 1}", "content_type": kind,
+        props: dict[str, str | None] = {"title": f"{subject} {kind.replace('_', ' ')} #{n + 1}", "content_type": kind,
                  "deal_stage": enums.OPEN_STAGES[stage_at],
                  "url": f"https://content.example.com/{kind}/{n + 1}", "uses": str(uses),
                  "uses_in_won_deals": str(sum(rnd.random() < won for _ in range(uses)))}
         created = view.end - rnd.randint(30, 690) * DAY_MS
-        made.append((created, min(view.end, created + rnd.randint(0, 300) * DAY_MS), props,
-                     ((product.id,) if product else 0,)))
+        link: Link = (product.id,) if product else 0
+        made.append((created, min(view.end, created + rnd.randint(0, 300) * DAY_MS), props, (link,)))
     return made
