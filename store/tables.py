@@ -96,6 +96,7 @@ account = _canonical(
     _str("phone"),
     _str("owner_id"),
     _str("website"),
+    _str("tier"),  # migration 0013
 )
 
 contact = _canonical(
@@ -150,6 +151,8 @@ opportunity = _canonical(
     Column("close_date", Date),
     Column("is_closed", Boolean),
     Column("is_won", Boolean),
+    _str("loss_reason"),  # migration 0013
+    _str("forecast_category"),
 )
 
 activity = _canonical(
@@ -167,6 +170,8 @@ activity = _canonical(
     _str("owner_id"),
     _str("campaign_id"),
     Column("url", Text),  # web visits and form fills: the page, which intent scoring reads
+    Column("duration_minutes", Float),  # migration 0013
+    _str("outcome"),
 )
 # A deleted lead takes its activities with it (sync/land.py cascades by this link): migration 0009.
 Index("ix_activity_lead_id", activity.c.lead_id)
@@ -248,6 +253,256 @@ line_item = _canonical(
 )
 Index("ix_line_item_opportunity_id", line_item.c.opportunity_id)  # an opportunity's products, deal features
 
+
+def _ref_indexes(table: Table, *refs: str) -> None:
+    """Index the refs the analytics join on (deals, accounts, people), so a join does not scan the table."""
+    for ref in refs:
+        Index(f"ix_{table.name}_{ref}", table.c[ref])
+
+
+# --- issue 17, migration 0013: the CRMs' standard objects ---
+quota = _canonical(
+    "quota",
+    _str("owner_id"),
+    _str("team_id"),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    _str("quota_type"),  # revenue | units | activities
+    Column("amount", Float),
+    Column("currency", String(3)),
+)
+_ref_indexes(quota, "owner_id", "team_id")
+
+territory = _canonical(
+    "territory",
+    _str("name"),
+    _str("parent_id"),
+    Column("description", Text),
+    _str("territory_type"),
+)
+
+territory_assignment = _canonical(
+    "territory_assignment",
+    _str("territory_id"),
+    _str("user_id"),
+    _str("account_id"),
+    _str("role"),
+    Column("effective_from", Date),
+    Column("effective_to", Date),
+)
+_ref_indexes(territory_assignment, "territory_id", "user_id", "account_id")
+
+competitor = _canonical(
+    "competitor",
+    _str("name"),
+    _str("website"),
+    Column("strengths", Text),
+    Column("weaknesses", Text),
+)
+
+opportunity_competitor = _canonical(
+    "opportunity_competitor",
+    _str("opportunity_id"),
+    _str("competitor_id"),
+    _str("competitor_name"),
+    Column("strengths", Text),
+    Column("weaknesses", Text),
+    Column("won_by_competitor", Boolean),
+    _str("loss_reason"),
+)
+_ref_indexes(opportunity_competitor, "opportunity_id", "competitor_id")
+
+opportunity_contact_role = _canonical(
+    "opportunity_contact_role",
+    _str("opportunity_id"),
+    _str("contact_id"),
+    _str("role"),
+    Column("is_primary", Boolean),
+)
+_ref_indexes(opportunity_contact_role, "opportunity_id", "contact_id")
+
+pipeline_stage = _canonical(
+    "pipeline_stage",
+    _str("pipeline"),
+    _str("stage"),
+    _str("label"),
+    Column("display_order", Integer),
+    Column("probability", Float),
+    Column("is_closed", Boolean),
+    Column("is_won", Boolean),
+    _str("forecast_category"),
+)
+
+support_case = _canonical(  # the entity "case": a reserved word in SQL
+    "support_case",
+    _str("subject"),
+    Column("description", Text),
+    _str("status"),
+    _str("priority"),
+    _str("origin"),
+    _str("case_type"),
+    _str("account_id"),
+    _str("contact_id"),
+    _str("owner_id"),
+    Column("opened_at", UtcDateTime()),
+    Column("closed_at", UtcDateTime()),
+    Column("is_closed", Boolean),
+)
+_ref_indexes(support_case, "account_id", "contact_id", "owner_id")
+
+contract = _canonical(
+    "contract",
+    _str("account_id"),
+    _str("owner_id"),
+    _str("contract_number"),
+    _str("name"),
+    _str("status"),
+    _str("contract_type"),  # contract | subscription | partner_agreement
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("renewal_date", Date),
+    Column("term_months", Integer),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    Column("auto_renew", Boolean),
+)
+_ref_indexes(contract, "account_id", "owner_id")
+
+quote = _canonical(
+    "quote",
+    _str("opportunity_id"),
+    _str("account_id"),
+    _str("name"),
+    _str("quote_number"),
+    _str("status"),
+    Column("amount", Float),
+    Column("discount_percent", Float),
+    Column("currency", String(3)),
+    Column("expires_on", Date),
+    Column("accepted", Boolean),
+)
+_ref_indexes(quote, "opportunity_id", "account_id")
+
+# --- issue 17, migration 0013: the seed's models that CRMs keep as custom objects ---
+training_program = _canonical(
+    "training_program",
+    _str("name"),
+    _str("program_type"),  # onboarding | product | skills | partner | customer
+    _str("status"),
+    _str("owner_id"),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("duration_hours", Float),
+)
+_ref_indexes(training_program, "owner_id")
+
+training_enrolment = _canonical(
+    "training_enrolment",
+    _str("program_id"),
+    _str("user_id"),
+    _str("partner_id"),
+    _str("status"),  # enrolled | completed | dropped
+    Column("enrolled_on", Date),
+    Column("completed_on", Date),
+    Column("score", Float),
+)
+_ref_indexes(training_enrolment, "program_id", "user_id", "partner_id")
+
+coaching_session = _canonical(
+    "coaching_session",
+    _str("coach_id"),
+    _str("rep_id"),
+    _str("opportunity_id"),
+    Column("held_at", UtcDateTime()),
+    Column("duration_minutes", Float),
+    _str("topic"),
+    Column("rating", Float),
+)
+_ref_indexes(coaching_session, "coach_id", "rep_id", "opportunity_id")
+
+assessment = _canonical(
+    "assessment",
+    _str("user_id"),
+    _str("program_id"),
+    _str("name"),
+    _str("skill"),
+    Column("score", Float),
+    Column("max_score", Float),
+    Column("passed", Boolean),
+    Column("taken_on", Date),
+)
+_ref_indexes(assessment, "user_id", "program_id")
+
+channel_partner = _canonical(
+    "channel_partner",
+    _str("name"),
+    _str("account_id"),
+    _str("tier"),
+    _str("status"),
+    _str("country"),
+    _str("owner_id"),
+    Column("joined_on", Date),
+)
+_ref_indexes(channel_partner, "account_id", "owner_id")
+
+partner_deal = _canonical(
+    "partner_deal",
+    _str("partner_id"),
+    _str("opportunity_id"),
+    _str("account_id"),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    _str("status"),  # registered | approved | rejected | won | lost
+    Column("registered_on", Date),
+    Column("closed_on", Date),
+)
+_ref_indexes(partner_deal, "partner_id", "opportunity_id", "account_id")
+
+qbr = _canonical(
+    "qbr",
+    _str("account_id"),
+    _str("owner_id"),
+    Column("held_on", Date),
+    _str("status"),
+    _str("review_type"),  # qbr | strategic_review
+    _str("health_rating"),
+    Column("outcome", Text),
+)
+_ref_indexes(qbr, "account_id", "owner_id")
+
+customer_health = _canonical(
+    "customer_health",
+    _str("account_id"),
+    Column("recorded_on", Date),
+    Column("score", Float),
+    _str("status"),  # green | amber | red
+    Column("churn_risk", Float),
+)
+_ref_indexes(customer_health, "account_id")
+
+feedback = _canonical(
+    "feedback",
+    _str("account_id"),
+    _str("contact_id"),
+    Column("received_on", Date),
+    _str("feedback_type"),  # nps | csat | enablement
+    Column("score", Float),
+    _str("channel"),
+    Column("comment", Text),
+)
+_ref_indexes(feedback, "account_id", "contact_id")
+
+product_usage = _canonical(
+    "product_usage",
+    _str("account_id"),
+    _str("product_id"),
+    Column("period_start", Date),
+    Column("active_users", Integer),
+    Column("licensed_users", Integer),
+    Column("usage_events", Integer),
+)
+_ref_indexes(product_usage, "account_id", "product_id")
+
 canonical_tables: Mapping[str, Table] = MappingProxyType(
     {
         t.name: t
@@ -264,6 +519,26 @@ canonical_tables: Mapping[str, Table] = MappingProxyType(
             opportunity_stage,
             product,
             line_item,
+            quota,
+            territory,
+            territory_assignment,
+            competitor,
+            opportunity_competitor,
+            opportunity_contact_role,
+            pipeline_stage,
+            support_case,
+            contract,
+            quote,
+            training_program,
+            training_enrolment,
+            coaching_session,
+            assessment,
+            channel_partner,
+            partner_deal,
+            qbr,
+            customer_health,
+            feedback,
+            product_usage,
         )
     }
 )

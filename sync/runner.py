@@ -14,7 +14,7 @@ from config import CrmhubConfig
 from connectors.base import Connector, ObjectSchema, ObjectSpec, spec_named
 from connectors.errors import AuthError, ConfigError, CrmhubError
 from connectors.registry import build_connector
-from mapping.spec import ObjectMapping, load_spec, unknown_fields, with_overrides
+from mapping.spec import ObjectMapping, connection_mappings, unknown_fields
 from quality.checker import QualityChecker
 from sync.counts import Counts
 from sync.drift import StreamDrift, prepare_drift, record_drift
@@ -68,16 +68,16 @@ def plan_sync(cfg: CrmhubConfig, *, connections: Sequence[str] | None = None, ob
         connector = build_connector(name, conn, settle_lag=settle_lag_of(cfg, name), clock=clock,
                                     options=client_options)
         plan.connectors[name] = connector
-        specs = load_spec(conn.kind)
-        for obj, settings in conn.objects.items():
-            if not settings.enabled or (objects and obj not in objects):
-                continue
+        chosen = [obj for obj in conn.enabled_objects() if not objects or obj in objects]
+        mappings = connection_mappings(name, conn, chosen)
+        for obj in chosen:
+            settings = conn.objects[obj]
             spec = spec_named(connector.objects, obj, connection=name)
-            if obj not in specs:
-                raise ConfigError(f"no mapping for object {obj!r} in mapping/specs/{conn.kind}.yaml",
-                                  connection=name, object=obj)
+            if obj not in mappings:
+                raise ConfigError(f"no mapping for object {obj!r} in mapping/specs/{conn.kind}.yaml; map it in "
+                                  f"connections.{name}.mapping.{obj} (entity: and fields)", connection=name, object=obj)
+            mapping = mappings[obj]
             override = conn.mapping.get(obj)
-            mapping = with_overrides(specs[obj], override.model_dump() if override else None, connection=name)
             policy = (override.drift_policy if override else None) or conn.drift_policy
             every = timedelta(days=settings.full_refresh_every_days) if settings.full_refresh_every_days else None
             plan.streams.append(Stream(connector, spec, mapping, policy, frozenset(conn.writeback.fields.values()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -69,6 +69,10 @@ class MappingOverride(StrictModel):
     transforms: dict[CrmName, Identifier] = Field(default_factory=dict)
     # When this object's CRM schema changes; None: the connection's drift_policy (mapping/drift.py says what each does)
     drift_policy: Literal["evolve", "freeze", "discard"] | None = None
+
+    def as_spec(self) -> dict[str, Any]:
+        """What mapping.spec.resolve reads (``with_overrides``'s keys)."""
+        return self.model_dump(exclude={"drift_policy"})
 
     @model_validator(mode="after")
     def _consistent(self) -> MappingOverride:
