@@ -1,4 +1,4 @@
-"""The contract suite's Dynamics 365: Entra ID client credentials via msal, thirteen tables, contacts edited."""
+"""The contract suite's Dynamics 365: Entra ID client credentials via msal, its tables, contacts edited."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ TENANT = "7f3c2a9e-5d41-4b8e-9c16-2a0f8e4d6b31"
 CLIENT_ID = "3b9d8c1a-6e2f-4a57-8d09-c4e1f7a2b580"
 SECRET = "sandbox-dynamics-secret"
 OBJECTS = ("accounts", "contacts", "leads", "opportunities", "systemusers", "teams", "campaigns", "phonecalls",
-           "emails", "appointments", "tasks", "products", "opportunityproducts")
+           "emails", "appointments", "tasks", "products", "opportunityproducts", "incidents", "competitors",
+           "opportunitycompetitorscollection", "territories", "goals", "contracts", "quotes", "processstages")
+# Never deleted: users and teams are disabled; process stages are read-only to the Web API.
+UNDELETABLE = ("systemusers", "teams", "processstages")
 
 
 def dynamics_block(info: SandboxInfo, *, page_size: int = 25, objects: tuple[str, ...] = OBJECTS) -> str:
@@ -69,8 +72,7 @@ def dynamics_harness(sb: SandboxProcess, connection: str, compared: tuple[str, .
         missing_id="00000000-0000-0000-0000-0000000000f1",
         merges=False,  # the sandbox has no /_admin/merge (Dataverse's Merge action is not emulated)
         unchanged_calls=1,  # a delta link that answers "no changes"
-        # systemusers and teams are disabled, never deleted.
-        deletable=tuple(o for o in compared if o not in ("systemusers", "teams")),
+        deletable=tuple(o for o in compared if o not in UNDELETABLE),
         purge=purge_untracked,
         reconcile=expire_delta_tokens,
         reconcile_note="delta token expired",
