@@ -19,6 +19,7 @@ from hub.cmd_inspect import (
     quality_report,
     runs_command,
 )
+from hub.cmd_models import models_app
 from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
 from hub.cmd_state import state_app
@@ -84,6 +85,7 @@ app.add_typer(score_app, name="score")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(identity_app, name="identity")
 app.add_typer(state_app, name="state")
+app.add_typer(models_app, name="models")
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
 

@@ -59,7 +59,9 @@ def t_number(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> 
         raise TransformError("a number", value) from None
     if math.isnan(number) or math.isinf(number):
         raise TransformError("a finite number", value)
-    return number
+    # ``divide_by``: a unit change the CRM's field needs (Salesforce's CallDurationInSeconds -> minutes: 60).
+    divisor = args.get("divide_by")
+    return number / float(divisor) if divisor else number
 
 
 def t_boolean(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> bool | None:

@@ -24,10 +24,10 @@ class FieldSource(StrictModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    source: CrmName | None = Field(default=None, alias="from")
+    source: CrmName | None = Field(default=None, alias="from")  # the CRM field the value is read from
     ref: CrmName | None = None  # the CRM object the value's id points at: the field holds its canonical id
     transform: Identifier | None = None  # None: the canonical field's type decides
-    const: Scalar = None
+    const: Scalar = None  # a fixed value instead of a CRM field
     values: dict[str, Scalar] | None = None  # transform: map
     default: Scalar = None  # transform: map, for a value not in values ($same keeps it)
     region_from: CrmName | None = None  # transform: phone, the field holding the country
@@ -56,9 +56,9 @@ class ObjectDefinition(StrictModel):
     """An object's whole mapping: its canonical ``entity``, ``fields`` (canonical field: CRM field or a
     FieldSource) and ``custom`` (CRM fields kept in the row's custom JSON, or ``{key: crm_field}``)."""
 
-    entity: Identifier
-    fields: dict[Identifier, FieldFrom] = Field(default_factory=dict)
-    custom: list[CrmName | dict[CrmName, CrmName]] = Field(default_factory=list)
+    entity: Identifier  # the canonical entity the object's records become
+    fields: dict[Identifier, FieldFrom] = Field(default_factory=dict)  # canonical field: CRM field or a source
+    custom: list[CrmName | dict[CrmName, CrmName]] = Field(default_factory=list)  # kept in the row's custom JSON
     # When this object's CRM schema changes; None: the connection's drift_policy (mapping/drift.py says what each does)
     drift_policy: Literal["evolve", "freeze", "discard"] | None = None
 

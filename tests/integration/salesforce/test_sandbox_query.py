@@ -131,7 +131,13 @@ def test_describe_global_and_objects(sf: SalesforceSandbox) -> None:
     names = {o["name"]: o for o in glob["sobjects"]}
     assert set(names) == {"Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User",
                           "Campaign", "CampaignMember", "Product2", "Pricebook2", "PricebookEntry",
-                          "OpportunityLineItem"}
+                          "OpportunityLineItem", "Case", "Contract", "Quote", "OpportunityContactRole",
+                          "OpportunityCompetitor", "OpportunityStage", "Territory2Model", "Territory2Type",
+                          "Territory2", "UserTerritory2Association", "ObjectTerritory2Association",
+                          "ForecastingType", "ForecastingQuota", "Training_Program__c", "Training_Enrollment__c",
+                          "Coaching_Session__c", "Assessment__c"}
+    assert {n for n, o in names.items() if o["custom"]} == {"Training_Program__c", "Training_Enrollment__c",
+                                                            "Coaching_Session__c", "Assessment__c"}
     assert names["Lead"]["keyPrefix"] == "00Q" and names["OpportunityHistory"]["createable"] is False
     lead = sf.api.get(f"{V}/sobjects/Lead/describe").json()
     fields = {f["name"]: f for f in lead["fields"]}

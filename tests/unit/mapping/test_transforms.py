@@ -124,6 +124,11 @@ def test_number_refuses_text_naming_what_was_expected() -> None:
         t_number("n/a", NO_ARGS, NO_RECORD)
 
 
+def test_number_divides_by_a_unit_change() -> None:
+    assert t_number("90", {"divide_by": 60}, NO_RECORD) == pytest.approx(1.5)  # seconds -> minutes
+    assert t_number(None, {"divide_by": 60}, NO_RECORD) is None
+
+
 @pytest.mark.parametrize("raw", ["nan", "inf", "-Infinity"])
 def test_number_refuses_non_finite_values(raw: str) -> None:
     with pytest.raises(TransformError, match="expected a finite number"):
