@@ -76,8 +76,11 @@ class Catalog:
         missing = [s.name for s in wanted if s.name not in there]
         if missing:
             names = ", ".join(sorted(there)) or "none"
+            by_set = {info.entity_set: logical for logical, info in there.items()}
+            hints = "".join(f"; {m} is the entity set of {by_set[m]}: name the table by its logical name"
+                            for m in missing if m in by_set)
             raise ConfigError(f"custom table {', '.join(missing)} is not in this Dataverse environment (its custom "
-                              f"tables: {names}); create it or fix the logical name in objects",
+                              f"tables: {names}){hints}; create it or fix the logical name in objects",
                               connection=self.client.connection)
         with self._lock:
             for spec in wanted:

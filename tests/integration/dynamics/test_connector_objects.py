@@ -99,3 +99,6 @@ def test_a_custom_table_the_environment_lacks_is_a_config_error_naming_it(dyn: H
         missing.connector().check()
     text = str(err.value)
     assert "new_qbrx" in text and "new_qbr" in text and "new_customerhealth" in text and dyn.connection in text
+    by_set = dyn.block(dyn.info).replace("objects: [accounts,", "objects: [new_qbrs, accounts,")
+    with pytest.raises(ConfigError, match="new_qbrs is the entity set of new_qbr: name the table by its logical"):
+        Harness(**{**dyn.__dict__, "block": lambda info: by_set}).connector().check()
