@@ -11,7 +11,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.dynamics import errors, metadata, metadata_write, webapi_read, webapi_service, webapi_write
+from sandbox.dynamics import (
+    errors,
+    metadata,
+    metadata_write,
+    webapi_associate,
+    webapi_read,
+    webapi_service,
+    webapi_write,
+)
 from sandbox.dynamics.catalog import Catalog
 from sandbox.dynamics.messages import ApiRequest, ApiResponse
 from sandbox.dynamics.services import Services
@@ -76,7 +84,11 @@ def resolve(catalog: Catalog, method: str, path: str, query: str) -> tuple[Handl
         return handlers[method], args
     if tail.endswith("/$ref"):
         args["nav"] = tail[: -len("/$ref")]
-        handlers = {"PUT": webapi_write.set_reference, "DELETE": webapi_write.delete_reference}
+        table = catalog.by_set(entity_set)
+        if table is not None and webapi_associate.relationship(table.logical, args["nav"]) is not None:
+            handlers = {"POST": webapi_associate.associate, "DELETE": webapi_associate.disassociate}
+        else:
+            handlers = {"PUT": webapi_write.set_reference, "DELETE": webapi_write.delete_reference}
         if method not in handlers:
             raise _not_allowed(method)
         return handlers[method], args

@@ -9,6 +9,8 @@ carry no ``createdon``/``modifiedon`` either. Neither can be read by ``modifiedo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sandbox.dynamics import optionsets as os_
 from sandbox.dynamics.columns import choice, day, flag, lookup, memo, money, number, states, system, text, whole
 from sandbox.dynamics.schema import Attr, Table
@@ -166,3 +168,22 @@ PROCESSSTAGE = Table(
 )
 
 SALES_TABLES = (COMPETITOR, OPPORTUNITYCOMPETITORS, QUOTE, METRIC, GOAL, TERRITORY, WORKFLOW, PROCESSSTAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class ManyToMany:
+    """An N:N relationship: its name is the collection-valued navigation property on both sides, and its rows are
+    the intersect table's, one column per side."""
+
+    name: str
+    intersect: str
+    sides: tuple[tuple[str, str], tuple[str, str]]  # (table, intersect column) per side
+
+    def side(self, logical: str) -> tuple[tuple[str, str], tuple[str, str]] | None:
+        """(this side, the other side) for a table of the relationship, else None."""
+        first, second = self.sides
+        return (first, second) if first[0] == logical else (second, first) if second[0] == logical else None
+
+
+MANY_TO_MANY = (ManyToMany("opportunitycompetitors_association", "opportunitycompetitors",
+                           (("opportunity", "opportunityid"), ("competitor", "competitorid"))),)

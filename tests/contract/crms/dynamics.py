@@ -19,14 +19,16 @@ OBJECTS = ("accounts", "contacts", "leads", "opportunities", "systemusers", "tea
 UNDELETABLE = ("systemusers", "teams", "processstages")
 
 
-def dynamics_block(info: SandboxInfo, *, page_size: int = 25, objects: tuple[str, ...] = OBJECTS) -> str:
-    # Small pages so that a few hundred records take several pages (resume, keyset and nextLink paths).
+def dynamics_block(info: SandboxInfo, *, page_size: int = 25, objects: tuple[str, ...] = OBJECTS,
+                   mapping: str = "") -> str:
+    """Small pages so that a few hundred records take several pages (resume, keyset and nextLink paths);
+    ``mapping``: the block's own ``mapping:`` section, as YAML indented under the connection."""
     return (
         f"    kind: dynamics\n    base_url: {info.https_url}\n    authority_url: {info.https_url}\n"
         f"    ca_bundle: {info.ca_path}\n    page_size: {page_size}\n"
         f"    auth: {{flow: client_credentials, tenant_id: {TENANT}, client_id: {CLIENT_ID}, "
         f"client_secret: {SECRET}}}\n"
-        f"    objects: [{', '.join(objects)}]\n"
+        f"    objects: [{', '.join(objects)}]\n{mapping}"
     )
 
 

@@ -135,3 +135,22 @@ def test_new_tables_are_tracked_and_report_deletes(api: DynamicsApi) -> None:
     api.admin.delete(f"/_admin/records/contracts/{victim}")
     changes = api.get(delta).json()["value"]
     assert {"id": victim, "reason": "deleted"}.items() <= next(c for c in changes if c.get("id") == victim).items()
+
+
+def test_associate_and_disassociate_through_the_n_to_n_navigation_property(api: DynamicsApi) -> None:
+    opp = api.get("opportunities?$select=opportunityid&$top=1").json()["value"][0]["opportunityid"]
+    competitors = [c["competitorid"] for c in api.get("competitors?$select=competitorid").json()["value"]]
+    linked = {r["competitorid"] for r in api.get(
+        f"opportunitycompetitorscollection?$filter=opportunityid eq {opp}").json()["value"]}
+    free = next(c for c in competitors if c not in linked)
+    ref = {"@odata.id": f"{api.url}/api/data/v9.2/competitors({free})"}
+    nav = f"opportunities({opp})/opportunitycompetitors_association/$ref"
+    assert api.post(nav, ref).status_code == 204
+    again = api.post(nav, ref)
+    assert again.status_code == 412 and error_code(again) == "0x80040237"
+    rows = api.get(f"opportunitycompetitorscollection?$filter=opportunityid eq {opp} and competitorid eq {free}")
+    (row,) = rows.json()["value"]
+    gone = api.delete(f"opportunities({opp})/opportunitycompetitors_association({free})/$ref")
+    assert gone.status_code == 204
+    truth = api.admin.get("/_admin/truth/opportunitycompetitorscollection", ids="true")
+    assert row["opportunitycompetitorid"] in truth["deleted_ids"]
