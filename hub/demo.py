@@ -38,7 +38,8 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
         blocks: dict[str, Any] = {}
         for crm in crms:
             out.info(f"starting the {crm.sandbox} sandbox (scale {scale:,}) …")
-            sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=scale, state_dir=workdir / crm.sandbox))
+            sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=scale, state_dir=workdir / crm.sandbox,
+                                                    options=crm.sandbox_options))
             admins[crm.connection] = sb.admin()
             blocks[crm.connection] = crm.block(sb.info)
             if crm.writeback:

@@ -25,7 +25,8 @@ def build_connector(name: str, conn: MarketoConnection, *, settle_lag: timedelta
 
     ``tuning`` (benchmarks, tests): ``marketo.rate_limit``/``rate_window_s`` (the limiter, 100 / 20 s by default),
     ``marketo.bulk`` ("auto" | "always" | "never"), ``retry`` (``rate_limit_wait``: seconds after a 606; ``base_wait``:
-    the first backoff), ``reconcile_hours`` (how often the complete lead and program id listings run; 24 by default).
+    the first backoff), ``reconcile_hours`` (how often the complete lead, program and custom object listings run;
+    24 by default, the connection's ``custom_reconcile_hours`` for custom objects).
     """
     tuning = tuning or Tuning()
     opts = tuning.marketo
@@ -46,6 +47,8 @@ def build_connector(name: str, conn: MarketoConnection, *, settle_lag: timedelta
                            ca_bundle=str(conn.ca_bundle) if conn.ca_bundle else None)
     return MarketoConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, page_size=conn.page_size,
                             bulk=given(opts.bulk, "auto"), custom=custom_objects(conn),
+                            custom_reconcile_every=timedelta(hours=given(tuning.reconcile_hours,
+                                                                         conn.custom_reconcile_hours)),
                             reconcile_every=timedelta(hours=tuning.reconcile_hours)
                             if tuning.reconcile_hours is not None else None)
 

@@ -52,7 +52,8 @@ class MarketoConnector:
     def __init__(self, *, name: str, client: MarketoClient, settle_lag: timedelta,
                  clock: Callable[[], datetime] | None = None, page_size: int | None = None,
                  bulk: str = "auto", objects: Sequence[ObjectSpec] = OBJECTS,
-                 reconcile_every: timedelta | None = None, custom: Mapping[str, str] | None = None) -> None:
+                 reconcile_every: timedelta | None = None, custom: Mapping[str, str] | None = None,
+                 custom_reconcile_every: timedelta | None = None) -> None:
         """``custom``: the custom objects the connection syncs, API name -> the canonical entity its mapping names.
         Their specs exist from here on (no call made); check, discover and their first read confirm each is an
         approved custom object of the instance."""
@@ -69,7 +70,9 @@ class MarketoConnector:
         self.members = MemberReader(client, self.programs, clock=clock)
         self.companies = CompanyReader(self.leads.snapshot, lambda: client.calls, clock)
         self.types = CustomTypes(client)
-        self.customs = CustomObjectReader(client, self.types, settle_lag=settle_lag, clock=clock, **every)
+        custom_every = custom_reconcile_every if custom_reconcile_every is not None else reconcile_every
+        listing: dict[str, Any] = {"reconcile_every": custom_every} if custom_every is not None else {}
+        self.customs = CustomObjectReader(client, self.types, settle_lag=settle_lag, clock=clock, **listing)
         self._writer = MarketoWriter(client, self.leads)
         self._custom_writer = CustomObjectWriter(client)
 

@@ -22,6 +22,7 @@ class DemoCrm:
     compare: tuple[str, ...]  # objects whose store counts are checked against the sandbox's truth
     # write-back: crmhub output -> the CRM field that receives it (the fields exist in the sandbox's org)
     writeback: dict[str, str] = field(default_factory=dict)
+    sandbox_options: dict[str, str] = field(default_factory=dict)  # ``--option key=value`` for its sandbox
 
     def block_for(self, info: SandboxInfo, objects: Sequence[str]) -> dict[str, Any]:
         """The connection block syncing only ``objects``: the config mappings of the others (custom objects mapped
