@@ -23,6 +23,7 @@ from sandbox.dynamics.generator_deals import DealSeeder
 from sandbox.dynamics.generator_products import ProductSeeder
 from sandbox.dynamics.generator_sales import SalesSeeder
 from sandbox.dynamics.generator_service import ServiceSeeder
+from sandbox.dynamics.generator_success import SuccessSeeder, define_success
 from sandbox.dynamics.generator_targets import TargetSeeder
 from sandbox.dynamics.guids import GuidFactory
 from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY
@@ -107,6 +108,8 @@ class Generator:
                       span=self.span).run()
         org.custom_tracked = define(self.store)
         CustomSeeder(seed=self.seed, store=self.store, rows=self.rows, span=self.span).run()
+        org.custom_tracked += define_success(self.store)
+        SuccessSeeder(seed=self.seed, store=self.store, rows=self.rows, admin=org.system_user, span=self.span).run()
         # The core tables take their row versions first, as before the later tables existed: delta tokens issued
         # by earlier releases of this sandbox still name the same point in their history.
         later = {t.logical for t in (*SALES_TABLES, *SERVICE_TABLES)} | {t.logical for t in self.store.catalog.tables()
