@@ -59,6 +59,8 @@ OBJECTS: tuple[ObjectSpec, ...] = (
     _table("contracts", "contract", "contract"),
     _table("quotes", "quote", "quote"),
     _table("processstages", "processstage", "pipeline_stage", cursor=None),
+    # no canonical entity holds knowledge articles: unless a config maps them, they land in a typed raw table
+    _table("knowledgearticles", "knowledgearticle", ""),
 )
 
 # A custom table's logical name: its publisher's customization prefix (2-8 letters and digits), "_", its name.

@@ -20,6 +20,7 @@ from sandbox.common.people import Company, Person, Population
 from sandbox.dynamics import seedtools as st
 from sandbox.dynamics.generator_custom import CustomSeeder, define
 from sandbox.dynamics.generator_deals import DealSeeder
+from sandbox.dynamics.generator_knowledge import KnowledgeSeeder
 from sandbox.dynamics.generator_products import ProductSeeder
 from sandbox.dynamics.generator_sales import SalesSeeder
 from sandbox.dynamics.generator_service import ServiceSeeder
@@ -106,6 +107,7 @@ class Generator:
                      span=self.span).run()
         ServiceSeeder(seed=self.seed, rows=self.rows, contacts_by_account=sales.contacts_by_account,
                       span=self.span).run()
+        KnowledgeSeeder(seed=self.seed, rows=self.rows, authors=org.sales_users, span=self.span).run()
         org.custom_tracked = define(self.store)
         CustomSeeder(seed=self.seed, store=self.store, rows=self.rows, span=self.span).run()
         org.custom_tracked += define_success(self.store)

@@ -21,7 +21,7 @@ SCHEMA_NAMES = {
     "opportunityproduct": "OpportunityProduct", "competitor": "Competitor",
     "opportunitycompetitors": "OpportunityCompetitors", "quote": "Quote", "metric": "Metric", "goal": "Goal",
     "territory": "Territory", "workflow": "Workflow", "processstage": "ProcessStage", "incident": "Incident",
-    "contract": "Contract",
+    "contract": "Contract", "knowledgearticle": "KnowledgeArticle",
 }
 ENTITY_TYPES: dict[str, str] = {
     "MetadataId": "Edm.Guid", "LogicalName": "Edm.String", "SchemaName": "Edm.String",

@@ -175,3 +175,11 @@ WORKFLOW_CATEGORY = options(
 )
 WORKFLOW_STATE = options("workflow_statecode", (0, "Draft"), (1, "Activated"))
 WORKFLOW_STATUS = statuses("workflow_statuscode", (1, "Draft", 0), (2, "Activated", 1))
+
+KNOWLEDGE_STATE = options("knowledgearticle_statecode", (0, "Draft"), (1, "Approved"), (2, "Scheduled"),
+                          (3, "Published"), (4, "Expired"), (5, "Archived"), (6, "Discarded"))
+KNOWLEDGE_STATUS = statuses(
+    "knowledgearticle_statuscode", (1, "Proposed", 0), (2, "Draft", 0), (3, "Needs review", 0), (4, "In review", 0),
+    (5, "Approved", 1), (6, "Scheduled", 2), (7, "Published", 3), (8, "Needs review", 3), (9, "Updating", 3),
+    (10, "Expired", 4), (11, "Rejected", 4), (12, "Archived", 5), (13, "Discarded", 6), (14, "Rejected", 6),
+)

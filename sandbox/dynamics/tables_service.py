@@ -4,12 +4,16 @@ A case's customer is an account or a contact (a polymorphic Customer lookup); de
 deletes its cases, as the parental ``incident_customer_accounts`` relationship does. The Contracts UI of Customer
 Service is deprecated in favour of entitlements, but the ``contract`` table and its Web API remain; contract
 templates are not emulated.
+
+Knowledge articles (``knowledgearticle``): the versioned articles of the knowledge base, Draft to Published to
+Archived. Their view count and ratings are rollups the platform keeps from the article's views and feedback (read
+only through the Web API); their language lookup, subjects and translations are not emulated.
 """
 
 from __future__ import annotations
 
 from sandbox.dynamics import optionsets as os_
-from sandbox.dynamics.columns import choice, day, lookup, memo, money, states, system, text, when
+from sandbox.dynamics.columns import choice, day, flag, lookup, memo, money, states, system, text, when, whole
 from sandbox.dynamics.schema import Attr, Formula, Table
 
 INCIDENT = Table(
@@ -63,4 +67,32 @@ CONTRACT = Table(
     formulas=(Formula("duration", "days", "expireson", "activeon"),),
 )
 
-SERVICE_TABLES = (INCIDENT, CONTRACT)
+KNOWLEDGEARTICLE = Table(
+    logical="knowledgearticle", entity_set="knowledgearticles", display="Knowledge Article",
+    display_plural="Knowledge Articles", primary_id="knowledgearticleid", primary_name="title", type_code=9953,
+    attrs=(
+        *system("knowledgearticleid"),
+        text("title", "Title", 4000, required="SystemRequired"),
+        text("articlepublicnumber", "Article Public Number", 4000),
+        memo("content", "Content", 1073741823),
+        text("description", "Description", 155, fmt="TextArea"),
+        memo("keywords", "Keywords", 4000),
+        whole("majorversionnumber", "Major Version Number", 0),
+        whole("minorversionnumber", "Minor Version Number", 0),
+        flag("isinternal", "Internal"),
+        flag("islatestversion", "Is Latest Version"),
+        flag("isprimary", "Primary Article"),
+        when("publishon", "Publish On"),
+        when("expirationdate", "Expiration Date"),
+        lookup("primaryauthorid", "Primary Author", "systemuser"),
+        Attr("knowledgearticleviews", "int", "Knowledge Article Views", min_value=0, max_value=2147483647,
+             create=False, update=False),
+        Attr("rating", "decimal", "Rating", min_value=-100_000_000_000.0, max_value=100_000_000_000.0, create=False,
+             update=False),
+        Attr("rating_count", "int", "Rating(Count)", min_value=-2147483648, max_value=2147483647, create=False,
+             update=False),
+        *states(os_.KNOWLEDGE_STATE, os_.KNOWLEDGE_STATUS),
+    ),
+)
+
+SERVICE_TABLES = (INCIDENT, CONTRACT, KNOWLEDGEARTICLE)

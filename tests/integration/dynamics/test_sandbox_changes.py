@@ -117,7 +117,8 @@ def test_objects_and_truth_match_the_api(api: DynamicsApi) -> None:
             "emails", "appointments", "tasks", "activitypointers", "transactioncurrencies", "uoms", "products",
             "opportunityproducts", "competitors", "opportunitycompetitorscollection", "quotes", "metrics", "goals",
             "territories", "workflows", "processstages", "incidents", "contracts",
-            "new_customerhealths", "new_qbrs"} == set(objects)
+            "knowledgearticles", "new_customerhealths", "new_qbrs", "new_slas", "new_customeronboardings",
+            "new_customergoals"} == set(objects)
     for name in ("accounts", "contacts", "leads", "opportunities", "tasks"):
         truth = api.admin.get(f"/_admin/truth/{name}", ids="true")
         assert truth["count"] == int(api.get(f"{name}/$count").text) == len(truth["ids"])

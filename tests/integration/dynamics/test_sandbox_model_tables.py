@@ -1,6 +1,7 @@
-"""The Dynamics sandbox's customer-success custom tables (``new_sla``, ``new_customeronboarding``,
-``new_customergoal``): defined through the metadata API with the columns their registry models declare, seeded with
-rows that reference seeded accounts and users, deletable like any row."""
+"""The Dynamics sandbox's tables for issue 17's custom-object models: the customer-success custom tables (``new_sla``,
+``new_customeronboarding``, ``new_customergoal``), defined through the metadata API with the columns their registry
+models declare, and the standard ``knowledgearticle``; seeded with rows that reference seeded accounts and users,
+deletable like any row."""
 
 from __future__ import annotations
 
@@ -71,3 +72,25 @@ def test_a_goal_can_be_deleted(api: DynamicsApi) -> None:
     goal = _all(api, "new_customergoals?$select=new_customergoalid")[0]["new_customergoalid"]
     assert api.delete(f"new_customergoals({goal})").status_code == 204
     assert goal in api.admin.get("/_admin/truth/new_customergoals", ids="true")["deleted_ids"]
+
+
+def test_knowledge_articles_are_a_standard_table_with_rollups_read_only(api: DynamicsApi) -> None:
+    entity = api.get("EntityDefinitions(LogicalName='knowledgearticle')?$select=EntitySetName,IsCustomEntity,"
+                     "PrimaryNameAttribute").json()
+    assert (entity["EntitySetName"], entity["IsCustomEntity"], entity["PrimaryNameAttribute"]) == (
+        "knowledgearticles", False, "title")
+    attrs = {a["LogicalName"]: a for a in api.get(
+        "EntityDefinitions(LogicalName='knowledgearticle')/Attributes?$select=LogicalName,IsValidForCreate"
+    ).json()["value"]}
+    assert {"title", "articlepublicnumber", "content", "publishon", "knowledgearticleviews", "rating_count"} <= set(
+        attrs)
+    assert attrs["knowledgearticleviews"]["IsValidForCreate"] is False
+    articles = _all(api, "knowledgearticles?$select=title,articlepublicnumber,statecode,publishon,"
+                         "knowledgearticleviews,_primaryauthorid_value")
+    assert len(articles) >= 12
+    assert len({a["articlepublicnumber"] for a in articles}) == len(articles)
+    published = [a for a in articles if a["statecode"] == 3]
+    assert published and all(a["publishon"] for a in published)
+    assert sum(1 for a in articles if a["statecode"] != 3) > 0
+    users = set(api.admin.get("/_admin/truth/systemusers", ids="true")["ids"])
+    assert {a["_primaryauthorid_value"] for a in articles} <= users
