@@ -1,5 +1,6 @@
 """The demo's Dynamics 365: Entra ID client credentials, the standard tables (issue 17's too), the org's two custom
-tables mapped in config, and a person's edits and deletes.
+tables mapped in config, knowledge articles and three more custom tables kept as typed raw tables (each tagged with its
+registry model), and a person's edits and deletes.
 
 Deletes of accounts cascade in Dataverse (their contacts, opportunities, activities and cases go too); the delta
 links of those tables report them, which the comparison with the sandbox's truth checks. The opportunity-competitor
@@ -40,7 +41,15 @@ CUSTOM_MAPPINGS: dict[str, dict[str, Any]] = {
         "outcome": "new_outcome", "created_at": "createdon", "updated_at": "modifiedon"},
         "custom": ["new_name"]},
 }
-OBJECTS = (*STANDARD, *CUSTOM_MAPPINGS)
+# Tables no canonical entity holds: kept as typed raw tables, each tagged with the registry model it holds. Whole
+# numbers and choices already come typed from the metadata; the Customer Goal's decimals stay numbers.
+RAW_OBJECTS: dict[str, dict[str, Any]] = {
+    "knowledgearticles": {"model": "KNOWLEDGE_BASE"},
+    "new_sla": {"model": "SLA"},
+    "new_customeronboarding": {"model": "CUSTOMER_ONBOARDING"},
+    "new_customergoal": {"model": "CUSTOMER_GOAL"},
+}
+OBJECTS = (*STANDARD, *CUSTOM_MAPPINGS, *RAW_OBJECTS)
 
 
 def _dynamics_block(info: SandboxInfo) -> dict[str, Any]:
@@ -51,7 +60,7 @@ def _dynamics_block(info: SandboxInfo) -> dict[str, Any]:
         "ca_bundle": info.ca_path,
         "auth": {"flow": "client_credentials", "tenant_id": DEMO_DYNAMICS_TENANT,
                  "client_id": DEMO_DYNAMICS_CLIENT_ID, "client_secret": "${DEMO_DYNAMICS_SECRET}"},
-        "objects": list(OBJECTS),
+        "objects": {obj: RAW_OBJECTS.get(obj, {}) for obj in OBJECTS},
         "mapping": CUSTOM_MAPPINGS,
         "settle_lag_seconds": 2,
     }
@@ -71,6 +80,10 @@ def _dynamics_edits(admin: SandboxAdmin) -> dict[str, Any]:
         "goals": (2, 0, 0),
         "new_qbr": (5, 2, 3),
         "new_customerhealth": (3, 1, 2),
+        "knowledgearticles": (3, 1, 0),
+        "new_sla": (2, 0, 0),
+        "new_customeronboarding": (3, 1, 1),
+        "new_customergoal": (4, 2, 2),
         # associations are only created and deleted; a disassociation leaves no trace but the next listing's
         "opportunitycompetitorscollection": (0, 2, 2),
     }.items():

@@ -29,6 +29,9 @@ MORE_EDITS: dict[str, Callable[[random.Random], Values]] = {
     "contract": lambda rnd: rnd.choice(({"contractlanguage": f"Amendment {rnd.randint(1, 9)} signed"},
                                         {"billingfrequencycode": rnd.choice((1, 3, 5))})),
     "metric": lambda rnd: {"description": f"Definition v{rnd.randint(2, 9)}"},
+    # an author rewrites an article's summary or keywords (views and ratings are the platform's rollups)
+    "knowledgearticle": lambda rnd: rnd.choice(({"description": f"Summary revised ({rnd.randint(1, 99)})"},
+                                                {"keywords": f"revised, v{rnd.randint(2, 9)}"})),
 }
 
 

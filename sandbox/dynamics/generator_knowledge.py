@@ -1,6 +1,6 @@
 """Seeded knowledge base: the ``knowledgearticle`` rows support writes from the cases it answers.
 
-About one article per five cases (12 to 200): how-tos and fixes for the issues cases raise, some per product. Most are
+About one article per four cases (20 to 200): how-tos and fixes for the issues cases raise, some per product. Most are
 published (with a publish date, views, ratings and a public number); a few are drafts, approved or scheduled, some
 expired or archived once superseded. Authors are the org's users. Own random and id streams, so the rest of the
 organisation does not change.
@@ -34,7 +34,7 @@ class KnowledgeSeeder:
     def run(self) -> None:
         rnd = random.Random(f"{self.seed}:dynamics:knowledge")
         products = [p[TABLES["product"].col["name"]] for p in self.rows["product"]]
-        count = max(12, min(200, len(self.rows["incident"]) // 5))
+        count = max(20, min(200, len(self.rows["incident"]) // 4))
         start = self.span.end - 700 * DAY
         for number in range(count):
             topic = TOPICS[number % len(TOPICS)]
