@@ -55,11 +55,15 @@ def catalogue_problems(data: Mapping[str, Any], catalogue: Catalogue, *, base_di
                    if isinstance(body, dict) and "entity" in body}
         for segments, obj in _object_names(raw.get("objects")):
             if obj not in known and obj not in defined:
+                # A custom object the CRM may well have (only the CRM knows): a sync keeps it as a typed raw table
+                # (store/raw.py), so this is a warning; a typo is refused by the sync, which asks the CRM.
                 problems.append(ConfigProblem(
                     keypath.join([*base, "objects", *segments]),
-                    f"'{obj}' is not an object crmhub syncs from {kind}{did_you_mean(obj, known)} "
-                    f"(objects: {', '.join(known)}); a custom object needs its mapping: "
+                    f"'{obj}' has no mapping for {kind}{did_you_mean(obj, known)} (mapped objects: "
+                    f"{', '.join(known)}): a sync keeps its records in a typed raw table if the CRM has such an "
+                    f"object; to fill a canonical entity, map it in "
                     f"{keypath.join([*base, 'mapping', keypath.key(obj)])} with entity: and fields",
+                    "warning",
                 ))
         for obj, entry in entries.items():
             if isinstance(entry, ObjectDefinition):

@@ -60,6 +60,8 @@ class ObjectMapping:
     custom: tuple[tuple[str, str], ...] = ()  # (native field, key in custom JSON)
     # (native field, old CRM type, new CRM type): schema drift not yet accepted; its records go to quarantine
     type_changes: tuple[tuple[str, str, str], ...] = ()
+    # Rows carry the ``custom`` JSON column; a raw table (mapping/raw.py) has none: every field read has a column.
+    keeps_custom: bool = True
 
     def source_fields(self) -> list[str]:
         """Every native field this mapping reads: what the connector is asked for, and nothing more."""

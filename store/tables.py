@@ -59,6 +59,9 @@ RUN_COUNT_FIELDS: tuple[str, ...] = ("read", "upserted", "unchanged", "quarantin
 QUARANTINE_STATUSES: tuple[str, ...] = ("open", "replayed", "dismissed", "deleted")
 
 metadata = MetaData(naming_convention=dict(NAMING_CONVENTION))
+# What an ``entity`` column holds: a canonical table's name or a raw table's (store/raw.py), at most PostgreSQL's
+# 63-character identifier (migration 0014 widened them from 50).
+ENTITY_LENGTH = 63
 
 
 def _str(name: str) -> Column[Any]:
@@ -549,7 +552,7 @@ source_link = Table(
     Column("connection", String(100), nullable=False),
     Column("object", String(100), nullable=False),
     Column("source_id", String(255), nullable=False),
-    Column("entity", String(50), nullable=False),
+    Column("entity", String(ENTITY_LENGTH), nullable=False),
     Column("canonical_id", String(36), nullable=False),
     Column("source_modified_at", UtcDateTime()),
     Column("content_hash", String(64)),  # NULL for a tombstone of a record never read alive
@@ -604,7 +607,7 @@ quarantine = Table(
     Column("connection", String(100), nullable=False),
     Column("object", String(100), nullable=False),
     Column("source_id", String(255), nullable=False),
-    Column("entity", String(50), nullable=False),
+    Column("entity", String(ENTITY_LENGTH), nullable=False),
     Column("payload", json_type(), nullable=False),
     Column("reasons", json_type(), nullable=False),
     Column("status", String(20), nullable=False, default="open", server_default=text("'open'")),
@@ -845,7 +848,7 @@ schema_type_change = Table(
 record_quality = Table(
     "record_quality",
     metadata,
-    Column("entity", String(50), nullable=False),
+    Column("entity", String(ENTITY_LENGTH), nullable=False),
     Column("record_id", String(36), nullable=False),
     Column("score", Float, nullable=False),
     Column("failed", json_type(), nullable=False),  # the rule names it broke
@@ -862,9 +865,26 @@ quality_score = Table(
     Column("run_id", Integer),
     Column("connection", String(100), nullable=False),
     Column("object", String(100), nullable=False),
-    Column("entity", String(50), nullable=False),
+    Column("entity", String(ENTITY_LENGTH), nullable=False),
     Column("records", Integer, nullable=False),
     Column("score", Float, nullable=False),
     Column("computed_at", UtcDateTime(), nullable=False),
     Index("ix_quality_score_connection_object", "connection", "object", "computed_at"),
+)
+
+
+# --- typed raw tables (store/raw.py): objects no canonical entity holds, one table per (connection, object) ---
+# The tables themselves are created at run time; this registry says which table holds a stream and which column
+# holds which CRM field, as [{field, column, type, crm_type}] in the order the columns were added.
+raw_table = Table(
+    "raw_table",
+    metadata,
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("table_name", String(ENTITY_LENGTH), nullable=False),
+    Column("columns", json_type(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("connection", "object"),
+    Index("ix_raw_table_table_name", "table_name", unique=True),
 )

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from sqlalchemy import Engine, select
 
+import store
 from config import CrmhubConfig, parse_config
 from connectors.base import FieldInfo, ObjectSchema, ObjectSpec
 from connectors.errors import ConfigError
@@ -96,10 +97,29 @@ def test_a_custom_object_mapped_in_config_lands_in_its_entity_table(
     assert one.id == canonical_id("hs", OBJECT, "1")
 
 
-def test_an_unmapped_custom_object_is_still_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    cfg = _config()
+def test_an_unmapped_custom_object_is_kept_as_a_typed_raw_table(
+    engine: Engine, checker: QualityChecker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    objects = {OBJECT: {"fields": ["partner_name", "joined"], "types": {"joined": "date"}, "model": "CHANNEL_PARTNER"}}
+    connector = PartnerCrm([Page(upserts=[_partner("1")])], name="hs", objects=(PARTNER_SPEC,))
+    plan = _plan(_config(objects=objects), connector, monkeypatch)
+    [stream] = plan.streams
+    assert stream.raw is not None and stream.raw.fields == ("partner_name", "joined")
+    assert stream.mapping.entity == "raw_hs__2_9001"
+    runner.validate_mappings(plan)
+    [summary] = run_plan(plan, engine=engine, checker=checker)
+    assert summary.status == "succeeded" and summary.counts.upserted == 1, summary.error
+    with engine.connect() as conn:
+        [row] = conn.execute(select(store.entity_table(conn, "raw_hs__2_9001"))).mappings().all()
+    assert (row["partner_name"], row["joined"], row["hs_object_id"]) == ("Partner 1", date(2024, 3, 1), "1")
+    assert row["id"] == canonical_id("hs", OBJECT, "1")
+
+
+def test_mapping_keys_on_an_unmapped_object_are_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = _config({"fields": {"partner_name": "name"}})
     connector = PartnerCrm([], name="hs", objects=(PARTNER_SPEC,))
-    with pytest.raises(ConfigError, match=rf"no mapping for object '{OBJECT}'.*connections\.hs\.mapping\.{OBJECT}"):
+    with pytest.raises(ConfigError, match=rf"connections\.hs\.mapping\.{OBJECT}: fields change a mapping, but "
+                                          rf"{OBJECT} has none: it is kept as a typed raw table"):
         _plan(cfg, connector, monkeypatch)
 
 
