@@ -46,9 +46,10 @@ def discover_command(app: App, name: str, *, diff: bool = False, accept: Sequenc
     finally:
         connector.close()
     result: dict[str, Any] = {"connection": name, "objects": [
-        {"name": s.name, "fields": [{"name": f.name, "type": f.type, "label": f.label, "custom": f.custom,
-                                     "calculated": f.calculated, "updateable": f.updateable,
-                                     "options": list(f.options)} for f in s.fields]} for s in schemas]}
+        {"name": s.name, "custom": s.custom,
+         "fields": [{"name": f.name, "type": f.type, "label": f.label, "custom": f.custom,
+                     "calculated": f.calculated, "updateable": f.updateable, "options": list(f.options)}
+                    for f in s.fields]} for s in schemas]}
     if diff:
         result["diff"] = schema_diff(app.engine, connection=name, schemas=schemas,
                                      objects=app.cfg.connection(name).enabled_objects(),
@@ -78,7 +79,8 @@ def print_discover(out: Output, result: dict[str, Any]) -> None:
     for obj in result["objects"]:
         fields = obj["fields"]
         custom = sum(f["custom"] for f in fields)
-        out.table(f"{result['connection']}/{obj['name']}: {len(fields)} fields, {custom} custom",
+        kind = " (custom object)" if obj.get("custom") else ""
+        out.table(f"{result['connection']}/{obj['name']}{kind}: {len(fields)} fields, {custom} custom",
                   ["field", "type", "label", "custom", "calculated", "updateable"],  # picklist options: --json
                   [(f["name"], f["type"], f["label"], _yes(f["custom"]), _yes(f["calculated"]), _yes(f["updateable"]))
                    for f in fields])

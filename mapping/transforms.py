@@ -79,6 +79,10 @@ def t_number(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> 
         raise TransformError("a finite number", value)
     # ``divide_by``: a unit change the CRM's field needs (Salesforce's CallDurationInSeconds -> minutes: 60).
     divisor = args.get("divide_by")
+    # ``multiply_by``: a scale change (HubSpot's stage probability 0.2 -> 20), in decimal: 0.2 x 100 is 20 exactly.
+    factor = args.get("multiply_by")
+    if factor:
+        number = float(Decimal(repr(number)) * Decimal(str(factor)))
     return number / float(divisor) if divisor else number
 
 

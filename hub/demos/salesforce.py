@@ -1,6 +1,7 @@
-"""The demo's Salesforce: client-credentials OAuth, the standard objects (issue 17's too) and the org's four custom
-objects mapped in config, and a person's edits, deletes, a merge, a lead conversion, a stage change and a purge (a
-delete emptied from the Recycle Bin: only ``deleted/`` still shows it)."""
+"""The demo's Salesforce: client-credentials OAuth, the standard objects (issue 17's too), the org's four custom
+objects mapped in config and five more kept as typed raw tables (each tagged with its registry model), and a
+person's edits, deletes, a merge, a lead conversion, a stage change and a purge (a delete emptied from the Recycle
+Bin: only ``deleted/`` still shows it)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,18 @@ CUSTOM_MAPPINGS: dict[str, dict[str, Any]] = {
         "skill": "Skill__c", "score": "Score__c", "max_score": "Max_Score__c", "passed": "Passed__c",
         "taken_on": "Taken_On__c", "created_at": "CreatedDate", "updated_at": "LastModifiedDate"}},
 }
-OBJECTS = (*STANDARD, *CUSTOM_MAPPINGS)
+# Custom objects no canonical entity holds: kept as typed raw tables, each tagged with the registry model it holds.
+# Salesforce types every custom Number field `double`; the counts and years among them are typed as whole numbers.
+RAW_OBJECTS: dict[str, dict[str, Any]] = {
+    "Account_Plan__c": {"model": "ACCOUNT_PLAN", "types": {"Fiscal_Year__c": "integer"}},
+    "Sales_Playbook__c": {"model": "SALES_PLAYBOOK"},
+    "Enablement_Platform_Usage__c": {"model": "ENABLEMENT_PLATFORM", "types": {
+        "Licensed_Users__c": "integer", "Active_Users__c": "integer", "Logins__c": "integer",
+        "Content_Views__c": "integer"}},
+    "Quota_Plan__c": {"model": "QUOTA_PLAN", "types": {"Fiscal_Year__c": "integer"}},
+    "Strategic_Initiative__c": {"model": "STRATEGIC_INITIATIVE"},
+}
+OBJECTS = (*STANDARD, *CUSTOM_MAPPINGS, *RAW_OBJECTS)
 
 
 def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:
@@ -57,7 +69,7 @@ def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:
         "ca_bundle": info.ca_path,
         "auth": {"flow": "client_credentials", "client_id": "crmhub-sandbox-client",
                  "client_secret": "${DEMO_SALESFORCE_SECRET}"},
-        "objects": list(OBJECTS),
+        "objects": {obj: RAW_OBJECTS.get(obj, {}) for obj in OBJECTS},
         "mapping": CUSTOM_MAPPINGS,
         "settle_lag_seconds": 2,
     }
@@ -84,6 +96,9 @@ def _salesforce_edits(admin: SandboxAdmin) -> dict[str, Any]:
         "Case": (5, 2, 3),
         "Coaching_Session__c": (5, 2, 3),
         "Training_Enrollment__c": (3, 1, 2),
+        "Sales_Playbook__c": (3, 1, 1),
+        "Strategic_Initiative__c": (2, 1, 1),
+        "Account_Plan__c": (0, 2, 0),
         "UserTerritory2Association": (2, 1, 0),  # no delete trail: only the next read's Id listing sees it
     }.items():
         done[obj] = admin.post(

@@ -12,11 +12,10 @@ random streams, so adding one never changes another's seed.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sandbox.salesforce import picklists as pl
 from sandbox.salesforce.derive_service import add_months, format_auto_number
-from sandbox.salesforce.seed_context import SeedContext
+from sandbox.salesforce.seed_context import SeedContext, SeededRows
 from sandbox.salesforce.store import record_number
 from sandbox.salesforce.timefmt import fmt_datetime, stored_to_datetime
 
@@ -34,25 +33,14 @@ COMPETITORS: tuple[tuple[str, str, str], ...] = (
 _QUOTE_STAGES = frozenset({"Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"})
 
 
-class _Rows:
-    """A seeded object's rows as dicts (read only): built from the context's rows before they are loaded."""
-
-    def __init__(self, ctx: SeedContext, obj: str) -> None:
-        self.columns = ctx.store.tables[obj].columns
-        self.rows = ctx.rows.get(obj, [])
-
-    def get(self, row: list[Any], name: str) -> Any:
-        return row[self.columns[name]]
-
-
 def _dt(value: str) -> datetime:
     return stored_to_datetime(value)
 
 
 def seed_service(ctx: SeedContext) -> None:
-    opps = _Rows(ctx, "Opportunity")
+    opps = SeededRows(ctx, "Opportunity")
     contacts: dict[str, list[str]] = {}
-    people = _Rows(ctx, "Contact")
+    people = SeededRows(ctx, "Contact")
     for row in people.rows:
         contacts.setdefault(people.get(row, "AccountId"), []).append(people.get(row, "Id"))
     _cases(ctx, contacts)
@@ -89,7 +77,7 @@ def _cases(ctx: SeedContext, contacts: dict[str, list[str]]) -> None:
             })
 
 
-def _competitors(ctx: SeedContext, opps: _Rows) -> set[str]:
+def _competitors(ctx: SeedContext, opps: SeededRows) -> set[str]:
     out = set()
     for row in opps.rows:
         oid = opps.get(row, "Id")
@@ -108,7 +96,7 @@ def _competitors(ctx: SeedContext, opps: _Rows) -> set[str]:
     return out
 
 
-def _loss_reasons(ctx: SeedContext, opps: _Rows, with_competitor: set[str]) -> None:
+def _loss_reasons(ctx: SeedContext, opps: SeededRows, with_competitor: set[str]) -> None:
     ix = opps.columns["Loss_Reason__c"]
     for row in opps.rows:
         if opps.get(row, "StageName") != "Closed Lost":
@@ -119,7 +107,7 @@ def _loss_reasons(ctx: SeedContext, opps: _Rows, with_competitor: set[str]) -> N
             tuple(r for r in pl.LOSS_REASON if r != "Lost to Competitor"))
 
 
-def _contact_roles(ctx: SeedContext, opps: _Rows, contacts: dict[str, list[str]]) -> None:
+def _contact_roles(ctx: SeedContext, opps: SeededRows, contacts: dict[str, list[str]]) -> None:
     for row in opps.rows:
         oid = opps.get(row, "Id")
         people = contacts.get(opps.get(row, "AccountId"), [])
@@ -138,7 +126,7 @@ def _contact_roles(ctx: SeedContext, opps: _Rows, contacts: dict[str, list[str]]
             })
 
 
-def _contracts(ctx: SeedContext, opps: _Rows) -> None:
+def _contracts(ctx: SeedContext, opps: SeededRows) -> None:
     for row in opps.rows:
         if opps.get(row, "StageName") != "Closed Won":
             continue
@@ -166,7 +154,7 @@ def _contracts(ctx: SeedContext, opps: _Rows) -> None:
         })
 
 
-def _quotes(ctx: SeedContext, opps: _Rows, contacts: dict[str, list[str]]) -> None:
+def _quotes(ctx: SeedContext, opps: SeededRows, contacts: dict[str, list[str]]) -> None:
     for row in opps.rows:
         stage = opps.get(row, "StageName")
         amount = opps.get(row, "Amount")
@@ -203,7 +191,7 @@ def _quotes(ctx: SeedContext, opps: _Rows, contacts: dict[str, list[str]]) -> No
 
 def seed_dispositions(ctx: SeedContext) -> None:
     """Completed calls carry a Call Result (CallDisposition), as reps log them."""
-    tasks = _Rows(ctx, "Task")
+    tasks = SeededRows(ctx, "Task")
     ix = tasks.columns["CallDisposition"]
     for row in tasks.rows:
         if tasks.get(row, "Type") == "Call" and tasks.get(row, "IsClosed"):

@@ -18,7 +18,9 @@ from sandbox.common.sfids import sfdc_id
 from sandbox.salesforce import picklists as pl
 from sandbox.salesforce.gen_custom import seed_training
 from sandbox.salesforce.gen_deals import seed_opportunities
+from sandbox.salesforce.gen_enablement import seed_enablement
 from sandbox.salesforce.gen_people import seed_people
+from sandbox.salesforce.gen_plans import seed_plans
 from sandbox.salesforce.gen_products import seed_catalogue
 from sandbox.salesforce.gen_service import seed_dispositions, seed_service
 from sandbox.salesforce.gen_territory import seed_territories
@@ -65,6 +67,8 @@ def _seed(*, store: Store, population: Population, seed_value: int, integration_
     seed_dispositions(ctx)
     seed_territories(ctx)
     seed_training(ctx)
+    seed_enablement(ctx)
+    seed_plans(ctx)
     for obj, table in store.tables.items():
         rows = sorted(ctx.rows.get(obj, []), key=operator.itemgetter(table.ix_id))
         table.load(rows)

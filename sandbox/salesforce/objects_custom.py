@@ -99,19 +99,23 @@ def custom_object(spec: Mapping[str, Any], *, prefix: str) -> ObjectDef:
     return ObjectDef(name, prefix, label, plural, (*system_fields(owner=not detail), name_field, *fields))
 
 
-def _spec(name: str, label: str, plural: str, fields: list[dict[str, Any]], *, auto: str = "") -> dict[str, Any]:
+def object_spec(name: str, label: str, plural: str, fields: list[dict[str, Any]], *,
+                auto: str = "") -> dict[str, Any]:
+    """An admin's definition of a custom object (the shape ``custom_object`` and ``POST /_admin/objects`` take)."""
     return {"name": name, "label": label, "plural_label": plural, "fields": fields,
             "name_field": {"auto_number": auto} if auto else {}}
 
 
-def _child(name: str, target: str, child: str, *, master: bool = False, label: str = "") -> dict[str, Any]:
-    return {"name": name, "type": "reference", "reference_to": target, "label": label,
+def lookup(name: str, target: str, child: str, *, master: bool = False, label: str = "",
+           required: bool = False) -> dict[str, Any]:
+    """A lookup (or master-detail) field's definition; a required lookup is one a record cannot be saved without."""
+    return {"name": name, "type": "reference", "reference_to": target, "label": label, "required": required,
             "relationship": "master_detail" if master else "lookup", "child_relationship": child}
 
 
 # The seed's non-standard models, as this org's admins built them (Setup → Object Manager).
 SEEDED: tuple[dict[str, Any], ...] = (
-    _spec("Training_Program__c", "Training Program", "Training Programs", [
+    object_spec("Training_Program__c", "Training Program", "Training Programs", [
         {"name": "Program_Type__c", "type": "picklist", "label": "Program Type",
          "values": ["Onboarding", "Product", "Skills", "Partner", "Customer"]},
         {"name": "Status__c", "type": "picklist", "label": "Status",
@@ -121,27 +125,27 @@ SEEDED: tuple[dict[str, Any], ...] = (
         {"name": "Duration_Hours__c", "type": "double", "label": "Duration (hours)", "precision": 5, "scale": 1},
         {"name": "Description__c", "type": "textarea", "label": "Description"},
     ]),
-    _spec("Training_Enrollment__c", "Training Enrollment", "Training Enrollments", [
-        _child("Training_Program__c", "Training_Program__c", "Training_Enrollments__r", master=True,
+    object_spec("Training_Enrollment__c", "Training Enrollment", "Training Enrollments", [
+        lookup("Training_Program__c", "Training_Program__c", "Training_Enrollments__r", master=True,
                label="Training Program"),
-        _child("User__c", "User", "Training_Enrollments__r", label="Enrolled User"),
+        lookup("User__c", "User", "Training_Enrollments__r", label="Enrolled User"),
         {"name": "Status__c", "type": "picklist", "label": "Status", "values": ["Enrolled", "Completed", "Dropped"]},
         {"name": "Enrolled_On__c", "type": "date", "label": "Enrolled On"},
         {"name": "Completed_On__c", "type": "date", "label": "Completed On"},
         {"name": "Score__c", "type": "double", "label": "Score", "precision": 5, "scale": 1},
     ], auto="TE-{00000}"),
-    _spec("Coaching_Session__c", "Coaching Session", "Coaching Sessions", [
-        _child("Coach__c", "User", "Coaching_Sessions_Given__r", label="Coach"),
-        _child("Rep__c", "User", "Coaching_Sessions_Received__r", label="Rep"),
-        _child("Opportunity__c", "Opportunity", "Coaching_Sessions__r", label="Opportunity"),
+    object_spec("Coaching_Session__c", "Coaching Session", "Coaching Sessions", [
+        lookup("Coach__c", "User", "Coaching_Sessions_Given__r", label="Coach"),
+        lookup("Rep__c", "User", "Coaching_Sessions_Received__r", label="Rep"),
+        lookup("Opportunity__c", "Opportunity", "Coaching_Sessions__r", label="Opportunity"),
         {"name": "Held_At__c", "type": "datetime", "label": "Held At"},
         {"name": "Duration_Minutes__c", "type": "double", "label": "Duration (minutes)", "precision": 4, "scale": 0},
         {"name": "Topic__c", "type": "string", "label": "Topic", "length": 255},
         {"name": "Rating__c", "type": "double", "label": "Rating", "precision": 2, "scale": 0},
     ], auto="CS-{00000}"),
-    _spec("Assessment__c", "Assessment", "Assessments", [
-        _child("User__c", "User", "Assessments__r", label="User"),
-        _child("Training_Program__c", "Training_Program__c", "Assessments__r", label="Training Program"),
+    object_spec("Assessment__c", "Assessment", "Assessments", [
+        lookup("User__c", "User", "Assessments__r", label="User"),
+        lookup("Training_Program__c", "Training_Program__c", "Assessments__r", label="Training Program"),
         {"name": "Skill__c", "type": "picklist", "label": "Skill",
          "values": ["Discovery", "Negotiation", "Product Knowledge", "Forecasting", "Objection Handling"]},
         {"name": "Score__c", "type": "double", "label": "Score", "precision": 5, "scale": 1},
@@ -152,8 +156,9 @@ SEEDED: tuple[dict[str, Any], ...] = (
 )
 
 
-def seeded_objects() -> tuple[ObjectDef, ...]:
-    return tuple(custom_object(spec, prefix=custom_prefix(i)) for i, spec in enumerate(SEEDED))
+def seeded_objects(specs: Sequence[Mapping[str, Any]]) -> tuple[ObjectDef, ...]:
+    """The org's custom objects, prefixed in the order its admins created them."""
+    return tuple(custom_object(spec, prefix=custom_prefix(i)) for i, spec in enumerate(specs))
 
 
 def with_field(obj: ObjectDef, f: FieldDef) -> ObjectDef:

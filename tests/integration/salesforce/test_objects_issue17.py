@@ -80,9 +80,9 @@ def test_an_admin_creates_a_custom_object_the_apis_serve(sf: SalesforceSandbox) 
                     "relationship": "master_detail"},
                    {"name": "Verdict__c", "type": "picklist", "values": ["Won on price", "Won on product"]},
                    {"name": "Score__c", "type": "double", "precision": 3, "scale": 0}]})
-    assert made["custom"] and made["keyPrefix"] == "a04"
+    assert made["custom"] and made["keyPrefix"] == "a09"
     entry = next(o for o in sf.api.get(f"{V}/sobjects").json()["sobjects"] if o["name"] == "Win_Review__c")
-    assert entry["custom"] and entry["keyPrefix"] == "a04"
+    assert entry["custom"] and entry["keyPrefix"] == "a09"
     fields = {f["name"]: f for f in sf.api.get(f"{V}/sobjects/Win_Review__c/describe").json()["fields"]}
     assert fields["Opportunity__c"]["relationshipName"] == "Opportunity__r" and "OwnerId" not in fields
     opp = sf.live_ids("Opportunity")[0]
