@@ -122,7 +122,8 @@ def seed_customer_programs(co: CustomObjects, population: Population, seeded: Se
         promoted = max(promoted, launched.date() + timedelta(days=rnd.randint(0, 60)))
         for n in range(1 + (rnd.random() < 0.35) + (rnd.random() < 0.1)):
             kind = _advocacy_type(rnd, case_study_done=account.company in studied)
-            studied.update({account.company} if kind == "case_study" else set())
+            if kind == "case_study":
+                studied.add(account.company)
             _advocacy(rnd, advocacy, f"ADV-{lead_id}-{n + 1:02d}", lead_id, kind,
                       promoted + timedelta(days=rnd.randint(7, 150) + 30 * n), end, prospects)
 
