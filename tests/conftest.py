@@ -1,4 +1,5 @@
-"""Fixtures shared by every test package: fresh stores on SQLite and PostgreSQL."""
+"""Fixtures shared by every test package (fresh stores on SQLite and PostgreSQL), and how ``make test`` splits the
+suite into phases and pytest-xdist groups (tests/support/phases.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,34 @@ from sqlalchemy import Engine
 
 from quality.checker import QualityChecker
 from quality.suite import load_suites
+from tests.support.phases import PHASES, group_of, in_phase
 from tests.support.stores import fresh_engine
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--phase", choices=PHASES, default=None,
+                     help="run one phase of `make test`: parallel (every test not marked serial, for -n 2 --dist "
+                          "loadgroup) or serial (the serial tests, alone); default: every test")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keeps the tests of ``--phase`` and gives each the xdist group that keeps what it shares on one worker.
+
+    The marks matter only under ``--dist loadgroup`` (pytest-xdist's own hook, run last, reads them)."""
+    phase = config.getoption("--phase")
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        serial = item.get_closest_marker("serial") is not None
+        (kept if in_phase(phase, serial=serial) else dropped).append(item)
+        callspec = getattr(item, "callspec", None)
+        group = group_of(item.nodeid, getattr(item, "fixturenames", ()), callspec.params if callspec else {},
+                         serial=serial)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
