@@ -13,6 +13,7 @@ from quality.checker import QualityChecker
 from quality.suite import load_suites
 from tests.support.phases import PHASES, group_of, in_phase
 from tests.support.stores import fresh_engine
+from tests.support.xdist_ids import with_group_ids
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,10 +22,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "loadgroup) or serial (the serial tests, alone); default: every test")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keeps the tests of ``--phase`` and gives each the xdist group that keeps what it shares on one worker.
 
-    The marks matter only under ``--dist loadgroup`` (pytest-xdist's own hook, run last, reads them)."""
+    First among the hooks: under ``--dist loadgroup`` pytest-xdist's worker reads the group marks in the same hook,
+    and would otherwise run before this one (it registers later) and find none."""
     phase = config.getoption("--phase")
     kept: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
@@ -39,6 +42,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On an xdist worker under ``--dist loadgroup``: the group in every grouped test's id, before the worker sends
+    the ids to the scheduler (pytest-xdist's own hook, after this one) — tests/support/xdist_ids.py says why."""
+    if getattr(session.config.option, "loadgroup", False):
+        with_group_ids(session.items)
 
 
 @pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
