@@ -3,13 +3,15 @@ canonical model, transforms, quality rules and the expectations a rule may use.
 
 The config package imports nothing of crmhub's other packages, so it cannot read ``mapping/specs`` or the quality
 suites itself: the packages that own those facts build a Catalogue (``sync/config_check.py`` puts it together) and
-pass it in. Every check that needs no network is then done before a sync, not half-way through one.
+pass it in, with the mapping package's own parser for the object mappings an admin writes whole in config. Every
+check that needs no network is then done before a sync, not half-way through one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +43,6 @@ class Catalogue:
     rules: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # entity -> shipped rule -> expectation
     rule_params: Mapping[str, Mapping[str, Mapping[str, object]]] = field(default_factory=dict)  # shipped kwargs
     expectations: Mapping[str, ExpectationFacts] = field(default_factory=dict)
+    # (kind, connection, object, the object's mapping as written with entity:) -> (key path, problem) for each
+    # problem the mapping package's resolve finds: a config-defined mapping is checked by the code that runs it.
+    resolve: Callable[[str, str, str, Mapping[str, Any]], Sequence[tuple[str, str]]] | None = None

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from config import keypath
 from config.catalogue import Catalogue, ObjectFacts
 from config.errors import ConfigProblem, did_you_mean
+from config.models.object_mapping import MappingEntry, ObjectDefinition
 from config.models.quality import QualityRuleSettings, QualitySettings, nulls_as_empty
 from config.models.settings_parts import MappingOverride
 
@@ -28,7 +29,7 @@ CUSTOM_PREFIX = "custom."
 ROW_COLUMNS = ("id", "source_id")
 # Closer than did_you_mean's 0.6: a custom field is legitimate, so only a near-certain typo is worth a warning.
 _TYPO_CUTOFF = 0.8
-_OVERRIDE: TypeAdapter[MappingOverride] = TypeAdapter(MappingOverride)
+_ENTRY: TypeAdapter[MappingOverride | ObjectDefinition] = TypeAdapter(MappingEntry)
 _QUALITY: TypeAdapter[QualitySettings] = TypeAdapter(QualitySettings)
 
 
@@ -46,19 +47,29 @@ def catalogue_problems(data: Mapping[str, Any], catalogue: Catalogue, *, base_di
             continue  # an unknown kind is a schema error, reported by the loader
         base = ["connections", keypath.key(name)]
         known = catalogue.objects[kind]
+        mapping = raw.get("mapping")
+        entries = {str(obj): _valid(_ENTRY, {} if body is None else body, base_dir)
+                   for obj, body in (mapping.items() if isinstance(mapping, dict) else ())}
+        # Mapped whole in config (even if that mapping has errors of its own, reported at their keys).
+        defined = {str(obj) for obj, body in (mapping.items() if isinstance(mapping, dict) else ())
+                   if isinstance(body, dict) and "entity" in body}
         for segments, obj in _object_names(raw.get("objects")):
-            if obj not in known:
+            if obj not in known and obj not in defined:
+                # A custom object the CRM may well have (only the CRM knows): a sync keeps it as a typed raw table
+                # (store/raw.py), so this is a warning; a typo is refused by the sync, which asks the CRM.
                 problems.append(ConfigProblem(
                     keypath.join([*base, "objects", *segments]),
-                    f"'{obj}' is not an object crmhub syncs from {kind}{did_you_mean(obj, known)} "
-                    f"(objects: {', '.join(known)})",
+                    f"'{obj}' has no mapping for {kind}{did_you_mean(obj, known)} (mapped objects: "
+                    f"{', '.join(known)}): a sync keeps its records in a typed raw table if the CRM has such an "
+                    f"object; to fill a canonical entity, map it in "
+                    f"{keypath.join([*base, 'mapping', keypath.key(obj)])} with entity: and fields",
+                    "warning",
                 ))
-        mapping = raw.get("mapping")
-        for obj, raw_override in (mapping.items() if isinstance(mapping, dict) else ()):
-            override = _valid(_OVERRIDE, {} if raw_override is None else raw_override, base_dir)
-            if obj in known and override is not None:
-                where = [*base, "mapping", keypath.key(obj)]
-                problems += _override_problems(override, known[obj], catalogue, where, obj)
+        for obj, entry in entries.items():
+            if isinstance(entry, ObjectDefinition):
+                problems += _definition_problems(kind, str(name), obj, entry, catalogue)
+            elif entry is not None and obj in known:
+                problems += _override_problems(entry, known[obj], catalogue, [*base, "mapping", keypath.key(obj)], obj)
     quality = _valid(_QUALITY, nulls_as_empty(data.get("quality") or {}), base_dir)
     if quality is not None:
         problems += quality_problems(quality, catalogue)
@@ -79,6 +90,15 @@ def _object_names(raw_objects: Any) -> list[tuple[list[str], str]]:
     if isinstance(raw_objects, dict):
         return [([keypath.key(name)], str(name)) for name in raw_objects]
     return []
+
+
+def _definition_problems(kind: str, connection: str, obj: str, definition: ObjectDefinition,
+                         catalogue: Catalogue) -> list[ConfigProblem]:
+    """A whole object mapping written in config, parsed the way a sync will parse it (the catalogue's resolve)."""
+    if catalogue.resolve is None:
+        return []
+    return [ConfigProblem(path, message) for path, message in
+            catalogue.resolve(kind, connection, obj, definition.as_spec())]
 
 
 def _override_problems(override: MappingOverride, facts: ObjectFacts, catalogue: Catalogue, where: list[str],

@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Tag
 
 from config import keypath
 
 _KEY_MARKER = "[key]"
+_NOT_A_TAG = object()  # a location part that is a key, not a union's tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ def locate(root: type[BaseModel], loc: Sequence[str | int]) -> Location:
             continue
         current = _strip_optional(current)
         member = _union_member(current, part)
-        if member is not None:
+        if member is not _NOT_A_TAG:
             current = member
             continue
         segments.append(keypath.index(part) if isinstance(part, int) else keypath.key(part))
@@ -77,13 +78,19 @@ def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
 
-def _union_member(tp: Any, part: str | int) -> type[BaseModel] | None:
-    """The member of a discriminated union whose tag is ``part``, if ``tp`` is such a union."""
+def _union_member(tp: Any, part: str | int) -> Any:
+    """The member of a discriminated union whose tag is ``part``, if ``tp`` is such a union (else ``_NOT_A_TAG``):
+    a model whose ``Literal`` field has that value, or the member a callable discriminator's ``Tag`` names."""
     if not _is_union(tp) or not isinstance(part, str):
-        return None
+        return _NOT_A_TAG
     for member in get_args(tp):
+        if get_origin(member) is Annotated:
+            inner, *metadata = get_args(member)
+            if any(isinstance(m, Tag) and m.tag == part for m in metadata):
+                return inner
+            member = inner
         if isinstance(member, type) and issubclass(member, BaseModel):
             for field in member.model_fields.values():
                 if get_origin(field.annotation) is Literal and part in get_args(field.annotation):
                     return member
-    return None
+    return _NOT_A_TAG

@@ -68,7 +68,8 @@ def _describe(value: object) -> str:
 
 def _unknown_key(ctx: Mapping[str, Any], value: Any, where: Location, details: Mapping[str, Any]) -> str:
     name = str(details["loc"][-1])
-    allowed = list(where.owner.model_fields) if where.owner is not None else []
+    # As written in the file: a field's alias where it has one (``from``, which Python cannot name a field).
+    allowed = [f.alias or n for n, f in where.owner.model_fields.items()] if where.owner is not None else []
     hint = did_you_mean(name, allowed)
     if hint:
         return "unknown key" + hint

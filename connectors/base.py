@@ -100,6 +100,7 @@ class FieldInfo:
 class ObjectSchema:
     name: str
     fields: tuple[FieldInfo, ...]
+    custom: bool = False  # an object an admin created (Salesforce ``__c``, a HubSpot custom object, …)
 
     def field_names(self) -> set[str]:
         return {f.name for f in self.fields}

@@ -93,14 +93,15 @@ class ConnectorKind(Generic[C]):
 def _hubspot(name: str, conn: HubSpotConnection, *, settle_lag: timedelta, clock: Clock | None,
              tuning: Tuning) -> Connector:
     # Imported when used: building one kind's connector loads no other kind's client libraries.
-    from connectors.hubspot.config import build_client
+    from connectors.hubspot.config import build_client, object_specs
     from connectors.hubspot.connector import HubSpotConnector
 
     client, _ = build_client(name, conn, clock=clock, search_per_second=given(tuning.hubspot.search_per_second, 5),
                              token_cache=tuning.token_cache, retry=tuning.retry)
     # ``reconcile_hours`` as an option overrides the connection's (tests force a listing on every read with 0).
     every = timedelta(hours=given(tuning.reconcile_hours, float(conn.reconcile_hours)))
-    return HubSpotConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, reconcile_every=every)
+    return HubSpotConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, reconcile_every=every,
+                            objects=object_specs(conn))
 
 
 def _salesforce(name: str, conn: SalesforceConnection, *, settle_lag: timedelta, clock: Clock | None,

@@ -16,9 +16,12 @@ from hub.cmd_inspect import (
     discover_command,
     print_discover,
     print_scores,
+    print_tables,
     quality_report,
     runs_command,
+    tables_command,
 )
+from hub.cmd_models import models_app
 from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
 from hub.cmd_state import state_app
@@ -84,6 +87,7 @@ app.add_typer(score_app, name="score")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(identity_app, name="identity")
 app.add_typer(state_app, name="state")
+app.add_typer(models_app, name="models")
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
 
@@ -217,6 +221,23 @@ def runs(
             "read", "upserted", "unchanged", "echoes", "quarantined", "failed", "deleted")), r["api_calls"],
           r["started_at"], r["error"] or "") for r in rows],
     )
+
+
+@app.command()
+def tables(
+    connection: str = typer.Option(None, help="Only this connection's records (and raw tables)."),
+    columns: bool = typer.Option(False, "--columns", help="Each raw table's columns and CRM fields too."),
+    config: Path = config_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """The store's tables: canonical entities and the typed raw tables of objects no mapping holds, with their rows."""
+    out = Output(as_json=as_json)
+    with failures(out):
+        rows = tables_command(open_app(config, out), connection=connection)
+    if as_json:
+        out.json({"ok": True, "tables": rows})
+        return
+    print_tables(out, rows, columns=columns)
 
 
 @quality_app.command("report")

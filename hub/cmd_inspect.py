@@ -10,6 +10,7 @@ from connectors.errors import ConfigError
 from connectors.registry import build_connector
 from hub.context import App, settings
 from hub.output import Output
+from mapping.model import TABLE_OF
 from store.quality_scores import record_score_summary, score_history
 from store.schema_drift import accept_type_changes, pending_type_changes
 from sync.drift import schema_diff
@@ -45,9 +46,10 @@ def discover_command(app: App, name: str, *, diff: bool = False, accept: Sequenc
     finally:
         connector.close()
     result: dict[str, Any] = {"connection": name, "objects": [
-        {"name": s.name, "fields": [{"name": f.name, "type": f.type, "label": f.label, "custom": f.custom,
-                                     "calculated": f.calculated, "updateable": f.updateable,
-                                     "options": list(f.options)} for f in s.fields]} for s in schemas]}
+        {"name": s.name, "custom": s.custom,
+         "fields": [{"name": f.name, "type": f.type, "label": f.label, "custom": f.custom,
+                     "calculated": f.calculated, "updateable": f.updateable, "options": list(f.options)}
+                    for f in s.fields]} for s in schemas]}
     if diff:
         result["diff"] = schema_diff(app.engine, connection=name, schemas=schemas,
                                      objects=app.cfg.connection(name).enabled_objects(),
@@ -77,7 +79,8 @@ def print_discover(out: Output, result: dict[str, Any]) -> None:
     for obj in result["objects"]:
         fields = obj["fields"]
         custom = sum(f["custom"] for f in fields)
-        out.table(f"{result['connection']}/{obj['name']}: {len(fields)} fields, {custom} custom",
+        kind = " (custom object)" if obj.get("custom") else ""
+        out.table(f"{result['connection']}/{obj['name']}{kind}: {len(fields)} fields, {custom} custom",
                   ["field", "type", "label", "custom", "calculated", "updateable"],  # picklist options: --json
                   [(f["name"], f["type"], f["label"], _yes(f["custom"]), _yes(f["calculated"]), _yes(f["updateable"]))
                    for f in fields])
@@ -150,3 +153,37 @@ def print_scores(out: Output, scores: dict[str, Any]) -> None:
                for r in scores["latest"]])
     out.table("data-quality score per record", ["entity", "#records", "mean score", "#below 1"],
               [(r["entity"], r["records"], f"{r['mean_score']:.4f}", r["imperfect"]) for r in scores["records"]])
+
+
+def tables_command(app: App, *, connection: str | None = None) -> list[dict[str, Any]]:
+    """Every table synced records land in: the canonical entities' and the typed raw tables of objects no mapping
+    holds, with their live and tombstoned rows (of one connection, or of all)."""
+    if connection is not None:
+        app.cfg.connection(connection)  # an unknown connection is a config error naming the known ones
+    out: list[dict[str, Any]] = []
+    with app.engine.connect() as conn:
+        for entity, name in sorted(TABLE_OF.items()):
+            table = store.canonical_tables[name]
+            live, deleted = store.row_counts(conn, table, connection=connection)
+            out.append({"table": name, "kind": "entity", "entity": entity, "connection": None, "object": None,
+                        "live": live, "deleted": deleted,
+                        "columns": [{"column": c.name, "type": str(c.type)} for c in table.columns]})
+        for raw in store.list_raw_tables(conn):
+            if connection is not None and raw.connection != connection:
+                continue
+            live, deleted = store.row_counts(conn, raw.table())
+            out.append({"table": raw.name, "kind": "raw", "entity": None, "connection": raw.connection,
+                        "object": raw.object, "live": live, "deleted": deleted,
+                        "columns": [{"column": c.column, "type": c.type, "field": c.field, "crm_type": c.crm_type}
+                                    for c in raw.columns]})
+    return out
+
+
+def print_tables(out: Output, tables: Sequence[dict[str, Any]], *, columns: bool) -> None:
+    out.table("store tables (entities, and typed raw tables of objects no mapping holds)",
+              ["table", "kind", "holds", "#live", "#deleted", "#columns"],
+              [(t["table"], t["kind"], t["entity"] or f"{t['connection']}/{t['object']}", t["live"], t["deleted"],
+                len(t["columns"])) for t in tables])
+    for t in (t for t in tables if columns and t["kind"] == "raw"):
+        out.table(f"{t['table']} ({t['connection']}/{t['object']})", ["column", "type", "CRM field", "CRM type"],
+                  [(c["column"], c["type"], c["field"], c["crm_type"]) for c in t["columns"]])

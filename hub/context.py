@@ -51,6 +51,19 @@ def open_app(config: Path | None, out: Output) -> App:
     return App(cfg, engine, out, path)
 
 
+def optional_config(config: Path | None) -> CrmhubConfig | None:
+    """The config a command may use without needing one: the one given (``--config``, ``CRMHUB_CONFIG``, refused
+    like everywhere when it has errors), else ``./crmhub.yaml`` if it exists, else None."""
+    s = settings()
+    path = config or s.config
+    given = config is not None or "config" in s.model_fields_set
+    if not given and not path.is_file():
+        return None
+    cfg = load_checked_config(path)
+    redact_config_secrets(cfg)
+    return cfg
+
+
 @contextmanager
 def failures(out: Output) -> Iterator[None]:
     """Every known failure becomes a message on stderr and its exit code; a bug still shows its traceback."""

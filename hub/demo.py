@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 import store
 from config import CrmhubConfig, load_config
@@ -38,7 +38,8 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
         blocks: dict[str, Any] = {}
         for crm in crms:
             out.info(f"starting the {crm.sandbox} sandbox (scale {scale:,}) …")
-            sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=scale, state_dir=workdir / crm.sandbox))
+            sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=scale, state_dir=workdir / crm.sandbox,
+                                                    options=crm.sandbox_options))
             admins[crm.connection] = sb.admin()
             blocks[crm.connection] = crm.block(sb.info)
             if crm.writeback:
@@ -161,16 +162,35 @@ def _compare(engine: Engine, crm: DemoCrm, admin: SandboxAdmin) -> dict[str, Any
                 )
             } - live
             accounted = live | held
+            tables, rows = landed_rows(conn, crm.connection, obj)
             out[obj] = {
                 "truth": len(truth_ids),
                 "store_live": len(live),
+                "tables": tables,
+                "table_live": rows,
                 "quarantined_only": len(held & truth_ids),
                 "missing": sorted(truth_ids - accounted)[:10],
                 "extra": sorted(live - truth_ids)[:10],
-                # Every live CRM record is landed or held with a reason; nothing deleted is still live.
-                "agree": not (truth_ids - accounted) and not (live - truth_ids),
+                # Every live CRM record is landed or held with a reason; nothing deleted is still live; and the
+                # table the links name (an entity's, or the object's typed raw table) holds a live row for each.
+                "agree": not (truth_ids - accounted) and not (live - truth_ids) and rows == len(live),
             }
     return out
+
+
+def landed_rows(conn: Connection, connection: str, obj: str) -> tuple[list[str], int]:
+    """The store tables an object's records landed in (from its source links) and their live rows from it."""
+    entities = conn.execute(select(source_link.c.entity).distinct().where(
+        source_link.c.connection == connection, source_link.c.object == obj)).scalars().all()
+    rows = 0
+    names = []
+    for entity in sorted(entities):
+        table = store.entity_table(conn, entity)
+        names.append(table.name)
+        rows += conn.execute(select(func.count()).select_from(table).where(
+            table.c.source_connection == connection, table.c.source_object == obj,
+            table.c.deleted_at.is_(None))).scalar_one()
+    return names, int(rows)
 
 
 def _quarantine(engine: Engine) -> list[dict[str, Any]]:
@@ -200,13 +220,15 @@ def _print_phase(out: Output, summaries: list[Any], truth: dict[str, Any]) -> No
         ],
     )
     rows = [
-        (conn, obj, t["truth"], t["store_live"], t["quarantined_only"], "yes" if t["agree"] else "NO")
+        (conn, obj, ", ".join(t["tables"]), t["truth"], t["store_live"], t["table_live"], t["quarantined_only"],
+         "yes" if t["agree"] else "NO")
         for conn, objs in truth.items()
         for obj, t in objs.items()
     ]
     out.table(
         "store vs sandbox ground truth",
-        ["connection", "object", "#sandbox live", "#store live", "#held in quarantine", "agree"],
+        ["connection", "object", "store table", "#sandbox live", "#store live", "#table rows", "#held in quarantine",
+         "agree"],
         rows,
     )
 

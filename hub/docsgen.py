@@ -1,5 +1,6 @@
 """The generated reference pages of docs/: the CLI (from the Typer app), crmhub.yaml (from the pydantic models in
-``config/models/``) and the canonical field table (``mapping.fieldtable``).
+``config/models/``), the canonical field table (``mapping.fieldtable``) and the object models
+(``mapping/objectmodels/``).
 
 ``python -m hub.docsgen`` (or ``make docs-gen``) rewrites them; ``--check`` rewrites nothing and exits 1 naming every
 stale page. They are generated because a hand-kept copy of a command's options or a config key's default drifts from
@@ -299,7 +300,7 @@ def _walk(model: type[BaseModel], prefix: str, title: str, tables: list[_Table])
     comments = _comments(model)
     below: list[tuple[str, type[BaseModel], str]] = []
     for name, info in model.model_fields.items():
-        path = prefix + name
+        path = prefix + (info.alias or name)  # as written in the file: ``from``, which Python cannot name a field
         table.rows.append((f"`{path}`", _type_text(info.annotation) + _bounds(info.metadata), _default_text(info),
                            _description(info, comments.get(name, ""))))
         below += list(_nested(path, info.annotation))
@@ -352,12 +353,35 @@ def field_reference() -> str:
     ])
 
 
+# --------------------------------------------------------------------------------------------- the object models
+
+
+def object_model_reference() -> str:
+    """The 82 object models and the 13 modules (``mapping/objectmodels/``) as tables."""
+    from mapping.objectmodels import load_registry
+    from mapping.objectmodels.reference import markdown
+
+    return "\n".join([
+        "# Object models: the 82 models of the 13 analytics modules",
+        "",
+        NOTICE.format(source="`mapping/objectmodels/` through `mapping.objectmodels.reference`"),
+        "",
+        "Each model, the seed's other names for it (aliases), how crmhub holds it and the modules that list it; then",
+        "each module's models in the seed's order. How models are held, and how to map a custom object to one, is in",
+        "[Object models](../object-models.md); `crmhub models show CODE` prints a model's fields, relations and",
+        "sources.",
+        "",
+        markdown(load_registry()),
+    ])
+
+
 # ------------------------------------------------------------------------------------------------------- the pages
 
 PAGES: Mapping[str, Callable[[], str]] = {
     "reference/cli.md": cli_reference,
     "reference/config.md": config_reference,
     "reference/canonical-fields.md": field_reference,
+    "reference/object-models.md": object_model_reference,
 }
 
 

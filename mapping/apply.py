@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mapping.canonical_ids import canonical_id
-from mapping.spec import ObjectMapping
+from mapping.spec import FieldRule, ObjectMapping
 from mapping.transforms import TRANSFORMS, TransformError, ref_source_id
 
 
@@ -44,15 +44,27 @@ def map_records(om: ObjectMapping, records: Sequence[dict[str, Any]], *, connect
                     row[rule.target] = fn(raw, rule.args, record)  # type: ignore[misc]
             except (TransformError, ValueError, ArithmeticError) as exc:  # one bad value rejects one record
                 reasons.append({"field": rule.target, "source_field": rule.source,
-                                "rule": f"transform:{rule.transform}", "message": f"{rule.source}: {exc}",
+                                "rule": f"transform:{rule.transform}", "message": _message(rule, source_id, exc),
                                 "value": _jsonable(raw)})
+                if "column_type" in rule.args:  # a raw table's column: the type it holds, for a person to act on
+                    reasons[-1]["expected_type"] = rule.args["column_type"]
         reasons += _type_changes(om, record)
-        row["custom"] = {key: record.get(src) for src, key in om.custom if record.get(src) not in (None, "")}
+        if om.keeps_custom:
+            row["custom"] = {key: record.get(src) for src, key in om.custom if record.get(src) not in (None, "")}
         if reasons:
             out.rejects.append(Reject(source_id, record, reasons))
         else:
             out.rows.append(row)
     return out
+
+
+def _message(rule: FieldRule, source_id: str, exc: Exception) -> str:
+    """What was wrong; for a raw table's column (mapping/raw.py) also the record, the column and both types."""
+    column_type = rule.args.get("column_type")
+    if column_type is None:
+        return f"{rule.source}: {exc}"
+    return (f"record {source_id}, field {rule.source}: {exc}; column {rule.target} holds {column_type} "
+            f"(CRM type {rule.args.get('crm_type')})")
 
 
 def _type_changes(om: ObjectMapping, record: dict[str, Any]) -> list[dict[str, Any]]:

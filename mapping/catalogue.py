@@ -3,9 +3,12 @@ fields read, the canonical fields filled and the custom keys kept; the canonical
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from config import ObjectFacts
 from mapping.model import ENTITIES
-from mapping.spec import ObjectMapping, load_spec
+from mapping.spec import MappingError, ObjectMapping, load_spec, resolve
 from mapping.transforms import TRANSFORMS
 
 KINDS: tuple[str, ...] = ("hubspot", "salesforce", "dynamics", "marketo")
@@ -31,3 +34,12 @@ def entity_fields() -> dict[str, frozenset[str]]:
 
 def transform_names() -> frozenset[str]:
     return frozenset(TRANSFORMS)
+
+
+def defined_mapping_problems(kind: str, connection: str, obj: str, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key path, problem) of an object mapping written whole in config, found by ``resolve`` itself."""
+    try:
+        resolve(kind, [obj], {obj: raw}, connection=connection, shipped={})
+    except MappingError as exc:
+        return [(exc.where, exc.detail)]
+    return []

@@ -6,6 +6,7 @@ what the field needs raises ``TransformError`` naming what was expected, and the
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -38,6 +39,23 @@ def t_string(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> 
     return text.lower() if args.get("lower") else text
 
 
+def t_text(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
+    """Text as the CRM sent it (not trimmed): structures (addresses, JSON fields) as JSON, booleans as true/false;
+    ``max_length`` refuses longer text (a column that would cut it)."""
+    if _blank(value):
+        return None
+    if isinstance(value, dict | list):
+        text = json.dumps(value, sort_keys=True, default=str)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    limit = args.get("max_length")
+    if limit is not None and len(text) > int(limit):
+        raise TransformError(f"text of at most {limit} characters (got {len(text)})", value)
+    return text
+
+
 def t_integer(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> int | None:
     if _blank(value):
         return None
@@ -59,7 +77,13 @@ def t_number(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> 
         raise TransformError("a number", value) from None
     if math.isnan(number) or math.isinf(number):
         raise TransformError("a finite number", value)
-    return number
+    # ``divide_by``: a unit change the CRM's field needs (Salesforce's CallDurationInSeconds -> minutes: 60).
+    divisor = args.get("divide_by")
+    # ``multiply_by``: a scale change (HubSpot's stage probability 0.2 -> 20), in decimal: 0.2 x 100 is 20 exactly.
+    factor = args.get("multiply_by")
+    if factor:
+        number = float(Decimal(repr(number)) * Decimal(str(factor)))
+    return number / float(divisor) if divisor else number
 
 
 def t_boolean(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> bool | None:
@@ -76,13 +100,20 @@ def t_boolean(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) ->
 
 
 def t_datetime(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> datetime | None:
-    """ISO-8601 with any UTC offset, or epoch milliseconds -> aware UTC. A time with no offset is refused."""
+    """ISO-8601 with any UTC offset, or epoch milliseconds -> aware UTC. A time with no offset is refused; with
+    ``date_as_midnight`` a bare date (a Dataverse DateOnly column) is its midnight UTC: a date names no zone to
+    misread, a time without an offset does."""
     if _blank(value):
         return None
     if isinstance(value, datetime):
         parsed = value
     else:
         text = str(value).strip()
+        if args.get("date_as_midnight") and len(text) == 10 and text[4:5] == "-":
+            try:
+                return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+            except ValueError:
+                raise TransformError("a date YYYY-MM-DD or an ISO-8601 date-time with a UTC offset", value) from None
         if text.lstrip("-").isdigit():
             try:
                 return datetime.fromtimestamp(int(text) / 1000, UTC)
@@ -207,8 +238,8 @@ def ref_source_id(value: Any, id_prefix: str | None = None) -> str | None:
 
 
 TRANSFORMS: Mapping[str, Transform] = {
-    "string": t_string, "integer": t_integer, "number": t_number, "boolean": t_boolean, "datetime": t_datetime,
-    "date": t_date, "email": t_email, "phone": t_phone, "country": t_country, "map": t_map, "const": t_const,
-    "not": t_not,
+    "string": t_string, "text": t_text, "integer": t_integer, "number": t_number, "boolean": t_boolean,
+    "datetime": t_datetime, "date": t_date, "email": t_email, "phone": t_phone, "country": t_country, "map": t_map,
+    "const": t_const, "not": t_not,
 }
 # "ref" is applied by the mapper itself: it needs the connection to compute the referenced canonical id.

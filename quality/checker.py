@@ -75,7 +75,8 @@ class QualityChecker:
                 value = rows[i].get(rule.column) if rule.column else None
                 reasons.setdefault(i, []).append({
                     "field": rule.column, "rule": rule.name, "value": _jsonable(value),
-                    "message": f"{rule.column}: {_describe(rule)} (got {value!r}); {config_key(entity, rule)}",
+                    "message": f"{rule.column}: {rule.message or _describe(rule)} (got {value!r}); "
+                               f"{config_key(entity, rule)}",
                 })
         if failures:
             raise QualityFailure(f"{entity}: " + "; ".join(failures))

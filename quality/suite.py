@@ -16,7 +16,7 @@ import yaml
 
 from config import Catalogue, ConfigFileError, QualitySettings, quality_problems
 from mapping.model import ENTITIES
-from quality.own_rules import OWN_EXPECTATIONS, check_kwargs
+from quality.own_rules import COLUMN_PARAMS, OWN_EXPECTATIONS, check_kwargs
 from quality.vocabulary import EXPECTATIONS
 
 SEVERITIES = ("warn", "quarantine", "fail")
@@ -29,6 +29,7 @@ class Rule:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     severity: str = "quarantine"
     weight: float = 0.0  # in the record's quality score; 0: the severity's (quality/score.py)
+    message: str = ""  # what a quarantined record's reason says; empty: the expectation described
 
     @property
     def own(self) -> bool:
@@ -55,11 +56,13 @@ def parse_suites(raw: Mapping[str, Any], *, source: str) -> dict[str, tuple[Rule
             if severity not in SEVERITIES:
                 raise ValueError(f"{where}.severity: expected one of {', '.join(SEVERITIES)}, got {severity!r}")
             check_kwargs(str(r["expectation"]), r.get("kwargs") or {}, where)
-            column = (r.get("kwargs") or {}).get("column")
-            if column is not None and column not in ENTITIES[entity] and column not in ("source_id", "id"):
-                raise ValueError(f"{where}.kwargs.column: {column!r} is not a field of {entity}")
-            parsed.append(Rule(str(r["name"]), str(r["expectation"]), dict(r.get("kwargs") or {}), severity,
-                               float(r.get("weight", 0.0))))
+            kwargs = r.get("kwargs") or {}
+            for param in COLUMN_PARAMS:
+                column = kwargs.get(param)
+                if column is not None and column not in ENTITIES[entity] and column not in ("source_id", "id"):
+                    raise ValueError(f"{where}.kwargs.{param}: {column!r} is not a field of {entity}")
+            parsed.append(Rule(str(r["name"]), str(r["expectation"]), dict(kwargs), severity,
+                               float(r.get("weight", 0.0)), str(r.get("message") or "")))
         out[entity] = tuple(parsed)
     return out
 

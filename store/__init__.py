@@ -14,6 +14,7 @@ from store.engine import (
     refresh_statistics,
 )
 from store.erasure import purge_deleted_quarantine
+from store.inventory import row_counts
 from store.links import link_hashes, live_counts, live_ids_absent_from, tombstone, upsert_links
 from store.quarantine import (
     add_quarantine,
@@ -22,6 +23,16 @@ from store.quarantine import (
     quarantine_summary,
     resolve_quarantine,
     supersede_quarantine,
+)
+from store.raw import (
+    RawColumn,
+    RawTable,
+    WantedColumn,
+    ensure_raw_table,
+    entity_table,
+    list_raw_tables,
+    load_raw_table,
+    raw_table_name,
 )
 from store.runs import add_run_counts, close_abandoned_runs, finish_run, last_complete_read, list_runs, start_run
 from store.tables import canonical_tables, metadata
@@ -38,8 +49,11 @@ from store.writeback import (
 )
 
 __all__ = [
+    "RawColumn",
+    "RawTable",
     "StoreUnavailable",
     "UtcDateTime",
+    "WantedColumn",
     "add_quarantine",
     "add_results",
     "add_run_counts",
@@ -49,28 +63,34 @@ __all__ = [
     "current_revision",
     "cursor_details",
     "delete_cursor",
+    "ensure_raw_table",
     "ensure_schema",
+    "entity_table",
     "finish_run",
     "last_complete_read",
     "ledger_entries",
     "link_hashes",
     "list_quarantine",
+    "list_raw_tables",
     "list_runs",
     "live_counts",
     "live_dependents",
     "live_ids_absent_from",
     "load_cursor",
+    "load_raw_table",
     "make_engine",
     "metadata",
     "open_dead_letters",
     "open_store",
     "purge_deleted_quarantine",
     "quarantine_summary",
+    "raw_table_name",
     "read_versions",
     "record_sent",
     "refresh_statistics",
     "resolve_quarantine",
     "resolve_results",
+    "row_counts",
     "save_cursor",
     "start_run",
     "supersede_quarantine",

@@ -15,9 +15,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, or_, select, true, update
+from sqlalchemy import Connection, Table, and_, delete, exists, or_, select, true, update
 
 from store.chunking import IN_LIST_CHUNK, chunked, one_of
+from store.raw import entity_table
 from store.tables import (
     canonical_tables,
     deal_score,
@@ -39,19 +40,21 @@ REASON_KEEPS: tuple[str, ...] = ("field", "rule")
 SCORED_ENTITIES: frozenset[str] = frozenset({"lead", "contact"})
 
 
-def erased_columns(entity: str) -> list[str]:
-    """The columns of ``entity``'s canonical table a tombstone nulls."""
-    return [c.name for c in canonical_tables[entity].columns if c.name not in TOMBSTONE_KEEPS]
+def erased_columns(entity: str | Table) -> list[str]:
+    """The columns of ``entity``'s table (canonical, or a raw table given as a Table) a tombstone nulls."""
+    table = canonical_tables[entity] if isinstance(entity, str) else entity
+    return [c.name for c in table.columns if c.name not in TOMBSTONE_KEEPS]
 
 
 def erase_canonical(conn: Connection, targets: Iterable[tuple[str, str]]) -> None:
-    """Null the personal columns of the canonical rows (entity, id), drop their identity links and their scores."""
+    """Null the personal columns of the rows (entity, id) — canonical or raw: every CRM field a raw table holds is
+    nulled like a canonical one — and drop their identity links and their scores."""
     by_entity: dict[str, list[str]] = {}
     for entity, canonical_id in targets:
         by_entity.setdefault(entity, []).append(canonical_id)
     for entity, ids in by_entity.items():
-        table = canonical_tables[entity]
-        blank = dict.fromkeys(erased_columns(entity))
+        table = entity_table(conn, entity)
+        blank = dict.fromkeys(erased_columns(table))
         for chunk in chunked(list(dict.fromkeys(ids)), IN_LIST_CHUNK):
             conn.execute(update(table).where(table.c.id.in_(chunk), table.c.deleted_at.is_not(None)).values(blank))
             _drop_scores(conn, entity, chunk)

@@ -10,7 +10,8 @@ from sqlalchemy import Connection, bindparam, false, func, or_, select, update
 
 from store.chunking import IN_LIST_CHUNK, chunked
 from store.erasure import erase_canonical, strip_quarantine
-from store.tables import canonical_tables, source_link
+from store.raw import entity_table
+from store.tables import source_link
 from store.upsert import upsert
 
 LINK_KEY: tuple[str, ...] = ("connection", "object", "source_id")
@@ -89,6 +90,8 @@ def tombstone(
             _deleted_link(sid, *canonical_of(sid), deleted_at=deleted_at, merged_into=merged_into)
             for sid, (deleted_at, merged_into) in unseen.items()
         ]
+        for entity in {link["entity"] for link in new_links}:
+            entity_table(conn, entity)  # a link must name a table that exists: raises naming the known ones
         targets += [(link["entity"], link["canonical_id"], link["deleted_at"]) for link in new_links]
         stream = {"connection": connection, "object": object, "first_run_id": run_id, "last_run_id": run_id}
         upsert(conn, source_link, [{**link, **stream, "updated_at": now} for link in new_links], key=LINK_KEY)
@@ -137,7 +140,7 @@ def _deleted_link(
 ) -> dict[str, Any]:
     return {
         "source_id": source_id,
-        "entity": _check_entity(entity),
+        "entity": entity,
         "canonical_id": canonical_id,
         "content_hash": None,
         "is_deleted": True,
@@ -170,19 +173,13 @@ def _tombstone_canonical(conn: Connection, targets: Sequence[tuple[str, str, dat
     for entity, canonical_id, deleted_at in targets:
         by_entity.setdefault(entity, []).append({"b_id": canonical_id, "b_deleted_at": deleted_at})
     for entity, params in by_entity.items():
-        table = canonical_tables[_check_entity(entity)]
+        table = entity_table(conn, entity)
         conn.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"), table.c.deleted_at.is_(None))
             .values(deleted_at=bindparam("b_deleted_at"), synced_at=now),
             params,
         )
-
-
-def _check_entity(entity: str) -> str:
-    if entity not in canonical_tables:
-        raise ValueError(f"unknown canonical entity {entity!r}; expected one of {sorted(canonical_tables)}")
-    return entity
 
 
 def live_counts(conn: Connection) -> dict[tuple[str, str], int]:

@@ -59,6 +59,9 @@ RUN_COUNT_FIELDS: tuple[str, ...] = ("read", "upserted", "unchanged", "quarantin
 QUARANTINE_STATUSES: tuple[str, ...] = ("open", "replayed", "dismissed", "deleted")
 
 metadata = MetaData(naming_convention=dict(NAMING_CONVENTION))
+# What an ``entity`` column holds: a canonical table's name or a raw table's (store/raw.py), at most PostgreSQL's
+# 63-character identifier (migration 0014 widened them from 50).
+ENTITY_LENGTH = 63
 
 
 def _str(name: str) -> Column[Any]:
@@ -96,6 +99,7 @@ account = _canonical(
     _str("phone"),
     _str("owner_id"),
     _str("website"),
+    _str("tier"),  # migration 0013
 )
 
 contact = _canonical(
@@ -150,6 +154,8 @@ opportunity = _canonical(
     Column("close_date", Date),
     Column("is_closed", Boolean),
     Column("is_won", Boolean),
+    _str("loss_reason"),  # migration 0013
+    _str("forecast_category"),
 )
 
 activity = _canonical(
@@ -167,6 +173,8 @@ activity = _canonical(
     _str("owner_id"),
     _str("campaign_id"),
     Column("url", Text),  # web visits and form fills: the page, which intent scoring reads
+    Column("duration_minutes", Float),  # migration 0013
+    _str("outcome"),
 )
 # A deleted lead takes its activities with it (sync/land.py cascades by this link): migration 0009.
 Index("ix_activity_lead_id", activity.c.lead_id)
@@ -248,6 +256,256 @@ line_item = _canonical(
 )
 Index("ix_line_item_opportunity_id", line_item.c.opportunity_id)  # an opportunity's products, deal features
 
+
+def _ref_indexes(table: Table, *refs: str) -> None:
+    """Index the refs the analytics join on (deals, accounts, people), so a join does not scan the table."""
+    for ref in refs:
+        Index(f"ix_{table.name}_{ref}", table.c[ref])
+
+
+# --- issue 17, migration 0013: the CRMs' standard objects ---
+quota = _canonical(
+    "quota",
+    _str("owner_id"),
+    _str("team_id"),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    _str("quota_type"),  # revenue | units | activities
+    Column("amount", Float),
+    Column("currency", String(3)),
+)
+_ref_indexes(quota, "owner_id", "team_id")
+
+territory = _canonical(
+    "territory",
+    _str("name"),
+    _str("parent_id"),
+    Column("description", Text),
+    _str("territory_type"),
+)
+
+territory_assignment = _canonical(
+    "territory_assignment",
+    _str("territory_id"),
+    _str("user_id"),
+    _str("account_id"),
+    _str("role"),
+    Column("effective_from", Date),
+    Column("effective_to", Date),
+)
+_ref_indexes(territory_assignment, "territory_id", "user_id", "account_id")
+
+competitor = _canonical(
+    "competitor",
+    _str("name"),
+    _str("website"),
+    Column("strengths", Text),
+    Column("weaknesses", Text),
+)
+
+opportunity_competitor = _canonical(
+    "opportunity_competitor",
+    _str("opportunity_id"),
+    _str("competitor_id"),
+    _str("competitor_name"),
+    Column("strengths", Text),
+    Column("weaknesses", Text),
+    Column("won_by_competitor", Boolean),
+    _str("loss_reason"),
+)
+_ref_indexes(opportunity_competitor, "opportunity_id", "competitor_id")
+
+opportunity_contact_role = _canonical(
+    "opportunity_contact_role",
+    _str("opportunity_id"),
+    _str("contact_id"),
+    _str("role"),
+    Column("is_primary", Boolean),
+)
+_ref_indexes(opportunity_contact_role, "opportunity_id", "contact_id")
+
+pipeline_stage = _canonical(
+    "pipeline_stage",
+    _str("pipeline"),
+    _str("stage"),
+    _str("label"),
+    Column("display_order", Integer),
+    Column("probability", Float),
+    Column("is_closed", Boolean),
+    Column("is_won", Boolean),
+    _str("forecast_category"),
+)
+
+support_case = _canonical(  # the entity "case": a reserved word in SQL
+    "support_case",
+    _str("subject"),
+    Column("description", Text),
+    _str("status"),
+    _str("priority"),
+    _str("origin"),
+    _str("case_type"),
+    _str("account_id"),
+    _str("contact_id"),
+    _str("owner_id"),
+    Column("opened_at", UtcDateTime()),
+    Column("closed_at", UtcDateTime()),
+    Column("is_closed", Boolean),
+)
+_ref_indexes(support_case, "account_id", "contact_id", "owner_id")
+
+contract = _canonical(
+    "contract",
+    _str("account_id"),
+    _str("owner_id"),
+    _str("contract_number"),
+    _str("name"),
+    _str("status"),
+    _str("contract_type"),  # contract | subscription | partner_agreement
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("renewal_date", Date),
+    Column("term_months", Integer),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    Column("auto_renew", Boolean),
+)
+_ref_indexes(contract, "account_id", "owner_id")
+
+quote = _canonical(
+    "quote",
+    _str("opportunity_id"),
+    _str("account_id"),
+    _str("name"),
+    _str("quote_number"),
+    _str("status"),
+    Column("amount", Float),
+    Column("discount_percent", Float),
+    Column("currency", String(3)),
+    Column("expires_on", Date),
+    Column("accepted", Boolean),
+)
+_ref_indexes(quote, "opportunity_id", "account_id")
+
+# --- issue 17, migration 0013: the seed's models that CRMs keep as custom objects ---
+training_program = _canonical(
+    "training_program",
+    _str("name"),
+    _str("program_type"),  # onboarding | product | skills | partner | customer
+    _str("status"),
+    _str("owner_id"),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("duration_hours", Float),
+)
+_ref_indexes(training_program, "owner_id")
+
+training_enrolment = _canonical(
+    "training_enrolment",
+    _str("program_id"),
+    _str("user_id"),
+    _str("partner_id"),
+    _str("status"),  # enrolled | completed | dropped
+    Column("enrolled_on", Date),
+    Column("completed_on", Date),
+    Column("score", Float),
+)
+_ref_indexes(training_enrolment, "program_id", "user_id", "partner_id")
+
+coaching_session = _canonical(
+    "coaching_session",
+    _str("coach_id"),
+    _str("rep_id"),
+    _str("opportunity_id"),
+    Column("held_at", UtcDateTime()),
+    Column("duration_minutes", Float),
+    _str("topic"),
+    Column("rating", Float),
+)
+_ref_indexes(coaching_session, "coach_id", "rep_id", "opportunity_id")
+
+assessment = _canonical(
+    "assessment",
+    _str("user_id"),
+    _str("program_id"),
+    _str("name"),
+    _str("skill"),
+    Column("score", Float),
+    Column("max_score", Float),
+    Column("passed", Boolean),
+    Column("taken_on", Date),
+)
+_ref_indexes(assessment, "user_id", "program_id")
+
+channel_partner = _canonical(
+    "channel_partner",
+    _str("name"),
+    _str("account_id"),
+    _str("tier"),
+    _str("status"),
+    _str("country"),
+    _str("owner_id"),
+    Column("joined_on", Date),
+)
+_ref_indexes(channel_partner, "account_id", "owner_id")
+
+partner_deal = _canonical(
+    "partner_deal",
+    _str("partner_id"),
+    _str("opportunity_id"),
+    _str("account_id"),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    _str("status"),  # registered | approved | rejected | won | lost
+    Column("registered_on", Date),
+    Column("closed_on", Date),
+)
+_ref_indexes(partner_deal, "partner_id", "opportunity_id", "account_id")
+
+qbr = _canonical(
+    "qbr",
+    _str("account_id"),
+    _str("owner_id"),
+    Column("held_on", Date),
+    _str("status"),
+    _str("review_type"),  # qbr | strategic_review
+    _str("health_rating"),
+    Column("outcome", Text),
+)
+_ref_indexes(qbr, "account_id", "owner_id")
+
+customer_health = _canonical(
+    "customer_health",
+    _str("account_id"),
+    Column("recorded_on", Date),
+    Column("score", Float),
+    _str("status"),  # green | amber | red
+    Column("churn_risk", Float),
+)
+_ref_indexes(customer_health, "account_id")
+
+feedback = _canonical(
+    "feedback",
+    _str("account_id"),
+    _str("contact_id"),
+    Column("received_on", Date),
+    _str("feedback_type"),  # nps | csat | enablement
+    Column("score", Float),
+    _str("channel"),
+    Column("comment", Text),
+)
+_ref_indexes(feedback, "account_id", "contact_id")
+
+product_usage = _canonical(
+    "product_usage",
+    _str("account_id"),
+    _str("product_id"),
+    Column("period_start", Date),
+    Column("active_users", Integer),
+    Column("licensed_users", Integer),
+    Column("usage_events", Integer),
+)
+_ref_indexes(product_usage, "account_id", "product_id")
+
 canonical_tables: Mapping[str, Table] = MappingProxyType(
     {
         t.name: t
@@ -264,6 +522,26 @@ canonical_tables: Mapping[str, Table] = MappingProxyType(
             opportunity_stage,
             product,
             line_item,
+            quota,
+            territory,
+            territory_assignment,
+            competitor,
+            opportunity_competitor,
+            opportunity_contact_role,
+            pipeline_stage,
+            support_case,
+            contract,
+            quote,
+            training_program,
+            training_enrolment,
+            coaching_session,
+            assessment,
+            channel_partner,
+            partner_deal,
+            qbr,
+            customer_health,
+            feedback,
+            product_usage,
         )
     }
 )
@@ -274,7 +552,7 @@ source_link = Table(
     Column("connection", String(100), nullable=False),
     Column("object", String(100), nullable=False),
     Column("source_id", String(255), nullable=False),
-    Column("entity", String(50), nullable=False),
+    Column("entity", String(ENTITY_LENGTH), nullable=False),
     Column("canonical_id", String(36), nullable=False),
     Column("source_modified_at", UtcDateTime()),
     Column("content_hash", String(64)),  # NULL for a tombstone of a record never read alive
@@ -329,7 +607,7 @@ quarantine = Table(
     Column("connection", String(100), nullable=False),
     Column("object", String(100), nullable=False),
     Column("source_id", String(255), nullable=False),
-    Column("entity", String(50), nullable=False),
+    Column("entity", String(ENTITY_LENGTH), nullable=False),
     Column("payload", json_type(), nullable=False),
     Column("reasons", json_type(), nullable=False),
     Column("status", String(20), nullable=False, default="open", server_default=text("'open'")),
@@ -570,7 +848,7 @@ schema_type_change = Table(
 record_quality = Table(
     "record_quality",
     metadata,
-    Column("entity", String(50), nullable=False),
+    Column("entity", String(ENTITY_LENGTH), nullable=False),
     Column("record_id", String(36), nullable=False),
     Column("score", Float, nullable=False),
     Column("failed", json_type(), nullable=False),  # the rule names it broke
@@ -587,9 +865,26 @@ quality_score = Table(
     Column("run_id", Integer),
     Column("connection", String(100), nullable=False),
     Column("object", String(100), nullable=False),
-    Column("entity", String(50), nullable=False),
+    Column("entity", String(ENTITY_LENGTH), nullable=False),
     Column("records", Integer, nullable=False),
     Column("score", Float, nullable=False),
     Column("computed_at", UtcDateTime(), nullable=False),
     Index("ix_quality_score_connection_object", "connection", "object", "computed_at"),
+)
+
+
+# --- typed raw tables (store/raw.py): objects no canonical entity holds, one table per (connection, object) ---
+# The tables themselves are created at run time; this registry says which table holds a stream and which column
+# holds which CRM field, as [{field, column, type, crm_type}] in the order the columns were added.
+raw_table = Table(
+    "raw_table",
+    metadata,
+    Column("connection", String(100), nullable=False),
+    Column("object", String(100), nullable=False),
+    Column("table_name", String(ENTITY_LENGTH), nullable=False),
+    Column("columns", json_type(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("connection", "object"),
+    Index("ix_raw_table_table_name", "table_name", unique=True),
 )

@@ -11,14 +11,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from config import Catalogue, ConfigProblem, CrmhubConfig, check_config, load_config
-from mapping.catalogue import entity_fields, shipped_objects, transform_names
+from mapping.catalogue import defined_mapping_problems, entity_fields, shipped_objects, transform_names
 from quality.suite import load_suites, quality_catalogue
 
 
 def shipped_catalogue() -> Catalogue:
     quality = quality_catalogue(load_suites())
     return Catalogue(objects=shipped_objects(), entities=entity_fields(), transforms=transform_names(),
-                     rules=quality.rules, rule_params=quality.rule_params, expectations=quality.expectations)
+                     rules=quality.rules, rule_params=quality.rule_params, expectations=quality.expectations,
+                     resolve=defined_mapping_problems)
 
 
 def check_config_file(path: Path, *, env: Mapping[str, str] | None = None) -> list[ConfigProblem]:

@@ -17,6 +17,7 @@ from connectors.base import Cascade, Cursor, Record, Tombstone
 from mapping.apply import Reject
 from mapping.canonical_ids import canonical_id
 from mapping.model import TABLE_OF
+from mapping.raw import table_of
 from store.quality_scores import save_scores
 from sync.counts import Counts
 
@@ -55,8 +56,8 @@ def rejects_as_quarantine(rejects: Sequence[Reject]) -> list[tuple[str, Record, 
 
 
 def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
-    table = store.canonical_tables[TABLE_OF[unit.entity]]
     now = datetime.now(UTC)
+    table_name = table_of(unit.entity)
     latest: dict[str, dict[str, Any]] = {}
     for row in unit.passed:  # the same record twice in one unit: the later read wins
         latest[row["source_id"]] = row
@@ -64,6 +65,7 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
     counts = Counts(read=unit.read, quarantined=len(unit.quarantined), echoes=len(unit.echoes & latest.keys()))
     counts.unchanged = unit.superseded + len(unit.passed) - len(latest)
     with engine.begin() as conn:
+        table = store.entity_table(conn, table_name)
         known = store.link_hashes(conn, connection=unit.connection, object=unit.object, source_ids=list(latest))
         changed = [sid for sid in latest if known.get(sid) != (hashes[sid], False)]
         echoed = sum(sid in unit.echoes for sid in changed)
@@ -80,7 +82,7 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
                         "connection": unit.connection,
                         "object": unit.object,
                         "source_id": s,
-                        "entity": TABLE_OF[unit.entity],
+                        "entity": table_name,
                         "canonical_id": latest[s]["id"],
                         "source_modified_at": latest[s].get("updated_at"),
                         "content_hash": hashes[s],
@@ -126,7 +128,7 @@ def land(engine: Engine, unit: Unit, *, run_id: int) -> Counts:
                 object=unit.object,
                 run_id=run_id,
                 items=deletes,
-                canonical_of=lambda sid: (TABLE_OF[unit.entity], canonical_id(unit.connection, unit.object, sid)),
+                canonical_of=lambda sid: (table_name, canonical_id(unit.connection, unit.object, sid)),
             )
             for cascade in unit.cascades:
                 cascade_deletes(conn, unit, cascade, deletes, run_id=run_id)

@@ -18,12 +18,14 @@ from sqlalchemy import Connection, Engine
 import store
 from mapping.apply import map_records
 from mapping.model import TABLE_OF
+from mapping.raw import table_of
 from mapping.spec import ObjectMapping
 from quality.checker import QualityChecker, QualityFailure
 from store.quality_scores import live_ids, save_scores
 from store.quarantine import open_quarantine_page, update_reasons
 from sync.drift import stored_drift_plan
 from sync.land import content_hash
+from sync.raw import replay_mapping
 from sync.runner import Stream
 
 
@@ -68,10 +70,18 @@ def replay(engine: Engine, streams: Sequence[Stream], checker: QualityChecker, *
                     c.not_replayable += len(rows)
                     continue
                 if key not in mappings:
-                    mappings[key] = stored_drift_plan(engine, connection=key[0], mapping=stream.mapping,
-                                                      policy=stream.drift_policy).mapping
+                    mappings[key] = _replay_mapping(engine, stream)
                 _replay_group(conn, stream, mappings[key], checker, rows, c)
     return list(counts.values())
+
+
+def _replay_mapping(engine: Engine, stream: Stream) -> ObjectMapping:
+    """The mapping of the stream's last run, from the store alone (no CRM call)."""
+    name = stream.connector.name
+    if stream.raw is not None:
+        return replay_mapping(engine, connection=name, spec=stream.spec, settings=stream.raw,
+                              policy=stream.drift_policy)
+    return stored_drift_plan(engine, connection=name, mapping=stream.mapping, policy=stream.drift_policy).mapping
 
 
 def _replay_group(conn: Connection, stream: Stream, mapping: ObjectMapping, checker: QualityChecker,
@@ -106,10 +116,10 @@ def _land(conn: Connection, stream: Stream, mapping: ObjectMapping, rows: Sequen
     if not rows:
         return
     now = datetime.now(UTC)
-    table = store.canonical_tables[TABLE_OF[mapping.entity]]
+    table = store.entity_table(conn, table_of(mapping.entity))
     store.upsert(conn, table, [{**r, "synced_at": now, "deleted_at": None} for r in rows], key=["id"])
     store.upsert_links(conn, [{"connection": r["source_connection"], "object": r["source_object"],
-                               "source_id": r["source_id"], "entity": TABLE_OF[mapping.entity],
+                               "source_id": r["source_id"], "entity": table.name,
                                "canonical_id": r["id"], "source_modified_at": r.get("updated_at"),
                                "content_hash": content_hash(r), "last_run_id": by_source[r["source_id"]]["run_id"]}
                               for r in rows])

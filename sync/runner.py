@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -10,15 +11,16 @@ from typing import Any
 from sqlalchemy import Engine
 
 import store
-from config import CrmhubConfig
+from config import CrmhubConfig, ObjectSettings
 from connectors.base import Connector, ObjectSchema, ObjectSpec, spec_named
 from connectors.errors import AuthError, ConfigError, CrmhubError
 from connectors.registry import build_connector
-from mapping.spec import ObjectMapping, load_spec, unknown_fields, with_overrides
+from mapping.spec import ObjectMapping, connection_mappings, unknown_fields
 from quality.checker import QualityChecker
 from sync.counts import Counts
 from sync.drift import StreamDrift, prepare_drift, record_drift
 from sync.locks import stream_lock
+from sync.raw import RawDrift, RawSettings, planned_mapping, prepare_raw
 from sync.stream import Progress, RunSummary, record_failed_run, run_stream
 
 
@@ -31,6 +33,9 @@ class Stream:
     own_fields: frozenset[str] = frozenset()  # the connection's write-back fields: crmhub's own, never drift
     # objects.<name>.full_refresh_every_days: a run re-reads everything (and reconciles ids) once this is due
     full_refresh_every: timedelta | None = None
+    # Set when no mapping holds the object: it is kept as a typed raw table (sync/raw.py), whose mapping is built
+    # from the discovered schema right before each run.
+    raw: RawSettings | None = None
 
 
 @dataclass(slots=True)
@@ -68,23 +73,41 @@ def plan_sync(cfg: CrmhubConfig, *, connections: Sequence[str] | None = None, ob
         connector = build_connector(name, conn, settle_lag=settle_lag_of(cfg, name), clock=clock,
                                     options=client_options)
         plan.connectors[name] = connector
-        specs = load_spec(conn.kind)
-        for obj, settings in conn.objects.items():
-            if not settings.enabled or (objects and obj not in objects):
-                continue
+        chosen = [obj for obj in conn.enabled_objects() if not objects or obj in objects]
+        mappings = connection_mappings(name, conn, chosen)
+        for obj in chosen:
+            settings = conn.objects[obj]
             spec = spec_named(connector.objects, obj, connection=name)
-            if obj not in specs:
-                raise ConfigError(f"no mapping for object {obj!r} in mapping/specs/{conn.kind}.yaml",
-                                  connection=name, object=obj)
             override = conn.mapping.get(obj)
-            mapping = with_overrides(specs[obj], override.model_dump() if override else None, connection=name)
+            raw = raw_settings(name, conn.kind, obj, settings, mapped=obj in mappings,
+                               override=override.model_dump(exclude_defaults=True) if override else {})
+            mapping = mappings[obj] if raw is None else planned_mapping(name, obj)
             policy = (override.drift_policy if override else None) or conn.drift_policy
             every = timedelta(days=settings.full_refresh_every_days) if settings.full_refresh_every_days else None
             plan.streams.append(Stream(connector, spec, mapping, policy, frozenset(conn.writeback.fields.values()),
-                                       every))
+                                       every, raw))
     if objects and not plan.streams:
         raise ConfigError(f"none of the objects {', '.join(objects)} is enabled in the selected connections")
     return plan
+
+
+def raw_settings(connection: str, kind: str, obj: str, settings: ObjectSettings, *, mapped: bool,
+                 override: dict[str, Any]) -> RawSettings | None:
+    """None for an object a mapping holds; else how its raw table is read. ``fields``/``types`` only apply to a raw
+    table, and a mapping override only to a mapped object (its drift_policy excepted)."""
+    where = f"connections.{connection}.objects.{obj}"
+    if mapped:
+        if settings.fields is not None or settings.types:
+            raise ConfigError(f"{where}: fields and types choose the columns of a typed raw table, but {obj} is "
+                              f"mapped (mapping/specs/{kind}.yaml or connections.{connection}.mapping.{obj}); "
+                              f"change what it reads there", connection=connection, object=obj)
+        return None
+    mapping_keys = sorted(k for k in override if k != "drift_policy")
+    if mapping_keys:
+        raise ConfigError(f"connections.{connection}.mapping.{obj}: {', '.join(mapping_keys)} change a mapping, but "
+                          f"{obj} has none: it is kept as a typed raw table (choose its columns with {where}.fields)",
+                          connection=connection, object=obj)
+    return RawSettings(kind, tuple(settings.fields) if settings.fields is not None else None, dict(settings.types))
 
 
 def validate_mappings(plan: SyncPlan) -> None:
@@ -108,12 +131,32 @@ def validate_mappings(plan: SyncPlan) -> None:
                 continue
             by_connector[name] = {n: s.field_names() for n, s in schemas.items()}
         known = by_connector[name].get(stream.spec.name, set())
+        if stream.raw is not None:
+            problems += _raw_problems(name, stream, by_connector[name])
+            continue
         for field_name, close in unknown_fields(stream.mapping, sorted(known), derived=("id",)):
             hint = f"; closest: {', '.join(close)}" if close else ""
             problems.append(f"connection {name}, object {stream.spec.name}: mapped field {field_name!r} does not "
                             f"exist in the CRM{hint}")
     if problems:
         raise ConfigError("the mapping names fields the CRM does not have:\n  " + "\n  ".join(problems))
+
+
+def _raw_problems(name: str, stream: Stream, objects: dict[str, set[str]]) -> list[str]:
+    """A raw table takes its columns from discover: the object must be there, and every field listed for it."""
+    obj = stream.spec.name
+    listed = stream.raw.fields if stream.raw is not None else None
+    if obj not in objects:
+        return [f"connection {name}, object {obj}: the CRM's discover does not list it, so its raw table has no "
+                f"columns to take (is the object's API name right, and may the integration user read it?)"]
+    known = sorted(objects[obj])
+    return [f"connection {name}, object {obj}: field {f!r} listed in objects.{obj}.fields does not exist in the "
+            f"CRM{_closest(f, known)}" for f in (listed or ()) if f not in objects[obj]]
+
+
+def _closest(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    return f"; closest: {', '.join(close)}" if close else ""
 
 
 def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_refresh: bool = False,
@@ -134,9 +177,14 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
                                              full_refresh=full_refresh, exc=plan.unavailable[name]))
                 continue
             try:
-                drift = _prepare_drift(plan, stream, engine)
+                drift = _prepare_drift(plan, stream, engine) if stream.raw is None else _prepare_raw(plan, stream,
+                                                                                                     engine)
             except AuthError as exc:
                 plan.unavailable[name] = exc
+                out.append(record_failed_run(engine, connection=name, object=stream.spec.name,
+                                             full_refresh=full_refresh, exc=exc))
+                continue
+            except CrmhubError as exc:  # a raw table with no schema to type its columns from: this stream only
                 out.append(record_failed_run(engine, connection=name, object=stream.spec.name,
                                              full_refresh=full_refresh, exc=exc))
                 continue
@@ -188,3 +236,17 @@ def _prepare_drift(plan: SyncPlan, stream: Stream, engine: Engine) -> StreamDrif
         return None
     return prepare_drift(engine, connection=stream.connector.name, schema=schema, mapping=stream.mapping,
                          policy=stream.drift_policy, own_fields=stream.own_fields)
+
+
+def _prepare_raw(plan: SyncPlan, stream: Stream, engine: Engine) -> RawDrift:
+    """The raw table created or widened and the identity mapping the run lands with (sync/raw.py). Without a
+    discover now the last snapshot stands in; refused credentials are raised as for a mapped stream."""
+    assert stream.raw is not None
+    try:
+        schema = plan.schemas_of(stream.connector).get(stream.spec.name)
+    except AuthError:
+        raise
+    except CrmhubError:
+        schema = None
+    return prepare_raw(engine, connection=stream.connector.name, spec=stream.spec, schema=schema,
+                       settings=stream.raw, policy=stream.drift_policy)

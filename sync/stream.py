@@ -21,6 +21,7 @@ from connectors.base import Cascade, ChangeBatch, Connector, Cursor, ObjectSpec,
 from connectors.errors import BudgetExhausted, CrmhubError
 from mapping.apply import map_records
 from mapping.model import TABLE_OF
+from mapping.raw import table_of
 from mapping.spec import ObjectMapping
 from quality.checker import QualityChecker, QualityFailure
 from store import writeback as ledger
@@ -114,7 +115,7 @@ def run_stream(
         units += 1
         if units in (1, 4, 16, 64, 256, 1024):  # geometric: statistics keep up with a growing first load
             with engine.begin() as conn:
-                store.refresh_statistics(conn, ["source_link", TABLE_OF[mapping.entity]])
+                store.refresh_statistics(conn, ["source_link", table_of(mapping.entity)])
         summary.counts.add(counts)
         summary.api_calls += sum(b.api_calls for b in pending)
         summary.seconds_in_quality += in_gx

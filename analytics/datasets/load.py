@@ -24,7 +24,7 @@ import store
 from analytics.timeutil import utc_now
 from mapping.apply import map_records
 from mapping.model import TABLE_OF
-from mapping.spec import ObjectMapping, parse_object, with_overrides
+from mapping.spec import ObjectMapping, parse_object, resolve
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def spec(name: str) -> dict[str, ObjectMapping]:
     objects = {obj: parse_object(obj, body, where=f"analytics/datasets/{name}.yaml:objects.{obj}")
                for obj, body in (raw.get("objects") or {}).items()}
     overrides: Mapping[str, Any] = raw.get("overrides") or {}
-    return {obj: with_overrides(om, overrides.get(obj), connection=name) for obj, om in objects.items()}
+    return resolve(name, objects, overrides, connection=name, shipped=objects)
 
 
 def read_csv(path: Path, **options: Any) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from config.models.hubspot import (
     HubSpotPrivateAppAuth,
 )
 from config.models.marketo import MarketoClientCredentialsAuth, MarketoConnection
+from config.models.object_mapping import FieldSource, MappingEntry, ObjectDefinition
 from config.models.quality import QualityRuleSettings, QualitySettings
 from config.models.root import CrmhubConfig
 from config.models.salesforce import (
@@ -40,14 +41,17 @@ __all__ = [
     "Defaults",
     "DynamicsClientCredentialsAuth",
     "DynamicsConnection",
+    "FieldSource",
     "HubSpotAuth",
     "HubSpotConnection",
     "HubSpotOAuthRefreshAuth",
     "HubSpotPrivateAppAuth",
     "IdentitySettings",
+    "MappingEntry",
     "MappingOverride",
     "MarketoClientCredentialsAuth",
     "MarketoConnection",
+    "ObjectDefinition",
     "ObjectSettings",
     "QualityRuleSettings",
     "QualitySettings",

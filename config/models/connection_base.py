@@ -8,11 +8,11 @@ from pydantic import Field, field_validator, model_validator
 
 from config.errors import did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
+from config.models.object_mapping import MappingEntry
 from config.models.schedule import Schedule
 from config.models.settings_parts import (
     BudgetSettings,
     DriftPolicy,
-    MappingOverride,
     ObjectSettings,
     WritebackSettings,
 )
@@ -43,7 +43,8 @@ class ConnectionBase(StrictModel):
     schedule: Schedule | None = None  # None: defaults.schedule
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
     writeback: WritebackSettings = Field(default_factory=WritebackSettings)
-    mapping: dict[CrmName, MappingOverride] = Field(default_factory=dict)  # overrides of mapping/specs/<kind>.yaml
+    # Per object: an override of mapping/specs/<kind>.yaml, or (naming entity:) the object's whole mapping
+    mapping: dict[CrmName, MappingEntry] = Field(default_factory=dict)
     drift_policy: DriftPolicy = "evolve"  # new CRM fields: evolve (kept in custom), freeze (a note), discard
     timeout_seconds: float = Field(default=60.0, gt=0, le=3600)  # the read timeout of one HTTP request
 

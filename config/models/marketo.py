@@ -30,6 +30,10 @@ class MarketoConnection(ConnectionBase):
     daily_quota: int = Field(
         default=MARKETO_DAILY_QUOTA, gt=0
     )  # API calls a day; the subscription may raise it
+    # Marketo logs nothing when a custom object record is deleted: a custom object's read finds deletes by exporting
+    # the type's whole life (one bulk job per 31 days of it) at most this often; 0: on every read. A full refresh
+    # always does.
+    custom_reconcile_hours: float = Field(default=24.0, ge=0)
 
     @field_validator("base_url")
     @classmethod

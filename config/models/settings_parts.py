@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from config.errors import did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
 from config.models.schedule import Schedule
-from config.models.types import CanonicalTarget, CrmName, Identifier
+from config.models.types import CanonicalTarget, CrmName, Identifier, ModelCode
+
+# The column types of a typed raw table (mapping/raw_types.py STORE_TYPES; a test keeps the two equal).
+RawColumnType = Literal["string", "text", "integer", "number", "boolean", "date", "datetime"]
 
 
 class ObjectSettings(StrictModel):
@@ -18,6 +21,29 @@ class ObjectSettings(StrictModel):
     enabled: bool = True
     schedule: Schedule | None = None  # None: the connection's schedule, else the defaults'
     full_refresh_every_days: int | None = Field(default=None, ge=1)  # None: incremental only
+    # An object no mapping holds is kept as a typed raw table (guide: custom objects): the CRM fields it reads
+    # (its id and created/modified times always); None: every field discover lists.
+    fields: list[CrmName] | None = None
+    # A raw table's column types by CRM field, laid over those the CRM's types give (values that do not fit them).
+    types: dict[CrmName, RawColumnType] = Field(default_factory=dict)
+    # The registry object model (mapping/objectmodels) this object's records hold, e.g. TRAINING_PROGRAM.
+    model: ModelCode | None = None
+
+    @model_validator(mode="after")
+    def _fields_listed_once(self) -> ObjectSettings:
+        problems: list[tuple[Loc, str]] = []
+        seen: set[str] = set()
+        for i, name in enumerate(self.fields or ()):
+            if name in seen:
+                problems.append((("fields", i), f"'{name}' is listed twice"))
+            seen.add(name)
+        if self.fields is not None and not self.fields:
+            problems.append((("fields",), "list at least one field, or leave fields out to read every field"))
+        problems += [(("types", name), f"'{name}' is typed but not in fields, so it is never read")
+                     for name in self.types if self.fields is not None and name not in seen]
+        if problems:
+            raise problems_error("ObjectSettings", problems)
+        return self
 
 
 class BudgetSettings(StrictModel):
@@ -69,6 +95,10 @@ class MappingOverride(StrictModel):
     transforms: dict[CrmName, Identifier] = Field(default_factory=dict)
     # When this object's CRM schema changes; None: the connection's drift_policy (mapping/drift.py says what each does)
     drift_policy: Literal["evolve", "freeze", "discard"] | None = None
+
+    def as_spec(self) -> dict[str, Any]:
+        """What mapping.spec.resolve reads (``with_overrides``'s keys)."""
+        return self.model_dump(exclude={"drift_policy"})
 
     @model_validator(mode="after")
     def _consistent(self) -> MappingOverride:

@@ -14,6 +14,8 @@ _CONNECTION_NAME = re.compile(CONNECTION_NAME_PATTERN)
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
 _CANONICAL_TARGET = re.compile(r"[a-z][a-z0-9_]{0,62}|custom\.[A-Za-z][A-Za-z0-9_]{0,62}")
 _CRM_NAME = re.compile(r"[^\s]{1,255}")
+MODEL_CODE_PATTERN = r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$"
+_MODEL_CODE = re.compile(MODEL_CODE_PATTERN)
 _STORE_SCHEMES = ("sqlite", "postgresql")
 _BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp", "sqs", "memory")
 
@@ -44,6 +46,13 @@ def _canonical_target(value: str) -> str:
 def _crm_name(value: str) -> str:
     if not _CRM_NAME.fullmatch(value):
         raise ValueError("expected a name as the CRM spells it: 1 to 255 characters, no spaces")
+    return value
+
+
+def _model_code(value: str) -> str:
+    if not _MODEL_CODE.fullmatch(value) or len(value) > 100:
+        raise ValueError("expected an object model code in UPPER_SNAKE case, e.g. TRAINING_PROGRAM "
+                         "(upper-case letters, digits and single '_' between words, starting with a letter)")
     return value
 
 
@@ -94,6 +103,7 @@ ConnectionName = Annotated[str, AfterValidator(_connection_name)]
 Identifier = Annotated[str, AfterValidator(_identifier)]
 CanonicalTarget = Annotated[str, AfterValidator(_canonical_target)]
 CrmName = Annotated[str, AfterValidator(_crm_name)]
+ModelCode = Annotated[str, AfterValidator(_model_code)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 StoreUrl = Annotated[str, AfterValidator(_store_url)]
 BrokerUrl = Annotated[str, AfterValidator(_broker_url)]

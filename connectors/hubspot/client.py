@@ -55,7 +55,9 @@ class HubSpotClient:
         self._basic, self._search, self._batch = crm.objects.basic_api, crm.objects.search_api, crm.objects.batch_api
         self._props, self._owners = crm.properties.core_api, crm.owners.owners_api
         self._assoc = crm.associations.v4.batch_api
-        self._apis = (self._basic, self._search, self._batch, self._props, self._owners, self._assoc)
+        self._pipelines, self._schemas = crm.pipelines.pipelines_api, crm.schemas.core_api
+        self._apis = (self._basic, self._search, self._batch, self._props, self._owners, self._assoc, self._pipelines,
+                      self._schemas)
 
     @property
     def usage(self) -> ApiUsage:
@@ -108,6 +110,13 @@ class HubSpotClient:
         body = {"inputs": [{"id": i} for i in ids]}
         return self._call(from_type, lambda: self._assoc.get_page(
             from_type, to_type, batch_input_public_fetch_associations_batch_request=body, **self._raw()))[1]
+
+    def pipelines(self, object_type: str) -> dict[str, Any]:
+        return self._call(object_type, lambda: self._pipelines.get_all(object_type, **self._raw()))[1]
+
+    def schemas(self) -> dict[str, Any]:
+        """Every custom object schema of the portal (properties and associations included)."""
+        return self._call("schemas", lambda: self._schemas.get_all(archived=False, **self._raw()))[1]
 
     # --- plumbing --------------------------------------------------------------------------------------------------
     def _raw(self) -> dict[str, Any]:

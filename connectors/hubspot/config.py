@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from config.models import HubSpotConnection
+from connectors.base import ObjectSpec
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import retry_settings
 from connectors.http.token_cache import TokenCache
 from connectors.hubspot.auth import OAuthRefresh, StaticToken
 from connectors.hubspot.client import HUBSPOT_TABLE, HubSpotClient
+from connectors.hubspot.objects import OBJECTS, custom_spec, is_custom_object
 from connectors.tuning import RetryTuning
 
 
@@ -41,3 +43,17 @@ def build_client(name: str, conn: HubSpotConnection, *, clock: Callable[[], date
                            retry=retry_settings(retry.given() if retry else {}, table=HUBSPOT_TABLE))
     return client, redactor
 
+
+
+def object_specs(conn: HubSpotConnection) -> tuple[ObjectSpec, ...]:
+    """The fixed object table, plus a spec for each custom object the connection names (``2-<n>``,
+    ``p<portal>_<name>`` or ``p_<name>``): every custom object reads the same way, so its spec needs no call
+    (``check``/``discover`` verify the portal has it). Its entity is the one its config mapping names."""
+    known = {spec.name for spec in OBJECTS}
+    custom = []
+    for obj in conn.objects:
+        if obj not in known and is_custom_object(obj):
+            entry = conn.mapping.get(obj)
+            entity = getattr(entry, "entity", None) if entry is not None else None
+            custom.append(custom_spec(obj, str(entity or "")))
+    return (*OBJECTS, *custom)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.base import ChangeBatch, Cursor, ObjectSpec, Record, Tombstone, options_of
+from connectors.base import Cascade, ChangeBatch, Cursor, ObjectSpec, Record, Tombstone, options_of
 from connectors.http.paging import Body, JsonPathToken, walk
 from connectors.hubspot.client import HubSpotClient
+from connectors.hubspot.listings import RoleReader, read_stages
 from connectors.hubspot.objects import (
     ASSOC_BATCH,
     LIST_PAGE,
@@ -30,6 +31,7 @@ from connectors.hubspot.objects import (
     modified_property,
 )
 from connectors.hubspot.state import HubSpotState, ListPhase, OwnersPhase, Phase, SearchPhase
+from connectors.hubspot.users import OWNER_SUFFIX, UserOwners
 from connectors.hubspot.values import epoch_ms, flatten, parse_instant
 
 AFTER = JsonPathToken(("paging", "next", "after"))  # every HubSpot list pages by ``paging.next.after``
@@ -62,9 +64,17 @@ class HubSpotReader:
 
     def read(self, spec: ObjectSpec, since: Cursor, fields: Sequence[str], full_refresh: bool) -> Iterator[ChangeBatch]:
         state = HubSpotState.from_state(since.state, connection=self.connection, object=spec.name).phase
-        if options_of(spec, HubSpotOptions).api == "owners":
+        api = options_of(spec, HubSpotOptions).api
+        if api == "owners":
             yield from self._owners(spec)
             return
+        if api == "pipelines":
+            yield from read_stages(self.client, spec, self.clock())
+            return
+        if api == "roles":
+            yield from RoleReader(self.client, self).read(spec, since, full_refresh)
+            return
+        users = UserOwners(self.client, fields)
         props = self._properties(spec, fields)
         resuming = isinstance(state, ListPhase)  # a first load or full refresh that stopped part-way
         if full_refresh and not resuming:
@@ -72,14 +82,14 @@ class HubSpotReader:
             state = ListPhase(hi=self.clock() - self.settle_lag, reconciled_at=self.clock())
             yield self._listing(spec, Cursor(None, HubSpotState(state).to_state()))
         if full_refresh or resuming or (since.watermark is None and not isinstance(state, SearchPhase)):
-            yield from self._initial(spec, props, fields, state if isinstance(state, ListPhase) else None)
+            yield from self._initial(spec, props, fields, state if isinstance(state, ListPhase) else None, users)
             return
         yield from self._incremental(spec, props, fields, since.watermark,
-                                     state if isinstance(state, SearchPhase) else SearchPhase())
+                                     state if isinstance(state, SearchPhase) else SearchPhase(), users)
 
     # --- first load: the list API, ordered by id ---------------------------------------------------------------
     def _initial(self, spec: ObjectSpec, props: list[str], fields: Sequence[str],
-                 state: ListPhase | None) -> Iterator[ChangeBatch]:
+                 state: ListPhase | None, users: UserOwners) -> Iterator[ChangeBatch]:
         hi = state.hi if state else self.clock() - self.settle_lag
         # A first load into an empty stream sees every live record as of hi: the next listing is due from then.
         reconciled_at = (state.reconciled_at if state else None) or hi
@@ -90,10 +100,12 @@ class HubSpotReader:
                                 object=spec.name):
             records = [flatten(r) for r in page.get("results", [])]
             self._associate(spec, records, fields)
+            users.fill(records)
             phase: Phase = (SearchPhase(archived_since=hi, reconciled_at=reconciled_at) if after is None
                             else ListPhase(hi, reconciled_at, after))
             cursor = Cursor(hi if after is None else None, HubSpotState(phase).to_state())
-            yield ChangeBatch(spec, records, self._merged(spec, records), cursor, self.client_calls() - calls_before)
+            yield ChangeBatch(spec, records, self._merged(spec, records), cursor, self.client_calls() - calls_before,
+                              cascades=_cascades(spec))
             calls_before = self.client_calls()
 
     # --- id reconciliation: every live id, before any record of the read ---------------------------------------
@@ -106,7 +118,8 @@ class HubSpotReader:
                             AFTER, connection=self.connection, object=spec.name):
             ids.update(str(r["id"]) for r in page.get("results", []))
         note = f"id reconciliation: {len(ids):,} live ids listed"
-        return ChangeBatch(spec, [], [], cursor, self.client_calls() - calls_before, (note,), live_ids=frozenset(ids))
+        return ChangeBatch(spec, [], [], cursor, self.client_calls() - calls_before, (note,), live_ids=frozenset(ids),
+                           cascades=_cascades(spec))
 
     def _reconcile_due(self, state: SearchPhase) -> bool:
         done = state.reconciled_at
@@ -114,7 +127,7 @@ class HubSpotReader:
 
     # --- incremental: search windows anchored on the id ------------------------------------------------------
     def _incremental(self, spec: ObjectSpec, props: list[str], fields: Sequence[str], lo: datetime | None,
-                     state: SearchPhase) -> Iterator[ChangeBatch]:
+                     state: SearchPhase, users: UserOwners) -> Iterator[ChangeBatch]:
         hi = state.window_hi or self.clock() - self.settle_lag
         if lo is not None and hi <= lo:
             return  # nothing has settled since the last run
@@ -140,6 +153,7 @@ class HubSpotReader:
                                  connection=self.connection, object=spec.name):
             records = [flatten(r) for r in page.get("results", [])]
             self._associate(spec, records, fields)
+            users.fill(records)
             if anchor is not None:
                 window = SearchPhase(state.archived_since, state.reconciled_at, window_hi=hi, last_id=int(anchor))
                 cursor = Cursor(lo, HubSpotState(window).to_state())
@@ -150,7 +164,8 @@ class HubSpotReader:
             # The window is complete: deletes up to hi, then the watermark moves to hi with the same batch.
             deletes = self._merged(spec, records) + self._archived(spec, state.archived_since or lo, hi)
             cursor = Cursor(hi, HubSpotState(SearchPhase(hi, state.reconciled_at)).to_state())
-            yield ChangeBatch(spec, records, deletes, cursor, self.client_calls() - calls_before)
+            yield ChangeBatch(spec, records, deletes, cursor, self.client_calls() - calls_before,
+                              cascades=_cascades(spec))
 
     def _archived(self, spec: ObjectSpec, lo: datetime | None, hi: datetime) -> list[Tombstone]:
         """HubSpot search never returns archived records: read the archived list, keep those archived in [lo, hi)."""
@@ -187,6 +202,7 @@ class HubSpotReader:
         """Only mapped properties are requested, plus what the reader itself needs."""
         wanted = {f for f in fields if not f.startswith("associations.") and f not in ("id", "createdAt", "updatedAt",
                                                                                       "archived", "archivedAt")}
+        wanted = {f.removesuffix(OWNER_SUFFIX) for f in wanted}  # a user field's owner: the user id is read
         wanted |= {modified_property(spec), "hs_object_id", "createdate"}
         if options_of(spec, HubSpotOptions).mergeable:
             wanted.add("hs_merged_object_ids")
@@ -227,6 +243,10 @@ class HubSpotReader:
     @property
     def connection(self) -> str:
         return self.client.connection
+
+
+def _cascades(spec: ObjectSpec) -> tuple[Cascade, ...]:
+    return options_of(spec, HubSpotOptions).cascades
 
 
 def _owner(o: dict[str, Any]) -> Record:

@@ -48,7 +48,7 @@ class SearchPhase:
 
 @dataclass(frozen=True, slots=True)
 class OwnersPhase:
-    """The owners list: read whole on every run."""
+    """A listing read whole on every run: the owners list, and pipelines' stages (its name is the first's)."""
 
 
 Phase = ListPhase | SearchPhase | OwnersPhase

@@ -14,6 +14,7 @@ from connectors.http.retry import retry_settings
 from connectors.marketo.auth import IdentityTokens
 from connectors.marketo.client import MARKETO_TABLE, MarketoClient
 from connectors.marketo.connector import MarketoConnector
+from connectors.marketo.objects import OBJECTS
 from connectors.tuning import Tuning, given
 
 
@@ -24,7 +25,8 @@ def build_connector(name: str, conn: MarketoConnection, *, settle_lag: timedelta
 
     ``tuning`` (benchmarks, tests): ``marketo.rate_limit``/``rate_window_s`` (the limiter, 100 / 20 s by default),
     ``marketo.bulk`` ("auto" | "always" | "never"), ``retry`` (``rate_limit_wait``: seconds after a 606; ``base_wait``:
-    the first backoff), ``reconcile_hours`` (how often the complete lead and program id listings run; 24 by default).
+    the first backoff), ``reconcile_hours`` (how often the complete lead, program and custom object listings run;
+    24 by default, the connection's ``custom_reconcile_hours`` for custom objects).
     """
     tuning = tuning or Tuning()
     opts = tuning.marketo
@@ -44,6 +46,20 @@ def build_connector(name: str, conn: MarketoConnection, *, settle_lag: timedelta
                            rate_limit=given(opts.rate_limit, 100), rate_window_s=window,
                            ca_bundle=str(conn.ca_bundle) if conn.ca_bundle else None)
     return MarketoConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, page_size=conn.page_size,
-                            bulk=given(opts.bulk, "auto"),
+                            bulk=given(opts.bulk, "auto"), custom=custom_objects(conn),
+                            custom_reconcile_every=timedelta(hours=given(tuning.reconcile_hours,
+                                                                         conn.custom_reconcile_hours)),
                             reconcile_every=timedelta(hours=tuning.reconcile_hours)
                             if tuning.reconcile_hours is not None else None)
+
+
+def custom_objects(conn: MarketoConnection) -> dict[str, str]:
+    """The connection's objects that are not Marketo standard objects: custom objects by API name, each with the
+    canonical entity its crmhub.yaml mapping names ("" until a mapping names one)."""
+    standard = {spec.name for spec in OBJECTS}
+    out = {}
+    for name in conn.objects:
+        if name not in standard:
+            override = conn.mapping.get(name)
+            out[name] = str(getattr(override, "entity", None) or "")
+    return out

@@ -7,7 +7,7 @@ from typing import Literal
 
 from connectors.base import ObjectSpec
 
-Api = Literal["leads", "activities", "programs", "program_members", "companies"]
+Api = Literal["leads", "activities", "programs", "program_members", "companies", "custom"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class MarketoOptions:
 # ``programs``: Marketo programs (Asset API), read by ``updatedAt`` windows. ``program_members``: every program's
 # members, read whole each run (membership changes never move a program's ``updatedAt``), ids "programId:leadId".
 # ``companies``: Marketo keeps no company record; a company is the rollup of the live leads sharing a company key.
+# Custom objects (``api`` "custom", connectors/marketo/custom.py) are named in the config by their API name.
 OBJECTS: tuple[ObjectSpec, ...] = (
     ObjectSpec("leads", "lead", "id", "updatedAt", MarketoOptions("leads")),
     ObjectSpec("activities", "activity", "marketoGUID", "activityDate", MarketoOptions("activities")),

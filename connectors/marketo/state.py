@@ -5,7 +5,8 @@
 ``last_id`` or bulk windows up to ``hi`` from ``next_start``, and ``since``: the instant the feed tokens were taken
 from, which renews them when Marketo refuses one after the load) and when the live ids were last listed.
 ``ActivityState``: a paging token per group of activity type ids. ``ProgramState``: when every program was last
-listed (the cursor's watermark is the next window's start). ``MemberState`` and ``CompanyState`` are what the last
+listed (the cursor's watermark is the next window's start); ``CustomState`` the same for a custom object, whose
+listing is a bulk export of its whole life. ``MemberState`` and ``CompanyState`` are what the last
 whole listing counted: nothing resumes from them, they say what a run saw.
 
 Version 0 (saved before the state had a schema) holds the same keys without ``"v"`` (activities may also hold the
@@ -164,6 +165,27 @@ class ProgramState:
 
     def to_state(self) -> dict[str, Any]:
         return {VERSION_KEY: VERSION} | ({"listed_at": _wire(self.listed_at)} if self.listed_at else {})
+
+
+@dataclass(frozen=True, slots=True)
+class CustomState:
+    """A custom object's read: the watermark is where the next ``updatedAt`` window starts; ``listed_at`` when a
+    read last exported the type's whole life (the listing that finds deleted records), None when one is due."""
+
+    listed_at: datetime | None = None
+    loading: bool = False  # a first load stopped part-way: the next read resumes its windows, lists nothing
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> CustomState:
+        r = _Reader(state, ("listed_at", "loading"), connection=connection, object=object)
+        loading = state.get("loading", False)
+        if not isinstance(loading, bool):
+            raise r.bad("loading", "true or false")
+        return cls(r.maybe("listed_at", r.required_instant), loading)
+
+    def to_state(self) -> dict[str, Any]:
+        return ({VERSION_KEY: VERSION} | ({"listed_at": _wire(self.listed_at)} if self.listed_at else {})
+                | ({"loading": True} if self.loading else {}))
 
 
 @dataclass(frozen=True, slots=True)

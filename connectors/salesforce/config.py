@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import requests
 
 from config.models import SalesforceConnection
+from connectors.base import ObjectSpec
 from connectors.errors import ConfigError
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
@@ -27,6 +28,7 @@ from connectors.salesforce.auth import (
 )
 from connectors.salesforce.client import SALESFORCE_TABLE, SalesforceClient
 from connectors.salesforce.connector import SalesforceConnector
+from connectors.salesforce.objects import OBJECTS, custom_spec, is_custom_object
 from connectors.salesforce.window import ReadSettings
 from connectors.tuning import Tuning, given
 
@@ -60,7 +62,22 @@ def build_connector(name: str, conn: SalesforceConnection, *, settle_lag: timede
         bulk_page=given(opts.bulk_page, 50_000),
     )
     return SalesforceConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, settings=settings,
-                               bulk_write_threshold=given(opts.bulk_write_threshold, conn.bulk_write_threshold))
+                               bulk_write_threshold=given(opts.bulk_write_threshold, conn.bulk_write_threshold),
+                               objects=object_specs(conn))
+
+
+def object_specs(conn: SalesforceConnection) -> tuple[ObjectSpec, ...]:
+    """The fixed object table, plus a spec for each custom object (``__c``) the connection names: every custom
+    object reads the same way, so its spec needs no call (``check``/``discover`` verify the org has it). Its
+    entity is the one its config mapping names (``mapping.<Object>.entity``), when there is one."""
+    known = {spec.name for spec in OBJECTS}
+    custom = []
+    for obj in conn.objects:
+        if obj not in known and is_custom_object(obj):
+            override = conn.mapping.get(obj)
+            entity = getattr(override, "entity", None) if override is not None else None
+            custom.append(custom_spec(obj, str(entity or "")))
+    return (*OBJECTS, *custom)
 
 
 def _auth_form(conn: SalesforceConnection) -> tuple[Callable[[], dict[str, str]], list[str]]:

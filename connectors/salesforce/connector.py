@@ -6,10 +6,20 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.base import ApiUsage, ChangeBatch, Cursor, ObjectSchema, ObjectSpec, OutboundChange, WriteResult
+from connectors.base import (
+    ApiUsage,
+    ChangeBatch,
+    Cursor,
+    ObjectSchema,
+    ObjectSpec,
+    OutboundChange,
+    WriteResult,
+    options_of,
+)
+from connectors.errors import ConfigError
 from connectors.salesforce.bulk import Bulk
 from connectors.salesforce.client import SalesforceClient
-from connectors.salesforce.objects import OBJECTS
+from connectors.salesforce.objects import OBJECTS, SalesforceOptions
 from connectors.salesforce.reader import SalesforceReader
 from connectors.salesforce.schema import Describer
 from connectors.salesforce.window import ReadSettings
@@ -37,18 +47,41 @@ class SalesforceConnector:
 
     def check(self) -> None:
         """A login and one call: wrong credentials surface here as an AuthError naming the connection.
-        ``limits`` also tells the budget where the day stands before the first sync call."""
+        ``limits`` also tells the budget where the day stands before the first sync call. A configured custom
+        object the org does not have is a ConfigError naming it."""
         limits = self.client.get_json("limits")
         daily = limits.get("DailyApiRequests") or {}
         if "Max" in daily:
             self.client.usage.daily_limit = int(daily["Max"])
             self.client.usage.daily_remaining = int(daily.get("Remaining", daily["Max"]))
+        if any(options_of(s, SalesforceOptions).custom for s in self.objects):
+            self._check_custom(self._global())
 
     def discover(self) -> list[ObjectSchema]:
-        """Describe of every object crmhub reads: fields with custom and formula (calculated) ones flagged."""
-        available = {s["name"] for s in self.client.get_json("sobjects").get("sobjects", []) if s.get("queryable")}
+        """Describe of every object crmhub reads and of every custom object of the org (``custom`` set), fields
+        with custom and formula (calculated) ones flagged: a custom object not configured yet shows here, so a
+        person can map it."""
+        entries = self._global()
+        self._check_custom(entries)
+        queryable = {e["name"] for e in entries if e.get("queryable")}
+        wanted = [spec.name for spec in self.objects if spec.name in queryable]
+        wanted += sorted(e["name"] for e in entries if e.get("custom") and e.get("queryable") and
+                         not e.get("customSetting") and e["name"] not in wanted)
         self.describer.forget()  # discover is asked for the truth of now: a field an admin just added must show
-        return [self.describer.schema(spec.name) for spec in self.objects if spec.name in available]
+        return [self.describer.schema(name) for name in wanted]
+
+    def _global(self) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = self.client.get_json("sobjects").get("sobjects", [])
+        return entries
+
+    def _check_custom(self, entries: list[dict[str, Any]]) -> None:
+        known = {e["name"] for e in entries}
+        missing = [s.name for s in self.objects if options_of(s, SalesforceOptions).custom and s.name not in known]
+        if missing:
+            custom = sorted(e["name"] for e in entries if e.get("custom")) or ["none"]
+            raise ConfigError(f"custom object {', '.join(missing)} is not in this Salesforce org (its custom "
+                              f"objects: {', '.join(custom)}); create it or fix the name in objects",
+                              connection=self.name)
 
     def read_changes(self, spec: ObjectSpec, since: Cursor, *, fields: Sequence[str],
                      full_refresh: bool = False) -> Iterator[ChangeBatch]:

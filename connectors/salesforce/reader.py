@@ -170,7 +170,7 @@ class SalesforceReader:
     def _select(self, spec: ObjectSpec, fields: Sequence[str]) -> list[str]:
         wanted = ["Id", CURSOR_FIELD]
         options = options_of(spec, SalesforceOptions)
-        if options.deletes:
+        if options.deletes and options.is_deleted:
             wanted.append("IsDeleted")
         if options.mergeable:
             wanted.append("MasterRecordId")

@@ -29,7 +29,9 @@ class Describer:
         return {f["name"] for f in self.describe(obj).get("fields", []) if f.get("calculated")}
 
     def schema(self, obj: str) -> ObjectSchema:
-        return ObjectSchema(obj, tuple(_field(f) for f in self.describe(obj).get("fields", [])))
+        described = self.describe(obj)
+        return ObjectSchema(obj, tuple(_field(f) for f in described.get("fields", [])),
+                            custom=bool(described.get("custom", obj.endswith("__c"))))
 
     def forget(self) -> None:
         with self._lock:

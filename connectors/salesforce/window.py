@@ -33,7 +33,8 @@ def plan(spec: ObjectSpec, watermark: datetime | None, state: SalesforceState, *
     hi = now - settle_lag
     if watermark is not None and not full_refresh and hi <= watermark:
         return None
-    deletes = options_of(spec, SalesforceOptions).deletes
+    options = options_of(spec, SalesforceOptions)
+    deletes = options.deletes
     formulas_at, reconciled_at = state.formulas_at, state.reconciled_at
     formulas_due = formulas_mapped and watermark is not None and (
         formulas_at is None or now - formulas_at >= settings.formulas_every)
@@ -41,14 +42,18 @@ def plan(spec: ObjectSpec, watermark: datetime | None, state: SalesforceState, *
     lo = None if full or watermark is None else watermark - settings.overlap
     deleted_reach = now - timedelta(days=DELETED_REACH_DAYS) + timedelta(minutes=DELETED_MARGIN_MINUTES)
     notes: list[str] = []
-    dlo = lo if deletes and lo is not None and lo >= deleted_reach else None
+    dlo = lo if deletes and options.deleted_log and lo is not None and lo >= deleted_reach else None
     reconcile_due = reconciled_at is None or now - reconciled_at >= settings.reconcile_every
+    # Without a delete log (OpportunityStage, territory associations) every read lists ids: nothing else sees deletes.
     listing = deletes and (full_refresh or (watermark is not None and (full or dlo is None or reconcile_due)))
-    if deletes and lo is not None and dlo is None:
+    if options.listing_only and lo is not None:
+        notes.append(f"{spec.name} keeps no delete trail: its ids are listed on every read")
+    elif deletes and lo is not None and dlo is None:
         # Forced whatever reconcile_hours says: deletes in the gap are beyond deleted/ and would stay live for ever.
         notes.append(f"the last sync is older than deleted/ reaches ({DELETED_REACH_DAYS} days): "
                      "Id reconciliation instead")
     if formulas_due:
         notes.append("formula fields re-read on schedule: full pass")
-    return Window(hi=hi, lo=lo, query_all=deletes and lo is not None, deleted_from=dlo, listing=listing, full=full,
+    query_all = deletes and options.is_deleted and lo is not None
+    return Window(hi=hi, lo=lo, query_all=query_all, deleted_from=dlo, listing=listing, full=full,
                   notes=tuple(notes))

@@ -1,5 +1,10 @@
-"""The demo's Marketo: client credentials, leads, their activities, programs, memberships and companies; a person's
-edits, deletions and new behaviour (page visits, a form fill, email opens and clicks) between the two syncs."""
+"""The demo's Marketo: client credentials, leads, their activities, programs, memberships and companies, and two
+custom objects mapped in the config (product usage snapshots, NPS answers); a person's edits, deletions and new
+behaviour (page visits, a form fill, email opens and clicks) and changed NPS answers between the two syncs.
+
+The custom objects are listed on every read (``custom_reconcile_hours: 0``): Marketo leaves no trace of a deleted
+custom object record, and the leads the demo deletes take theirs with them. Their bulk export jobs complete at once
+(``export_job_s=0``) where Marketo's take minutes."""
 
 from __future__ import annotations
 
@@ -9,6 +14,23 @@ from hub.demos import DemoCrm
 from sandbox.common.launcher import SandboxAdmin, SandboxInfo
 
 DEMO_MARKETO_SECRET = "crmhub-sandbox-secret"  # the sandbox's default client secret
+# The sandbox's custom objects as an admin maps them: the account is the linked lead's company rollup.
+CUSTOM_OBJECTS: dict[str, Any] = {
+    "productUsage_c": {
+        "entity": "product_usage",
+        "fields": {"account_id": {"from": "companyKey", "ref": "companies"}, "period_start": "periodStart",
+                   "active_users": "activeUsers", "licensed_users": "licensedUsers", "usage_events": "usageEvents",
+                   "created_at": "createdAt", "updated_at": "updatedAt"},
+        "custom": ["productCode", "usageId", "leadID"],
+    },
+    "npsResponse_c": {
+        "entity": "feedback",
+        "fields": {"account_id": {"from": "companyKey", "ref": "companies"}, "received_on": "respondedOn",
+                   "feedback_type": {"const": "nps"}, "score": "score", "channel": "channel", "comment": "comment",
+                   "created_at": "createdAt", "updated_at": "updatedAt"},
+        "custom": ["surveyName", "responseId", "leadID"],
+    },
+}
 
 
 def _marketo_block(info: SandboxInfo) -> dict[str, Any]:
@@ -18,8 +40,10 @@ def _marketo_block(info: SandboxInfo) -> dict[str, Any]:
         "ca_bundle": info.ca_path,
         "auth": {"flow": "client_credentials", "client_id": "crmhub-sandbox-client",
                  "client_secret": "${DEMO_MARKETO_SECRET}"},
-        "objects": ["leads", "activities", "programs", "program_members", "companies"],
+        "objects": ["leads", "activities", "programs", "program_members", "companies", *CUSTOM_OBJECTS],
         "settle_lag_seconds": 2,
+        "custom_reconcile_hours": 0,
+        "mapping": CUSTOM_OBJECTS,
     }
 
 
@@ -41,6 +65,8 @@ def _marketo_edits(admin: SandboxAdmin) -> dict[str, Any]:
         act = admin.post("/_admin/records/activities", {"fields": {"leadId": int(lead), **behaviour[i % 5]}})
         logged.append(str(act["marketoGUID"]))  # activities are keyed by marketoGUID (id may be absent)
     done["activities"] = {"created": logged}
+    done["npsResponse_c"] = admin.post("/_admin/random_edits/npsResponse_c",
+                                       {"seed": 11, "edits": 6, "deletes": 3, "creates": 4})
     return done
 
 
@@ -50,6 +76,7 @@ DEMO = DemoCrm(
     {"DEMO_MARKETO_SECRET": DEMO_MARKETO_SECRET},
     _marketo_block,
     _marketo_edits,
-    ("leads", "activities", "programs", "program_members", "companies"),
+    ("leads", "activities", "programs", "program_members", "companies", *CUSTOM_OBJECTS),
     {"lead_score": "crmhubScore", "lead_grade": "crmhubGrade", "lead_reasons": "crmhubReasons"},
+    {"export_job_s": "0"},
 )

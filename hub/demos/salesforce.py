@@ -1,5 +1,7 @@
-"""The demo's Salesforce: client-credentials OAuth, twelve objects, and a person's edits, deletes, a merge, a lead
-conversion, a stage change and a purge (a delete emptied from the Recycle Bin: only ``deleted/`` still shows it)."""
+"""The demo's Salesforce: client-credentials OAuth, the standard objects (issue 17's too), the org's four custom
+objects mapped in config and five more kept as typed raw tables (each tagged with its registry model), and a
+person's edits, deletes, a merge, a lead conversion, a stage change and a purge (a delete emptied from the Recycle
+Bin: only ``deleted/`` still shows it)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,53 @@ from hub.demos import DemoCrm
 from sandbox.common.launcher import SandboxAdmin, SandboxInfo
 
 DEMO_SALESFORCE_SECRET = "crmhub-sandbox-secret"  # the sandbox's default connected app
-OBJECTS = ("Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User", "Campaign",
-           "CampaignMember", "Product2", "OpportunityLineItem")
+STANDARD = ("Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User", "Campaign",
+            "CampaignMember", "Product2", "OpportunityLineItem", "Case", "Contract", "Quote", "OpportunityContactRole",
+            "OpportunityCompetitor", "OpportunityStage", "Territory2", "UserTerritory2Association",
+            "ObjectTerritory2Association", "ForecastingQuota")
+
+
+def _lower(*values: str) -> dict[str, str]:
+    return {v: v.lower() for v in values}
+
+
+# The org's custom objects, mapped in the connection's config (no spec file can know an org's custom objects).
+CUSTOM_MAPPINGS: dict[str, dict[str, Any]] = {
+    "Training_Program__c": {"entity": "training_program", "fields": {
+        "name": "Name", "owner_id": {"from": "OwnerId", "ref": "User"},
+        "program_type": {"from": "Program_Type__c", "transform": "map",
+                         "values": _lower("Onboarding", "Product", "Skills", "Partner", "Customer")},
+        "status": "Status__c", "start_date": "Start_Date__c", "end_date": "End_Date__c",
+        "duration_hours": "Duration_Hours__c", "created_at": "CreatedDate", "updated_at": "LastModifiedDate"}},
+    "Training_Enrollment__c": {"entity": "training_enrolment", "fields": {
+        "program_id": {"from": "Training_Program__c", "ref": "Training_Program__c"},
+        "user_id": {"from": "User__c", "ref": "User"},
+        "status": {"from": "Status__c", "transform": "map", "values": _lower("Enrolled", "Completed", "Dropped")},
+        "enrolled_on": "Enrolled_On__c", "completed_on": "Completed_On__c", "score": "Score__c",
+        "created_at": "CreatedDate", "updated_at": "LastModifiedDate"}},
+    "Coaching_Session__c": {"entity": "coaching_session", "fields": {
+        "coach_id": {"from": "Coach__c", "ref": "User"}, "rep_id": {"from": "Rep__c", "ref": "User"},
+        "opportunity_id": {"from": "Opportunity__c", "ref": "Opportunity"}, "held_at": "Held_At__c",
+        "duration_minutes": "Duration_Minutes__c", "topic": "Topic__c", "rating": "Rating__c",
+        "created_at": "CreatedDate", "updated_at": "LastModifiedDate"}},
+    "Assessment__c": {"entity": "assessment", "fields": {
+        "user_id": {"from": "User__c", "ref": "User"},
+        "program_id": {"from": "Training_Program__c", "ref": "Training_Program__c"}, "name": "Name",
+        "skill": "Skill__c", "score": "Score__c", "max_score": "Max_Score__c", "passed": "Passed__c",
+        "taken_on": "Taken_On__c", "created_at": "CreatedDate", "updated_at": "LastModifiedDate"}},
+}
+# Custom objects no canonical entity holds: kept as typed raw tables, each tagged with the registry model it holds.
+# Salesforce types every custom Number field `double`; the counts and years among them are typed as whole numbers.
+RAW_OBJECTS: dict[str, dict[str, Any]] = {
+    "Account_Plan__c": {"model": "ACCOUNT_PLAN", "types": {"Fiscal_Year__c": "integer"}},
+    "Sales_Playbook__c": {"model": "SALES_PLAYBOOK"},
+    "Enablement_Platform_Usage__c": {"model": "ENABLEMENT_PLATFORM", "types": {
+        "Licensed_Users__c": "integer", "Active_Users__c": "integer", "Logins__c": "integer",
+        "Content_Views__c": "integer"}},
+    "Quota_Plan__c": {"model": "QUOTA_PLAN", "types": {"Fiscal_Year__c": "integer"}},
+    "Strategic_Initiative__c": {"model": "STRATEGIC_INITIATIVE"},
+}
+OBJECTS = (*STANDARD, *CUSTOM_MAPPINGS, *RAW_OBJECTS)
 
 
 def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:
@@ -22,7 +69,8 @@ def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:
         "ca_bundle": info.ca_path,
         "auth": {"flow": "client_credentials", "client_id": "crmhub-sandbox-client",
                  "client_secret": "${DEMO_SALESFORCE_SECRET}"},
-        "objects": list(OBJECTS),
+        "objects": {obj: RAW_OBJECTS.get(obj, {}) for obj in OBJECTS},
+        "mapping": CUSTOM_MAPPINGS,
         "settle_lag_seconds": 2,
     }
 
@@ -45,6 +93,13 @@ def _salesforce_edits(admin: SandboxAdmin) -> dict[str, Any]:
         "Lead": (10, 3, 5),
         "Opportunity": (10, 3, 4),
         "Task": (5, 2, 3),
+        "Case": (5, 2, 3),
+        "Coaching_Session__c": (5, 2, 3),
+        "Training_Enrollment__c": (3, 1, 2),
+        "Sales_Playbook__c": (3, 1, 1),
+        "Strategic_Initiative__c": (2, 1, 1),
+        "Account_Plan__c": (0, 2, 0),
+        "UserTerritory2Association": (2, 1, 0),  # no delete trail: only the next read's Id listing sees it
     }.items():
         done[obj] = admin.post(
             f"/_admin/random_edits/{obj}", {"seed": 11, "edits": edits, "deletes": deletes, "creates": creates}

@@ -13,7 +13,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox.hubspot.admin_edits import PersonEdits
-from sandbox.hubspot.catalog import OBJECT_TYPES
 from sandbox.hubspot.errors import ApiError
 from sandbox.hubspot.render import Renderer
 from sandbox.hubspot.settings import Settings
@@ -30,11 +29,20 @@ class AdminError(Exception):
         self.status = status
 
 
-def _object(request: Request, *, owners_ok: bool = False) -> str:
+# Read through their own APIs, not the objects API: the owners list, deal pipelines' stages, and deals' contacts
+# (a pair's id is "<deal id>_<contact id>", as crmhub's HubSpot connector names them).
+LISTED = ("owners", "deal_stages", "deal_contact_roles")
+
+
+def _object(request: Request, store: Store, *, listed_ok: bool = False) -> str:
+    """The sandbox key of the object a route names (any name the API accepts: ``p_channel_partner`` too)."""
     name = request.path_params.get("object") or request.query_params.get("object") or ""
-    if name in OBJECT_TYPES or (owners_ok and name == "owners"):
+    if listed_ok and name in LISTED:
         return name
-    raise AdminError(404, f"unknown object {name!r}; objects: {', '.join(OBJECT_TYPES)}")
+    resolved = store.types.resolve(name)
+    if resolved is not None:
+        return resolved
+    raise AdminError(404, f"unknown object {name!r}; objects: {', '.join(store.types.names)}")
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -78,6 +86,10 @@ class AdminApi:
         return rec
 
     def truth(self, otype: str, with_ids: bool) -> dict[str, Any]:
+        if otype in ("deal_stages", "deal_contact_roles"):
+            ids = self.store.pipelines.stage_ids("deals") if otype == "deal_stages" else self._contact_pairs()
+            out_stages: dict[str, Any] = {"object": otype, "count": len(ids), "deleted_count": 0}
+            return {**out_stages, "ids": ids, "deleted_ids": []} if with_ids else out_stages
         if otype == "owners":
             live = [o.id for o in self.store.owners if not o.archived]
             gone = [o.id for o in self.store.owners if o.archived]
@@ -95,22 +107,27 @@ class AdminApi:
                        purged_ids=[str(i) for i in purged])
         return out
 
+    def _contact_pairs(self) -> list[str]:
+        deals = self.store.tables["deals"]
+        return [f"{d}_{c.to_id}" for d in deals.live
+                for c in self.store.assoc.lookup("deals", deals.recs[d], "contacts")]
+
     def routes(self) -> list[Route]:
         store, render, edits = self.store, self.render, self.edits
 
         async def objects(request: Request) -> Response:
-            return JSONResponse({"objects": [*OBJECT_TYPES, "owners"]})
+            return JSONResponse({"objects": [*store.types.names, *LISTED]})
 
         async def config(request: Request) -> Response:
             s = self.settings
             return JSONResponse({f: getattr(s, f) for f in s.__dataclass_fields__})
 
         async def truth(request: Request) -> Response:
-            otype = _object(request, owners_ok=True)
+            otype = _object(request, store, listed_ok=True)
             return JSONResponse(self.truth(otype, request.query_params.get("ids", "").lower() == "true"))
 
         async def truth_record(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             raw = request.path_params["id"]
             table = store.tables[otype]
             if raw.isdigit() and int(raw) in table.purged:
@@ -122,18 +139,18 @@ class AdminApi:
                 "archivedAt": iso(rec.archived_at) if rec.archived_at is not None else None,
                 "merged_into": str(rec.merged_into) if rec.merged_into is not None else None,
                 "person_key": rec.person if rec.person >= 0 else None,
-                "associations": render.associations(otype, rec, OBJECT_TYPES),
+                "associations": render.associations(otype, rec, store.types.names),
             }
             return JSONResponse(out)
 
         async def create_record(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             body = await _body(request)
             rec = store.create(otype, body.get("fields") or {}, associations=body.get("associations"))
             return JSONResponse(render.record(otype, rec, tuple(store.schemas[otype].props)), status_code=201)
 
         async def edit_record(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             rec = store.tables[otype].resolve(int(request.path_params["id"])) \
                 if request.path_params["id"].isdigit() else None
             if rec is None:
@@ -142,7 +159,7 @@ class AdminApi:
             return JSONResponse(render.record(otype, rec, tuple(store.schemas[otype].props)))
 
         async def delete_record(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             mode = request.query_params.get("mode", "soft")
             if mode not in DELETE_MODES:
                 raise AdminError(400, f"mode must be one of {', '.join(DELETE_MODES)}")
@@ -156,13 +173,13 @@ class AdminApi:
             return JSONResponse({"id": str(rec.id), "mode": mode})
 
         async def merge(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             body = await _body(request)
             primary = store.merge(otype, int(str(body.get("primary"))), int(str(body.get("merged"))))
             return JSONResponse(render.record(otype, primary, tuple(store.schemas[otype].props)))
 
         async def bulk_touch(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             body = await _body(request)
             count = int(body.get("count", 0))
             clean, problems = check_properties(store.schemas[otype], body.get("fields") or {}, creating=False)
@@ -177,7 +194,7 @@ class AdminApi:
             return JSONResponse({"timestamp": iso(when), "count": len(recs), "ids": [str(r.id) for r in recs]})
 
         async def random_edits(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             body = await _body(request)
             rnd = random.Random(f"{body.get('seed', 1)}:{otype}:random-edits")
             table = store.tables[otype]
@@ -195,7 +212,7 @@ class AdminApi:
             return JSONResponse({"edited": edited, "deleted": deleted, "created": created})
 
         async def identities(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             table = store.tables[otype]
             field = "company_key" if otype == "companies" else "person_key"
             if otype not in ("contacts", "companies"):
@@ -203,8 +220,25 @@ class AdminApi:
             return JSONResponse([{field: table.recs[i].person, "id": str(i)} for i in table.live
                                  if table.recs[i].person >= 0])
 
+        async def associate(request: Request) -> Response:
+            """A person associates two records (with labels by name), or removes the association (labels: null)."""
+            otype = _object(request, store)
+            to_type = store.types.resolve(request.path_params["to_object"])
+            if to_type is None or not store.assoc.supported(otype, to_type):
+                raise AdminError(400, f"{otype} cannot be associated with {request.path_params['to_object']}")
+            rec = self._rec(otype, request.path_params["id"])
+            body = await _body(request)
+            to_id = int(request.path_params["to_id"])
+            if body.get("labels") is None:
+                return JSONResponse({"removed": store.dissociate(otype, rec, to_type, to_id)})
+            types = store.assoc.types
+            labels = tuple((types.label_named(otype, to_type, str(n)) or types.add_label(otype, to_type, str(n)))
+                           .type_id for n in body["labels"])
+            store.associate(otype, rec, to_type, to_id, labels=labels)
+            return JSONResponse({"labels": list(body["labels"])})
+
         async def saves(request: Request) -> Response:
-            otype = _object(request)
+            otype = _object(request, store)
             return JSONResponse({str(rid): n for (kind, rid), n in store.saves.items() if kind == otype})
 
         return [Route(path, _handled(handler), methods=methods) for path, handler, methods in (
@@ -220,4 +254,5 @@ class AdminApi:
             ("/_admin/random_edits/{object}", random_edits, ["POST"]),
             ("/_admin/identities", identities, ["GET"]),
             ("/_admin/saves/{object}", saves, ["GET"]),
+            ("/_admin/associations/{object}/{id}/{to_object}/{to_id}", associate, ["PUT"]),
         )]

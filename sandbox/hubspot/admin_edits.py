@@ -8,6 +8,7 @@ from typing import Any
 
 from sandbox.common.people import TITLES, Population
 from sandbox.hubspot import enums
+from sandbox.hubspot.admin_edits_more import create_more, edit_more
 from sandbox.hubspot.catalog import ENGAGEMENTS
 from sandbox.hubspot.gen_engagements import CALL_BODIES, EMAIL_SUBJECTS, NOTE_BODIES, TASK_SUBJECTS
 from sandbox.hubspot.generator import hubspot_phone
@@ -36,6 +37,8 @@ class PersonEdits:
 
     def edit_fields(self, otype: str, rec: Rec, rnd: random.Random) -> dict[str, str]:
         schema = self.store.schemas[otype]
+        if otype not in ("contacts", "companies", "deals", *ENGAGEMENTS):
+            return edit_more(self.store, otype, rec, rnd)
         if otype == "contacts":
             stage = rec.get(schema.columns["lifecyclestage"]) or "lead"
             order = enums.LIFECYCLE_STAGES[:6]
@@ -57,6 +60,8 @@ class PersonEdits:
                 at = enums.OPEN_STAGES.index(stage)
                 nxt = enums.OPEN_STAGES[at + 1] if at + 1 < len(enums.OPEN_STAGES) else rnd.choice(
                     enums.CLOSED_STAGES)
+                if nxt == "closedlost":
+                    return {"dealstage": nxt, "closed_lost_reason": rnd.choice(enums.LOSS_REASONS)}
                 return {"dealstage": nxt}
             return {"amount": str(rnd.randrange(1_000, 250_000))}
         prop, pool = _ENGAGEMENT_EDITS[otype]
@@ -85,7 +90,7 @@ class PersonEdits:
             assoc = [_association(company.id, _DEAL_TO_COMPANY)] if company else []
             return self.store.create("deals", deal, associations=assoc)
         if otype not in ENGAGEMENTS:
-            raise ValueError(f"unknown object type {otype}")
+            return create_more(self.store, otype, rnd)
         contact = self._random_live("contacts", rnd)
         prop, pool = _ENGAGEMENT_EDITS[otype]
         props: dict[str, Any] = {"hs_timestamp": iso(self.store.now_ms()), prop: rnd.choice(pool)}

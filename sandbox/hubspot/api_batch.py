@@ -19,7 +19,7 @@ from sandbox.hubspot.errors import ApiError
 from sandbox.hubspot.records import Rec
 from sandbox.hubspot.render import Renderer, select_properties
 from sandbox.hubspot.store import Rejected, Store
-from sandbox.hubspot.web import Guard, batch_answer, bool_param, inputs_of, json_body, object_type
+from sandbox.hubspot.web import Guard, batch_answer, bool_param, inputs_of, json_body, object_type, writable
 
 MAX_INPUTS = 100
 
@@ -56,7 +56,7 @@ class BatchApi:
         store, render = self.store, self.render
 
         async def batch_read(request: Request) -> Response:
-            otype, started = object_type(request), store.now_ms()
+            otype, started = object_type(request, store.types), store.now_ms()
             body = await json_body(request)
             inputs = inputs_of(body, maximum=MAX_INPUTS)
             props = select_properties(store.schemas[otype], body.get("properties") or None)
@@ -74,7 +74,8 @@ class BatchApi:
             return self._answer(started, [render.record(otype, r, props) for r in found.values()], errors)
 
         async def batch_create(request: Request) -> Response:
-            otype, started = object_type(request), store.now_ms()
+            otype, started = object_type(request, store.types), store.now_ms()
+            writable(otype, store.schemas[otype].read_only_object)
             results, errors = [], []
             for item in inputs_of(await json_body(request), maximum=MAX_INPUTS):
                 props = item.get("properties") or {}
@@ -89,7 +90,8 @@ class BatchApi:
             return self._answer(started, results, errors, ok_status=201)
 
         async def batch_update(request: Request) -> Response:
-            otype, started = object_type(request), store.now_ms()
+            otype, started = object_type(request, store.types), store.now_ms()
+            writable(otype, store.schemas[otype].read_only_object)
             inputs = inputs_of(await json_body(request), maximum=MAX_INPUTS)
             _no_duplicates(inputs)
             results, errors, missing = [], [], []
@@ -113,7 +115,8 @@ class BatchApi:
             return self._answer(started, results, errors)
 
         async def batch_upsert(request: Request) -> Response:
-            otype, started = object_type(request), store.now_ms()
+            otype, started = object_type(request, store.types), store.now_ms()
+            writable(otype, store.schemas[otype].read_only_object)
             inputs = inputs_of(await json_body(request), maximum=MAX_INPUTS)
             _no_duplicates(inputs)
             results, errors = [], []
@@ -127,7 +130,8 @@ class BatchApi:
             return self._answer(started, results, errors)
 
         async def batch_archive(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
+            writable(otype, store.schemas[otype].read_only_object)
             for item in inputs_of(await json_body(request), maximum=MAX_INPUTS):
                 rec = store.tables[otype].recs.get(parse_id(item.get("id", "")))
                 if rec is not None and rec.live:  # gone ids are no error; a merged-away id spares its survivor

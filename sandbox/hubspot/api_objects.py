@@ -12,7 +12,16 @@ from sandbox.hubspot.errors import ApiError, not_found
 from sandbox.hubspot.records import Rec, Table
 from sandbox.hubspot.render import Renderer, association_types, select_properties, split_names
 from sandbox.hubspot.store import Rejected, Store
-from sandbox.hubspot.web import Guard, bool_param, decode_after, encode_after, int_param, json_body, object_type
+from sandbox.hubspot.web import (
+    Guard,
+    bool_param,
+    decode_after,
+    encode_after,
+    int_param,
+    json_body,
+    object_type,
+    writable,
+)
 
 MERGEABLE = ("contacts", "companies", "deals")
 
@@ -54,13 +63,13 @@ class ObjectsApi:
         store, render = self.store, self.render
 
         async def list_objects(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
             q = request.query_params
             limit = int_param(q.get("limit"), name="limit", default=10, minimum=1, maximum=100)
             archived = bool_param(q.get("archived"))
             props = select_properties(store.schemas[otype],
                                       split_names(q.getlist("properties")) if "properties" in q else None)
-            assoc = association_types(q.getlist("associations"))
+            assoc = association_types(store.types, q.getlist("associations"))
             table = store.tables[otype]
             ids = table.archived if archived else table.live
             start = ids.bisect_left(decode_after(q.get("after")))
@@ -74,17 +83,18 @@ class ObjectsApi:
             return JSONResponse(body)
 
         async def get_object(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
             q = request.query_params
             rec = self.find(otype, request.path_params["object_id"], id_property=q.get("idProperty"),
                             archived=bool_param(q.get("archived")))
             props = select_properties(store.schemas[otype],
                                       split_names(q.getlist("properties")) if "properties" in q else None)
             return JSONResponse(render.record(otype, rec, props,
-                                              associations=association_types(q.getlist("associations"))))
+                                              associations=association_types(store.types, q.getlist("associations"))))
 
         async def create_object(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
+            writable(otype, store.schemas[otype].read_only_object)
             body = await json_body(request)
             props = body.get("properties") or {}
             if not isinstance(props, dict):
@@ -97,7 +107,8 @@ class ObjectsApi:
             return JSONResponse(render.record(otype, rec, shown), status_code=201)
 
         async def update_object(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
+            writable(otype, store.schemas[otype].read_only_object)
             body = await json_body(request)
             props = body.get("properties")
             if not isinstance(props, dict):
@@ -110,14 +121,16 @@ class ObjectsApi:
             return JSONResponse(render.record(otype, rec, select_properties(store.schemas[otype], props.keys())))
 
         async def archive_object(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
+            writable(otype, store.schemas[otype].read_only_object)
             rec = store.tables[otype].recs.get(parse_id(request.path_params["object_id"]))
             if rec is not None and rec.live:  # 204 for an id already gone; a merged-away id spares its survivor
                 store.archive(otype, rec)
             return Response(status_code=204)
 
         async def merge_objects(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
+            writable(otype, store.schemas[otype].read_only_object)
             if otype not in MERGEABLE:
                 raise ApiError(400, f"Merging is not supported for {otype}")
             body = await json_body(request)
@@ -126,7 +139,8 @@ class ObjectsApi:
             return JSONResponse(render.record(otype, primary, store.schemas[otype].defaults))
 
         async def gdpr_delete(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
+            writable(otype, store.schemas[otype].read_only_object)
             if otype != "contacts":
                 raise ApiError(400, "GDPR delete is only available for contacts")
             body = await json_body(request)

@@ -1,4 +1,4 @@
-"""``/crm/v3/properties/{type}`` (definitions, custom properties, groups) and ``/crm/v3/pipelines/deals``."""
+"""``/crm/v3/properties/{type}``: definitions, custom properties, groups."""
 
 from __future__ import annotations
 
@@ -10,12 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox.hubspot import enums
-from sandbox.hubspot.catalog import STANDARD_CREATED_MS
 from sandbox.hubspot.errors import ApiError
-from sandbox.hubspot.schema import FIELD_TYPES, TYPES, Option, PropertyDef
+from sandbox.hubspot.schema import FIELD_TYPES, TYPES, ObjectSchema, Option, PropertyDef
 from sandbox.hubspot.store import Store
-from sandbox.hubspot.timefmt import iso
 from sandbox.hubspot.web import Guard, json_body, object_type
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -36,47 +33,36 @@ def _options(raw: object) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def pipeline_json() -> dict[str, Any]:
-    stamp = iso(STANDARD_CREATED_MS)
-    stages = [{"id": sid, "label": label, "displayOrder": i,
-               "metadata": {"isClosed": str(sid in enums.CLOSED_STAGES).lower(), "probability": probability},
-               "createdAt": stamp, "updatedAt": stamp, "archived": False,
-               "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT"}
-              for i, (sid, label, probability) in enumerate(enums.DEAL_STAGES)]
-    return {"id": enums.PIPELINE_ID, "label": enums.PIPELINE_LABEL, "displayOrder": 0, "stages": stages,
-            "createdAt": stamp, "updatedAt": stamp, "archived": False}
+def definition(body: dict[str, Any], schema: ObjectSchema, now: int) -> PropertyDef:
+    """A new custom property of ``schema`` from a create request, checked as HubSpot checks it."""
+    missing = [f for f in REQUIRED if not body.get(f)]
+    if missing:
+        raise ApiError(400, f"Missing required fields: {', '.join(missing)}")
+    name, ptype, field_type, group = (str(body[f]) for f in ("name", "type", "fieldType", "groupName"))
+    if not NAME_RE.match(name):
+        raise ApiError(400, f"Property name {name!r} must start with a lower-case letter and contain only "
+                            "lower-case letters, digits and underscores")
+    if name in schema.props:
+        raise ApiError(409, f"Property named '{name}' already exists.", "OBJECT_ALREADY_EXISTS")
+    if ptype not in TYPES:
+        raise ApiError(400, f"type {ptype!r} is not one of {', '.join(TYPES)}")
+    if field_type not in FIELD_TYPES[ptype]:
+        raise ApiError(400, f"fieldType {field_type!r} is not valid for type {ptype}; use one of "
+                            f"{', '.join(FIELD_TYPES[ptype])}")
+    if group not in dict(schema.groups):
+        raise ApiError(400, f"Property group {group!r} does not exist for {schema.name}; groups: "
+                            f"{', '.join(g for g, _ in schema.groups)}")
+    options = _options(body.get("options"))
+    if ptype == "bool" and not options:
+        options = (Option("Yes", "true", 0), Option("No", "false", 1))
+    return PropertyDef(name, str(body["label"]), ptype, field_type, group, options=options,
+                       unique=bool(body.get("hasUniqueValue", False)), hidden=bool(body.get("hidden", False)),
+                       hubspot_defined=False, description=str(body.get("description", "")), created_ms=now)
 
 
 @dataclass(frozen=True, slots=True)
 class PropertiesApi:
     store: Store
-
-    def _definition(self, body: dict[str, Any], otype: str) -> PropertyDef:
-        schema = self.store.schemas[otype]
-        missing = [f for f in REQUIRED if not body.get(f)]
-        if missing:
-            raise ApiError(400, f"Missing required fields: {', '.join(missing)}")
-        name, ptype, field_type, group = (str(body[f]) for f in ("name", "type", "fieldType", "groupName"))
-        if not NAME_RE.match(name):
-            raise ApiError(400, f"Property name {name!r} must start with a lower-case letter and contain only "
-                                "lower-case letters, digits and underscores")
-        if name in schema.props:
-            raise ApiError(409, f"Property named '{name}' already exists.", "OBJECT_ALREADY_EXISTS")
-        if ptype not in TYPES:
-            raise ApiError(400, f"type {ptype!r} is not one of {', '.join(TYPES)}")
-        if field_type not in FIELD_TYPES[ptype]:
-            raise ApiError(400, f"fieldType {field_type!r} is not valid for type {ptype}; use one of "
-                                f"{', '.join(FIELD_TYPES[ptype])}")
-        if group not in dict(schema.groups):
-            raise ApiError(400, f"Property group {group!r} does not exist for {otype}; groups: "
-                                f"{', '.join(g for g, _ in schema.groups)}")
-        options = _options(body.get("options"))
-        if ptype == "bool" and not options:
-            options = (Option("Yes", "true", 0), Option("No", "false", 1))
-        return PropertyDef(name, str(body["label"]), ptype, field_type, group, options=options,
-                           unique=bool(body.get("hasUniqueValue", False)), hidden=bool(body.get("hidden", False)),
-                           hubspot_defined=False, description=str(body.get("description", "")),
-                           created_ms=self.store.now_ms())
 
     def _updated(self, body: dict[str, Any], otype: str, name: str) -> PropertyDef:
         """PATCH a property: label, description, group, type/fieldType, options. HubSpot-defined properties have a
@@ -109,11 +95,11 @@ class PropertiesApi:
         store = self.store
 
         async def list_properties(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
             return JSONResponse({"results": [p.to_json() for p in store.schemas[otype].props.values()]})
 
         async def get_property(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
             name = request.path_params["name"]
             prop = store.schemas[otype].props.get(name)
             if prop is None:
@@ -121,32 +107,22 @@ class PropertiesApi:
             return JSONResponse(prop.to_json())
 
         async def create_property(request: Request) -> Response:
-            otype = object_type(request)
-            prop = self._definition(await json_body(request), otype)
+            otype = object_type(request, store.types)
+            prop = definition(await json_body(request), store.schemas[otype], store.now_ms())
             store.add_property(otype, prop)
             return JSONResponse(prop.to_json(), status_code=201)
 
         async def update_property(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
             prop = self._updated(await json_body(request), otype, request.path_params["name"])
             store.schemas[otype].props[prop.name] = prop
             return JSONResponse(prop.to_json())
 
         async def list_property_groups(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, store.types)
             groups = [{"name": g, "label": label, "displayOrder": i, "archived": False}
                       for i, (g, label) in enumerate(store.schemas[otype].groups)]
             return JSONResponse({"results": groups})
-
-        async def get_pipelines(request: Request) -> Response:
-            self._deals_only(request)
-            return JSONResponse({"results": [pipeline_json()]})
-
-        async def get_pipeline(request: Request) -> Response:
-            self._deals_only(request)
-            if request.path_params["pipeline_id"] != enums.PIPELINE_ID:
-                raise ApiError(404, f"Pipeline {request.path_params['pipeline_id']} not found", "OBJECT_NOT_FOUND")
-            return JSONResponse(pipeline_json())
 
         return [
             guard.route("/crm/v3/properties/{object_type}", list_properties, ["GET"]),
@@ -154,11 +130,4 @@ class PropertiesApi:
             guard.route("/crm/v3/properties/{object_type}/groups", list_property_groups, ["GET"]),
             guard.route("/crm/v3/properties/{object_type}/{name}", get_property, ["GET"]),
             guard.route("/crm/v3/properties/{object_type}/{name}", update_property, ["PATCH"]),
-            guard.route("/crm/v3/pipelines/{object_type}", get_pipelines, ["GET"]),
-            guard.route("/crm/v3/pipelines/{object_type}/{pipeline_id}", get_pipeline, ["GET"]),
         ]
-
-    @staticmethod
-    def _deals_only(request: Request) -> None:
-        if object_type(request) != "deals":
-            raise ApiError(400, "Pipelines in this sandbox exist for deals only")

@@ -22,7 +22,7 @@ class SearchApi:
 
     def routes(self, guard: Guard) -> list[Route]:
         async def search(request: Request) -> Response:
-            otype = object_type(request)
+            otype = object_type(request, self.store.types)
             schema = self.store.schemas[otype]
             q = parse_query(schema, await json_body(request))
             total, page = self.engine.run(otype, q)

@@ -20,14 +20,17 @@ from sandbox.hubspot.api_associations import AssociationsApi
 from sandbox.hubspot.api_batch import BatchApi
 from sandbox.hubspot.api_objects import ObjectsApi
 from sandbox.hubspot.api_owners import OwnersApi
+from sandbox.hubspot.api_pipelines import PipelinesApi
 from sandbox.hubspot.api_properties import PropertiesApi
+from sandbox.hubspot.api_schemas import SchemasApi
 from sandbox.hubspot.api_search import SearchApi
 from sandbox.hubspot.auth import Auth
-from sandbox.hubspot.catalog import standard_schemas
+from sandbox.hubspot.catalog import STANDARD_CREATED_MS, standard_schemas, standard_types
 from sandbox.hubspot.errors import error_body
 from sandbox.hubspot.generator import generate
 from sandbox.hubspot.limits import RateLimits
 from sandbox.hubspot.owners import make_owners
+from sandbox.hubspot.pipelines import Pipelines
 from sandbox.hubspot.render import Renderer
 from sandbox.hubspot.search import SearchEngine
 from sandbox.hubspot.settings import Settings
@@ -39,8 +42,9 @@ log = logging.getLogger("sandbox.hubspot")
 
 def build_store(*, seed: int, scale: int, settings: Settings, harness: Harness) -> tuple[Store, Population]:
     owners = make_owners(seed)
-    store = Store(schemas=standard_schemas(owners), owners=owners, clock=harness.clock,
-                  lag_ms=settings.search_lag_ms)
+    pipelines = Pipelines.standard(STANDARD_CREATED_MS)
+    store = Store(schemas=standard_schemas(owners, pipelines), types=standard_types(), pipelines=pipelines,
+                  owners=owners, clock=harness.clock, lag_ms=settings.search_lag_ms, portal_id=settings.portal_id)
     population = Population(seed, scale, end=seed_end(settings.data_end, harness.clock.now(), sandbox="hubspot"))
     gc.disable()  # millions of long-lived objects: generational passes over them would only cost time
     try:
@@ -87,6 +91,8 @@ def create_app(*, seed: int, scale: int, profile: str, options: dict[str, str], 
         *BatchApi(store=store, render=render).routes(guard),
         *ObjectsApi(store=store, render=render).routes(guard),
         *PropertiesApi(store=store).routes(guard),
+        *PipelinesApi(store=store).routes(guard),
+        *SchemasApi(store=store).routes(guard),
         *AssociationsApi(store=store).routes(guard),
         *OwnersApi(store=store, settings=settings, limits=limits).routes(guard),
     ]

@@ -23,7 +23,10 @@ NO_CREDENTIALS = ("Authentication credentials not found. This API supports OAuth
                   "find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")
 SCOPES = ("oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.companies.read",
           "crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write",
-          "crm.objects.owners.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write")
+          "crm.objects.owners.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write", "tickets",
+          "crm.objects.quotes.read", "crm.objects.goals.read", "crm.objects.feedback_submissions.read",
+          "crm.schemas.custom.read", "crm.schemas.custom.write", "crm.objects.custom.read",
+          "crm.objects.custom.write")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from sandbox.hubspot import catalog_products, enums
+from sandbox.hubspot import catalog_products, catalog_service, enums
 from sandbox.hubspot.owners import Owner
+from sandbox.hubspot.pipelines import Pipelines
 from sandbox.hubspot.schema import ObjectSchema, Option, PropertyDef
+from sandbox.hubspot.types import ObjectTypes, TypeEntry
 
-OBJECT_TYPES = ("contacts", "companies", "deals", "calls", "emails", "meetings", "notes", "tasks", "products",
-                "line_items")
+# (name, singular, objectTypeId) of the standard objects served
+STANDARD = (("contacts", "contact", "0-1"), ("companies", "company", "0-2"), ("deals", "deal", "0-3"),
+            ("calls", "call", "0-48"), ("emails", "email", "0-49"), ("meetings", "meeting", "0-47"),
+            ("notes", "note", "0-46"), ("tasks", "task", "0-27"), ("products", "product", "0-7"),
+            ("line_items", "line_item", "0-8"), ("tickets", "ticket", "0-5"), ("quotes", "quote", "0-14"),
+            ("goal_targets", "goal_target", "0-74"), ("feedback_submissions", "feedback_submission", "0-19"))
+OBJECT_TYPES = tuple(name for name, _, _ in STANDARD)
 ENGAGEMENTS = ("calls", "emails", "meetings", "notes", "tasks")
-TYPE_IDS = {"contacts": "0-1", "companies": "0-2", "deals": "0-3", "calls": "0-48", "emails": "0-49",
-            "meetings": "0-47", "notes": "0-46", "tasks": "0-27", "products": "0-7", "line_items": "0-8"}
-SINGULAR = {"contacts": "contact", "companies": "company", "deals": "deal", "calls": "call", "emails": "email",
-            "meetings": "meeting", "notes": "note", "tasks": "task", "products": "product", "line_items": "line_item"}
+TYPE_IDS = {name: type_id for name, _, type_id in STANDARD}
+SINGULAR = {name: singular for name, singular, _ in STANDARD}
 # Created on 2019-04-01: HubSpot's own properties predate every portal's data.
 STANDARD_CREATED_MS = 1_554_076_800_000
 
@@ -126,26 +131,31 @@ def _companies(owners: list[Owner]) -> ObjectSchema:
         enum("lifecyclestage", "Lifecycle Stage", g, _options(enums.LIFECYCLE_STAGES), "radio"),
         _merged_ids("Merged Company IDs", g),
         *_system(g, ("hs_lastmodifieddate",)),
+        # Account-based marketing: a key account's tier, and whether it is a target account.
+        enum("hs_ideal_customer_profile", "Ideal Customer Profile Tier", g,
+             tuple(Option(label, value, i) for i, (value, label) in enumerate(enums.ICP_TIERS))),
+        PropertyDef("hs_is_target_account", "Target Account", "bool", "booleancheckbox", g,
+                    options=(Option("Yes", "true", 0), Option("No", "false", 1)), created_ms=STANDARD_CREATED_MS),
     ):
         schema.add(prop)
     return schema
 
 
-def _deals(owners: list[Owner]) -> ObjectSchema:
+def _deals(owners: list[Owner], pipelines: Pipelines) -> ObjectSchema:
     g = "dealinformation"
     schema = ObjectSchema(
         name="deals", singular="deal", type_id="0-3", assoc_name="deal",
         defaults=("amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate",
                   "hs_object_id", "pipeline"),
         always=("createdate", "hs_lastmodifieddate", "hs_object_id"), link_targets=("companies", "contacts"),
-        required=(), groups=((g, "Deal information"),), unique_lookup=(),
+        required=(), groups=((g, "Deal information"),), unique_lookup=(), stages=pipelines.facts,
     )
-    stages = tuple(Option(label, sid, i) for i, (sid, label, _) in enumerate(enums.DEAL_STAGES))
     bools = (Option("True", "true", 0), Option("False", "false", 1))
+    forecast = tuple(Option(label, value, i) for i, (value, label) in enumerate(enums.FORECAST_CATEGORIES))
     for prop in (
         text("dealname", "Deal Name", g), number("amount", "Amount", g),
-        enum("dealstage", "Deal Stage", g, stages, "radio"),
-        enum("pipeline", "Pipeline", g, (Option(enums.PIPELINE_LABEL, enums.PIPELINE_ID, 0),)),
+        enum("dealstage", "Deal Stage", g, pipelines.stage_options("deals"), "radio"),
+        enum("pipeline", "Pipeline", g, pipelines.pipeline_options("deals")),
         datetime_prop("closedate", "Close Date", g), _owner_prop("Deal owner", g, owners),
         PropertyDef("hs_is_closed", "Is Deal Closed?", "bool", "booleancheckbox", g, options=bools, kind="closed",
                     read_only=True, calculated=True, created_ms=STANDARD_CREATED_MS),
@@ -154,6 +164,13 @@ def _deals(owners: list[Owner]) -> ObjectSchema:
         enum("deal_currency_code", "Currency", g, _options(enums.CURRENCIES, {c: c for c in enums.CURRENCIES})),
         _merged_ids("Merged Deal IDs", g),
         *_system(g, ("hs_lastmodifieddate",)),
+        text("closed_lost_reason", "Closed Lost Reason", g, "textarea"),
+        text("closed_won_reason", "Closed Won Reason", g, "textarea"),
+        enum("hs_manual_forecast_category", "Forecast category", g, forecast),
+        # The category forecasts use: the one a rep set, else the stage's (schema.ObjectSchema._forecast).
+        PropertyDef("hs_forecast_category", "Forecast category (calculated)", "enumeration", "select", g,
+                    options=forecast, kind="forecast", read_only=True, calculated=True,
+                    created_ms=STANDARD_CREATED_MS),
     ):
         schema.add(prop)
     return schema
@@ -164,7 +181,9 @@ def _engagement_own(name: str, g: str) -> list[PropertyDef]:
         return [text("hs_call_title", "Call Title", g), text("hs_call_body", "Call notes", g, "html"),
                 enum("hs_call_direction", "Call direction", g, _options(enums.CALL_DIRECTIONS)),
                 number("hs_call_duration", "Call duration (ms)", g),
-                enum("hs_call_status", "Call status", g, _options(enums.CALL_STATUSES))]
+                enum("hs_call_status", "Call status", g, _options(enums.CALL_STATUSES)),
+                enum("hs_call_disposition", "Call outcome", g,
+                     tuple(Option(label, value, i) for i, (value, label) in enumerate(enums.CALL_DISPOSITIONS)))]
     if name == "emails":
         return [text("hs_email_subject", "Email subject", g),
                 enum("hs_email_direction", "Email direction", g, _options(enums.EMAIL_DIRECTIONS))]
@@ -201,17 +220,17 @@ def _engagement(name: str, owners: list[Owner]) -> ObjectSchema:
     return schema
 
 
-def standard_schemas(owners: list[Owner]) -> dict[str, ObjectSchema]:
-    schemas = {"contacts": _contacts(owners), "companies": _companies(owners), "deals": _deals(owners)}
+def standard_schemas(owners: list[Owner], pipelines: Pipelines) -> dict[str, ObjectSchema]:
+    schemas = {"contacts": _contacts(owners), "companies": _companies(owners), "deals": _deals(owners, pipelines)}
     schemas.update({name: _engagement(name, owners) for name in ENGAGEMENTS})
     schemas.update({"products": catalog_products.products(), "line_items": catalog_products.line_items()})
+    schemas.update(catalog_service.schemas(owners, pipelines))
     return schemas
 
 
-def resolve_type(raw: str) -> str | None:
-    """``contacts``, ``contact``, ``CONTACT`` or ``0-1`` → ``contacts``; None when HubSpot could not infer it."""
-    lowered = raw.strip().lower()
-    for name in OBJECT_TYPES:
-        if lowered in (name, SINGULAR[name], TYPE_IDS[name]):
-            return name
-    return None
+def standard_types() -> ObjectTypes:
+    """``contacts``, ``contact``, ``CONTACT`` or ``0-1`` → ``contacts`` (custom objects are added as created)."""
+    types = ObjectTypes()
+    for name, singular, type_id in STANDARD:
+        types.add(TypeEntry(name, singular, type_id), (singular,))
+    return types

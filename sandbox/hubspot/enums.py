@@ -75,3 +75,27 @@ TASK_TYPES = ("CALL", "EMAIL", "TODO")
 def label_of(value: str) -> str:
     """``COMPUTER_SOFTWARE`` → ``Computer Software`` (the UI label HubSpot shows for an internal value)."""
     return value.replace("_", " ").title()
+
+# Calls' outcome (hs_call_disposition): HubSpot's six default dispositions, stored as these ids.
+CALL_DISPOSITIONS = (
+    ("9d9162e7-6cf3-4944-bf63-4dff82258764", "Busy"), ("f240bbac-87c9-4f6e-bf70-924b57d47db7", "Connected"),
+    ("a4c4c377-d246-4b32-a13b-75a56a4cd0ff", "Left live message"),
+    ("b2cf5968-551e-4856-9783-52b3da59a7d0", "Left voicemail"), ("73a0d17f-1163-4015-bdd5-ec830791da20", "No answer"),
+    ("17b47fee-58de-441e-a44c-c6300d46f273", "Wrong number"),
+)
+# (value, label) of deals' forecast category
+FORECAST_CATEGORIES = (("OMIT", "Not forecasted"), ("PIPELINE", "Pipeline"), ("BEST_CASE", "Best case"),
+                       ("COMMIT", "Commit"), ("CLOSED", "Closed won"))
+# What reps type into closed_lost_reason (free text in HubSpot).
+LOSS_REASONS = ("Lost to a competitor", "Price too high", "No budget this year", "No decision: the buyer went dark",
+                "Missing a feature they needed", "Chose to build in-house", "Timing: not a priority now")
+ICP_TIERS = (("tier_1", "Tier 1"), ("tier_2", "Tier 2"), ("tier_3", "Tier 3"))
+
+TICKET_PRIORITIES = ("LOW", "MEDIUM", "HIGH", "URGENT")
+TICKET_CATEGORIES = ("PRODUCT_ISSUE", "BILLING_ISSUE", "FEATURE_REQUEST", "GENERAL_INQUIRY")
+TICKET_SOURCES = ("CHAT", "EMAIL", "FORM", "PHONE")
+QUOTE_STATUSES = ("DRAFT", "APPROVAL_NOT_NEEDED", "PENDING_APPROVAL", "APPROVED", "REJECTED")
+SIGN_STATUSES = ("NOT_YET_SIGNED", "PARTIALLY_SIGNED", "ALL_SIGNED")
+SURVEY_TYPES = ("NPS", "CSAT", "CES", "CUSTOM")
+SURVEY_CHANNELS = ("EMAIL", "WEB", "LINK")
+RESPONSE_GROUPS = ("PROMOTER", "PASSIVE", "DETRACTOR")

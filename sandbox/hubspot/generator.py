@@ -16,7 +16,13 @@ from sandbox.hubspot import enums
 from sandbox.hubspot.gen_analytics import web_analytics
 from sandbox.hubspot.gen_deals import Deal, make_deal
 from sandbox.hubspot.gen_engagements import Engagement, engagement_count, make_engagement
+from sandbox.hubspot.gen_extras import seed_call_outcomes, seed_company_tiers, seed_contact_roles, seed_deal_extras
+from sandbox.hubspot.gen_partners import seed_partners
 from sandbox.hubspot.gen_products import seed_products
+from sandbox.hubspot.gen_programs import seed_programs
+from sandbox.hubspot.gen_sales import seed_goals, seed_quotes
+from sandbox.hubspot.gen_service import seed_feedback, seed_tickets
+from sandbox.hubspot.gen_view import SeedView
 from sandbox.hubspot.ids import FIRST_ID, IdSequence
 from sandbox.hubspot.records import Rec
 from sandbox.hubspot.settings import Settings
@@ -87,6 +93,22 @@ class Generator:
         self._load_companies(used, companies, company_rid, company_owner, contacts)
         seed_products(self.store, self.products_rnd, deals, self.end)  # sets the amounts of deals with line items
         self._load_deals(deals)
+        self._later_additions()
+
+    def _later_additions(self) -> None:
+        """What the seed gained after its first version, each from its own random stream: the data above stays as
+        it was for a seed."""
+        view = SeedView(self.store, self.end)
+        seed_deal_extras(view, random.Random(f"{self.seed}:hubspot:deal-extras"))
+        seed_contact_roles(view, random.Random(f"{self.seed}:hubspot:contact-roles"))
+        seed_call_outcomes(view, random.Random(f"{self.seed}:hubspot:call-outcomes"))
+        seed_company_tiers(view, random.Random(f"{self.seed}:hubspot:tiers"))
+        tickets = seed_tickets(view, random.Random(f"{self.seed}:hubspot:tickets"))
+        seed_feedback(view, random.Random(f"{self.seed}:hubspot:feedback"), tickets)
+        seed_quotes(view, random.Random(f"{self.seed}:hubspot:quotes"))
+        seed_goals(view, random.Random(f"{self.seed}:hubspot:goals"))
+        seed_partners(view, random.Random(f"{self.seed}:hubspot:partners"))
+        seed_programs(view, random.Random(f"{self.seed}:hubspot:programs"))
 
     def _owner(self, former_share: float) -> str:
         return self.rnd.choice(self.former) if self.rnd.random() < former_share else self.rnd.choice(self.active)

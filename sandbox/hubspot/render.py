@@ -6,11 +6,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sandbox.hubspot.associations import v3_names
-from sandbox.hubspot.catalog import resolve_type
 from sandbox.hubspot.records import Rec, Values
 from sandbox.hubspot.schema import ObjectSchema
 from sandbox.hubspot.store import Store
 from sandbox.hubspot.timefmt import iso
+from sandbox.hubspot.types import ObjectTypes
 
 
 def select_properties(schema: ObjectSchema, requested: Iterable[str] | None) -> tuple[str, ...]:
@@ -27,8 +27,8 @@ def split_names(raw: Iterable[str]) -> list[str]:
     return [part.strip() for item in raw for part in item.split(",") if part.strip()]
 
 
-def association_types(raw: Iterable[str]) -> list[str]:
-    return [t for t in dict.fromkeys(resolve_type(n) for n in split_names(raw)) if t is not None]
+def association_types(types: ObjectTypes, raw: Iterable[str]) -> list[str]:
+    return [t for t in dict.fromkeys(types.resolve(n) for n in split_names(raw)) if t is not None]
 
 
 class Renderer:

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.hubspot.enums import CLOSED_STAGES
 from sandbox.hubspot.timefmt import iso
 
 TYPES = ("string", "number", "date", "datetime", "enumeration", "bool")
@@ -24,7 +23,7 @@ FIELD_TYPES = {
     "enumeration": ("select", "radio", "checkbox", "booleancheckbox", "calculation_equation"),
     "bool": ("booleancheckbox", "calculation_equation"),
 }
-KINDS = ("column", "id", "created", "modified", "closed", "won", "line_amount")
+KINDS = ("column", "id", "created", "modified", "closed", "won", "line_amount", "forecast")
 
 Getter = Callable[[Any, tuple[str | None, ...], int], str | None]
 
@@ -86,6 +85,32 @@ class PropertyDef:
 
 
 @dataclass(slots=True)
+class CustomMeta:
+    """What the schemas API keeps of a custom object beyond its properties (``/crm/v3/schemas``)."""
+
+    schema_id: str                 # "2-7301" is its objectTypeId; "7301" the schema's id
+    fully_qualified_name: str      # "p24681357_channel_partner"
+    labels: tuple[str, str]        # (singular, plural)
+    primary_display: str
+    required: tuple[str, ...]
+    searchable: tuple[str, ...]
+    secondary: tuple[str, ...]
+    description: str
+    created_ms: int
+    updated_ms: int
+    archived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StageFacts:
+    """Which deal stages are closed and which won, as the pipelines say: a live view the calculated properties read
+    (a stage added, edited or deleted through the pipelines API changes them)."""
+
+    closed: set[str]
+    won: set[str]
+
+
+@dataclass(slots=True)
 class ObjectSchema:
     name: str                      # "contacts"
     singular: str                  # "contact"
@@ -97,6 +122,9 @@ class ObjectSchema:
     required: tuple[str, ...]
     groups: tuple[tuple[str, str], ...]
     unique_lookup: tuple[str, ...]  # besides hs_object_id and hasUniqueValue properties: usable as idProperty
+    read_only_object: bool = False  # HubSpot's API only reads it (goal targets, feedback submissions)
+    custom: CustomMeta | None = None  # set for a custom object
+    stages: StageFacts | None = None  # deals: the pipelines' closed and won stages
     props: dict[str, PropertyDef] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)
     getters: dict[str, Getter] = field(default_factory=dict)
@@ -123,12 +151,33 @@ class ObjectSchema:
             return lambda rec, values, modified: iso(modified)
         if prop.kind in ("closed", "won"):
             stage_at = self.columns["dealstage"]
-            wanted = CLOSED_STAGES if prop.kind == "closed" else ("closedwon",)
+            if self.stages is None:
+                raise ValueError(f"{self.name}: {prop.name} needs the pipelines' stage facts")
+            wanted = self.stages.closed if prop.kind == "closed" else self.stages.won
             return lambda rec, values, modified: "true" if values[stage_at] in wanted else "false"
+        if prop.kind == "forecast":
+            return self._forecast()
         if prop.kind == "line_amount":
             return self._line_amount()
         at = self.columns[prop.name]
         return lambda rec, values, modified: values[at] if at < len(values) else None
+
+    def _forecast(self) -> Getter:
+        """A deal's forecast category: the one a rep set (``hs_manual_forecast_category``), else its stage's (won:
+        CLOSED, lost: OMIT, open: PIPELINE)."""
+        manual_at, stage_at = self.columns["hs_manual_forecast_category"], self.columns["dealstage"]
+        stages = self.stages
+        assert stages is not None
+
+        def category(rec: Any, values: tuple[str | None, ...], modified: int) -> str | None:
+            manual = values[manual_at] if manual_at < len(values) else None
+            if manual:
+                return manual
+            stage = values[stage_at]
+            if not stage:
+                return None
+            return "CLOSED" if stage in stages.won else "OMIT" if stage in stages.closed else "PIPELINE"
+        return category
 
     def _line_amount(self) -> Getter:
         """A line item's net price: quantity x (price - unit discount), else less the discount percentage."""

@@ -10,16 +10,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox.common.clock import Clock
-from sandbox.hubspot.associations import PRIMARY_TYPE_IDS, TYPE_IDS, Associations, link_ids
+from sandbox.hubspot.associations import Associations, link_at, link_ids
 from sandbox.hubspot.errors import ApiError
 from sandbox.hubspot.owners import Owner
+from sandbox.hubspot.pipelines import Pipelines
 from sandbox.hubspot.records import Link, Rec, Table, Values
 from sandbox.hubspot.schema import ObjectSchema, PropertyDef
 from sandbox.hubspot.timefmt import to_ms
+from sandbox.hubspot.types import ObjectTypes, TypeEntry
 from sandbox.hubspot.validation import Problem, check_properties, problems_message
-
-_TYPE_BY_ID = {type_id: pair for pair, type_id in TYPE_IDS.items()}
-_TYPE_BY_ID.update({type_id: pair for pair, type_id in PRIMARY_TYPE_IDS.items()})
 
 
 class Rejected(Exception):
@@ -52,8 +51,12 @@ class Rejected(Exception):
 
 
 class Store:
-    def __init__(self, *, schemas: dict[str, ObjectSchema], owners: list[Owner], clock: Clock, lag_ms: int) -> None:
+    def __init__(self, *, schemas: dict[str, ObjectSchema], types: ObjectTypes, pipelines: Pipelines,
+                 owners: list[Owner], clock: Clock, lag_ms: int, portal_id: int) -> None:
         self.schemas = schemas
+        self.types = types
+        self.pipelines = pipelines
+        self.portal_id = portal_id
         self.tables = {name: Table(schema) for name, schema in schemas.items()}
         self.assoc = Associations(self.tables)
         self.owners = owners
@@ -114,6 +117,69 @@ class Store:
         if prop.unique:
             self.tables[otype].add_unique_index(prop.name)
 
+    def add_object(self, schema: ObjectSchema, entry: TypeEntry, aliases: tuple[str, ...]) -> None:
+        """A custom object's records become servable under every name HubSpot gives the type."""
+        self.schemas[schema.name] = schema
+        self.tables[schema.name] = Table(schema)
+        self.types.add(entry, aliases)
+
+    def associate_types(self, owner_type: str, target_type: str) -> tuple[int, int]:
+        """Define an association between two types; stored on ``owner_type``'s records (a custom object's)."""
+        schema = self.schemas[owner_type]
+        if target_type not in schema.link_targets and owner_type not in self.schemas[target_type].link_targets:
+            schema.link_targets = (*schema.link_targets, target_type)
+        return self.assoc.types.define(owner_type, target_type)
+
+    def associate(self, from_type: str, rec: Rec, to_type: str, to_id: int, *, labels: tuple[int, ...] = ()) -> None:
+        """Associate two live records (a person's edit: both are saved, so both modified dates move), with the
+        USER_DEFINED labels given (type ids in the from → to direction) replacing the pair's labels."""
+        target = self.tables[to_type].resolve(to_id)
+        if target is None:
+            raise Rejected(404, "OBJECT_NOT_FOUND", f"Object {to_type}/{to_id} not found")
+        now = self.now_ms()
+        self._associate(from_type, rec, to_type, target.id, now)
+        owning = to_type in self.schemas[from_type].link_targets
+        if owning:
+            key, stored = (from_type, rec.id, to_type, target.id), labels
+        else:
+            pair = (from_type, to_type)
+            key = (to_type, target.id, from_type, rec.id)
+            defs = [self.assoc.types.label_of(pair, t) for t in labels]
+            stored = tuple(d.inverse_id for d in defs if d is not None)
+        if stored:
+            self.assoc.pair_labels[key] = stored
+        else:
+            self.assoc.pair_labels.pop(key, None)
+        for otype, touched in ((from_type, rec), (to_type, target)):
+            self._write(otype, touched, {}, now)
+
+    def dissociate(self, from_type: str, rec: Rec, to_type: str, to_id: int) -> bool:
+        """Remove every association (and label) between two records; True when there was one."""
+        owned = self.schemas[from_type].link_targets
+        if to_type in owned:
+            owner_type, owner, target_type, target = from_type, rec, to_type, to_id
+        else:
+            other = self.tables[to_type].recs.get(to_id)
+            if other is None:
+                return False
+            owner_type, owner, target_type, target = to_type, other, from_type, rec.id
+        slot = self.schemas[owner_type].link_targets.index(target_type)
+        ids = link_ids(link_at(owner, slot))
+        if target not in ids:
+            return False
+        links = self._padded(owner_type, owner)
+        rest = tuple(i for i in ids if i != target)
+        links[slot] = rest[0] if len(rest) == 1 else (rest or 0)
+        owner.links = tuple(links)
+        self.assoc.pair_labels.pop((owner_type, owner.id, target_type, target), None)
+        self.assoc.changed(owner_type)
+        now = self.now_ms()
+        self._write(from_type, rec, {}, now)
+        other_rec = self.tables[to_type].recs.get(to_id)
+        if other_rec is not None and other_rec.live:
+            self._write(to_type, other_rec, {}, now)
+        return True
+
     # -- merging -------------------------------------------------------------------------------------------------
     def merge(self, otype: str, primary_id: int, merged_id: int) -> Rec:
         table = self.tables[otype]
@@ -136,8 +202,8 @@ class Store:
             absorbed += [i for i in (merged.get(schema.columns["hs_merged_object_ids"]) or "").split(";") if i]
             filled["hs_merged_object_ids"] = ";".join(absorbed)
         width = len(schema.link_targets)
-        primary.links = tuple(self._union(p, m) for p, m in zip(primary.links or (0,) * width,
-                                                                   merged.links or (0,) * width, strict=True))
+        primary.links = tuple(self._union(p, m) for p, m in zip(self._padded(otype, primary),
+                                                                   self._padded(otype, merged), strict=True))
         if width:
             self.assoc.changed(otype)
         table.mark_merged(merged, primary.id, now)  # first, so the primary can take over its unique values
@@ -154,8 +220,9 @@ class Store:
                 type_ids = [int(t["associationTypeId"]) for t in item["types"]]
             except (KeyError, TypeError, ValueError) as exc:
                 raise Rejected(400, "VALIDATION_ERROR", f"Invalid association input: {item!r}") from exc
+            by_id = self.assoc.types.by_id()
             for type_id in type_ids:
-                pair = _TYPE_BY_ID.get(type_id)
+                pair = by_id.get(type_id)
                 if pair is None or pair[0] != otype:
                     raise Rejected(400, "VALIDATION_ERROR",
                                    f"{type_id} is not a valid association type id from {otype}")
@@ -173,7 +240,7 @@ class Store:
         else:
             owner_type, owner = to_type, self.tables[to_type].recs[to_id]
             slot, target = self.schemas[to_type].link_targets.index(from_type), rec.id
-        links = list(owner.links or (0,) * len(self.schemas[owner_type].link_targets))
+        links = self._padded(owner_type, owner)
         ids = link_ids(links[slot])
         if target not in ids:
             links[slot] = target if not ids else (*ids, target)
@@ -193,14 +260,29 @@ class Store:
                 owner = table.recs.get(oid)
                 if owner is None:
                     continue
-                ids = tuple(dict.fromkeys(new if i == old else i for i in link_ids(owner.links[slot])))
-                links = list(owner.links)
+                ids = tuple(dict.fromkeys(new if i == old else i for i in link_ids(link_at(owner, slot))))
+                links = self._padded(owner_type, owner)
                 links[slot] = ids[0] if len(ids) == 1 else ids
                 owner.links = tuple(links)
+                self._move_labels(owner_type, owner.id, otype, old, new)
                 if owner_type == "contacts" and owner.live:
                     first = link_ids(links[slot])[:1]
                     self._write("contacts", owner, {"associatedcompanyid": str(first[0]) if first else ""}, now)
+                elif owner.live and owner_type == "deals":
+                    self._write(owner_type, owner, {}, now)  # its associated contacts changed (a calculated roll-up)
             self.assoc.changed(owner_type)
+
+    def _move_labels(self, owner_type: str, owner_id: int, target_type: str, old: int, new: int) -> None:
+        """A merged-away record's labels on a pair go to its survivor's pair (kept where the survivor has its own)."""
+        labels = self.assoc.pair_labels.pop((owner_type, owner_id, target_type, old), None)
+        if labels:
+            self.assoc.pair_labels.setdefault((owner_type, owner_id, target_type, new), labels)
+
+    def _padded(self, otype: str, rec: Rec) -> list[Link]:
+        """The record's links as a list as wide as its schema's targets (older records are shorter)."""
+        width = len(self.schemas[otype].link_targets)
+        links: list[Link] = list(rec.links or ())
+        return links + [0] * (width - len(links))
 
     @staticmethod
     def _union(primary: Link, merged: Link) -> Link:

@@ -18,10 +18,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox.hubspot.auth import Auth
-from sandbox.hubspot.catalog import resolve_type
 from sandbox.hubspot.errors import ApiError
 from sandbox.hubspot.limits import RateLimits
 from sandbox.hubspot.timefmt import iso
+from sandbox.hubspot.types import ObjectTypes
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -52,12 +52,20 @@ class Guard:
         return Route(path, endpoint, methods=methods)
 
 
-def object_type(request: Request, param: str = "object_type") -> str:
+def object_type(request: Request, types: ObjectTypes, param: str = "object_type") -> str:
     raw = request.path_params[param]
-    resolved = resolve_type(raw)
+    resolved = types.resolve(raw)
     if resolved is None:
         raise ApiError(400, f"Unable to infer object type from: {raw}")
     return resolved
+
+
+def writable(otype: str, read_only: bool) -> None:
+    """Goal targets and survey responses are read-only through HubSpot's API: no write scope exists for them."""
+    if read_only:
+        raise ApiError(403, "This app hasn't been granted all required scopes to make this call: "
+                            f"{otype} can only be read through the API (there is no write scope for them).",
+                       "MISSING_SCOPES")
 
 
 async def json_body(request: Request) -> dict[str, Any]:

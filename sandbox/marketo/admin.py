@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sandbox.marketo import admin_programs, mutations
+from sandbox.marketo import admin_customs, admin_programs, mutations
 from sandbox.marketo.activity_ids import parse_guid
 from sandbox.marketo.admin_edits import bulk_touch, random_edits
 from sandbox.marketo.admin_records import AdminError, create_activity, lead_changes, truth_of_lead
@@ -45,11 +45,16 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
-def _object(request: Request) -> str:
+def _object(request: Request, state: State) -> str:
     name = request.path_params["object"]
-    if name not in OBJECTS:
-        raise AdminError(404, f"unknown object {name!r}; objects: {', '.join(OBJECTS)}")
+    if name not in OBJECTS and not admin_customs.is_custom(state, name):
+        raise AdminError(404, f"unknown object {name!r}; objects: {', '.join(_objects(state))}")
     return name
+
+
+def _objects(state: State) -> list[str]:
+    """The standard objects, then the approved custom object types by API name."""
+    return [*OBJECTS, *sorted(n for n in state.customs.registry.types if admin_customs.is_custom(state, n))]
 
 
 def _lead_id(request: Request) -> int:
@@ -71,11 +76,13 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         return endpoint
 
     async def objects(request: Request) -> Any:
-        return {"objects": list(OBJECTS)}
+        return {"objects": _objects(state)}
 
     async def truth(request: Request) -> Any:
-        name = _object(request)
+        name = _object(request, state)
         with_ids = request.query_params.get("ids", "").lower() in ("1", "true", "yes")
+        if name not in OBJECTS:
+            return admin_customs.truth(state, name, with_ids=with_ids)
         if name in ROLLUPS:
             return admin_programs.truth(state, name, with_ids=with_ids)
         if name == "leads":
@@ -96,7 +103,9 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         return out
 
     async def truth_record(request: Request) -> Any:
-        name = _object(request)
+        name = _object(request, state)
+        if name not in OBJECTS:
+            return admin_customs.truth_record(state, name, str(request.path_params["record_id"]))
         if name in ROLLUPS:
             return admin_programs.truth_record(state, name, request.path_params["record_id"])
         if name == "leads":
@@ -109,10 +118,12 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
                                                        "internal_id": act.id}}
 
     async def create_record(request: Request) -> Any:
-        name, body = _object(request), await _body(request)
+        name, body = _object(request, state), await _body(request)
         fields = body.get("fields")
         if not isinstance(fields, dict):
             raise AdminError(400, "body needs 'fields': {...}")
+        if name not in OBJECTS:
+            return admin_customs.create(state, name, fields)
         if name in ROLLUPS and name != "companies":
             return admin_programs.create(state, name, fields)
         if name == "activities":
@@ -124,7 +135,9 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         return truth_of_lead(state, lead.id)
 
     async def edit_record(request: Request) -> Any:
-        name, body = _object(request), await _body(request)
+        name, body = _object(request, state), await _body(request)
+        if name not in OBJECTS:
+            return admin_customs.edit(state, name, str(request.path_params["record_id"]), body.get("fields") or {})
         if name in ROLLUPS and name != "companies":
             return admin_programs.edit(state, name, request.path_params["record_id"], body.get("fields") or {})
         if name != "leads":
@@ -140,7 +153,10 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         return truth_of_lead(state, lead.id)
 
     async def delete_record(request: Request) -> Any:
-        name = _object(request)
+        name = _object(request, state)
+        if name not in OBJECTS:
+            return admin_customs.delete(state, name, str(request.path_params["record_id"]),
+                                        request.query_params.get("mode", "hard"))
         if name in ROLLUPS and name != "companies":
             return admin_programs.delete(state, name, request.path_params["record_id"])
         if name != "leads":
@@ -155,13 +171,16 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         return {"id": str(lead_id), "deleted": True, "mode": mode}
 
     async def touch(request: Request) -> Any:
-        if _object(request) != "leads":
+        if _object(request, state) != "leads":
             raise AdminError(405, "only leads can be mass-updated")
         return bulk_touch(state, await _body(request))
 
     async def edits(request: Request) -> Any:
-        if _object(request) != "leads":
-            raise AdminError(405, "random edits apply to leads")
+        name = _object(request, state)
+        if name not in OBJECTS:
+            return admin_customs.random_edits(state, name, await _body(request))
+        if name != "leads":
+            raise AdminError(405, "random edits apply to leads and custom objects")
         return random_edits(state, await _body(request))
 
     async def identities(request: Request) -> Any:
@@ -172,7 +191,7 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
                 for lead in sorted(state.store.live.values(), key=lambda x: x.id) if lead.person_key is not None]
 
     async def saves(request: Request) -> Any:
-        if _object(request) != "leads":
+        if _object(request, state) != "leads":
             raise AdminError(404, "saves are counted for leads only")
         return {str(lead_id): n for lead_id, n in state.mutations.saves.items()}
 

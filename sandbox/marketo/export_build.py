@@ -17,6 +17,8 @@ from sandbox.marketo.activity_ids import IdShape
 from sandbox.marketo.activity_log import ActivityLog
 from sandbox.marketo.activity_model import Activity
 from sandbox.marketo.bulk import ExportJob
+from sandbox.marketo.co_data import CustomObjects
+from sandbox.marketo.co_records import render_value
 from sandbox.marketo.fields import BY_NAME, INDEX, render_csv
 from sandbox.marketo.store import LeadStore
 
@@ -35,11 +37,16 @@ def _write(fmt: str, header: list[str], rows: Iterable[list[str]]) -> tuple[byte
     return buffer.getvalue().encode("utf-8"), count
 
 
-def make_planner(*, store: LeadStore, log: ActivityLog, horizon: Callable[[], int],
+def make_planner(*, store: LeadStore, log: ActivityLog, customs: CustomObjects, horizon: Callable[[], int],
                  shape: Callable[[], IdShape]) -> Callable[[ExportJob], Writer]:
     def plan(job: ExportJob) -> Writer:
         spec = job.spec
-        rows = _lead_rows(store, spec) if job.kind == "leads" else _activity_rows(log, spec, horizon(), shape())
+        if job.kind == "leads":
+            rows = _lead_rows(store, spec)
+        elif job.kind == "activities":
+            rows = _activity_rows(log, spec, horizon(), shape())
+        else:
+            rows = _custom_rows(customs, spec)
         return lambda: _write(job.format, spec["headers"], rows)
 
     return plan
@@ -57,6 +64,20 @@ def _lead_rows(store: LeadStore, spec: dict) -> Iterable[list[str]]:
             lead = store.get(lead_id)
             if lead is not None:
                 yield [render_csv(f, lead.values[i]) for f, i in zip(fields, positions, strict=True)]
+
+    return rows()
+
+
+def _custom_rows(customs: CustomObjects, spec: dict) -> Iterable[list[str]]:
+    _, version, records = customs.of(spec["api_name"])
+    start, end = spec["filter"]
+    picked = [(r, [r.get(version, name) for name in spec["fields"]]) for r in records.updated_between(start, end)]
+    fields = [version.field(name) for name in spec["fields"]]
+
+    def rows() -> Iterable[list[str]]:
+        for _, values in picked:  # values taken when the job began processing, rendered off the loop
+            yield [render_value(f, v, csv=True) if f is not None else "null" for f, v in zip(fields, values,
+                                                                                            strict=True)]
 
     return rows()
 

@@ -7,6 +7,7 @@ deletion logs Delete Lead (37) and takes the lead's other activities with it. Th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,9 +36,11 @@ MASS_UPDATE = Source("List import", "Mass update: change data value", "Marketo F
 
 
 class Mutations:
-    def __init__(self, *, store: LeadStore, log: ActivityLog) -> None:
+    def __init__(self, *, store: LeadStore, log: ActivityLog,
+                 on_delete: Callable[[Lead, int], None] = lambda lead, now: None) -> None:
         self.store = store
         self.log = log
+        self.on_delete = on_delete  # what goes with a deleted lead (its linked custom object records)
         # Updates per lead through the REST API (not a person's or a mass update): proves a write applied once.
         self.saves: dict[int, int] = {}
 
@@ -65,6 +68,7 @@ class Mutations:
         if lead is None:
             return False
         self.log.hide_lead(lead_id)
+        self.on_delete(lead, now)
         name = " ".join(p for p in (lead.get("firstName"), lead.get("lastName")) if p)
         act = self.log.log(Activity(0, lead_id, now, t.DELETE_LEAD, primary_id=lead_id, primary_value=name))
         if purge:

@@ -9,6 +9,8 @@ from sandbox.common.people import Population, seed_end
 from sandbox.marketo.activity_ids import IdShape
 from sandbox.marketo.activity_log import ActivityLog
 from sandbox.marketo.bulk import Exports
+from sandbox.marketo.co_data import CustomObjects
+from sandbox.marketo.co_seed import seed_custom_objects
 from sandbox.marketo.config import Settings
 from sandbox.marketo.export_build import make_planner
 from sandbox.marketo.leadgen import Seeded, build
@@ -31,6 +33,7 @@ class State:
     codec: TokenCodec
     exports: Exports
     programs: Programs
+    customs: CustomObjects
 
     def now_ts(self) -> int:
         return int(self.clock.now().timestamp())
@@ -61,11 +64,16 @@ def build_state(*, seed: int, scale: int, settings: Settings, clock: Clock, inst
     seeded = build(population, seed=seed, share=settings.share)
     store = LeadStore(seeded.leads, seeded.deleted)
     log = ActivityLog(seeded.columns, store, hidden_leads=set(seeded.deleted))
+    customs = CustomObjects(store)
+    seed_custom_objects(customs, population, seeded, seed=seed)
     exports = Exports(settings=settings, clock=clock,
-                      plan=make_planner(store=store, log=log, horizon=lambda: horizon_of(settings, clock),
-                                       shape=lambda: shape_of(settings, log)))
+                      plan=make_planner(store=store, log=log, customs=customs,
+                                        horizon=lambda: horizon_of(settings, clock),
+                                        shape=lambda: shape_of(settings, log)))
+    mutations = Mutations(store=store, log=log, on_delete=customs.on_lead_deleted)
     return State(seed=seed, settings=settings, clock=clock, population=population, seeded=seeded, store=store,
-                  log=log, mutations=Mutations(store=store, log=log), codec=TokenCodec(instance_tag),
+                  log=log, mutations=mutations, codec=TokenCodec(instance_tag),
                   exports=exports, programs=seed_programs(seeded.columns, seed=seed,
                                                           log_end=int(population.end.timestamp()),
-                                                          epoch=int(population.epoch.timestamp())))
+                                                          epoch=int(population.epoch.timestamp())),
+                  customs=customs)

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from sandbox.salesforce.admin_edits import bulk_touch, person_actor, random_edits, typed
 from sandbox.salesforce.admin_fields import add_field, change_type
+from sandbox.salesforce.admin_objects import create_object
 from sandbox.salesforce.coerce import RecordsRefused
 from sandbox.salesforce.convert import convert_lead
 from sandbox.salesforce.errors import ApiError
@@ -49,7 +50,7 @@ def routes(org: Org) -> list[Route]:
         if row is None:
             return {"Id": rid, "_sandbox": flags}
         resolver = org.resolver()
-        paths = [resolver.resolve(obj, f.name) for f in obj.fields]
+        paths = [resolver.resolve(obj, f.name) for f in obj.api_fields]
         return {**JsonRenderer(store=store, version="62.0").record(table, row, paths), "_sandbox": flags}
 
     async def body(request: Request) -> dict[str, Any]:
@@ -75,6 +76,9 @@ def routes(org: Org) -> list[Route]:
 
     async def objects(request: Request) -> Response:
         return JSONResponse({"objects": org.catalog.names()})
+
+    async def new_object(request: Request) -> Response:
+        return JSONResponse(create_object(org, await body(request)), status_code=201)
 
     async def truth(request: Request) -> Response:
         obj = obj_of(request)
@@ -243,7 +247,8 @@ def routes(org: Org) -> list[Route]:
 
     a = "/_admin"
     table = [
-        (f"{a}/objects", objects, ["GET"]), (f"{a}/truth/{{object}}", truth, ["GET"]),
+        (f"{a}/objects", objects, ["GET"]), (f"{a}/objects", new_object, ["POST"]),
+        (f"{a}/truth/{{object}}", truth, ["GET"]),
         (f"{a}/truth/{{object}}/{{id}}", truth_record, ["GET"]),
         (f"{a}/records/{{object}}", create_record, ["POST"]),
         (f"{a}/records/{{object}}/{{id}}", update_record, ["PATCH"]),

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from sandbox.salesforce import picklists as pl
+from sandbox.salesforce.admin_generic import custom_create, custom_edits
 from sandbox.salesforce.coerce import RecordError, check_value, coerce
 from sandbox.salesforce.errors import ApiError
 from sandbox.salesforce.fields import ObjectDef
@@ -37,6 +38,16 @@ EDITS: dict[str, list[tuple[str, Gen]]] = {
     "Campaign": [("Status", lambda r: r.choice(pl.CAMPAIGN_STATUS))],
     "CampaignMember": [("Status", lambda r: r.choice(pl.MEMBER_STATUS))],
     "User": [("Title", lambda r: r.choice(("Account Executive", "Sales Manager", "CSM")))],
+    "Case": [("Status", lambda r: r.choice(pl.CASE_STATUS)), ("Priority", lambda r: r.choice(pl.CASE_PRIORITY))],
+    "Contract": [("Description", lambda r: r.choice(("Renewal under review", "Signed by legal"))),
+                 ("Renewal_Date__c", lambda r: f"20{r.randint(27, 29)}-0{r.randint(1, 9)}-01")],
+    "Quote": [("Status", lambda r: r.choice(pl.QUOTE_STATUS))],
+    "OpportunityContactRole": [("Role", lambda r: r.choice(pl.CONTACT_ROLE))],
+    "OpportunityCompetitor": [("Strengths", lambda r: r.choice(("Price", "Incumbent", "Features"))),
+                              ("Weaknesses", lambda r: r.choice(("Support", "Scale", "Roadmap")))],
+    "ForecastingQuota": [("QuotaAmount", lambda r: float(r.randrange(100, 900) * 1000))],
+    "Territory2": [("Description", lambda r: r.choice(("Realigned for the new fiscal year", "Split by segment")))],
+    "UserTerritory2Association": [("RoleInTerritory2", lambda r: r.choice(pl.ROLE_IN_TERRITORY))],
 }
 
 
@@ -78,10 +89,14 @@ def create_values(org: Org, obj: str, rnd: random.Random, n: int) -> dict[str, A
                           "StartDateTime": fmt_datetime(org.now() + timedelta(days=2))},
         "Campaign": lambda: {"Name": f"{company} Webinar", "Type": "Webinar", "Status": "Planned"},
         "CampaignMember": lambda: {"CampaignId": pick("Campaign"), "LeadId": pick("Lead")},
+        "Case": lambda: {"Subject": "Cannot export report", "AccountId": pick("Account"), "Origin": "Web"},
         "User": lambda: {"Username": f"{first}.{last}.{n}@crmhub-sandbox.example".lower(), "LastName": last,
                          "FirstName": first, "Email": f"{first}.{last}@crmhub-sandbox.example".lower(),
                          "Alias": (first[0] + last)[:8].lower(), "TimeZoneSidKey": "Europe/London"},
     }
+    definition = org.catalog.get(obj)
+    if obj not in templates and definition is not None and definition.custom:
+        return custom_create(org, definition, rnd, n, lambda other: live_ids(org, other))
     if obj not in templates:
         raise ApiError(400, "INVALID_TYPE_FOR_OPERATION", f"people do not create {obj} records")
     return {k: v for k, v in templates[obj]().items() if v is not None}
@@ -103,7 +118,7 @@ def random_edits(org: Org, obj: ObjectDef, *, seed: int, edits: int, deletes: in
     out: dict[str, list[str]] = {"edited": [], "deleted": [], "created": []}
     candidates = live_ids(org, obj.name)
     rnd.shuffle(candidates)
-    spec = EDITS.get(obj.name, [])
+    spec = EDITS.get(obj.name) or (custom_edits(org, obj) if obj.custom else [])
     if edits and not spec:
         raise ApiError(400, "INVALID_TYPE_FOR_OPERATION", f"people do not edit {obj.name} records")
     for rid in candidates:

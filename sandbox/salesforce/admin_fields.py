@@ -1,8 +1,8 @@
 """Setup → Object Manager, for tests and the demo: add a custom field to an sObject, or change a custom field's type.
 
-Like a real org: only custom fields (``__c``) can be added or retyped; a retype converts the stored values that read
-as the new type and clears the others (Salesforce warns that a type change can lose data); SystemModstamp does not
-move. Describe, SOQL and writes see the change at once.
+Like a real org: only custom fields (``__c``) can be added (lookups and picklists too) or retyped; a retype
+converts the stored values that read as the new type and clears the others (Salesforce warns that a type change
+can lose data); SystemModstamp does not move. Describe, SOQL and writes see the change at once.
 """
 
 from __future__ import annotations
@@ -13,14 +13,8 @@ from typing import Any
 from sandbox.salesforce.coerce import CoercionError, coerce
 from sandbox.salesforce.errors import ApiError
 from sandbox.salesforce.fields import FieldDef, ObjectDef
+from sandbox.salesforce.objects_custom import FIELD_TYPES, custom_field
 from sandbox.salesforce.org import Org
-
-# Types an admin can give a custom field here, with their default length/precision/scale.
-FIELD_TYPES: dict[str, dict[str, int]] = {
-    "string": {"length": 255}, "textarea": {"length": 32768}, "email": {"length": 80}, "phone": {"length": 40},
-    "url": {"length": 255}, "double": {"precision": 18, "scale": 2}, "currency": {"precision": 18, "scale": 2},
-    "percent": {"precision": 5, "scale": 2}, "int": {"precision": 9}, "boolean": {}, "date": {}, "datetime": {},
-}
 
 
 def _field(name: str, ftype: str, label: str | None) -> FieldDef:
@@ -53,12 +47,13 @@ def _converted(f: FieldDef, value: Any) -> Any:
 
 
 def add_field(org: Org, obj: ObjectDef, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` as ``objects_custom.custom_field`` reads it: lookups (``"type": "reference"``) and picklists too."""
     name = str(body.get("name") or "")
-    if not name.endswith("__c") or len(name) <= 3:
-        raise ApiError(400, "INVALID_FIELD", f"a custom field's API name ends with __c, got {name!r}")
     if obj.field(name) is not None:
         raise ApiError(400, "DUPLICATE_DEVELOPER_NAME", f"{obj.name} already has a field named {name}")
-    f = _field(name, str(body.get("type") or "string"), body.get("label"))
+    f = custom_field(body, owner_label=obj.label_plural)
+    if f.type == "reference" and org.catalog.get(f.reference_to[0]) is None:
+        raise ApiError(400, "INVALID_FIELD", f"{name}: reference_to names no object of this org: {f.reference_to[0]!r}")
     _swap(org, obj, replace(obj, fields=(*obj.fields, f)))
     return {"object": obj.name, "field": name, "type": f.type}
 

@@ -6,11 +6,34 @@ from dataclasses import dataclass
 
 from sandbox.salesforce.fields import FieldDef, ObjectDef, text
 from sandbox.salesforce.objects_activity import CAMPAIGN, CAMPAIGN_MEMBER, EVENT, TASK, USER
+from sandbox.salesforce.objects_custom import SEEDED, custom_prefix, seeded_objects
+from sandbox.salesforce.objects_plans import PLANNING
 from sandbox.salesforce.objects_products import OPPORTUNITY_LINE_ITEM, PRICEBOOK2, PRICEBOOK_ENTRY, PRODUCT2
 from sandbox.salesforce.objects_sales import ACCOUNT, CONTACT, LEAD, OPPORTUNITY, OPPORTUNITY_HISTORY
+from sandbox.salesforce.objects_service import (
+    CASE,
+    CONTRACT,
+    OPPORTUNITY_COMPETITOR,
+    OPPORTUNITY_CONTACT_ROLE,
+    QUOTE,
+)
+from sandbox.salesforce.objects_territory import (
+    FORECASTING_QUOTA,
+    FORECASTING_TYPE,
+    OBJECT_TERRITORY2_ASSOCIATION,
+    OPPORTUNITY_STAGE,
+    TERRITORY2,
+    TERRITORY2_MODEL,
+    TERRITORY2_TYPE,
+    USER_TERRITORY2_ASSOCIATION,
+)
 
-OBJECTS: tuple[ObjectDef, ...] = (ACCOUNT, CONTACT, LEAD, OPPORTUNITY, OPPORTUNITY_HISTORY, TASK, EVENT, USER, CAMPAIGN,
-                                  CAMPAIGN_MEMBER, PRODUCT2, PRICEBOOK2, PRICEBOOK_ENTRY, OPPORTUNITY_LINE_ITEM)
+STANDARD: tuple[ObjectDef, ...] = (
+    ACCOUNT, CONTACT, LEAD, OPPORTUNITY, OPPORTUNITY_HISTORY, TASK, EVENT, USER, CAMPAIGN, CAMPAIGN_MEMBER, PRODUCT2,
+    PRICEBOOK2, PRICEBOOK_ENTRY, OPPORTUNITY_LINE_ITEM, CASE, CONTRACT, QUOTE, OPPORTUNITY_CONTACT_ROLE,
+    OPPORTUNITY_COMPETITOR, OPPORTUNITY_STAGE, TERRITORY2_MODEL, TERRITORY2_TYPE, TERRITORY2,
+    USER_TERRITORY2_ASSOCIATION, OBJECT_TERRITORY2_ASSOCIATION, FORECASTING_TYPE, FORECASTING_QUOTA)
+OBJECTS: tuple[ObjectDef, ...] = (*STANDARD, *seeded_objects((*SEEDED, *PLANNING)))
 
 # Polymorphic lookups (Task.Who, Task.What, ...) resolve against this pseudo-entity, as SOQL does.
 NAME_ENTITY = ObjectDef(
@@ -42,6 +65,15 @@ class Catalog:
         self.objects = tuple(obj if o.name == obj.name else o for o in self.objects)
         self._by_lower[obj.name.lower()] = obj
         self._by_prefix[obj.key_prefix] = obj
+
+    def add_object(self, obj: ObjectDef) -> None:
+        """An admin created a custom object (sandbox/salesforce/admin_objects.py)."""
+        self.objects = (*self.objects, obj)
+        self._by_lower[obj.name.lower()] = obj
+        self._by_prefix[obj.key_prefix] = obj
+
+    def next_custom_prefix(self) -> str:
+        return custom_prefix(sum(1 for o in self.objects if o.custom))
 
     def get(self, name: str) -> ObjectDef | None:
         return self._by_lower.get(name.lower())

@@ -71,7 +71,7 @@ def describe_object(obj: ObjectDef, *, catalog: Catalog, formulas: Formulas, ver
     out.update({
         "actionOverrides": [], "childRelationships": children, "compactLayoutable": obj.createable,
         "defaultImplementation": None, "extendedBy": None, "extendsInterfaces": None,
-        "fields": [field_entry(obj, f, formulas) for f in obj.fields], "implementedBy": None,
+        "fields": [field_entry(obj, f, formulas) for f in obj.api_fields], "implementedBy": None,
         "implementsInterfaces": None, "listviewable": None, "lookupLayoutable": None, "namedLayoutInfos": [],
         "networkScopeFieldName": None,
         "recordTypeInfos": [{"active": True, "available": True, "defaultRecordTypeMapping": True,

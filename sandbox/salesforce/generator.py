@@ -16,9 +16,14 @@ from datetime import timedelta
 from sandbox.common.people import Population
 from sandbox.common.sfids import sfdc_id
 from sandbox.salesforce import picklists as pl
+from sandbox.salesforce.gen_custom import seed_training
 from sandbox.salesforce.gen_deals import seed_opportunities
+from sandbox.salesforce.gen_enablement import seed_enablement
 from sandbox.salesforce.gen_people import seed_people
+from sandbox.salesforce.gen_plans import seed_plans
 from sandbox.salesforce.gen_products import seed_catalogue
+from sandbox.salesforce.gen_service import seed_dispositions, seed_service
+from sandbox.salesforce.gen_territory import seed_territories
 from sandbox.salesforce.seed_context import SeedContext, us_phone
 from sandbox.salesforce.store import Store
 from sandbox.salesforce.timefmt import fmt_datetime
@@ -58,6 +63,12 @@ def _seed(*, store: Store, population: Population, seed_value: int, integration_
     _extra_accounts(ctx, extra_accounts)
     seed_opportunities(ctx)
     seed_people(ctx, sf_share=SF_SHARE, contact_share=CONTACT_SHARE)
+    seed_service(ctx)
+    seed_dispositions(ctx)
+    seed_territories(ctx)
+    seed_training(ctx)
+    seed_enablement(ctx)
+    seed_plans(ctx)
     for obj, table in store.tables.items():
         rows = sorted(ctx.rows.get(obj, []), key=operator.itemgetter(table.ix_id))
         table.load(rows)

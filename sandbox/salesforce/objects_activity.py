@@ -35,6 +35,8 @@ TASK = ObjectDef(
      readonly(flag("IsClosed", label="Closed")),
      readonly(FieldDef("CompletedDateTime", "datetime")),
      num("CallDurationInSeconds", "int", 8, 0, label="Call Duration"),
+     text("CallDisposition", 255, label="Call Result"),
+     pick("CallType", pl.CALL_TYPE, label="Call Type"),
      long_text("Description", label="Comments")),
 )
 

@@ -132,6 +132,7 @@ OPPORTUNITY = ObjectDef(
      _ext_id(),
      num("Win_Probability__c", "double", 3, 0, label="Win Probability"),
      num("Crmhub_Win_Probability__c", "double", 4, 1, label="crmhub Win Probability"),
+     pick("Loss_Reason__c", pl.LOSS_REASON, label="Loss Reason"),
      formula(num("Age__c", "double", 18, 0, label="Age"))),
 )
 

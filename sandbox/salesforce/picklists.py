@@ -81,3 +81,25 @@ def next_stage(current: str | None) -> Stage:
     if current in names and names.index(current) + 1 < len(names):
         return OPEN_STAGES[names.index(current) + 1]
     return STAGES[-2]
+
+# Service, contracts and quotes (issue 17's standard objects), with Salesforce's standard values.
+CASE_STATUS = ("New", "Working", "Escalated", "Closed")
+CASE_PRIORITY = ("High", "Medium", "Low")
+CASE_ORIGIN = ("Phone", "Email", "Web")
+CASE_TYPE = ("Mechanical", "Electrical", "Electronic", "Structural", "Other", "Problem", "Feature Request", "Question")
+CASE_REASON = ("Installation", "Equipment Complexity", "Performance", "Breakdown", "Equipment Design", "Feedback",
+               "Other")
+CONTRACT_STATUS = ("Draft", "In Approval Process", "Activated")
+CONTRACT_TYPE = ("Contract", "Subscription", "Partner Agreement")  # this org's Contract_Type__c
+EXPIRATION_NOTICE = ("15", "30", "45", "60", "90", "120")
+QUOTE_STATUS = ("Draft", "Needs Review", "In Review", "Approved", "Rejected", "Presented", "Accepted", "Denied")
+CONTACT_ROLE = ("Business User", "Decision Maker", "Economic Buyer", "Economic Decision Maker", "Evaluator",
+                "Executive Sponsor", "Influencer", "Technical Buyer", "Other")
+LOSS_REASON = ("Price", "Lost to Competitor", "No Budget", "No Decision", "Timing", "Product Fit")  # Loss_Reason__c
+CALL_DISPOSITION = ("Connected", "Left Voicemail", "No Answer", "Wrong Number", "Meeting Booked")
+ROLE_IN_TERRITORY = ("Owner", "Administrator", "Sales Rep")
+ACCESS_LEVEL = ("Read", "Edit", "All")
+CASE_ACCESS = ("None", "Read", "Edit")
+ASSOCIATION_CAUSE = ("Territory2AssignmentRule", "Territory2Manual")
+FORECAST_CATEGORY_API = ("Omitted", "Pipeline", "BestCase", "Forecast", "Closed")
+CALL_TYPE = ("Internal", "Inbound", "Outbound")

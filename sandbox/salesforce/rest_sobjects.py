@@ -47,7 +47,7 @@ def coerce_body(obj: ObjectDef, body: dict[str, Any]) -> dict[FieldDef, Any]:
 
 def render_full(org: Org, obj: ObjectDef, row: list[Any], version: str, only: str | None) -> dict[str, Any]:
     resolver = org.resolver()
-    names = [n.strip() for n in only.split(",") if n.strip()] if only else [f.name for f in obj.fields]
+    names = [n.strip() for n in only.split(",") if n.strip()] if only else [f.name for f in obj.api_fields]
     paths = []
     for name in names:
         f = obj.field(name)
@@ -57,6 +57,13 @@ def render_full(org: Org, obj: ObjectDef, row: list[Any], version: str, only: st
                            "Please reference your WSDL or the describe call for the appropriate names.")
         paths.append(resolver.resolve(obj, f.name))
     return JsonRenderer(store=org.store, version=version).record(org.store.tables[obj.name], row, paths)
+
+
+def replicated_or_404(obj: ObjectDef) -> None:
+    """Only replicateable objects have ``updated/`` and ``deleted/`` (getUpdated/getDeleted): OpportunityStage or
+    UserTerritory2Association do not, so a replication of them must list their ids."""
+    if not obj.replicateable:
+        raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
 
 
 def _window(org: Org, request: Request, *, reach_days: float) -> tuple[str, str, datetime]:
@@ -166,6 +173,7 @@ def routes(org: Org) -> list[Route]:
     @guard
     async def get_updated(request: Request, call: Call) -> Response:
         obj = object_or_404(org, request.path_params["sobject"])
+        replicated_or_404(obj)
         start, end, _ = _window(org, request, reach_days=org.settings.updated_retention_days)
         table = org.store.tables[obj.name]
         ids = [rid for _, rid in table.by_modstamp.irange((start, ""), (end, ""), inclusive=(True, False))
@@ -178,6 +186,7 @@ def routes(org: Org) -> list[Route]:
     @guard
     async def get_deleted(request: Request, call: Call) -> Response:
         obj = object_or_404(org, request.path_params["sobject"])
+        replicated_or_404(obj)
         start, end, earliest = _window(org, request, reach_days=org.settings.deleted_retention_days)
         table = org.store.tables[obj.name]
         records = [{"deletedDate": at, "id": rid}

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sandbox.salesforce import derive_products
+from sandbox.salesforce import derive_products, derive_service
 from sandbox.salesforce.coerce import RecordError
+from sandbox.salesforce.derive_service import auto_numbers
 from sandbox.salesforce.formulas import stage_defaults
 from sandbox.salesforce.store import Store
 from sandbox.salesforce.table import Table
@@ -53,9 +54,15 @@ class Derivations:
             "CampaignMember": self._member,
             "PricebookEntry": lambda *a: derive_products.price_entry(store, *a),
             "OpportunityLineItem": lambda *a: derive_products.line_item(store, *a),
+            "Case": derive_service.case, "Contract": derive_service.contract,
+            "Quote": lambda *a: derive_service.quote(store, *a),
+            "UserTerritory2Association": derive_service.user_territory,
+            "ObjectTerritory2Association": derive_service.object_territory,
         }
 
     def apply(self, table: Table, row: Row, old: Row | None, changed: set[str], stamp: str) -> None:
+        if old is None:
+            auto_numbers(table, row)
         derive = self._by_object.get(table.obj.name)
         if derive is not None:
             derive(table, row, old, changed, stamp)

@@ -74,3 +74,14 @@ class SeedContext:
         if owner is not None:
             out["OwnerId"] = owner
         return out
+
+
+class SeededRows:
+    """A seeded object's rows, read by field name: built from the context's rows before they are loaded."""
+
+    def __init__(self, ctx: SeedContext, obj: str) -> None:
+        self.columns = ctx.store.tables[obj].columns
+        self.rows = ctx.rows.get(obj, [])
+
+    def get(self, row: list[Any], name: str) -> Any:
+        return row[self.columns[name]]

@@ -16,6 +16,7 @@ from typing import Any
 
 from sandbox.common.sfids import sfdc_id
 from sandbox.salesforce.catalog import Catalog
+from sandbox.salesforce.fields import ObjectDef
 from sandbox.salesforce.settings import Settings
 from sandbox.salesforce.table import Table
 from sandbox.salesforce.timefmt import fmt_datetime
@@ -62,6 +63,12 @@ class Store:
         self._seq = itertools.count()
         # Updates per record through the public API (not admin edits): proves a write applied exactly once.
         self.saves: dict[tuple[str, str], int] = {}
+
+    def add_object(self, obj: ObjectDef) -> Table:
+        """A custom object an admin just created: an empty table, known to the catalog."""
+        self.catalog.add_object(obj)
+        table = self.tables[obj.name] = Table(obj)
+        return table
 
     # ---- time and ids -------------------------------------------------------------------------------------
     def stamp(self) -> str:
@@ -164,8 +171,10 @@ class Store:
         out: list[Deleted] = []
         for target_obj, target_ids in targets.items():
             table = self.tables[target_obj]
+            # Objects without a Recycle Bin (territory associations, quotas, setup objects) lose the row at once.
+            how = "hard" if mode == "soft" and not table.obj.recycle_bin else mode
             for rid in sorted(target_ids):
-                out.append(self._delete_one(table, rid, mode=mode, stamp=stamp, actor=actor))
+                out.append(self._delete_one(table, rid, mode=how, stamp=stamp, actor=actor))
         return out
 
     def _delete_one(self, table: Table, rid: str, *, mode: str, stamp: str, actor: str) -> Deleted:

@@ -18,7 +18,7 @@ from connectors.base import Connector, spec_named
 from connectors.errors import ConfigError
 from connectors.kinds import kind_named
 from connectors.registry import build_connector
-from mapping.spec import load_spec
+from mapping.spec import connection_mappings
 from sync.tokens import token_options
 from sync.writeback.run import WritebackSummary, retry_dead_letters, run_writeback
 from sync.writeback.scores import desired_values, outputs_for
@@ -72,9 +72,8 @@ def write_back(engine: Engine, cfg: CrmhubConfig, names: Sequence[str] = (), *, 
 
 def targets_of(conn: ConnectionBase, *, connection: str) -> list[Target]:
     """The enabled streams whose entity receives at least one configured output."""
-    specs = load_spec(conn.kind)
-    targets = [Target(obj, specs[obj].entity, outputs_for(specs[obj].entity, conn.writeback.fields))
-               for obj, s in conn.objects.items() if s.enabled and obj in specs]
+    mappings = connection_mappings(connection, conn)
+    targets = [Target(obj, om.entity, outputs_for(om.entity, conn.writeback.fields)) for obj, om in mappings.items()]
     targets = [t for t in targets if t.fields]
     if not targets:
         raise ConfigError(f"no synced object receives any of {', '.join(conn.writeback.fields)}",

@@ -5,18 +5,18 @@ One ``Harness`` per CRM; the tests in this package are written once against this
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
 import store
-from config import parse_config
+from config import ConnectionBase, parse_config
 from connectors.base import Connector, ObjectSpec, spec_named
 from connectors.registry import build_connector
-from mapping.spec import ObjectMapping, load_spec
+from mapping.spec import ObjectMapping, connection_mappings
 from quality.checker import QualityChecker
 from sandbox.common.launcher import SandboxAdmin, SandboxInfo
 from store.tables import source_link
@@ -49,17 +49,28 @@ class Harness:
     unchanged_calls: int = 3  # at most this many API calls for an incremental read of an unchanged object
     settle_lag: float = 1.0
     id_order: Callable[[str], Any] = str  # how ids sort by age (HubSpot's are numbers)
+    # A harness on a custom object (its block maps it in crmhub.yaml, as an admin must: the specs cannot know it),
+    # the canonical column write_field lands in, and connector options every read takes (Marketo's custom objects
+    # are listed on every read: their deletes leave no other trace).
+    custom: bool = False
+    write_column: str = "title"
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     def ordered(self, ids: set[str]) -> list[str]:
         return sorted(ids, key=self.id_order)
 
-    def connector(self, **options: Any) -> Connector:
+    def config(self) -> ConnectionBase:
         cfg = parse_config(f"version: 1\nconnections:\n  {self.connection}:\n{self.block(self.info)}")
-        conn = cfg.connection(self.connection)
-        return build_connector(self.connection, conn, settle_lag=timedelta(seconds=self.settle_lag), options=options)
+        return cfg.connection(self.connection)
+
+    def connector(self, **options: Any) -> Connector:
+        return build_connector(self.connection, self.config(), settle_lag=timedelta(seconds=self.settle_lag),
+                               options={**self.options, **options})
 
     def mapping(self, obj: str) -> ObjectMapping:
-        return load_spec(self.kind)[obj]
+        """The object's mapping as a sync resolves it: the shipped spec with the block's overrides, or the block's
+        own mapping of a custom object."""
+        return connection_mappings(self.connection, self.config(), [obj])[obj]
 
     def spec(self, connector: Connector, obj: str) -> ObjectSpec:
         return spec_named(connector.objects, obj, connection=self.connection)

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import Engine
 
 from quality.checker import QualityChecker
-from tests.contract.crms import CRMS, started
+from tests.contract.crms import HARNESSES, started
 from tests.contract.harness import Harness, duplicate_links
 from tests.support.truth import assert_matches_truth
 
 
-@pytest.fixture(scope="module", params=CRMS)
+@pytest.fixture(scope="module", params=HARNESSES)
 def crm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     yield from started(request.param, tmp_path_factory)
 

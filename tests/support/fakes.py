@@ -94,12 +94,16 @@ class FakeConnector:
     started_from: list[Cursor] = field(default_factory=list)
     fields_asked: list[list[str]] = field(default_factory=list)
     closed: bool = False
+    # What discover() lists; None: the people object's fields, all typed "string".
+    schemas: Sequence[ObjectSchema] | None = None
 
     def check(self) -> None:
         if self.closed:
             raise CrmhubError("closed", connection=self.name)
 
     def discover(self) -> Sequence[ObjectSchema]:
+        if self.schemas is not None:
+            return list(self.schemas)
         return [ObjectSchema(SPEC.name, tuple(FieldInfo(name, "string") for name in NATIVE_FIELDS))]
 
     def read_changes(

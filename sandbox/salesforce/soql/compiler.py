@@ -115,7 +115,7 @@ class Compiler:
                 if item.kind != "STANDARD" and (query.limit is None or query.limit > FIELDS_LIMIT):
                     raise located("MALFORMED_QUERY", self.soql, item.pos,
                                   f"The SOQL FIELDS function must have a LIMIT of at most {FIELDS_LIMIT}")
-                for f in self.obj.fields:
+                for f in self.obj.api_fields:
                     if item.kind == "ALL" or (item.kind == "CUSTOM") == f.custom:
                         self._add(paths, seen, self.resolver.resolve(self.obj, f.name), f.name, item.pos)
                 continue

@@ -6,6 +6,7 @@ injected failure lands on the second page of Contacts, after the first has lande
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,11 +23,13 @@ OBJECTS = ("Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "T
 CLIENT_SECRET = "crmhub-sandbox-secret"
 
 
-def salesforce_block(info: SandboxInfo) -> str:
+def salesforce_block(info: SandboxInfo, objects: tuple[str, ...] = OBJECTS,
+                     mapping: dict[str, Any] | None = None) -> str:
     return (
         f"    kind: salesforce\n    base_url: {info.https_url}\n    ca_bundle: {info.ca_path}\n"
         f"    auth: {{flow: client_credentials, client_id: crmhub-sandbox-client, client_secret: {CLIENT_SECRET}}}\n"
-        f"    objects: [{', '.join(OBJECTS)}]\n    page_size: 200\n    overlap_seconds: 5\n"
+        f"    objects: [{', '.join(objects)}]\n    page_size: 200\n    overlap_seconds: 5\n"
+        + (f"    mapping: {json.dumps(mapping)}\n" if mapping else "")
     )
 
 

@@ -83,10 +83,14 @@ def test_discover_prints_a_field_table(hubspot: SandboxProcess, tmp_path: Path) 
     contacts = next(o for o in as_json["objects"] if o["name"] == "contacts")
     email = next(f for f in contacts["fields"] if f["name"] == "email")
     assert email["label"] and {"type", "custom", "calculated", "updateable", "options"} <= set(email)
+    # the portal's custom objects are listed too, configured or not, flagged as such
+    partner = next(o for o in as_json["objects"] if o["name"] == "p_channel_partner")
+    assert partner["custom"] and not contacts["custom"]
     result = _invoke("discover", "hs_ops", "--config", str(config))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert any(line.startswith("hs_ops/contacts:") and "fields" in line for line in lines)
+    assert any(line.startswith("hs_ops/p_channel_partner (custom object):") for line in lines)
     header = next(line for line in lines if "label" in line and "updateable" in line)
     assert [c for c in ("field", "type", "label", "custom", "calculated") if c not in header] == []
     row = next(line for line in lines if " email " in line and email["label"] in line)

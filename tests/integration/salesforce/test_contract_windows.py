@@ -85,7 +85,7 @@ def test_formula_fields_are_re_read_on_schedule(sf: Harness, sqlite_db: Engine, 
     assert due.counts.upserted >= 1  # Tier__c, the one mapped formula, moved for some Accounts
     table = store.canonical_tables["account"]
     with sqlite_db.connect() as db:
-        stored = {r.source_id: (r.custom or {}).get("Tier__c") for r in db.execute(select(table))}
+        stored = {r.source_id: r.tier for r in db.execute(select(table))}  # Tier__c is mapped to account.tier
     for rid in sf.ordered(set(stored))[:10]:
         assert stored[rid] == sf.admin.get(f"/_admin/truth/Account/{rid}").get("Tier__c")
 

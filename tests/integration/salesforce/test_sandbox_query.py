@@ -126,12 +126,23 @@ def test_query_all_sees_the_recycle_bin(sf: SalesforceSandbox) -> None:
     assert sf.records(f"SELECT Id FROM CampaignMember WHERE CampaignId = '{victim}'") == []  # cascaded
 
 
+# The planning and enablement objects (tests/integration/salesforce/test_objects_planning.py).
+PLANNING = ("Account_Plan__c", "Sales_Playbook__c", "Enablement_Platform_Usage__c", "Quota_Plan__c",
+            "Strategic_Initiative__c")
+
+
 def test_describe_global_and_objects(sf: SalesforceSandbox) -> None:
     glob = sf.api.get(f"{V}/sobjects").json()
     names = {o["name"]: o for o in glob["sobjects"]}
     assert set(names) == {"Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User",
                           "Campaign", "CampaignMember", "Product2", "Pricebook2", "PricebookEntry",
-                          "OpportunityLineItem"}
+                          "OpportunityLineItem", "Case", "Contract", "Quote", "OpportunityContactRole",
+                          "OpportunityCompetitor", "OpportunityStage", "Territory2Model", "Territory2Type",
+                          "Territory2", "UserTerritory2Association", "ObjectTerritory2Association",
+                          "ForecastingType", "ForecastingQuota", "Training_Program__c", "Training_Enrollment__c",
+                          "Coaching_Session__c", "Assessment__c", *PLANNING}
+    assert {n for n, o in names.items() if o["custom"]} == {"Training_Program__c", "Training_Enrollment__c",
+                                                            "Coaching_Session__c", "Assessment__c", *PLANNING}
     assert names["Lead"]["keyPrefix"] == "00Q" and names["OpportunityHistory"]["createable"] is False
     lead = sf.api.get(f"{V}/sobjects/Lead/describe").json()
     fields = {f["name"]: f for f in lead["fields"]}

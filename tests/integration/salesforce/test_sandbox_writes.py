@@ -176,7 +176,8 @@ def test_platform_side_effects_history_conversion_merge(sf: SalesforceSandbox) -
     for obj, children in merged["reparented"].items():
         for cid in children:
             row = sf.admin.get(f"/_admin/truth/{obj}/{cid}")
-            assert keep in (row.get("AccountId"), row.get("WhatId"), row.get("ParentId"))
+            assert keep in (row.get("AccountId"), row.get("WhatId"), row.get("ParentId"),
+                            row.get("ObjectId"))  # an ObjectTerritory2Association
 
 
 def test_admin_truth_identities_and_bulk_touch(sf: SalesforceSandbox) -> None:

@@ -244,3 +244,32 @@ def test_connection_lookup_names_the_known_ones(minimal: dict[str, Any], env: di
         "connections.hubspot_main.objects: connection 'hubspot_main' has no object 'contact'; "
         "did you mean 'contacts'?"
     )
+
+
+def test_a_raw_objects_settings_are_checked_where_written(minimal: dict[str, Any], problems_of: Problems) -> None:
+    minimal["connections"]["hubspot_main"]["objects"] = {
+        "contacts": None,
+        "2-1234567": {"fields": ["name", "tier", "name"], "types": {"score": "decimal", "region": "text"},
+                      "model": "channel_partner"},
+    }
+    assert _lines(problems_of(minimal)) == [
+        "connections.hubspot_main.objects.2-1234567.types.score: expected 'string', 'text', 'integer', "
+        "'number', 'boolean', 'date' or 'datetime'",
+        "connections.hubspot_main.objects.2-1234567.model: expected an object model code in UPPER_SNAKE case, e.g. "
+        "TRAINING_PROGRAM (upper-case letters, digits and single '_' between words, starting with a letter)",
+    ]
+    minimal["connections"]["hubspot_main"]["objects"]["2-1234567"] = {
+        "fields": ["name", "tier", "name"], "types": {"region": "text"}, "model": "CHANNEL_PARTNER"}
+    assert _lines(problems_of(minimal)) == [
+        "connections.hubspot_main.objects.2-1234567.fields[2]: 'name' is listed twice",
+        "connections.hubspot_main.objects.2-1234567.types.region: 'region' is typed but not in fields, so it is "
+        "never read",
+    ]
+
+
+def test_a_raw_objects_settings_parse(minimal: dict[str, Any], env: dict[str, str]) -> None:
+    minimal["connections"]["hubspot_main"]["objects"] = {
+        "2-1234567": {"fields": ["name", "tier"], "types": {"tier": "string"}, "model": "CHANNEL_PARTNER"}}
+    settings = parse_config(yaml.safe_dump(minimal), env=env).connection("hubspot_main").objects["2-1234567"]
+    assert (settings.fields, settings.types, settings.model) == (["name", "tier"], {"tier": "string"},
+                                                                 "CHANNEL_PARTNER")

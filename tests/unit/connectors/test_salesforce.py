@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
+from config import parse_config
+from config.models import SalesforceConnection
+from connectors.base import options_of, spec_named
+from connectors.errors import ConfigError
 from connectors.salesforce.auth import jwt_audience
 from connectors.salesforce.bulk import parse_csv
-from connectors.salesforce.objects import OBJECTS
+from connectors.salesforce.config import object_specs
+from connectors.salesforce.objects import OBJECTS, SalesforceOptions
 from connectors.salesforce.reader import split
 from connectors.salesforce.state import SalesforceState, Window
 from connectors.salesforce.values import flatten, parse_instant, soql_instant
@@ -74,6 +81,40 @@ def test_users_are_never_deleted_so_no_delete_reads_are_planned() -> None:
     win = plan(USER, NOW - timedelta(hours=1), SalesforceState(), now=NOW, settle_lag=LAG, settings=ReadSettings(),
                full_refresh=True, formulas_mapped=False)
     assert win is not None and not win.listing and not win.query_all and win.deleted_from is None
+
+
+def test_objects_without_a_delete_trail_list_their_ids_on_every_read() -> None:
+    """OpportunityStage has neither IsDeleted nor deleted/: only an Id listing sees a stage an admin removed."""
+    stage = next(s for s in OBJECTS if s.name == "OpportunityStage")
+    fresh = SalesforceState(reconciled_at=NOW, formulas_at=NOW)
+    win = plan(stage, NOW - timedelta(hours=1), fresh, now=NOW, settle_lag=LAG, settings=ReadSettings(),
+               full_refresh=False, formulas_mapped=False)
+    assert win is not None and win.listing and not win.query_all and win.deleted_from is None
+    assert any("no delete trail" in n for n in win.notes)
+
+
+def test_a_quota_has_a_delete_log_but_no_is_deleted() -> None:
+    quota = next(s for s in OBJECTS if s.name == "ForecastingQuota")
+    fresh = SalesforceState(reconciled_at=NOW, formulas_at=NOW)
+    win = plan(quota, NOW - timedelta(hours=1), fresh, now=NOW, settle_lag=LAG, settings=ReadSettings(),
+               full_refresh=False, formulas_mapped=False)
+    assert win is not None and not win.query_all and not win.listing
+    assert win.deleted_from == NOW - timedelta(hours=1) - ReadSettings().overlap
+
+
+def test_a_custom_object_reads_like_a_standard_one_and_unknown_names_stay_unknown() -> None:
+    cfg = parse_config(
+        "version: 1\nconnections:\n  sf:\n    kind: salesforce\n"
+        "    auth: {flow: client_credentials, client_id: a, client_secret: b}\n"
+        "    objects: [Account, Coaching_Session__c, Bogus]\n")
+    conn = cfg.connection("sf")
+    assert isinstance(conn, SalesforceConnection)
+    specs = {s.name: s for s in object_specs(conn)}
+    custom = options_of(specs["Coaching_Session__c"], SalesforceOptions)
+    assert custom.custom and custom.deletes and custom.is_deleted and custom.deleted_log
+    assert "Bogus" not in specs
+    with pytest.raises(ConfigError, match="'Bogus' is not supported"):
+        spec_named(tuple(specs.values()), "Bogus", connection="sf")
 
 
 def test_soql_instants_keep_milliseconds_in_utc() -> None:

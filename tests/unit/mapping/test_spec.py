@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from mapping.apply import map_records
+from mapping.canonical_ids import canonical_id
 from mapping.model import ENTITIES
 from mapping.spec import (
     FieldRule,
@@ -48,6 +50,12 @@ def test_hubspot_spec_parses_every_object(hubspot: dict[str, ObjectMapping]) -> 
         "owners",
         "products",
         "line_items",
+        "tickets",
+        "quotes",
+        "goal_targets",
+        "feedback_submissions",
+        "deal_stages",
+        "deal_contact_roles",
     }
     for name, om in hubspot.items():
         assert om.object == name
@@ -301,3 +309,33 @@ def test_hubspot_contacts_have_no_unknown_fields_against_their_own_sources(
     assert unknown_fields(contacts, contacts.source_fields()) == []
     missing = [f for f in contacts.source_fields() if f != "jobtitle"]
     assert [name for name, _ in unknown_fields(contacts, missing)] == ["jobtitle"]
+
+
+
+def test_hubspot_units_and_codes_reach_the_canonical_model(hubspot: dict[str, ObjectMapping]) -> None:
+    """HubSpot keeps call durations in milliseconds, stage probabilities as 0.0-1.0, call outcomes as ids, forecast
+    categories in capitals and ticket statuses as stage ids: the spec turns each into what the canonical model
+    holds, and an id it does not know (a portal's own outcome or stage) is kept as it is."""
+    def row(obj: str, record: dict[str, Any]) -> dict[str, Any]:
+        result = map_records(hubspot[obj], [{"id": "1", **record}], connection="hs")
+        assert not result.rejects, result.rejects
+        return result.rows[0]
+
+    call = row("calls", {"hs_call_duration": "90000", "hs_call_disposition": "f240bbac-87c9-4f6e-bf70-924b57d47db7"})
+    assert call["duration_minutes"] == 1.5 and call["outcome"] == "connected"
+    assert row("calls", {"hs_call_disposition": "0f1e2d3c-custom"})["outcome"] == "0f1e2d3c-custom"
+    assert row("meetings", {"hs_meeting_outcome": "NO_SHOW"})["outcome"] == "no_show"
+    deal = row("deals", {"hs_forecast_category": "BEST_CASE", "closed_lost_reason": "Price too high"})
+    assert deal["forecast_category"] == "best_case" and deal["loss_reason"] == "Price too high"
+    stage = row("deal_stages", {"probability": "0.2", "isClosed": "false", "isWon": "false", "displayOrder": 0})
+    assert stage["probability"] == 20.0 and stage["stage"] == "1" and stage["is_closed"] is False
+    assert row("tickets", {"hs_pipeline_stage": "4"})["status"] == "closed"
+    assert row("tickets", {"hs_pipeline_stage": "4"})["is_closed"] is True
+    assert row("tickets", {"hs_pipeline_stage": "2"})["is_closed"] is False
+    quota = row("goal_targets", {"hs_assignee_user_id": "9000138", "hs_assignee_user_id.owner_id": "52001",
+                                 "hs_start_datetime": "2025-01-01T00:00:00.000Z",
+                                 "hs_end_datetime": "2025-03-31T23:59:59.999Z"})
+    assert quota["owner_id"] == canonical_id("hs", "owners", "52001")  # the assignee's owner, not the user id
+    assert (quota["period_start"].isoformat(), quota["period_end"].isoformat()) == ("2025-01-01", "2025-03-31")
+    role = row("deal_contact_roles", {"deal_id": "92", "contact_id": "101", "labels": "Decision maker"})
+    assert role["opportunity_id"] == canonical_id("hs", "deals", "92") and role["role"] == "Decision maker"

@@ -22,6 +22,7 @@ from mapping.transforms import (
     t_number,
     t_phone,
     t_string,
+    t_text,
 )
 
 NO_ARGS: dict[str, Any] = {}
@@ -29,6 +30,7 @@ NO_RECORD: dict[str, Any] = {}
 BLANKS = ["", None, "   ", "\t\n"]
 VALUE_TRANSFORMS = [
     "string",
+    "text",
     "integer",
     "number",
     "boolean",
@@ -51,6 +53,7 @@ def test_blank_is_no_value_for_every_value_transform(name: str, blank: Any) -> N
 def test_registry_names_every_transform() -> None:
     assert set(TRANSFORMS) == {
         "string",
+        "text",
         "integer",
         "number",
         "boolean",
@@ -122,6 +125,11 @@ def test_number_accepts_numbers_with_commas(raw: Any, expected: float) -> None:
 def test_number_refuses_text_naming_what_was_expected() -> None:
     with pytest.raises(TransformError, match=r"^expected a number, got 'n/a'$"):
         t_number("n/a", NO_ARGS, NO_RECORD)
+
+
+def test_number_divides_by_a_unit_change() -> None:
+    assert t_number("90", {"divide_by": 60}, NO_RECORD) == pytest.approx(1.5)  # seconds -> minutes
+    assert t_number(None, {"divide_by": 60}, NO_RECORD) is None
 
 
 @pytest.mark.parametrize("raw", ["nan", "inf", "-Infinity"])
@@ -317,3 +325,23 @@ def test_transform_error_carries_expected_and_value() -> None:
     assert (err.expected, err.value) == ("a number", "abc")
     assert str(err) == "expected a number, got 'abc'"
     assert isinstance(err, ValueError)
+
+
+def test_text_keeps_the_value_as_sent_and_structures_as_json() -> None:
+    assert t_text("  two\nlines ", NO_ARGS, NO_RECORD) == "  two\nlines "
+    assert t_text({"b": 1, "a": [True, None]}, NO_ARGS, NO_RECORD) == '{"a": [true, null], "b": 1}'
+    assert t_text(False, NO_ARGS, NO_RECORD) == "false"
+    assert t_text(12.5, NO_ARGS, NO_RECORD) == "12.5"
+    assert t_text("x" * 255, {"max_length": 255}, NO_RECORD) == "x" * 255
+    with pytest.raises(TransformError, match="expected text of at most 255 characters \\(got 256\\)"):
+        t_text("x" * 256, {"max_length": 255}, NO_RECORD)
+
+
+def test_a_bare_date_is_midnight_utc_only_when_asked() -> None:
+    assert t_datetime("2024-03-01", {"date_as_midnight": True}, NO_RECORD) == datetime(2024, 3, 1, tzinfo=UTC)
+    assert t_datetime("2024-03-01T10:00:00+02:00", {"date_as_midnight": True}, NO_RECORD) == datetime(
+        2024, 3, 1, 8, tzinfo=UTC)
+    with pytest.raises(TransformError):
+        t_datetime("2024-03-01", NO_ARGS, NO_RECORD)  # a naive value, refused as before
+    with pytest.raises(TransformError, match="a date YYYY-MM-DD"):
+        t_datetime("2024-13-01", {"date_as_midnight": True}, NO_RECORD)

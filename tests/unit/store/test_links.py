@@ -136,8 +136,10 @@ def test_tombstone_creates_links_for_never_seen_ids(conn: Connection) -> None:
 
 
 def test_tombstone_refuses_unknown_entities(conn: Connection) -> None:
-    with pytest.raises(ValueError, match="unknown canonical entity"):
-        tombstone(conn, **HS, items=[("x", None, None)], run_id=1, canonical_of=lambda sid: ("person", sid))
+    # Neither a canonical table nor a raw table the registry knows (a raw_ name included).
+    for entity in ("person", "raw_hs__nothing"):
+        with pytest.raises(ValueError, match=f"unknown entity table '{entity}': neither a canonical table"):
+            tombstone(conn, **HS, items=[("x", None, None)], run_id=1, canonical_of=lambda sid, e=entity: (e, sid))
 
 
 def test_tombstone_of_nothing_changes_nothing(conn: Connection) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy import Engine, insert, select, update
 import store
 from config import parse_config
 from config.errors import ConfigFileError
-from connectors.base import Tombstone
+from connectors.base import ObjectSpec, Tombstone
 from mapping.canonical_ids import canonical_id
+from mapping.spec import resolve
 from quality.checker import QualityChecker
 from store.erasure import erased_columns
 from store.tables import (
@@ -179,3 +180,35 @@ def test_the_retention_is_a_store_setting_with_a_default() -> None:
                         ).store.deleted_quarantine_retention_days == 7
     with pytest.raises(ConfigFileError, match="deleted_quarantine_retention_days"):
         parse_config("version: 1\nstore: {deleted_quarantine_retention_days: -1}\n")
+
+
+def test_a_tombstone_erases_a_new_entity_the_same_way(engine: Engine, checker: QualityChecker) -> None:
+    """Issue 17's tables are canonical tables like the others: a deleted NPS response keeps ids and times only."""
+    spec = ObjectSpec(name="npsResponse_c", entity="feedback", primary_key="marketoGUID", cursor_field="updatedAt")
+    [mapping] = resolve("marketo", ["npsResponse_c"], {"npsResponse_c": {
+        "entity": "feedback",
+        "fields": {"score": "score", "comment": "comment", "feedback_type": {"const": "nps"},
+                   "contact_id": {"from": "leadId", "ref": "leads"}, "updated_at": "updatedAt"},
+        "custom": ["surveyName"]}}, connection="toy").values()
+    answer = {"marketoGUID": "g1", "score": "3", "comment": "Ada Lovelace here: call me on +44 20 7946 0123",
+              "leadId": "1001", "updatedAt": "2026-01-01T00:00:00Z", "surveyName": "Q1 NPS"}
+
+    def run(*pages: Page) -> None:  # the cursor moves a page each time: the second run reads the second page
+        summary = run_stream(engine=engine, connector=FakeConnector(list(pages), objects=(spec,)), spec=spec,
+                             mapping=mapping, checker=checker, full_refresh=False)
+        assert summary.status == "succeeded", summary.error
+
+    created = Page(upserts=[answer])
+    run(created)
+    table = store.canonical_tables["feedback"]
+    with engine.connect() as conn:
+        landed = conn.execute(select(table)).mappings().one()
+    assert (landed["score"], landed["feedback_type"], landed["custom"]) == (3.0, "nps", {"surveyName": "Q1 NPS"})
+
+    run(created, Page(deletes=[Tombstone("g1", deleted_at=NOW)]))
+    with engine.connect() as conn:
+        gone = conn.execute(select(table)).mappings().one()
+    assert gone["deleted_at"] is not None and gone["source_id"] == "g1"
+    assert all(gone[column] is None for column in erased_columns("feedback"))
+    assert {"comment", "contact_id", "score", "custom"} <= set(erased_columns("feedback"))
+    assert "ada lovelace" not in _everything(engine)
