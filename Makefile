@@ -27,7 +27,7 @@ TEST_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 TEST_WORKERS ?= 2
 
 # Everything: unit, contract and integration tests, the slow volume tests included (what CI runs), in two phases
-# (docs/tests.md): every test not marked serial on $(TEST_WORKERS) pytest-xdist workers, grouped so that a sandbox
+# (docs/tests.md): every test not marked serial on TEST_WORKERS pytest-xdist workers, grouped so that a sandbox
 # starts once per worker (tests/support/phases.py); then the serial tests alone. The second phase runs even when the
 # first failed, so one run shows every failure; a phase left without tests by PYTEST_ARGS (pytest's exit 5) is no
 # failure.
