@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from config.models import DynamicsConnection
+from connectors.base import ObjectSpec
 from connectors.dynamics.auth import MsalTokens
 from connectors.dynamics.client import DYNAMICS_TABLE, DynamicsClient
 from connectors.dynamics.connector import DynamicsConnector
-from connectors.dynamics.objects import MAX_CONCURRENCY, MAX_PAGE
+from connectors.dynamics.objects import MAX_CONCURRENCY, MAX_PAGE, OBJECTS, custom_spec, is_custom_table
 from connectors.http.budget import Budget
 from connectors.http.redact import Redactor
 from connectors.http.retry import retry_settings
@@ -41,5 +42,19 @@ def build_connector(name: str, conn: DynamicsConnection, *, settle_lag: timedelt
     client = DynamicsClient(connection=name, base_url=str(conn.base_url), verify=verify, tokens=tokens, budget=budget,
                             redactor=redactor, timeout=float(conn.timeout_seconds), max_concurrency=concurrency,
                             retry=retry_settings(tuning.retry.given(), table=DYNAMICS_TABLE), **pacing)
-    return DynamicsConnector(name=name, client=client, settle_lag=settle_lag, clock=clock,
+    return DynamicsConnector(name=name, client=client, settle_lag=settle_lag, clock=clock, objects=object_specs(conn),
                              page_size=conn.page_size or MAX_PAGE, batch_size=given(opts.batch_size, 1000))
+
+
+def object_specs(conn: DynamicsConnection) -> tuple[ObjectSpec, ...]:
+    """The fixed table list, plus a spec for each custom table (a logical name with a publisher prefix) the
+    connection names. Any other unknown name stays unknown: the runner's error names it and lists what is. A custom
+    table's entity is the one its config mapping names (``mapping.<table>.entity``), when there is one."""
+    known = {spec.name for spec in OBJECTS}
+    custom = []
+    for obj in conn.objects:
+        if obj not in known and is_custom_table(obj):
+            override = conn.mapping.get(obj)
+            entity = getattr(override, "entity", None) if override is not None else None
+            custom.append(custom_spec(obj, str(entity or "")))
+    return (*OBJECTS, *custom)

@@ -34,17 +34,20 @@ class DynamicsConnector:
         self.catalog = Catalog(client)
         self._reader = DynamicsReader(client, self.catalog, settle_lag=settle_lag,
                                       clock=clock or (lambda: datetime.now(UTC)), page_size=page_size)
-        self._writer = DynamicsWriter(client, batch_size=batch_size)
+        self._writer = DynamicsWriter(client, self.catalog, batch_size=batch_size)
 
     @property
     def usage(self) -> ApiUsage:
         return self.client.usage
 
     def check(self) -> None:
-        """A token and one cheap authenticated call (WhoAmI): bad credentials surface here as an AuthError."""
+        """A token and one cheap authenticated call (WhoAmI): bad credentials surface here as an AuthError. A
+        configured custom table the environment does not have is a ConfigError naming it."""
         self.client.get("WhoAmI")
+        self.catalog.check_custom(self.objects)
 
     def discover(self) -> list[ObjectSchema]:
+        """The configured tables and every custom table of the environment (``custom`` set on those)."""
         return self.catalog.discover(self.objects)
 
     def read_changes(self, spec: ObjectSpec, since: Cursor, *, fields: Sequence[str],

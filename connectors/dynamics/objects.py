@@ -3,10 +3,17 @@
 Activities are read from the four concrete tables (phonecalls, emails, appointments, tasks), not ``activitypointers``:
 each keeps its own columns (direction, phone number, location), each is written to directly (the pointer is read
 only), and reading both would count every activity twice.
+
+Tables without ``modifiedon`` (the ``opportunitycompetitors`` intersect table of an N:N relationship, the business
+process flows' ``processstages``) have no cursor column: unless change tracking is enabled on them, each read is a
+complete listing. Custom tables are named by their logical name (``new_qbr``: a publisher prefix, ``_``, a name);
+every custom table has ``<logical name>id`` as its primary key and ``modifiedon``, so its spec needs no call, and
+``check``/``discover`` verify the environment has it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from connectors.base import ObjectSpec
@@ -15,15 +22,18 @@ from connectors.base import ObjectSpec
 @dataclass(frozen=True, slots=True)
 class DynamicsOptions:
     """A table's own facts (``ObjectSpec.options``): its logical name (metadata is addressed by it, the Web API by
-    the entity set) and, for the four activity tables, the canonical activity type its rows are."""
+    the entity set), for the four activity tables the canonical activity type its rows are, and whether it is a
+    custom table a maker created (its entity set is looked up in its metadata)."""
 
     logical: str
     activity_type: str | None = None
+    custom: bool = False
 
 
-def _table(entity_set: str, logical: str, entity: str, activity_type: str | None = None) -> ObjectSpec:
-    return ObjectSpec(entity_set, entity, f"{logical}id" if entity != "activity" else "activityid", "modifiedon",
-                      DynamicsOptions(logical, activity_type))
+def _table(entity_set: str, logical: str, entity: str, activity_type: str | None = None, *,
+           primary_key: str | None = None, cursor: str | None = "modifiedon") -> ObjectSpec:
+    pk = primary_key or (f"{logical}id" if entity != "activity" else "activityid")
+    return ObjectSpec(entity_set, entity, pk, cursor, DynamicsOptions(logical, activity_type))
 
 
 OBJECTS: tuple[ObjectSpec, ...] = (
@@ -40,7 +50,29 @@ OBJECTS: tuple[ObjectSpec, ...] = (
     _table("tasks", "task", "activity", activity_type="task"),
     _table("products", "product", "product"),
     _table("opportunityproducts", "opportunityproduct", "line_item"),
+    _table("incidents", "incident", "case"),
+    _table("competitors", "competitor", "competitor"),
+    _table("opportunitycompetitorscollection", "opportunitycompetitors", "opportunity_competitor",
+           primary_key="opportunitycompetitorid", cursor=None),
+    _table("territories", "territory", "territory"),
+    _table("goals", "goal", "quota"),
+    _table("contracts", "contract", "contract"),
+    _table("quotes", "quote", "quote"),
+    _table("processstages", "processstage", "pipeline_stage", cursor=None),
 )
+
+# A custom table's logical name: its publisher's customization prefix (2-8 letters and digits), "_", its name.
+CUSTOM_TABLE = re.compile(r"^[a-z][a-z0-9]{1,7}_[a-z0-9_]+$")
+
+
+def is_custom_table(name: str) -> bool:
+    return bool(CUSTOM_TABLE.match(name))
+
+
+def custom_spec(logical: str, entity: str) -> ObjectSpec:
+    """A custom table's spec: ``entity`` is the one its config mapping names (empty when none does)."""
+    return ObjectSpec(logical, entity, f"{logical}id", "modifiedon", DynamicsOptions(logical, custom=True))
+
 
 API_PATH = "/api/data/v9.2/"
 MAX_PAGE = 5_000  # Prefer: odata.maxpagesize <= 5,000

@@ -4,7 +4,9 @@ Tracked tables: the first read is a ``Prefer: odata.track-changes`` read paged b
 ``@odata.deltaLink`` goes in the cursor and every later run follows it (changed rows, then ``$deletedEntity``
 entries). Untracked tables: half-open windows ``[lo, hi)`` on ``modifiedon`` with ``hi = now - settle lag``, ordered
 by ``(modifiedon, <pk>)`` and resumed by keyset, so ties on one second never split; deletes come from a complete id
-listing taken before each window.
+listing taken before each window. Untracked tables without ``modifiedon`` (no cursor field: an N:N intersect table,
+process stages) are listed whole on every run, their ids first, so deletes show as ids missing from the listing.
+Requests address a table by its entity set, from its metadata (a custom table's is not its logical name).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from connectors.base import ChangeBatch, Cursor, ObjectSpec, Tombstone
 from connectors.dynamics.client import ChangeTrackingDisabled, DynamicsClient
 from connectors.dynamics.metadata import Catalog
 from connectors.dynamics.objects import ANNOTATIONS, MAX_PAGE
-from connectors.dynamics.state import TrackState, WindowState, from_state
+from connectors.dynamics.state import ListingState, TrackState, WindowState, from_state
 from connectors.dynamics.values import Wanted, flatten, instant_literal, parse_instant
 from connectors.errors import ApiError, CursorExpired
 from connectors.http.paging import Body, JsonPathToken, walk
@@ -61,10 +63,13 @@ class DynamicsReader:
         self.settle_lag, self.clock, self.page_size = settle_lag, clock, page_size
 
     def read(self, spec: ObjectSpec, since: Cursor, fields: Sequence[str], full_refresh: bool) -> Iterator[ChangeBatch]:
-        wanted = Wanted.of(fields, always=(spec.primary_key, "modifiedon"))
+        wanted = Wanted.of(fields, always=(spec.primary_key, *((spec.cursor_field,) if spec.cursor_field else ())))
         saved = None if full_refresh else from_state(since.state, connection=self.client.connection,
                                                      object=spec.name)
-        state = saved or (TrackState("") if self.catalog.table(spec).tracked else WindowState())
+        state = saved or (TrackState("") if self.catalog.table(spec).tracked else self._untracked(spec))
+        if isinstance(state, ListingState):
+            yield from self._listing(spec, wanted, state, ())
+            return
         if isinstance(state, WindowState):
             # A saved window state's watermark is where its window starts; a fresh read starts at the beginning.
             yield from self._windowed(spec, wanted, since.watermark if saved else None, state, ())
@@ -80,7 +85,10 @@ class DynamicsReader:
                 note = REFUSED_NOTE.format(exc.message) if isinstance(exc, DeltaLinkRefused) else EXPIRED_NOTE
                 yield from self._initial(spec, wanted, None, reconcile=True, notes=(note,))
             except ChangeTrackingDisabled:
-                yield from self._windowed(spec, wanted, None, WindowState(), (UNTRACKED_NOTE,))
+                if spec.cursor_field is None:
+                    yield from self._listing(spec, wanted, ListingState(), (UNTRACKED_NOTE,))
+                else:
+                    yield from self._windowed(spec, wanted, None, WindowState(), (UNTRACKED_NOTE,))
         else:
             yield from self._initial(spec, wanted, state.next, reconcile=full_refresh, notes=())
 
@@ -94,7 +102,7 @@ class DynamicsReader:
         started = self.clock()
 
         def fetch(link: str | None) -> dict[str, Any]:
-            url, params = (link, None) if link else (spec.name, {"$select": select})
+            url, params = (link, None) if link else (self._set(spec), {"$select": select})
             try:
                 return self.client.get(url, params=params, prefer=self._prefer(track=True), object=spec.name)
             except ApiError as exc:
@@ -175,7 +183,8 @@ class DynamicsReader:
                 clauses.append(f"(modifiedon gt {m} or (modifiedon eq {m} and {pk} gt {last_id}))")
             params = {"$select": ",".join(wanted.select), "$filter": " and ".join(clauses),
                       "$orderby": f"modifiedon asc,{pk} asc"}
-            return self.client.get(spec.name, params=params, prefer=self._prefer(track=False), object=spec.name)
+            return self.client.get(self._set(spec), params=params, prefer=self._prefer(track=False),
+                                   object=spec.name)
 
         start = json.dumps([state.last_m, state.last_id]) if state.last_id is not None else None
         for page, keyset in walk(fetch, Keyset(pk), start=start, connection=self.client.connection,
@@ -189,13 +198,41 @@ class DynamicsReader:
             yield ChangeBatch(spec, records, [], cursor, self.client.calls - before, notes, live)
             notes, live, before = (), None, self.client.calls
 
+    # --- complete listings (no modifiedon) --------------------------------------------------------------------
+    def _listing(self, spec: ObjectSpec, wanted: Wanted, state: ListingState,
+                 notes: Sequence[str]) -> Iterator[ChangeBatch]:
+        """Every row, paged by nextLink; a listing started afresh lists the ids first (its deletes), a saved nextLink
+        continues one cut short (the ids went with its first page)."""
+        started = self.clock()
+        before = self.client.calls
+        live = self._list_ids(spec) if state.next is None else None
+
+        def fetch(link: str | None) -> dict[str, Any]:
+            url, params = (link, None) if link else (self._set(spec), {"$select": ",".join(wanted.select)})
+            return self.client.get(url, params=params, prefer=self._prefer(track=False), object=spec.name)
+
+        for page, next_link in walk(fetch, NEXT_LINK, start=state.next, connection=self.client.connection,
+                                    object=spec.name):
+            records = [flatten(r, wanted) for r in page.get("value", [])]
+            cursor = Cursor(None, ListingState(next_link).to_state()) if next_link else \
+                Cursor(started, ListingState().to_state())
+            yield ChangeBatch(spec, records, [], cursor, self.client.calls - before, notes, live)
+            notes, live, before = (), None, self.client.calls
+
     # --- helpers -------------------------------------------------------------------------------------------------
+    def _untracked(self, spec: ObjectSpec) -> WindowState | ListingState:
+        return WindowState() if spec.cursor_field else ListingState()
+
+    def _set(self, spec: ObjectSpec) -> str:
+        """The entity set a request names (a custom table's comes from its metadata)."""
+        return self.catalog.entity_set(spec)
+
     def _list_ids(self, spec: ObjectSpec) -> frozenset[str]:
         """Every live id, primary key only, in pages of 5,000."""
         ids: set[str] = set()
 
         def fetch(link: str | None) -> dict[str, Any]:
-            url, params = (link, None) if link else (spec.name, {"$select": spec.primary_key})
+            url, params = (link, None) if link else (self._set(spec), {"$select": spec.primary_key})
             return self.client.get(url, params=params, prefer=f"odata.maxpagesize={MAX_PAGE}", object=spec.name)
 
         for page, _ in walk(fetch, NEXT_LINK, connection=self.client.connection, object=spec.name):

@@ -5,6 +5,8 @@ alone; afterwards ``delta`` is the link to follow and ``next`` the page of a del
 column list the links were issued for (other columns: the links cannot serve them, a full re-read follows).
 ``WindowState``: an untracked table read by ``modifiedon`` windows; the cursor's watermark is the window's start,
 ``hi`` its end while it is being read, ``last_m``/``last_id`` the keyset of the last row landed.
+``ListingState``: an untracked table without ``modifiedon`` (an N:N intersect table, process stages), read whole on
+every run; ``next`` is the nextLink of a listing cut short, absent once a listing has completed.
 
 Version 0 (saved before the state had a schema) holds the same keys without ``"v"``; version 1 adds ``"v": 1``.
 """
@@ -21,6 +23,7 @@ from connectors.state import VERSION_KEY, CursorStateError, StateReader, check_k
 VERSION = 1
 TRACK_KEYS = ("mode", "select", "delta", "next")
 WINDOW_KEYS = ("mode", "hi", "last_m", "last_id")
+LISTING_KEYS = ("mode", "next")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,16 @@ class WindowState:
         return state | {k: v for k, v in (("last_m", self.last_m), ("last_id", self.last_id)) if v is not None}
 
 
-DynamicsState = TrackState | WindowState
+@dataclass(frozen=True, slots=True)
+class ListingState:
+    next: str | None = None  # the nextLink of the page after the last one landed; None: the next run lists afresh
+
+    def to_state(self) -> dict[str, Any]:
+        state: dict[str, Any] = {VERSION_KEY: VERSION, "mode": "listing"}
+        return state | ({"next": self.next} if self.next else {})
+
+
+DynamicsState = TrackState | WindowState | ListingState
 
 
 def from_state(state: Mapping[str, Any], *, connection: str, object: str) -> DynamicsState | None:
@@ -78,6 +90,9 @@ def from_state(state: Mapping[str, Any], *, connection: str, object: str) -> Dyn
         except ValueError as exc:
             raise CursorStateError(f"saved window state {dict(state)!r} is not readable: {exc}", connection=connection,
                                    object=object) from None
-    raise CursorStateError(f"saved cursor state has mode {mode!r}, expected 'track' or 'window'",
+    if mode == "listing":
+        check_keys(state, LISTING_KEYS, **where)
+        return ListingState(read.text(state, "next"))
+    raise CursorStateError(f"saved cursor state has mode {mode!r}, expected 'track', 'window' or 'listing'",
                            connection=connection, object=object)
 

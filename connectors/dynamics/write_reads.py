@@ -26,7 +26,7 @@ class RowNow:
     values: dict[str, Any]
 
 
-def read_rows(client: DynamicsClient, spec: ObjectSpec, source_ids: Sequence[str],
+def read_rows(client: DynamicsClient, spec: ObjectSpec, entity_set: str, source_ids: Sequence[str],
               columns: Sequence[str]) -> dict[str, RowNow]:
     """source_id -> its row now; ids that do not resolve (deleted, never existed) are absent."""
     select = ",".join(dict.fromkeys(["modifiedon", *columns]))
@@ -34,7 +34,7 @@ def read_rows(client: DynamicsClient, spec: ObjectSpec, source_ids: Sequence[str
     ids = list(dict.fromkeys(source_ids))
     for start in range(0, len(ids), MAX_BATCH):
         part = ids[start:start + MAX_BATCH]
-        urls = [f"{client.api_url}{spec.name}{record_segment(sid)}?$select={select}" for sid in part]
+        urls = [f"{client.api_url}{entity_set}{record_segment(sid)}?$select={select}" for sid in part]
         body, boundary = _build_gets(urls)
         resp = client.post_batch(body, boundary, object=spec.name)
         answers = batch.parse(resp.headers.get("Content-Type", ""), resp.content, len(part))

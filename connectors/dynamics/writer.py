@@ -21,6 +21,7 @@ from typing import Any
 from connectors.base import ObjectSpec, OutboundChange, WriteResult
 from connectors.dynamics import batch
 from connectors.dynamics.client import DynamicsClient
+from connectors.dynamics.metadata import Catalog
 from connectors.dynamics.objects import MAX_BATCH
 from connectors.dynamics.values import parse_instant, record_segment
 from connectors.dynamics.write_reads import RowNow, read_rows
@@ -31,24 +32,26 @@ PROPERTY = re.compile(r"propert(?:y|ies) named '([^']+)'|property '([A-Za-z_][\w
 
 
 class DynamicsWriter:
-    def __init__(self, client: DynamicsClient, *, batch_size: int = MAX_BATCH) -> None:
+    def __init__(self, client: DynamicsClient, catalog: Catalog, *, batch_size: int = MAX_BATCH) -> None:
         self.client = client
+        self.catalog = catalog  # the entity set of each table (a custom table's is not its logical name)
         self.batch_size = min(batch_size, MAX_BATCH)
 
     def current(self, spec: ObjectSpec, source_ids: Sequence[str],
                 fields: Sequence[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
         """source_id -> (the written columns' values now, modifiedon); absent rows are left out."""
-        rows = read_rows(self.client, spec, source_ids, fields)
+        rows = read_rows(self.client, spec, self.catalog.entity_set(spec), source_ids, fields)
         return {sid: (row.values, row.modified) for sid, row in rows.items()}
 
     def write(self, spec: ObjectSpec, changes: Sequence[OutboundChange]) -> list[WriteResult]:
         results: list[WriteResult | None] = [None] * len(changes)
+        entity_set = self.catalog.entity_set(spec)
         guarded = [c.source_id for c in changes if c.expected_version and _is_instant(c.expected_version)]
-        now = read_rows(self.client, spec, guarded, ()) if guarded else {}
+        now = read_rows(self.client, spec, entity_set, guarded, ()) if guarded else {}
         todo: list[tuple[int, batch.BatchRequest]] = []
         for i, change in enumerate(changes):
             try:
-                url = f"{self.client.api_url}{spec.name}{record_segment(change.source_id)}?$select=modifiedon"
+                url = f"{self.client.api_url}{entity_set}{record_segment(change.source_id)}?$select=modifiedon"
             except ValueError as exc:
                 results[i] = WriteResult(change.source_id, "failed", f"record {change.source_id}: {exc}", False)
                 continue

@@ -19,6 +19,7 @@ from connectors.base import (
 )
 from connectors.errors import AuthError, ConfigError
 from connectors.hubspot.client import HubSpotClient
+from connectors.hubspot.custom_fields import custom_fields
 from connectors.hubspot.listings import ROLE_FIELDS, STAGE_FIELDS
 from connectors.hubspot.objects import OBJECTS, RECONCILE_HOURS, HubSpotOptions
 from connectors.hubspot.reader import HubSpotReader
@@ -67,7 +68,7 @@ class HubSpotConnector:
                 out.append(ObjectSchema(spec.name, tuple(FieldInfo(f, "string") for f in FIXED_FIELDS[opts.api])))
             elif opts.custom:
                 schema = schemas[spec.name]
-                out.append(ObjectSchema(spec.name, tuple(_field(p) for p in schema.get("properties", [])), custom=True))
+                out.append(ObjectSchema(spec.name, custom_fields(schema, listed, _field), custom=True))
             else:
                 body = self.client.properties(spec.name)
                 fields = [_field(p) for p in body.get("results", [])]
@@ -75,7 +76,7 @@ class HubSpotConnector:
                            for f in derived_fields(opts.user_fields)]
                 out.append(ObjectSchema(spec.name, tuple(fields)))
         configured = {s.get("objectTypeId") for s in schemas.values()}
-        out += [ObjectSchema(f"p_{s['name']}", tuple(_field(p) for p in s.get("properties", [])), custom=True)
+        out += [ObjectSchema(f"p_{s['name']}", custom_fields(s, listed, _field), custom=True)
                 for s in listed if s.get("objectTypeId") not in configured]
         return out
 

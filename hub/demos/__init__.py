@@ -5,7 +5,7 @@ One module per CRM in this package, each defining ``DEMO``; ``hub.demo_crms.CRMS
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,3 +23,10 @@ class DemoCrm:
     # write-back: crmhub output -> the CRM field that receives it (the fields exist in the sandbox's org)
     writeback: dict[str, str] = field(default_factory=dict)
     sandbox_options: dict[str, str] = field(default_factory=dict)  # ``--option key=value`` for its sandbox
+
+    def block_for(self, info: SandboxInfo, objects: Sequence[str]) -> dict[str, Any]:
+        """The connection block syncing only ``objects``: the config mappings of the others (custom objects mapped
+        in the block) go too, since a mapping must name one of the connection's objects."""
+        block = self.block(info)
+        mapping = {name: body for name, body in (block.get("mapping") or {}).items() if name in objects}
+        return {**block, "objects": list(objects), "mapping": mapping}

@@ -1,5 +1,6 @@
-"""The demo's HubSpot: private-app token, its standard objects and two custom objects mapped in the demo's config,
-a person's edits (a merge, a relabelled contact role, custom records) between the syncs."""
+"""The demo's HubSpot: private-app token, its standard objects, two custom objects mapped in the demo's config and
+four more kept as typed raw tables (each tagged with its registry model), a person's edits (a merge, a relabelled
+contact role, custom records) between the syncs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sandbox.common.launcher import SandboxAdmin, SandboxInfo
 DEMO_HUBSPOT_TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"  # the sandbox's default private-app token
 OBJECTS = ("contacts", "companies", "deals", "owners", "calls", "emails", "meetings", "notes", "tasks", "products",
            "line_items", "tickets", "quotes", "goal_targets", "feedback_submissions", "deal_stages",
-           "deal_contact_roles", "p_channel_partner", "p_partner_deal")
+           "deal_contact_roles", "p_channel_partner", "p_partner_deal", "p_partner_portal_activity",
+           "p_incentive_program", "p_market", "p_sales_content")
 # The sandbox's custom objects (Channel Partner, Partner Deal) mapped in config, as an admin maps a custom object no
 # spec file knows; a partner deal's partner is an association to the other custom object.
 CUSTOM_MAPPINGS: dict[str, Any] = {
@@ -28,6 +30,19 @@ CUSTOM_MAPPINGS: dict[str, Any] = {
         "closed_on": "closed_on", "created_at": "hs_createdate", "updated_at": "hs_lastmodifieddate"}},
 }
 
+# Custom objects no canonical entity holds: kept as typed raw tables, each tagged with the registry model it holds.
+# HubSpot types every number property ``number``; the counts among them are typed as whole numbers, and a reference
+# (an association, which discover lists as ``associations.<type>``) as the other record's id.
+RAW_OBJECTS: dict[str, dict[str, Any]] = {
+    "p_partner_portal_activity": {"model": "PARTNER_PORTAL", "types": {
+        "logins": "integer", "active_users": "integer", "deals_registered": "integer", "content_downloads": "integer",
+        "associations.p_channel_partner": "string"}},
+    "p_incentive_program": {"model": "INCENTIVE_PROGRAM", "types": {"associations.p_channel_partner": "string"}},
+    "p_market": {"model": "MARKET"},
+    "p_sales_content": {"model": "SALES_CONTENT", "types": {
+        "uses": "integer", "uses_in_won_deals": "integer", "associations.products": "string"}},
+}
+
 
 def _hubspot_block(info: SandboxInfo) -> dict[str, Any]:
     return {
@@ -35,7 +50,7 @@ def _hubspot_block(info: SandboxInfo) -> dict[str, Any]:
         "base_url": info.https_url,
         "ca_bundle": info.ca_path,
         "auth": {"flow": "private_app", "token": "${DEMO_HUBSPOT_TOKEN}"},
-        "objects": list(OBJECTS),
+        "objects": {obj: RAW_OBJECTS.get(obj, {}) for obj in OBJECTS},
         "mapping": CUSTOM_MAPPINGS,
         "settle_lag_seconds": 2,
     }
@@ -51,6 +66,10 @@ def _hubspot_edits(admin: SandboxAdmin) -> dict[str, Any]:
         "quotes": (3, 1, 2),
         "p_channel_partner": (3, 1, 2),
         "p_partner_deal": (4, 1, 2),
+        "p_partner_portal_activity": (3, 1, 2),
+        "p_incentive_program": (2, 1, 1),
+        "p_market": (2, 1, 1),
+        "p_sales_content": (3, 1, 2),
     }.items():
         done[obj] = admin.post(
             f"/_admin/random_edits/{obj}", {"seed": 11, "edits": edits, "deletes": deletes, "creates": creates}

@@ -19,19 +19,18 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sandbox.dynamics import errors, payload
-from sandbox.dynamics.admin_edits import EDITS, Creator
+from sandbox.dynamics.admin_edits import Creator, edit_values
 from sandbox.dynamics.auth import EntraId
 from sandbox.dynamics.limits import ServiceProtection
 from sandbox.dynamics.query_options import Preferences
 from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY, Table, type_column
 from sandbox.dynamics.services import Services
-from sandbox.dynamics.store import id_of
-from sandbox.dynamics.tables import BY_SET, TABLES
+from sandbox.dynamics.store import Store, id_of
 from sandbox.dynamics.values import iso
 
 
-def _table(name: str) -> Table:
-    table = BY_SET.get(name) or TABLES.get(name)
+def _table(store: Store, name: str) -> Table:
+    table = store.catalog.named(name)
     if table is None:
         raise errors.DataverseError(404, "not_found", f"unknown object {name!r}; see /_admin/objects")
     return table
@@ -49,11 +48,11 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
         return svc.renderer.record(table, row, list(table.attrs), Preferences(), [])
 
     async def objects(_: Request) -> JSONResponse:
-        return JSONResponse({"objects": [t.entity_set for t in TABLES.values()]})
+        return JSONResponse({"objects": [t.entity_set for t in store.catalog.tables()]})
 
     async def truth(request: Request) -> JSONResponse:
         try:
-            table = _table(request.path_params["object"])
+            table = _table(store, request.path_params["object"])
         except errors.DataverseError as exc:
             return _fail(exc)
         st = store.state(table.logical)
@@ -65,7 +64,7 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
 
     async def truth_record(request: Request) -> JSONResponse:
         try:
-            table = _table(request.path_params["object"])
+            table = _table(store, request.path_params["object"])
         except errors.DataverseError as exc:
             return _fail(exc)
         record_id = request.path_params["id"].lower()
@@ -85,7 +84,7 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
     async def create_record(request: Request) -> JSONResponse:
         body = await request.json()
         try:
-            table = _table(request.path_params["object"])
+            table = _table(store, request.path_params["object"])
             values, record_id = payload.translate(table, body.get("fields", {}), store=store, creating=True,
                                                   content_ids={})
             if body.get("person_key") is not None:
@@ -99,7 +98,7 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
     async def edit_record(request: Request) -> JSONResponse:
         body = await request.json()
         try:
-            table = _table(request.path_params["object"])
+            table = _table(store, request.path_params["object"])
             values, _ = payload.translate(table, body.get("fields", {}), store=store, creating=False, content_ids={})
             with store.transaction():
                 row = records.update(table.logical, request.path_params["id"], values, user=actor)
@@ -113,17 +112,17 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
             return JSONResponse({"error": f"mode {mode!r} is not supported: Dataverse has no recycle bin; use "
                                           "hard (tracked) or purge (untracked)"}, status_code=400)
         try:
-            table = _table(request.path_params["object"])
+            table = _table(store, request.path_params["object"])
             with store.transaction():
                 gone = records.delete(table.logical, request.path_params["id"], tracked=mode == "hard")
         except errors.DataverseError as exc:
             return _fail(exc)
-        return JSONResponse({"mode": mode, "deleted": [[TABLES[t].entity_set, i] for t, i in gone]})
+        return JSONResponse({"mode": mode, "deleted": [[store.catalog[t].entity_set, i] for t, i in gone]})
 
     async def bulk_touch(request: Request) -> JSONResponse:
         body = await request.json()
         try:
-            table = _table(request.path_params["object"])
+            table = _table(store, request.path_params["object"])
             count = int(body.get("count", 0))
             values, _ = payload.translate(table, body.get("fields") or {}, store=store, creating=False,
                                           content_ids={})
@@ -139,22 +138,25 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
     async def random_edits(request: Request) -> JSONResponse:
         body = await request.json()
         try:
-            table = _table(request.path_params["object"])
+            table = _table(store, request.path_params["object"])
             rnd = random.Random(f"admin:{body.get('seed', 0)}:{table.logical}")
             if table.read_only:
                 raise records_error(table)
+            if int(body.get("edits", 0)) and table.intersect:
+                raise errors.DataverseError(400, errors.NOT_SUPPORTED, f"rows of {table.entity_set} are associations: "
+                                            "they are created (associate) and deleted (disassociate), never edited")
             live = sorted(store.state(table.logical).rows)
             edit_n, delete_n = int(body.get("edits", 0)), int(body.get("deletes", 0))
             chosen = rnd.sample(live, min(len(live), edit_n + delete_n))
             edited, deleted, created = chosen[:edit_n], chosen[edit_n:], []
             with store.transaction():
                 for record_id in edited:
-                    records.update(table.logical, record_id, EDITS[table.logical](rnd), user=actor)
+                    records.update(table.logical, record_id, edit_values(table, rnd), user=actor)
                 for record_id in deleted:
                     if store.get(table.logical, record_id) is not None:  # a cascade may have taken it already
                         records.delete(table.logical, record_id)
                 for _ in range(int(body.get("creates", 0))):
-                    row = records.create(table.logical, creator.values(table.logical, rnd), user=actor)
+                    row = records.create(table.logical, creator.values(table, rnd), user=actor)
                     created.append(row[table.col[table.primary_id]])
         except errors.DataverseError as exc:
             return _fail(exc)
@@ -162,7 +164,7 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
 
     async def identities(request: Request) -> JSONResponse:
         try:
-            table = _table(request.query_params.get("object", ""))
+            table = _table(store, request.query_params.get("object", ""))
         except errors.DataverseError as exc:
             return _fail(exc)
         st = store.state(table.logical)
@@ -201,7 +203,7 @@ def admin_routes(*, svc: Services, entra: EntraId, protection: ServiceProtection
 
     async def saves(request: Request) -> JSONResponse:
         try:
-            table = _table(request.path_params["object"])
+            table = _table(store, request.path_params["object"])
         except errors.DataverseError as exc:
             return _fail(exc)
         return JSONResponse({rid: n for (logical, rid), n in store.saves.items() if logical == table.logical and n})

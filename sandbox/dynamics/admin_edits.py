@@ -13,9 +13,10 @@ from typing import Any
 from sandbox.common.people import TITLES, Population
 from sandbox.dynamics import errors
 from sandbox.dynamics import seedtools as st
+from sandbox.dynamics.admin_more import MORE_EDITS, MoreCreations, custom_edit
 from sandbox.dynamics.generator import INDUSTRY_CODES, SHARE
-from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY
-from sandbox.dynamics.store import Ref, Store, id_of
+from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY, Table
+from sandbox.dynamics.store import Ref, Store
 from sandbox.dynamics.tables import ACTIVITY_TYPES, TABLES
 
 Values = dict[str, Any]
@@ -49,10 +50,21 @@ EDITS: dict[str, Callable[[random.Random], Values]] = {
     "uom": lambda rnd: {"quantity": float(rnd.randint(1, 12))},
     "transactioncurrency": lambda rnd: {"exchangerate": round(rnd.uniform(0.8, 1.2), 4)},
     **{kind: _activity_edit for kind in ACTIVITY_TYPES},
+    **MORE_EDITS,
 }
 
 
-class Creator:
+def edit_values(table: Table, rnd: random.Random) -> Values:
+    """What a person changes on a row of ``table``; custom tables get one of their own columns retyped."""
+    edit = EDITS.get(table.logical)
+    if edit is not None:
+        return edit(rnd)
+    if table.custom:
+        return custom_edit(table, rnd)
+    raise errors.DataverseError(400, errors.NOT_SUPPORTED, f"rows of {table.entity_set} cannot be edited")
+
+
+class Creator(MoreCreations):
     """Values for a new row of a table, as someone would type it."""
 
     def __init__(self, *, store: Store, population: Population, scale: int, seed: int) -> None:
@@ -61,8 +73,10 @@ class Creator:
         self.scale = scale
         self.seed = seed
 
-    def values(self, logical: str, rnd: random.Random) -> Values:
-        maker = getattr(self, f"_{logical}", None)
+    def values(self, table: Table, rnd: random.Random) -> Values:
+        if table.custom:
+            return self.custom_values(table, rnd)
+        maker = getattr(self, f"_{table.logical}", None)
         if maker is None:
             return {"description": "Created in the sandbox admin"}
         return maker(rnd)
@@ -77,12 +91,6 @@ class Creator:
             if self.store.find_by_key("contact", "emailaddress1_key", (person.email,)) is None:
                 return person
         raise errors.DataverseError(400, "population_exhausted", "no newcomer left in the population to type in")
-
-    def _some(self, logical: str, rnd: random.Random) -> str | None:
-        pk = self.store.state(logical).pk
-        if not len(pk):
-            return None
-        return id_of(pk[rnd.randrange(len(pk))])
 
     def _account_for(self, company_key: int) -> str | None:
         return self.store.find_by_key("account", "accountnumber_key", (f"ACC-{company_key:07d}",))

@@ -76,7 +76,7 @@ def create_app(*, seed: int, scale: int, profile: str, options: dict[str, str], 
         records=Records(store=store, now=lambda: int(clock.now().timestamp()), system_user=org.system_user),
         renderer=Renderer(store),
         tracker=ChangeTracker(store=store, now=clock.now, retention_s=settings.delta_retention_s,
-                              tracked=settings.change_tracking),
+                              tracked=settings.change_tracking | frozenset(org.custom_tracked)),
         org=org,
     )
     entra = EntraId(settings=settings, now=clock.now, app_user=org.app_user)

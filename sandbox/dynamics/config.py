@@ -60,6 +60,9 @@ class Settings:
         bad = tracked - set(BY_SET)
         if bad:
             raise ValueError(f"change_tracking names unknown entity sets {sorted(bad)}")
+        fixed = sorted(s for s in tracked if not BY_SET[s].trackable)
+        if fixed:
+            raise ValueError(f"change_tracking cannot be enabled on {fixed} (CanChangeTrackingBeEnabled is false)")
         return cls(
             tenant_id=o["tenant_id"].lower(), client_id=o["client_id"], client_secret=o["client_secret"],
             token_ttl_s=int(o["token_ttl_s"]), delta_retention_s=float(o["delta_retention_s"]),

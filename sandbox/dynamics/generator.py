@@ -4,7 +4,9 @@ A person of the shared population is in this org with probability ``SHARE`` (0.4
 other CRMs too). A member becomes a contact at their company's account (engaged people more often) or stays a lead;
 a third of contacts were converted from a lead, which is kept as a qualified lead pointing at them. Accounts exist
 for the companies that have contacts. Opportunities and activities are added by ``generator_sales``, the
-product catalogue and opportunities' product lines by ``generator_products``.
+product catalogue and opportunities' product lines by ``generator_products``; competitors, quotes and the sales
+process stages by ``generator_deals``, territories and goals by ``generator_targets``, cases and contracts by
+``generator_service``, and the custom tables (created through the metadata API's code) by ``generator_custom``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,18 @@ from typing import Any
 
 from sandbox.common.people import Company, Person, Population
 from sandbox.dynamics import seedtools as st
+from sandbox.dynamics.generator_custom import CustomSeeder, define
+from sandbox.dynamics.generator_deals import DealSeeder
 from sandbox.dynamics.generator_products import ProductSeeder
 from sandbox.dynamics.generator_sales import SalesSeeder
+from sandbox.dynamics.generator_service import ServiceSeeder
+from sandbox.dynamics.generator_targets import TargetSeeder
 from sandbox.dynamics.guids import GuidFactory
 from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY
 from sandbox.dynamics.store import Ref, Store
 from sandbox.dynamics.tables import TABLES
+from sandbox.dynamics.tables_sales import SALES_TABLES
+from sandbox.dynamics.tables_service import SERVICE_TABLES
 from sandbox.dynamics.values import to_seconds
 
 SHARE = 0.4
@@ -47,6 +55,7 @@ class Org:
     app_user: str
     sales_users: list[str] = field(default_factory=list)
     campaigns: list[str] = field(default_factory=list)
+    custom_tracked: list[str] = field(default_factory=list)  # custom tables created with change tracking on
 
 
 class Generator:
@@ -90,7 +99,20 @@ class Generator:
                 sales.activities_for(lead, "lead", person, rnd)
         for account in accounts.values():
             sales.opportunities_for(account, random.Random(f"{self.seed}:dynamics:opp:{account[0]}"))
-        self.store.load(self.rows)
+        # What follows draws from random and id streams of its own, so adding it left every row above unchanged.
+        DealSeeder(seed=self.seed, rows=self.rows, admin=org.system_user, span=self.span).run()
+        TargetSeeder(seed=self.seed, rows=self.rows, sales_users=org.sales_users, admin=org.system_user,
+                     span=self.span).run()
+        ServiceSeeder(seed=self.seed, rows=self.rows, contacts_by_account=sales.contacts_by_account,
+                      span=self.span).run()
+        org.custom_tracked = define(self.store)
+        CustomSeeder(seed=self.seed, store=self.store, rows=self.rows, span=self.span).run()
+        # The core tables take their row versions first, as before the later tables existed: delta tokens issued
+        # by earlier releases of this sandbox still name the same point in their history.
+        later = {t.logical for t in (*SALES_TABLES, *SERVICE_TABLES)} | {t.logical for t in self.store.catalog.tables()
+                                                                        if t.custom}
+        self.store.load({name: rows for name, rows in self.rows.items() if name not in later})
+        self.store.load({name: rows for name, rows in self.rows.items() if name in later})
         return org
 
     def _org(self) -> Org:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.dynamics import errors
+from sandbox.dynamics.catalog import Catalog
 from sandbox.dynamics.guids import is_guid
 from sandbox.dynamics.schema import Table
 from sandbox.dynamics.store import Store
-from sandbox.dynamics.tables import BY_SET
 
 _ENTITY = re.compile(r"^/?([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$")
 
@@ -89,7 +89,7 @@ def missing(table: Table, key: Key) -> errors.DataverseError:
     )
 
 
-def parse_entity_url(text: str) -> tuple[Table, str]:
+def parse_entity_url(catalog: Catalog, text: str) -> tuple[Table, str]:
     """``accounts(<key>)`` given relative, absolute (``/api/data/v9.2/...``) or as a full URL: (table, key text)."""
     marker = "/api/data/v9.2/"
     rest = text
@@ -98,6 +98,7 @@ def parse_entity_url(text: str) -> tuple[Table, str]:
             raise errors.odata_error(f"The URI '{text}' is not valid because it is not based on the service root.")
         rest = text.split(marker, 1)[1]
     m = _ENTITY.match(rest)
-    if not m or m.group(1) not in BY_SET:
+    table = catalog.by_set(m.group(1)) if m else None
+    if m is None or table is None:
         raise errors.odata_error(f"The URI '{text}' is not valid because it does not address a single entity.")
-    return BY_SET[m.group(1)], m.group(2)
+    return table, m.group(2)

@@ -15,13 +15,13 @@ from typing import Any
 
 from sandbox.dynamics import errors
 from sandbox.dynamics import metadata_model as mm
+from sandbox.dynamics.catalog import Catalog
 from sandbox.dynamics.guids import is_guid
 from sandbox.dynamics.messages import ApiRequest, ApiResponse
 from sandbox.dynamics.odata_bind import Getter, compile_filter
 from sandbox.dynamics.query_options import parse_query
 from sandbox.dynamics.schema import Attr, Table
 from sandbox.dynamics.services import Services
-from sandbox.dynamics.tables import TABLES
 
 _PATH = re.compile(
     r"^EntityDefinitions(?:\((?P<ekey>[^)]*)\))?"
@@ -53,7 +53,7 @@ class DocResolver:
         return edm, walk
 
 
-def _key_value(text: str, what: str) -> tuple[str, str]:
+def key_value(text: str, what: str) -> tuple[str, str]:
     text = text.strip()
     if is_guid(text):
         return "MetadataId", text.lower()
@@ -77,11 +77,12 @@ def _project(doc: dict[str, Any], select: list[str] | None, allowed: dict[str, s
 
 
 class Metadata:
-    def __init__(self, tracked: Callable[[Table], bool]) -> None:
+    def __init__(self, catalog: Catalog, tracked: Callable[[Table], bool]) -> None:
+        self.catalog = catalog
         self.tracked = tracked
 
     def entities(self) -> list[tuple[Table, dict[str, Any]]]:
-        return [(t, mm.entity(t, tracked=self.tracked(t))) for t in TABLES.values()]
+        return [(t, mm.entity(t, tracked=self.tracked(t))) for t in self.catalog.tables()]
 
     def attributes(self, table: Table) -> list[tuple[Attr, dict[str, Any]]]:
         return [(a, mm.attribute(table, a, i + 1)) for i, a in enumerate(table.attrs)]
@@ -91,7 +92,7 @@ def retrieve_entity_definitions(svc: Services, req: ApiRequest, path: str) -> Ap
     m = _PATH.match(path)
     if not m:
         raise errors.segment_not_found(path.split("/")[-1])
-    meta = Metadata(svc.tracker.enabled)
+    meta = Metadata(svc.store.catalog, svc.tracker.enabled)
     opts = parse_query(req.query)
     entities = meta.entities()
     if m.group("ekey") is None:
@@ -103,7 +104,7 @@ def retrieve_entity_definitions(svc: Services, req: ApiRequest, path: str) -> Ap
             docs = [(t, d) for t, d in docs if keep(d)]
         value = [_entity_doc(meta, t, d, opts.select, opts.expand) for t, d in docs]
         return ApiResponse(200, {"@odata.context": f"{req.api_base}$metadata#EntityDefinitions", "value": value})
-    field, wanted = _key_value(m.group("ekey"), "EntityDefinitions")
+    field, wanted = key_value(m.group("ekey"), "EntityDefinitions")
     found = next(((t, d) for t, d in entities if d[field] == wanted), None)
     if found is None:
         raise errors.DataverseError(404, errors.NOT_FOUND, f"Could not find entity with {field} = {wanted}.")
@@ -149,7 +150,7 @@ def _attributes(meta: Metadata, req: ApiRequest, table: Table, entity_doc: dict[
         value = [_attribute_doc(table, a, d, opts, allowed, type_name, cast) for a, d in docs]
         suffix = f"/Microsoft.Dynamics.CRM.{cast}" if cast else ""
         return ApiResponse(200, {"@odata.context": base + suffix, "value": value})
-    field, wanted = _key_value(m.group("akey"), "Attributes")
+    field, wanted = key_value(m.group("akey"), "Attributes")
     found = next(((a, d) for a, d in meta.attributes(table) if d[field] == wanted), None)
     if found is None or (cast is not None and mm.cast_name(found[0]) != cast):
         raise errors.DataverseError(404, errors.NOT_FOUND, f"Could not find attribute with {field} = {wanted}.")

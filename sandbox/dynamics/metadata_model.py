@@ -18,13 +18,17 @@ SCHEMA_NAMES = {
     "campaign": "Campaign", "systemuser": "SystemUser", "team": "Team", "phonecall": "PhoneCall",
     "email": "Email", "appointment": "Appointment", "task": "Task", "activitypointer": "ActivityPointer",
     "transactioncurrency": "TransactionCurrency", "uom": "UoM", "product": "Product",
-    "opportunityproduct": "OpportunityProduct",
+    "opportunityproduct": "OpportunityProduct", "competitor": "Competitor",
+    "opportunitycompetitors": "OpportunityCompetitors", "quote": "Quote", "metric": "Metric", "goal": "Goal",
+    "territory": "Territory", "workflow": "Workflow", "processstage": "ProcessStage", "incident": "Incident",
+    "contract": "Contract",
 }
 ENTITY_TYPES: dict[str, str] = {
     "MetadataId": "Edm.Guid", "LogicalName": "Edm.String", "SchemaName": "Edm.String",
     "EntitySetName": "Edm.String", "LogicalCollectionName": "Edm.String", "CollectionSchemaName": "Edm.String",
     "PrimaryIdAttribute": "Edm.String", "PrimaryNameAttribute": "Edm.String", "ObjectTypeCode": "Edm.Int32",
     "ChangeTrackingEnabled": "Edm.Boolean", "IsActivity": "Edm.Boolean", "IsCustomEntity": "Edm.Boolean",
+    "IsIntersect": "Edm.Boolean",
     "IsValidForAdvancedFind": "Edm.Boolean", "IsOptimisticConcurrencyEnabled": "Edm.Boolean",
     "OwnershipType": "enum:Microsoft.Dynamics.CRM.OwnershipTypes", "DisplayName": "complex",
     "DisplayCollectionName": "complex", "Description": "complex", "CanChangeTrackingBeEnabled/Value": "Edm.Boolean",
@@ -72,18 +76,19 @@ def label(text: str, *owner: str) -> dict[str, Any]:
 
 
 def entity(table: Table, *, tracked: bool) -> dict[str, Any]:
-    schema = SCHEMA_NAMES[table.logical]
+    schema = table.schema_name or SCHEMA_NAMES[table.logical]
     return {
         "MetadataId": metadata_id("entity", table.logical), "LogicalName": table.logical, "SchemaName": schema,
         "EntitySetName": table.entity_set, "LogicalCollectionName": table.entity_set,
         "CollectionSchemaName": f"{schema}s" if not schema.endswith("y") else f"{schema[:-1]}ies",
         "PrimaryIdAttribute": table.primary_id, "PrimaryNameAttribute": table.primary_name,
         "ObjectTypeCode": table.type_code, "ChangeTrackingEnabled": tracked, "IsActivity": table.is_activity,
-        "IsCustomEntity": False, "IsValidForAdvancedFind": True, "IsOptimisticConcurrencyEnabled": True,
+        "IsCustomEntity": table.custom, "IsIntersect": table.intersect, "IsValidForAdvancedFind": True,
+        "IsOptimisticConcurrencyEnabled": True,
         "OwnershipType": table.ownership, "DisplayName": label(table.display, table.logical),
         "DisplayCollectionName": label(table.display_plural, table.logical, "plural"),
         "Description": label(f"{table.display} records.", table.logical, "description"),
-        "CanChangeTrackingBeEnabled": {"Value": True, "CanBeChanged": True,
+        "CanChangeTrackingBeEnabled": {"Value": table.trackable, "CanBeChanged": table.trackable,
                                        "ManagedPropertyLogicalName": "canchangetrackingbeenabled"},
     }
 
@@ -99,13 +104,14 @@ def attribute(table: Table, attr: Attr, column: int) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "@odata.type": f"#Microsoft.Dynamics.CRM.{cast_name(attr)}",
         "MetadataId": metadata_id("attribute", table.logical, attr.name), "LogicalName": attr.name,
-        "SchemaName": attr.name, "EntityLogicalName": table.logical, "AttributeOf": None,
+        "SchemaName": attr.schema_name or attr.name, "EntityLogicalName": table.logical, "AttributeOf": None,
         "AttributeType": attribute_type, "AttributeTypeName": {"Value": f"{attribute_type}Type"},
         "DisplayName": label(attr.label, table.logical, attr.name), "Description": label("", table.logical, attr.name,
                                                                                           "d"),
         "IsValidForCreate": attr.create, "IsValidForUpdate": attr.update, "IsValidForRead": True,
         "IsPrimaryId": attr.name == table.primary_id, "IsPrimaryName": attr.name == table.primary_name,
-        "IsCustomAttribute": attr.name.startswith("crmhub_"), "IsValidODataAttribute": True, "IsLogical": False,
+        "IsCustomAttribute": attr.custom or attr.name.startswith("crmhub_"), "IsValidODataAttribute": True,
+        "IsLogical": False,
         "ColumnNumber": column,
         "RequiredLevel": {"Value": attr.required, "CanBeChanged": attr.required != "SystemRequired",
                           "ManagedPropertyLogicalName": "canmodifyrequirementlevelsettings"},

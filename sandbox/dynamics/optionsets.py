@@ -117,3 +117,61 @@ PRODUCT_STRUCTURE = options("productstructure", (1, "Product"), (2, "Product Fam
 PRODUCT_OVERRIDDEN = boolean("opportunityproduct_isproductoverridden", "Write-In", "Existing")
 PRICE_OVERRIDDEN = boolean("opportunityproduct_ispriceoverridden", "Override Price", "Use Default")
 REVENUE_SOURCE = boolean("opportunity_isrevenuesystemcalculated", "System Calculated", "User Provided")
+# Dynamics 365 Sales' forecast category on the opportunity (the Forecasting solution's column, publisher msdyn)
+FORECAST_CATEGORY = options(
+    "msdyn_forecastcategory", (100000001, "Pipeline"), (100000002, "Best case"), (100000003, "Committed"),
+    (100000004, "Omitted"), (100000005, "Won"), (100000006, "Lost"),
+)
+LEFT_VOICEMAIL = boolean("phonecall_leftvoicemail", "Yes", "No")
+# Cases (incident): Customer Service's stock choices
+CASE_STATE = options("incident_statecode", (0, "Active"), (1, "Resolved"), (2, "Canceled"))
+CASE_STATUS = statuses(
+    "incident_statuscode", (1, "In Progress", 0), (2, "On Hold", 0), (3, "Waiting for Details", 0),
+    (4, "Researching", 0), (5, "Problem Solved", 1), (1000, "Information Provided", 1), (6, "Canceled", 2),
+    (2000, "Merged", 2),
+)
+CASE_PRIORITY = options("incident_prioritycode", (1, "High"), (2, "Normal"), (3, "Low"))
+CASE_ORIGIN = options(
+    "incident_caseorigincode", (1, "Phone"), (2, "Email"), (3, "Web"), (2483, "Facebook"), (3986, "Twitter"),
+    (700610000, "IoT"),
+)
+CASE_TYPE = options("incident_casetypecode", (1, "Question"), (2, "Problem"), (3, "Request"))
+# Contracts (the Customer Service contract table; its UI is deprecated, the table and API remain)
+CONTRACT_STATE = options(
+    "contract_statecode", (0, "Draft"), (1, "Invoiced"), (2, "Active"), (3, "On Hold"), (4, "Canceled"),
+    (5, "Expired"),
+)
+CONTRACT_STATUS = statuses(
+    "contract_statuscode", (1, "Draft", 0), (2, "Invoiced", 1), (3, "Active", 2), (4, "On Hold", 3),
+    (5, "Canceled", 4), (6, "Expired", 5),
+)
+BILLING_FREQUENCY = options(
+    "contract_billingfrequencycode", (1, "Monthly"), (2, "Bimonthly"), (3, "Quarterly"), (4, "Semiannually"),
+    (5, "Annually"),
+)
+SERVICE_LEVEL = options("contract_contractservicelevelcode", (1, "Gold"), (2, "Silver"), (3, "Bronze"))
+# Quotes
+QUOTE_STATE = options("quote_statecode", (0, "Draft"), (1, "Active"), (2, "Won"), (3, "Closed"))
+QUOTE_STATUS = statuses(
+    "quote_statuscode", (1, "In Progress", 0), (2, "In Progress", 1), (3, "Open", 1), (4, "Won", 2), (5, "Lost", 3),
+    (6, "Canceled", 3), (7, "Revised", 3),
+)
+# Goals (quotas) and their metrics
+GOAL_STATE = options("goal_statecode", (0, "Active"), (1, "Inactive"))
+GOAL_STATUS = statuses("goal_statuscode", (0, "Open", 0), (1, "Closed", 1), (2, "Discarded", 1))
+AMOUNT_DATA_TYPE = options("amountdatatype", (0, "Money"), (1, "Decimal"), (2, "Integer"))
+METRIC_TYPE = boolean("metric_isamount", "Amount", "Count")
+FISCAL_PERIOD_GOAL = boolean("goal_isfiscalperiodgoal", "Fiscal Period", "Custom Period")
+FISCAL_PERIOD = options("goal_fiscalperiod", (1, "Quarter 1"), (2, "Quarter 2"), (3, "Quarter 3"), (4, "Quarter 4"))
+FISCAL_YEAR = options("goal_fiscalyear", *((year, str(year)) for year in range(1970, 2039)))
+# Business process flows and their stages
+STAGE_CATEGORY = options(
+    "processstage_stagecategory", (0, "Qualify"), (1, "Develop"), (2, "Propose"), (3, "Close"), (4, "Identify"),
+    (5, "Research"), (6, "Resolve"), (7, "Approval"),
+)
+WORKFLOW_CATEGORY = options(
+    "workflow_category", (0, "Workflow"), (1, "Dialog"), (2, "Business Rule"), (3, "Action"),
+    (4, "Business Process Flow"), (5, "Modern Flow"),
+)
+WORKFLOW_STATE = options("workflow_statecode", (0, "Draft"), (1, "Activated"))
+WORKFLOW_STATUS = statuses("workflow_statuscode", (1, "Draft", 0), (2, "Activated", 1))

@@ -73,7 +73,7 @@ def _bind(table: Table, prop: str, value: Any, *, store: Store, content_ids: dic
     if url.startswith("$"):
         raise errors.DataverseError(400, errors.ODATA, f"Content-ID Reference: '{value}' does not exist in the "
                                                        "batch context.")
-    target, key_text = keys.parse_entity_url(url)
+    target, key_text = keys.parse_entity_url(store.catalog, url)
     allowed = (nav[1],) if nav else attr.targets
     if target.logical not in allowed:
         raise errors.payload_error(

@@ -26,7 +26,6 @@ from sandbox.dynamics.odata_filter import Compare, Literal, Logical, Path, parse
 from sandbox.dynamics.paging import Cursor
 from sandbox.dynamics.schema import Attr, Table, type_column
 from sandbox.dynamics.store import SHIFT, Store, TableState, id_of
-from sandbox.dynamics.tables import TABLES
 
 COUNT_CAP = 5000
 
@@ -49,7 +48,7 @@ class RecordResolver:
         if nav is None:
             raise errors.no_property(self.table.type_name, first)
         lookup, target_logical = nav
-        target = TABLES[target_logical]
+        target = self.store.catalog[target_logical]
         if len(segments) == 1:
             return target.type_name, lambda row: None
         target_attr = target.by_prop.get(segments[1])
@@ -182,7 +181,8 @@ def _sort_value(store: Store, table: Table, attr: Attr, row: list[Any]) -> Any:
     if attr.is_lookup:  # lookups order by the related row's primary name
         target = row[table.col[type_column(attr.name)]]
         other = store.state(target).rows.get(value)
-        name = None if other is None else other[TABLES[target].col[TABLES[target].primary_name]]
+        target_table = store.catalog[target]
+        name = None if other is None else other[target_table.col[target_table.primary_name]]
         return fold(name) if name else None
     if attr.kind == "guid":
         return sql_key(value)

@@ -14,7 +14,6 @@ from typing import Any
 from sandbox.dynamics import errors
 from sandbox.dynamics.schema import COMPANY_KEY, PERSON_KEY, Table, type_column
 from sandbox.dynamics.store import Ref, Store
-from sandbox.dynamics.tables import TABLES
 
 # a new row's state where it is not the first one: appointments are Scheduled, products Draft until published
 CREATE_STATE = {"appointment": 3, "product": 2}
@@ -41,16 +40,20 @@ class Records:
         self, logical: str, values: dict[str, Any], *, user: str, record_id: str | None = None,
         at: int | None = None,
     ) -> list[Any]:
-        table = TABLES[logical]
+        table = self.store.catalog[logical]
         if table.read_only:
             raise _unsupported("Create", logical)
         moment = self.now() if at is None else at
         row = table.new_row()
         col = table.col
         row[col[table.primary_id]] = (record_id or self.store.guids.new()).lower()
-        row[col["createdon"]] = row[col["modifiedon"]] = moment
-        _set_ref(table, row, "createdby", Ref("systemuser", user))
-        _set_ref(table, row, "modifiedby", Ref("systemuser", user))
+        row[col[table.stamp]] = moment
+        for name in ("createdon",):
+            if name in col:
+                row[col[name]] = moment
+        for name in ("createdby", "modifiedby"):
+            if name in col:
+                _set_ref(table, row, name, Ref("systemuser", user))
         if "ownerid" in table.by_name:
             _set_ref(table, row, "ownerid", Ref("systemuser", user))
         if table.is_activity:
@@ -73,8 +76,8 @@ class Records:
     def update(
         self, logical: str, record_id: str, values: dict[str, Any], *, user: str, at: int | None = None,
     ) -> list[Any]:
-        table = TABLES[logical]
-        if table.read_only:
+        table = self.store.catalog[logical]
+        if table.read_only or table.intersect:  # associations are created and deleted, never updated
             raise _unsupported("Update", logical)
         current = self.store.get(logical, record_id)
         if current is None:
@@ -86,8 +89,9 @@ class Records:
         if "statecode" in col:
             self._reconcile_state(table, row, current, values)
         _compute(table, row)
-        row[col["modifiedon"]] = self.now() if at is None else at
-        _set_ref(table, row, "modifiedby", Ref("systemuser", user))
+        row[col[table.stamp]] = self.now() if at is None else at
+        if "modifiedby" in col:
+            _set_ref(table, row, "modifiedby", Ref("systemuser", user))
         row[col["versionnumber"]] = self.store.next_version()
         return self.store.replace(logical, row)
 
@@ -105,7 +109,7 @@ class Records:
 
     def delete(self, logical: str, record_id: str, *, tracked: bool = True) -> list[tuple[str, str]]:
         """Delete a row and what its relationships take along; returns every (table, id) deleted."""
-        table = TABLES[logical]
+        table = self.store.catalog[logical]
         if table.read_only or logical in ("systemuser", "team"):
             raise _unsupported("Delete", logical)
         if self.store.get(logical, record_id) is None:
@@ -123,8 +127,8 @@ class Records:
             child = self.store.get(child_logical, child_id)
             if child is None or (child_logical, child_id) in seen:
                 continue
-            child_table = TABLES[child_logical]
-            links = [a for a in child_table.attrs if a.is_lookup and child[child_table.col[a.name]] == record_id]
+            child_table = self.store.catalog[child_logical]
+            links = [a for a in child_table.attrs if a.refers and child[child_table.col[a.name]] == record_id]
             if any(a.cascade == "cascade" for a in links):
                 self._delete(child_logical, child_id, tracked, deleted, seen)
             elif links:
@@ -145,8 +149,8 @@ def _assign(table: Table, row: list[Any], name: str, value: Any) -> None:
     attr = table.by_name[name]
     if attr.is_lookup:
         _set_ref(table, row, name, value)
-    else:
-        row[table.col[name]] = value
+    else:  # an intersect row's ids are plain uniqueidentifiers: the column alone names their table
+        row[table.col[name]] = value.id if isinstance(value, Ref) else value
 
 
 def _compute(table: Table, row: list[Any]) -> None:

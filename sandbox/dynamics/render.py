@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.dynamics import errors
+from sandbox.dynamics.catalog import Catalog
 from sandbox.dynamics.query_options import Expand, Preferences
 from sandbox.dynamics.schema import Attr, Table, type_column
 from sandbox.dynamics.store import Store
-from sandbox.dynamics.tables import TABLES
 from sandbox.dynamics.values import formatted, to_json
 
 FORMATTED = "OData.Community.Display.V1.FormattedValue"
@@ -35,14 +35,14 @@ def select_attrs(table: Table, select: list[str] | None) -> list[Attr]:
     return out
 
 
-def check_expand(table: Table, expands: list[Expand]) -> None:
+def check_expand(catalog: Catalog, table: Table, expands: list[Expand]) -> None:
     for expand in expands:
         nav = table.navs.get(expand.nav)
         if nav is None:
             raise errors.no_property(table.type_name, expand.nav)
-        target = TABLES[nav[1]]
+        target = catalog[nav[1]]
         select_attrs(target, expand.select)
-        check_expand(target, expand.expand)
+        check_expand(catalog, target, expand.expand)
 
 
 class Renderer:
@@ -77,7 +77,7 @@ class Renderer:
             if prefs.wants(FORMATTED):
                 other = self.store.get(target, value)
                 if other is not None:
-                    target_table = TABLES[target]
+                    target_table = self.store.catalog[target]
                     out[f"{prop}@{FORMATTED}"] = other[target_table.col[target_table.primary_name]]
             if prefs.wants(NAV):
                 nav = "ownerid" if attr.kind == "owner" else attr.navs[attr.targets.index(target)]
@@ -98,5 +98,5 @@ class Renderer:
         other = self.store.get(target_logical, value)
         if other is None:
             return None
-        target = TABLES[target_logical]
+        target = self.store.catalog[target_logical]
         return self.record(target, other, select_attrs(target, expand.select), prefs, expand.expand, etag=False)

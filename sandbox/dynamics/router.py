@@ -11,10 +11,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.dynamics import errors, metadata, webapi_read, webapi_service, webapi_write
+from sandbox.dynamics import (
+    errors,
+    metadata,
+    metadata_write,
+    webapi_associate,
+    webapi_read,
+    webapi_service,
+    webapi_write,
+)
+from sandbox.dynamics.catalog import Catalog
 from sandbox.dynamics.messages import ApiRequest, ApiResponse
 from sandbox.dynamics.services import Services
-from sandbox.dynamics.tables import BY_SET
 
 Handler = Callable[..., ApiResponse]
 _SET = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)")
@@ -38,17 +46,17 @@ def _split_key(rest: str) -> tuple[str | None, str]:
     raise errors.odata_error(f"Bad Request - Error in query syntax. Unbalanced key in '{rest}'.")
 
 
-def resolve(method: str, path: str, query: str) -> tuple[Handler, dict[str, Any]]:
+def resolve(catalog: Catalog, method: str, path: str, query: str) -> tuple[Handler, dict[str, Any]]:
     if path in ("", "/"):
         return _only(method, "GET", webapi_service.service_document), {}
     if path == "$metadata":
         return _only(method, "GET", webapi_service.metadata_document), {}
     if path in ("WhoAmI", "WhoAmI()"):
         return _only(method, "GET", webapi_service.who_am_i), {}
-    if path.startswith("EntityDefinitions"):
-        return _only(method, "GET", metadata.retrieve_entity_definitions), {"path": path}
+    if path.startswith("EntityDefinitions") or path == "RelationshipDefinitions":
+        return _metadata(method, path)
     m = _SET.match(path)
-    if not m or m.group(1) not in BY_SET:
+    if not m or catalog.by_set(m.group(1)) is None:
         raise errors.segment_not_found(path.split("/")[0].split("(")[0])
     entity_set = m.group(1)
     key, tail = _split_key(path[m.end():])
@@ -76,7 +84,11 @@ def resolve(method: str, path: str, query: str) -> tuple[Handler, dict[str, Any]
         return handlers[method], args
     if tail.endswith("/$ref"):
         args["nav"] = tail[: -len("/$ref")]
-        handlers = {"PUT": webapi_write.set_reference, "DELETE": webapi_write.delete_reference}
+        table = catalog.by_set(entity_set)
+        if table is not None and webapi_associate.relationship(table.logical, args["nav"]) is not None:
+            handlers = {"POST": webapi_associate.associate, "DELETE": webapi_associate.disassociate}
+        else:
+            handlers = {"PUT": webapi_write.set_reference, "DELETE": webapi_write.delete_reference}
         if method not in handlers:
             raise _not_allowed(method)
         return handlers[method], args
@@ -90,6 +102,25 @@ def resolve(method: str, path: str, query: str) -> tuple[Handler, dict[str, Any]
     return handlers[method], args
 
 
+_DEFINITION = re.compile(r"^EntityDefinitions\(([^)]*)\)(/Attributes)?$")
+
+
+def _metadata(method: str, path: str) -> tuple[Handler, dict[str, Any]]:
+    """Reads of any definition; creates of tables, columns and relationships; the change-tracking flag by PUT."""
+    if method == "GET" and path != "RelationshipDefinitions":
+        return metadata.retrieve_entity_definitions, {"path": path}
+    if path == "EntityDefinitions":
+        return _only(method, "POST", metadata_write.create_entity_definition), {}
+    if path == "RelationshipDefinitions":
+        return _only(method, "POST", metadata_write.create_relationship), {}
+    m = _DEFINITION.match(path)
+    if m and m.group(2):
+        return _only(method, "POST", metadata_write.create_attribute), {"key": m.group(1)}
+    if m:
+        return _only(method, "PUT", metadata_write.update_entity_definition), {"key": m.group(1)}
+    raise _not_allowed(method)
+
+
 def _only(method: str, allowed: str, handler: Handler) -> Handler:
     if method != allowed:
         raise _not_allowed(method)
@@ -97,5 +128,5 @@ def _only(method: str, allowed: str, handler: Handler) -> Handler:
 
 
 def dispatch(svc: Services, req: ApiRequest) -> tuple[Handler, ApiResponse]:
-    handler, args = resolve(req.method, req.path, req.query)
+    handler, args = resolve(svc.store.catalog, req.method, req.path, req.query)
     return handler, handler(svc, req, **args)

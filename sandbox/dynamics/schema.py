@@ -73,6 +73,8 @@ class Attr:
     navs: tuple[str, ...] = ()  # single-valued navigation property per target, same order
     cascade: str = "removelink"  # what deleting the target does to this row: cascade | removelink
     fmt: str | None = None  # string Format (Email, Phone, Url, Text) or datetime Format (DateAndTime, DateOnly)
+    custom: bool = False  # IsCustomAttribute: a column a maker added (custom tables' own columns, crmhub_ columns)
+    schema_name: str | None = None  # SchemaName as the maker typed it; None: the logical name
 
     @property
     def prop(self) -> str:
@@ -87,6 +89,11 @@ class Attr:
     def is_lookup(self) -> bool:
         return self.kind in LOOKUP_KINDS
 
+    @property
+    def refers(self) -> bool:
+        """Holds another row's id: a lookup, or one side of an N:N intersect row (a plain uniqueidentifier)."""
+        return self.is_lookup or (self.kind == "guid" and bool(self.targets))
+
 
 @dataclass(frozen=True, slots=True)
 class AltKey:
@@ -97,18 +104,21 @@ class AltKey:
 
 @dataclass(frozen=True, slots=True)
 class Formula:
-    """A column the platform calculates on every save: ``target = left * right`` or ``target = left - right``.
+    """A column the platform calculates on every save: ``target = left * right``, ``target = left - right``, or
+    (``days``) the whole days between two date-only columns.
 
     Money columns (opportunityproduct's ``baseamount``, ``extendedamount``) are rounded to the currency's two
     decimals. An empty ``left`` leaves the target empty; an empty subtrahend counts as zero, as a discount not given.
     """
 
     target: str
-    op: str  # "*" or "-"
+    op: str  # "*", "-" or "days"
     left: str
     right: str
 
-    def value(self, left: float | None, right: float | None) -> float | None:
+    def value(self, left: float | None, right: float | None) -> float | int | None:
+        if self.op == "days":  # two date-only columns (day ordinals): the whole days between them
+            return None if left is None or right is None else int(left - right)
         if left is None or (right is None and self.op == "*"):
             return None
         result = left * right if self.op == "*" else left - (right or 0.0)  # type: ignore[operator]
@@ -118,6 +128,11 @@ class Formula:
 # columns that are not Web API properties: generator truth and the target type of polymorphic lookups
 PERSON_KEY = "~person_key"
 COMPANY_KEY = "~company_key"
+# where a table without modifiedon (an N:N intersect table, process stages) keeps the second of its last write, which
+# the store's (modifiedon, key) index needs; the Web API never shows it
+HIDDEN_STAMP = "~modifiedon"
+# lookups whose target's deletion never reaches the row: audit stamps and owners
+NEVER_CASCADE = ("createdby", "modifiedby", "ownerid")
 
 
 def type_column(lookup: str) -> str:
@@ -140,13 +155,29 @@ class Table:
     read_only: bool = False  # activitypointer: a view over the activity tables
     computed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # fullname <- (firstname, lastname)
     formulas: tuple[Formula, ...] = ()  # calculated amounts, applied in order after ``computed``
+    schema_name: str = ""  # SchemaName; empty: the stock table's (metadata_model.SCHEMA_NAMES)
+    custom: bool = False  # IsCustomEntity: created by a maker through the metadata API
+    intersect: bool = False  # IsIntersect: the rows of an N:N relationship (no audit stamps, no owner)
+    trackable: bool = True  # CanChangeTrackingBeEnabled
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
         cols = [a.name for a in self.attrs]
         cols += [type_column(a.name) for a in self.attrs if a.is_lookup]
         cols += [PERSON_KEY, COMPANY_KEY]
+        if "modifiedon" not in cols:
+            cols.append(HIDDEN_STAMP)
         return tuple(cols)
+
+    @property
+    def stamp(self) -> str:
+        """The column the store's (modifiedon, key) index reads: ``modifiedon``, or a hidden one where it is absent."""
+        return "modifiedon" if "modifiedon" in self.col else HIDDEN_STAMP
+
+    @cached_property
+    def ref_columns(self) -> tuple[int, ...]:
+        """Columns holding ids whose target's deletion reaches this row (a cascade or a removed link)."""
+        return tuple(self.col[a.name] for a in self.attrs if a.refers and a.name not in NEVER_CASCADE)
 
     @cached_property
     def col(self) -> dict[str, int]:
@@ -165,6 +196,8 @@ class Table:
         """Single-valued navigation property -> (lookup attribute, target table)."""
         out: dict[str, tuple[Attr, str]] = {}
         for attr in self.attrs:
+            if not attr.is_lookup:  # an intersect row's ids have no navigation property
+                continue
             for nav, target in zip(attr.navs, attr.targets, strict=True):
                 out[nav] = (attr, target)
         return out

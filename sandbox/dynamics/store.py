@@ -20,6 +20,7 @@ from typing import Any
 from sortedcontainers import SortedList
 
 from sandbox.dynamics import errors
+from sandbox.dynamics.catalog import Catalog
 from sandbox.dynamics.guids import GuidFactory, from_sql_key, sql_key
 from sandbox.dynamics.schema import Table
 from sandbox.dynamics.tables import TABLES
@@ -60,7 +61,7 @@ class TableState:
     def __post_init__(self) -> None:
         self.keys = {k.name: {} for k in self.table.keys}
         c = self.table.col
-        self.i_mod, self.i_ver, self.i_pk = c["modifiedon"], c["versionnumber"], c[self.table.primary_id]
+        self.i_mod, self.i_ver, self.i_pk = c[self.table.stamp], c["versionnumber"], c[self.table.primary_id]
 
 
 def _norm(value: Any) -> Any:
@@ -72,6 +73,7 @@ class Store:
     def __init__(self, *, seed: int, first_version: int = 1_000_000) -> None:
         self.guids = GuidFactory(seed)
         self.version = first_version
+        self.catalog = Catalog(TABLES.values())
         self.tables: dict[str, TableState] = {name: TableState(t) for name, t in TABLES.items()}
         self.refs: dict[str, set[tuple[str, str]]] = {}
         self._journal: dict[tuple[str, str], list[Any] | None] | None = None
@@ -79,6 +81,32 @@ class Store:
         # Updates per row through the Web API (not admin edits): proves a write applied exactly once.
         self.saves: dict[tuple[str, str], int] = {}
         self._saves_in_txn: list[tuple[str, str]] = []
+
+    # ---- schema changes (custom tables) ---------------------------------------------------------------------
+    def add_table(self, table: Table) -> None:
+        """A table a maker created: empty, and served from now on."""
+        self.catalog.put(table)
+        self.tables[table.logical] = TableState(table)
+
+    def alter_table(self, table: Table) -> None:
+        """A new definition of an existing table (a column added): its rows and tombstones take the new layout."""
+        old = self.tables[table.logical]
+        moved = [(table.col[name], old.table.col[name]) for name in table.columns if name in old.table.col]
+
+        def remap(row: list[Any]) -> list[Any]:
+            out = table.new_row()
+            for i, j in moved:
+                out[i] = row[j]
+            return out
+
+        self.catalog.put(table)
+        st = TableState(table)
+        self.tables[table.logical] = st
+        self._bulk_index(st, [remap(r) for r in old.rows.values()])
+        renewed = {id(t): Tombstone(t.version, t.id, t.at, remap(t.row), t.tracked) for t in old.deleted.values()}
+        st.deleted = {rid: renewed[id(t)] for rid, t in old.deleted.items()}
+        st.tombstones = [renewed.get(id(t)) or Tombstone(t.version, t.id, t.at, remap(t.row), t.tracked)
+                         for t in old.tombstones]
 
     # ---- reads -------------------------------------------------------------------------------------------
     def state(self, logical: str) -> TableState:
@@ -104,7 +132,7 @@ class Store:
                 st.keys[key.name][tuple(_norm(v) for v in values)] = record_id
         if st.table.logical == POINTER:
             return
-        for c in _ref_columns(st.table):
+        for c in st.table.ref_columns:
             if row[c] is not None:
                 self.refs.setdefault(row[c], set()).add((st.table.logical, record_id))
         if st.table.is_activity:
@@ -124,7 +152,7 @@ class Store:
                 st.keys[key.name].pop(tuple(_norm(v) for v in values), None)
         if st.table.logical == POINTER:
             return row
-        for c in _ref_columns(st.table):
+        for c in st.table.ref_columns:
             if row[c] is not None and row[c] in self.refs:
                 self.refs[row[c]].discard((st.table.logical, record_id))
         if st.table.is_activity:
@@ -132,7 +160,7 @@ class Store:
         return row
 
     def _pointer_row(self, source: Table, row: list[Any]) -> list[Any]:
-        pointer = TABLES[POINTER]
+        pointer = self.catalog[POINTER]
         out = pointer.new_row()
         for name, i in pointer.col.items():
             j = source.col.get(name)
@@ -289,22 +317,11 @@ class Store:
                     index.setdefault(tuple(_norm(v) for v in values), r[st.i_pk])
         if st.table.logical == POINTER:
             return
-        lookups = _ref_columns(st.table)
+        lookups = st.table.ref_columns
         for r in rows:
             for c in lookups:
                 if r[c] is not None:
                     self.refs.setdefault(r[c], set()).add((st.table.logical, r[st.i_pk]))
-
-
-_REF_COLUMNS = {
-    name: [t.col[a.name] for a in t.attrs if a.is_lookup and a.name not in ("createdby", "modifiedby", "ownerid")]
-    for name, t in TABLES.items()
-}
-
-
-def _ref_columns(table: Table) -> list[int]:
-    """Lookup columns whose targets' deletion reaches this row (audit stamps and owners never do)."""
-    return _REF_COLUMNS[table.logical]
 
 
 def id_of(key: int) -> str:

@@ -3,88 +3,28 @@
 from __future__ import annotations
 
 from sandbox.dynamics import optionsets as os_
-from sandbox.dynamics.schema import AltKey, Attr, Formula, OptionSet, Table
+from sandbox.dynamics.columns import (
+    calculated_money,
+    choice,
+    crmhub_lead_columns,
+    day,
+    flag,
+    lookup,
+    memo,
+    money,
+    number,
+    states,
+    system,
+    text,
+    when,
+    whole,
+)
+from sandbox.dynamics.schema import AltKey, Attr, Formula, Table
+from sandbox.dynamics.tables_sales import SALES_TABLES
+from sandbox.dynamics.tables_service import SERVICE_TABLES
 
 ACTIVITY_TYPES = ("phonecall", "email", "appointment", "task")
 REGARDING_TARGETS = ("account", "contact", "lead", "opportunity", "campaign")
-
-
-def text(name: str, label: str, length: int, *, required: str = "None", create: bool = True,
-         update: bool = True, fmt: str | None = None) -> Attr:
-    return Attr(name, "string", label, max_length=length, required=required, create=create, update=update, fmt=fmt)
-
-
-def memo(name: str, label: str, length: int = 2000) -> Attr:
-    return Attr(name, "memo", label, max_length=length)
-
-
-def choice(name: str, label: str, options: OptionSet) -> Attr:
-    return Attr(name, "picklist", label, options=options)
-
-
-def flag(name: str, label: str, options: OptionSet = os_.YES_NO) -> Attr:
-    return Attr(name, "bool", label, options=options)
-
-
-def money(name: str, label: str, lo: float = -922337203685477.0, hi: float = 922337203685477.0) -> Attr:
-    return Attr(name, "money", label, min_value=lo, max_value=hi)
-
-
-def calculated_money(name: str, label: str) -> Attr:
-    """A money column the platform computes on save (IsValidForCreate and IsValidForUpdate are false)."""
-    return Attr(name, "money", label, min_value=-922337203685477.0, max_value=922337203685477.0, create=False,
-                update=False)
-
-
-def number(name: str, label: str, lo: float = -100_000_000_000.0, hi: float = 100_000_000_000.0,
-           required: str = "None") -> Attr:
-    return Attr(name, "decimal", label, min_value=lo, max_value=hi, required=required)
-
-
-def whole(name: str, label: str, lo: int = -2147483648, hi: int = 2147483647) -> Attr:
-    return Attr(name, "int", label, min_value=lo, max_value=hi)
-
-
-def lookup(name: str, label: str, target: str, nav: str | None = None, cascade: str = "removelink") -> Attr:
-    return Attr(name, "lookup", label, targets=(target,), navs=(nav or name,), cascade=cascade)
-
-
-def when(name: str, label: str) -> Attr:
-    return Attr(name, "datetime", label, fmt="DateAndTime")
-
-
-def day(name: str, label: str) -> Attr:
-    return Attr(name, "date", label, fmt="DateOnly")
-
-
-def crmhub_lead_columns() -> tuple[Attr, ...]:
-    """Custom columns an org's maker added for crmhub's lead scores (publisher prefix ``crmhub_``)."""
-    return (whole("crmhub_score", "crmhub Score", 0, 100), text("crmhub_grade", "crmhub Grade", 20),
-            text("crmhub_reasons", "crmhub Reasons", 400))
-
-
-def system(primary_id: str, owned: bool = True) -> tuple[Attr, ...]:
-    """Columns every table has: audit stamps, row version and (for user-owned tables) the owner."""
-    out = [
-        Attr("createdon", "datetime", "Created On", create=False, update=False, fmt="DateAndTime"),
-        Attr("modifiedon", "datetime", "Modified On", create=False, update=False, fmt="DateAndTime"),
-        Attr("versionnumber", "bigint", "Version Number", create=False, update=False),
-        Attr("createdby", "lookup", "Created By", targets=("systemuser",), navs=("createdby",), create=False,
-             update=False),
-        Attr("modifiedby", "lookup", "Modified By", targets=("systemuser",), navs=("modifiedby",), create=False,
-             update=False),
-    ]
-    if owned:
-        out.append(Attr("ownerid", "owner", "Owner", required="SystemRequired", targets=("systemuser", "team"),
-                        navs=("owninguser", "owningteam")))
-    return (Attr(primary_id, "guid", "Id", required="SystemRequired", update=False), *out)
-
-
-def states(state: OptionSet, status: OptionSet) -> tuple[Attr, ...]:
-    return (
-        Attr("statecode", "state", "Status", required="SystemRequired", create=False, options=state),
-        Attr("statuscode", "status", "Status Reason", options=status),
-    )
 
 
 ACCOUNT = Table(
@@ -109,6 +49,7 @@ ACCOUNT = Table(
         lookup("primarycontactid", "Primary Contact", "contact"),
         lookup("parentaccountid", "Parent Account", "account"),
         lookup("originatingleadid", "Originating Lead", "lead"),
+        lookup("territoryid", "Territory", "territory"),
         *states(os_.ACTIVE_STATE, os_.ACTIVE_STATUS),
     ),
     keys=(AltKey("accountnumber_key", "Account Number", ("accountnumber",)),),
@@ -193,6 +134,7 @@ OPPORTUNITY = Table(
         choice("opportunityratingcode", "Rating", os_.RATING),
         choice("salesstagecode", "Sales Stage", os_.SALES_STAGE),
         text("stepname", "Pipeline Phase", 200),
+        choice("msdyn_forecastcategory", "Forecast category", os_.FORECAST_CATEGORY),
         memo("description", "Description"),
         lookup("parentaccountid", "Account", "account"),
         lookup("parentcontactid", "Contact", "contact"),
@@ -236,6 +178,7 @@ SYSTEMUSER = Table(
         text("title", "Title", 128),
         flag("isdisabled", "Status", os_.DISABLED),
         choice("accessmode", "Access Mode", os_.ACCESS_MODE),
+        lookup("territoryid", "Territory", "territory"),
     ),
     computed={"fullname": ("firstname", "lastname")},
 )
@@ -364,6 +307,7 @@ def _activity(logical: str, entity_set: str, display: str, plural: str, code: in
 PHONECALL = _activity(
     "phonecall", "phonecalls", "Phone Call", "Phone Calls", 4210,
     text("phonenumber", "Phone Number", 200, fmt="Phone"), flag("directioncode", "Direction", os_.DIRECTION),
+    flag("leftvoicemail", "Left Voice Mail", os_.LEFT_VOICEMAIL),
 )
 EMAIL = _activity(
     "email", "emails", "Email", "Email Messages", 4202,
@@ -379,9 +323,10 @@ ACTIVITYPOINTER = _activity("activitypointer", "activitypointers", "Activity", "
 
 TABLES: dict[str, Table] = {t.logical: t for t in (
     ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CAMPAIGN, SYSTEMUSER, TEAM, PHONECALL, EMAIL, APPOINTMENT, TASK,
-    ACTIVITYPOINTER, TRANSACTIONCURRENCY, UOM, PRODUCT, OPPORTUNITYPRODUCT,
+    ACTIVITYPOINTER, TRANSACTIONCURRENCY, UOM, PRODUCT, OPPORTUNITYPRODUCT, *SALES_TABLES, *SERVICE_TABLES,
 )}
 BY_SET: dict[str, Table] = {t.entity_set: t for t in TABLES.values()}
-# tables whose ChangeTrackingEnabled is true unless the change_tracking option says otherwise
-DEFAULT_TRACKED = tuple(t.entity_set for t in TABLES.values()
-                        if t.logical not in ("team", "systemuser", "uom", "transactioncurrency"))
+# tables whose ChangeTrackingEnabled is true unless the change_tracking option says otherwise: not the reference
+# tables, nor those whose change tracking cannot be enabled (intersect rows, process stages)
+UNTRACKED = ("team", "systemuser", "uom", "transactioncurrency", "metric", "workflow")
+DEFAULT_TRACKED = tuple(t.entity_set for t in TABLES.values() if t.logical not in UNTRACKED and t.trackable)

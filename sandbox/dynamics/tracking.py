@@ -35,11 +35,15 @@ class ChangeTracker:
         self.store = store
         self.now = now
         self.retention_s = retention_s
-        self.tracked = tracked  # entity sets with ChangeTrackingEnabled
+        self.tracked = set(tracked)  # entity sets with ChangeTrackingEnabled
         self.min_valid_version = 0
 
     def enabled(self, table: Table) -> bool:
         return table.entity_set in self.tracked
+
+    def enable(self, table: Table) -> None:
+        """A maker turned Track changes on (it cannot be turned off again, as on the platform)."""
+        self.tracked.add(table.entity_set)
 
     def require(self, table: Table) -> None:
         if not self.enabled(table):

@@ -65,7 +65,7 @@ def build_web_api(
             request.scope["endpoint"] = execute_batch
         else:
             with contextlib.suppress(errors.DataverseError):  # reported after authentication, as the service does
-                request.scope["endpoint"] = router.resolve(request.method, path, query)[0]
+                request.scope["endpoint"] = router.resolve(svc.store.catalog, request.method, path, query)[0]
         try:
             user = entra.authenticate(request.headers.get("authorization"), base)
         except Unauthorized as exc:

@@ -10,7 +10,6 @@ from sandbox.dynamics.query_options import MAX_PAGE, Expand, Preferences, QueryO
 from sandbox.dynamics.render import check_expand, select_attrs
 from sandbox.dynamics.schema import Attr, Table
 from sandbox.dynamics.services import Services
-from sandbox.dynamics.tables import BY_SET
 from sandbox.dynamics.tracking import Change
 from sandbox.dynamics.values import to_json
 
@@ -18,11 +17,8 @@ TOTAL = "Microsoft.Dynamics.CRM.totalrecordcount"
 TOTAL_EXCEEDED = "Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"
 
 
-def table_of(entity_set: str) -> Table:
-    table = BY_SET.get(entity_set)
-    if table is None:
-        raise errors.segment_not_found(entity_set)
-    return table
+def table_of(svc: Services, entity_set: str) -> Table:
+    return svc.store.catalog.entity_set(entity_set)
 
 
 def context(req: ApiRequest, table: Table, select: list[str] | None, expands: list[Expand], suffix: str = "") -> str:
@@ -58,7 +54,7 @@ def page_size(opts: QueryOptions, prefs: Preferences) -> tuple[int, bool, bool]:
 
 
 def retrieve_multiple(svc: Services, req: ApiRequest, entity_set: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     opts, prefs = parse_query(req.query), parse_prefer(req.prefer)
     if prefs.track_changes:
         svc.tracker.require(table)
@@ -68,7 +64,7 @@ def retrieve_multiple(svc: Services, req: ApiRequest, entity_set: str) -> ApiRes
                 raise errors.odata_error(f'The "{name}" query parameter isn\'t supported when Change Tracking is '
                                          "enabled.")
     attrs = select_attrs(table, opts.select)
-    check_expand(table, opts.expand)
+    check_expand(svc.store.catalog, table, opts.expand)
     plan = query.plan(svc.store, table, opts.filter, opts.orderby)
     size, honoured, single_page = page_size(opts, prefs)
     cursor = paging.decode(opts.skiptoken, plan.columns) if opts.skiptoken else None
@@ -102,7 +98,7 @@ def _link(req: ApiRequest, table: Table, opts: QueryOptions, **replace: str) -> 
 
 def retrieve_changes(svc: Services, req: ApiRequest, entity_set: str) -> ApiResponse:
     """Follow a delta link: changed rows, then ``$deletedEntity`` entries, then the next delta link."""
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     opts, prefs = parse_query(req.query), parse_prefer(req.prefer)
     svc.tracker.require(table)
     assert opts.deltatoken is not None
@@ -145,7 +141,7 @@ def retrieve_changes(svc: Services, req: ApiRequest, entity_set: str) -> ApiResp
 
 
 def count_records(svc: Services, req: ApiRequest, entity_set: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     opts = parse_query(req.query)
     if opts.deltatoken:
         since = svc.tracker.parse(opts.deltatoken)
@@ -166,13 +162,13 @@ def find_row(svc: Services, table: Table, key_text: str) -> list[Any]:
 
 
 def retrieve(svc: Services, req: ApiRequest, entity_set: str, key: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     opts, prefs = parse_query(req.query), parse_prefer(req.prefer)
     for name, present in (("$filter", opts.filter), ("$orderby", opts.orderby), ("$top", opts.top is not None)):
         if present:
             raise errors.odata_error(f"The query parameter {name} is not supported on a single entity.")
     attrs = select_attrs(table, opts.select)
-    check_expand(table, opts.expand)
+    check_expand(svc.store.catalog, table, opts.expand)
     row = find_row(svc, table, key)
     etag = f'W/"{row[table.col["versionnumber"]]}"'
     if req.headers.get("if-none-match") == etag and not opts.expand and not prefs.annotations:
@@ -190,7 +186,7 @@ def property_attr(table: Table, prop: str) -> Attr:
 
 
 def retrieve_property(svc: Services, req: ApiRequest, entity_set: str, key: str, prop: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     attr = property_attr(table, prop)
     row = find_row(svc, table, key)
     value = row[table.col[attr.name]]

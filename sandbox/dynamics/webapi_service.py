@@ -6,11 +6,10 @@ from xml.sax.saxutils import quoteattr
 
 from sandbox.dynamics.messages import ApiRequest, ApiResponse
 from sandbox.dynamics.services import Services
-from sandbox.dynamics.tables import TABLES
 
 
 def service_document(svc: Services, req: ApiRequest) -> ApiResponse:
-    value = [{"name": t.entity_set, "kind": "EntitySet", "url": t.entity_set} for t in TABLES.values()]
+    value = [{"name": t.entity_set, "kind": "EntitySet", "url": t.entity_set} for t in svc.store.catalog.tables()]
     value.append({"name": "EntityDefinitions", "kind": "EntitySet", "url": "EntityDefinitions"})
     return ApiResponse(200, {"@odata.context": f"{req.api_base}$metadata", "value": value})
 
@@ -28,7 +27,8 @@ def metadata_document(svc: Services, req: ApiRequest) -> ApiResponse:
            '<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">',
            "<edmx:DataServices>",
            '<Schema Namespace="Microsoft.Dynamics.CRM" Alias="mscrm" xmlns="http://docs.oasis-open.org/odata/ns/edm">']
-    for table in TABLES.values():
+    tables = svc.store.catalog.tables()
+    for table in tables:
         out.append(f"<EntityType Name={quoteattr(table.logical)}>")
         out.append(f'<Key><PropertyRef Name="{table.primary_id}" /></Key>')
         for attr in table.attrs:
@@ -37,7 +37,7 @@ def metadata_document(svc: Services, req: ApiRequest) -> ApiResponse:
             out.append(f"<NavigationProperty Name={quoteattr(nav)} Type=\"mscrm.{target}\" />")
         out.append("</EntityType>")
     out.append('<EntityContainer Name="System">')
-    for table in TABLES.values():
+    for table in tables:
         out.append(f"<EntitySet Name={quoteattr(table.entity_set)} EntityType=\"mscrm.{table.logical}\">")
         if annotations and svc.tracker.enabled(table):
             out.append('<Annotation Term="Org.OData.Capabilities.V1.ChangeTracking"><Record>'

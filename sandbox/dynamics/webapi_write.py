@@ -43,7 +43,7 @@ def _etag_matches(table: Table, row: list[Any], header: str) -> bool:
 
 
 def create(svc: Services, req: ApiRequest, entity_set: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     select_attrs(table, parse_query(req.query).select)
     values, record_id = payload.translate(table, req.json(), store=svc.store, creating=True,
                                           content_ids=req.content_ids)
@@ -52,7 +52,7 @@ def create(svc: Services, req: ApiRequest, entity_set: str) -> ApiResponse:
 
 
 def upsert(svc: Services, req: ApiRequest, entity_set: str, key: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     parsed = keys.parse_key(table, key)
     existing_id = keys.resolve(svc.store, table, parsed)
     if_match = req.headers.get("if-match")
@@ -82,7 +82,7 @@ def upsert(svc: Services, req: ApiRequest, entity_set: str, key: str) -> ApiResp
 
 
 def delete(svc: Services, req: ApiRequest, entity_set: str, key: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     row = find_row(svc, table, key)
     if_match = req.headers.get("if-match")
     if if_match and if_match.strip() != "*" and not _etag_matches(table, row, if_match):
@@ -93,7 +93,7 @@ def delete(svc: Services, req: ApiRequest, entity_set: str, key: str) -> ApiResp
 
 
 def update_property(svc: Services, req: ApiRequest, entity_set: str, key: str, prop: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     property_attr(table, prop)
     body = req.json()
     if not isinstance(body, dict) or "value" not in body:
@@ -106,7 +106,7 @@ def update_property(svc: Services, req: ApiRequest, entity_set: str, key: str, p
 
 
 def delete_property(svc: Services, req: ApiRequest, entity_set: str, key: str, prop: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     attr = property_attr(table, prop)
     row = find_row(svc, table, key)
     if attr.update and not attr.is_lookup:
@@ -116,7 +116,7 @@ def delete_property(svc: Services, req: ApiRequest, entity_set: str, key: str, p
 
 def set_reference(svc: Services, req: ApiRequest, entity_set: str, key: str, nav: str) -> ApiResponse:
     """``PUT accounts(<id>)/primarycontactid/$ref`` with ``{"@odata.id": ".../contacts(<id>)"}``."""
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     body = req.json()
     if not isinstance(body, dict) or not isinstance(body.get("@odata.id"), str):
         raise errors.payload_error(entity_set, "A reference body {\"@odata.id\": \"<entity URL>\"} was expected.")
@@ -128,7 +128,7 @@ def set_reference(svc: Services, req: ApiRequest, entity_set: str, key: str, nav
 
 
 def delete_reference(svc: Services, req: ApiRequest, entity_set: str, key: str, nav: str) -> ApiResponse:
-    table = table_of(entity_set)
+    table = table_of(svc, entity_set)
     values, _ = payload.translate(table, {f"{nav}@odata.bind": None}, store=svc.store, creating=False,
                                   content_ids=req.content_ids)
     row = find_row(svc, table, key)

@@ -19,6 +19,7 @@ from sandbox.hubspot.gen_engagements import Engagement, engagement_count, make_e
 from sandbox.hubspot.gen_extras import seed_call_outcomes, seed_company_tiers, seed_contact_roles, seed_deal_extras
 from sandbox.hubspot.gen_partners import seed_partners
 from sandbox.hubspot.gen_products import seed_products
+from sandbox.hubspot.gen_programs import seed_programs
 from sandbox.hubspot.gen_sales import seed_goals, seed_quotes
 from sandbox.hubspot.gen_service import seed_feedback, seed_tickets
 from sandbox.hubspot.gen_view import SeedView
@@ -107,6 +108,7 @@ class Generator:
         seed_quotes(view, random.Random(f"{self.seed}:hubspot:quotes"))
         seed_goals(view, random.Random(f"{self.seed}:hubspot:goals"))
         seed_partners(view, random.Random(f"{self.seed}:hubspot:partners"))
+        seed_programs(view, random.Random(f"{self.seed}:hubspot:programs"))
 
     def _owner(self, former_share: float) -> str:
         return self.rnd.choice(self.former) if self.rnd.random() < former_share else self.rnd.choice(self.active)

@@ -1,4 +1,4 @@
-"""The contract suite's Dynamics 365: Entra ID client credentials via msal, thirteen tables, contacts edited."""
+"""The contract suite's Dynamics 365: Entra ID client credentials via msal, its tables, contacts edited."""
 
 from __future__ import annotations
 
@@ -13,17 +13,22 @@ TENANT = "7f3c2a9e-5d41-4b8e-9c16-2a0f8e4d6b31"
 CLIENT_ID = "3b9d8c1a-6e2f-4a57-8d09-c4e1f7a2b580"
 SECRET = "sandbox-dynamics-secret"
 OBJECTS = ("accounts", "contacts", "leads", "opportunities", "systemusers", "teams", "campaigns", "phonecalls",
-           "emails", "appointments", "tasks", "products", "opportunityproducts")
+           "emails", "appointments", "tasks", "products", "opportunityproducts", "incidents", "competitors",
+           "opportunitycompetitorscollection", "territories", "goals", "contracts", "quotes", "processstages")
+# Never deleted: users and teams are disabled; process stages are read-only to the Web API.
+UNDELETABLE = ("systemusers", "teams", "processstages")
 
 
-def dynamics_block(info: SandboxInfo, *, page_size: int = 25, objects: tuple[str, ...] = OBJECTS) -> str:
-    # Small pages so that a few hundred records take several pages (resume, keyset and nextLink paths).
+def dynamics_block(info: SandboxInfo, *, page_size: int = 25, objects: tuple[str, ...] = OBJECTS,
+                   mapping: str = "") -> str:
+    """Small pages so that a few hundred records take several pages (resume, keyset and nextLink paths);
+    ``mapping``: the block's own ``mapping:`` section, as YAML indented under the connection."""
     return (
         f"    kind: dynamics\n    base_url: {info.https_url}\n    authority_url: {info.https_url}\n"
         f"    ca_bundle: {info.ca_path}\n    page_size: {page_size}\n"
         f"    auth: {{flow: client_credentials, tenant_id: {TENANT}, client_id: {CLIENT_ID}, "
         f"client_secret: {SECRET}}}\n"
-        f"    objects: [{', '.join(objects)}]\n"
+        f"    objects: [{', '.join(objects)}]\n{mapping}"
     )
 
 
@@ -69,8 +74,7 @@ def dynamics_harness(sb: SandboxProcess, connection: str, compared: tuple[str, .
         missing_id="00000000-0000-0000-0000-0000000000f1",
         merges=False,  # the sandbox has no /_admin/merge (Dataverse's Merge action is not emulated)
         unchanged_calls=1,  # a delta link that answers "no changes"
-        # systemusers and teams are disabled, never deleted.
-        deletable=tuple(o for o in compared if o not in ("systemusers", "teams")),
+        deletable=tuple(o for o in compared if o not in UNDELETABLE),
         purge=purge_untracked,
         reconcile=expire_delta_tokens,
         reconcile_note="delta token expired",

@@ -115,7 +115,9 @@ def test_objects_and_truth_match_the_api(api: DynamicsApi) -> None:
     objects = api.admin.get("/_admin/objects")["objects"]
     assert {"accounts", "contacts", "leads", "opportunities", "systemusers", "teams", "campaigns", "phonecalls",
             "emails", "appointments", "tasks", "activitypointers", "transactioncurrencies", "uoms", "products",
-            "opportunityproducts"} == set(objects)
+            "opportunityproducts", "competitors", "opportunitycompetitorscollection", "quotes", "metrics", "goals",
+            "territories", "workflows", "processstages", "incidents", "contracts",
+            "new_customerhealths", "new_qbrs"} == set(objects)
     for name in ("accounts", "contacts", "leads", "opportunities", "tasks"):
         truth = api.admin.get(f"/_admin/truth/{name}", ids="true")
         assert truth["count"] == int(api.get(f"{name}/$count").text) == len(truth["ids"])

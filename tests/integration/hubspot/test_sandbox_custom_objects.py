@@ -38,7 +38,9 @@ def test_seeded_custom_objects_are_listed_with_their_ids_properties_and_associat
     assert names["partner_tier"]["type"] == "enumeration" and not names["partner_tier"]["hubspotDefined"]
     assert names["country"]["type"] == "string" and names["country"]["fieldType"] == "text"  # the defaults
     # each side lists the associations it has, the one partner deals made included
-    assert {a["toObjectTypeId"] for a in partner["associations"]} == {"0-2", deal["objectTypeId"]}
+    assert {a["toObjectTypeId"] for a in partner["associations"]} == {
+        "0-2", deal["objectTypeId"], found["partner_portal_activity"]["objectTypeId"],
+        found["incentive_program"]["objectTypeId"]}
     assert {a["toObjectTypeId"] for a in deal["associations"]} == {partner["objectTypeId"], "0-3", "0-2"}
 
 

@@ -77,7 +77,7 @@ def _cli(*args: str) -> dict[str, Any]:
 
 
 def _config(path: Path, case: Case, sb: Any, url: str, fields: dict[str, str]) -> Path:
-    block = {**case.demo.block(sb.info), "objects": list(case.targets), "settle_lag_seconds": 1,
+    block = {**case.demo.block_for(sb.info, list(case.targets)), "settle_lag_seconds": 1,
              "writeback": {"enabled": True, "conflict_policy": "skip", "fields": fields}}
     path.write_text(yaml.safe_dump({"version": 1, "store": {"url": url}, "connections": {case.demo.connection: block}},
                                    sort_keys=False))

@@ -84,7 +84,7 @@ def _crmhub(*args: str) -> subprocess.Popen[str]:
 
 
 def _config(path: Path, case: KillCase, sb: SandboxProcess, url: str) -> Path:
-    block = {**case.demo.block(sb.info), "objects": [case.object], "settle_lag_seconds": 1,
+    block = {**case.demo.block_for(sb.info, [case.object]), "settle_lag_seconds": 1,
              "writeback": {"enabled": True, "fields": {k: v for k, v in case.demo.writeback.items()
                                                        if k.startswith("lead_")}}}
     path.write_text(yaml.safe_dump({"version": 1, "store": {"url": url},

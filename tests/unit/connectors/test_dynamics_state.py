@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from connectors.dynamics.state import VERSION, TrackState, WindowState, from_state
+from connectors.dynamics.state import VERSION, ListingState, TrackState, WindowState, from_state
 from connectors.state import CursorStateError
 
 V0 = json.loads((Path(__file__).parent / "cursors_v0" / "dynamics.json").read_text())
@@ -41,8 +41,10 @@ def test_the_modes_of_v0_read_as_their_types() -> None:
     WindowState(),
     WindowState(datetime(2026, 3, 1, 12, tzinfo=UTC)),
     WindowState(datetime(2026, 3, 1, 12, tzinfo=UTC), "2026-02-28T10:00:00Z", "0000-guid"),
+    ListingState(),
+    ListingState("https://x/opportunitycompetitorscollection?$skiptoken=3"),
 ])
-def test_round_trip(state: TrackState | WindowState) -> None:
+def test_round_trip(state: TrackState | WindowState | ListingState) -> None:
     assert from_state(state.to_state(), connection="dyn", object="accounts") == state
 
 
@@ -55,6 +57,7 @@ def test_nothing_saved_is_a_first_read() -> None:
     ({"mode": "window", "high": "2026-01-01T00:00:00Z"}, "'high'"),
     ({"v": 1, "mode": "track", "select": "a", "delta": "x", "deltaLink": "y"}, "'deltaLink'"),
     ({"mode": "delta"}, "mode 'delta'"),
+    ({"v": 1, "mode": "listing", "delta": "x"}, "'delta'"),
     ({"mode": "track", "select": "a"}, "needs select and a delta or next"),
     ({"mode": "track", "select": "a", "delta": 7}, "'delta' is 7"),
     ({"mode": "window", "hi": "yesterday"}, "'hi' is 'yesterday', expected an ISO 8601 instant"),
