@@ -34,6 +34,10 @@ CANDIDATES = ("hgb", "catboost", "logistic")
 ALGORITHMS = ("auto", *CANDIDATES)
 MISSING_CATEGORY = "\x00missing"  # CatBoost wants text for every categorical value: missing is a category of its own
 MAX_NATIVE_CATEGORIES = 200  # HistGradientBoosting bins categories into at most 255 values
+# CatBoost sizes its own thread pool by the CPUs the process may run on, and neither OMP_NUM_THREADS nor threadpoolctl
+# reaches it: -1 is every core. A module setting rather than an option of every fit so that the tests can set 1
+# (tests/unit/analytics/conftest.py) and leave the other pytest-xdist worker its core.
+CATBOOST_THREADS = -1
 EXPLAINED_FEATURES = 4  # reasons are computed for the most important features only (3 are shown): each one re-runs
 # the trees on the rows it changes, so this bounds the cost of scoring 1,000,000 leads
 
@@ -116,7 +120,7 @@ class CatBoostLeads(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # sc
         from catboost import CatBoostClassifier  # imported on use: a second of import for every other path
 
         self.booster_ = CatBoostClassifier(cat_features=list(self.categorical), random_seed=self.seed, verbose=0,
-                                           allow_writing_files=False, thread_count=-1)
+                                           allow_writing_files=False, thread_count=CATBOOST_THREADS)
         self.booster_.fit(self._text(frame), np.asarray(y))
         self.classes_ = self.booster_.classes_
         return self

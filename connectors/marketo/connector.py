@@ -25,6 +25,7 @@ from connectors.marketo.custom import CustomObjectReader
 from connectors.marketo.custom_types import COMPANY_KEY as CUSTOM_COMPANY_KEY
 from connectors.marketo.custom_types import CustomTypes, custom_spec
 from connectors.marketo.custom_writer import CustomObjectWriter
+from connectors.marketo.files import FILE_FIELDS, FileReader
 from connectors.marketo.leads import LeadReader
 from connectors.marketo.objects import (
     ACTIVITY_FIELDS,
@@ -69,6 +70,7 @@ class MarketoConnector:
         self.programs = ProgramReader(client, settle_lag=settle_lag, clock=clock, **every)
         self.members = MemberReader(client, self.programs, clock=clock)
         self.companies = CompanyReader(self.leads.snapshot, lambda: client.calls, clock)
+        self.files = FileReader(client, clock=clock)
         self.types = CustomTypes(client)
         custom_every = custom_reconcile_every if custom_reconcile_every is not None else reconcile_every
         listing: dict[str, Any] = {"reconcile_every": custom_every} if custom_every is not None else {}
@@ -106,6 +108,8 @@ class MarketoConnector:
                 derived = (FieldInfo(CUSTOM_COMPANY_KEY, "string", "Company key of the linked lead (derived by crmhub)",
                                      calculated=True),) if t.lead_link else ()
                 out.append(ObjectSchema(spec.name, (*t.fields, *derived)))
+            elif api == "files":
+                out.append(ObjectSchema(spec.name, FILE_FIELDS))
             elif api == "activities":
                 names = [*ACTIVITY_FIELDS, *type_attributes(self.activities.describe())]
                 out.append(ObjectSchema(spec.name, tuple(FieldInfo(n, "string") for n in names)))
@@ -124,6 +128,8 @@ class MarketoConnector:
             return self.members.read(spec, since)
         if api == "companies":
             return self.companies.read(spec)
+        if api == "files":
+            return self.files.read(spec)
         if api == "custom":
             return self.customs.read(spec, since, fields, full_refresh)
         return self.activities.read(spec, since, full_refresh)

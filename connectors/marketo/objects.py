@@ -7,7 +7,7 @@ from typing import Literal
 
 from connectors.base import ObjectSpec
 
-Api = Literal["leads", "activities", "programs", "program_members", "companies", "custom"]
+Api = Literal["leads", "activities", "programs", "program_members", "companies", "files", "custom"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,8 @@ class MarketoOptions:
 # ``programs``: Marketo programs (Asset API), read by ``updatedAt`` windows. ``program_members``: every program's
 # members, read whole each run (membership changes never move a program's ``updatedAt``), ids "programId:leadId".
 # ``companies``: Marketo keeps no company record; a company is the rollup of the live leads sharing a company key.
+# ``files``: Design Studio files (Asset API), listed whole each read (connectors/marketo/files.py). No canonical
+# entity holds them (the entity is ""): unmapped, they land in a typed raw table, e.g. for the CONTENT object model.
 # Custom objects (``api`` "custom", connectors/marketo/custom.py) are named in the config by their API name.
 OBJECTS: tuple[ObjectSpec, ...] = (
     ObjectSpec("leads", "lead", "id", "updatedAt", MarketoOptions("leads")),
@@ -30,6 +32,7 @@ OBJECTS: tuple[ObjectSpec, ...] = (
     ObjectSpec("programs", "campaign", "id", "updatedAt", MarketoOptions("programs")),
     ObjectSpec("program_members", "campaign_member", "id", None, MarketoOptions("program_members")),
     ObjectSpec("companies", "account", "id", None, MarketoOptions("companies")),
+    ObjectSpec("files", "", "id", "updatedAt", MarketoOptions("files")),
 )
 # What Marketo deletes with a lead, silently: tombstoned in the store by their lead link (connectors.base.Cascade).
 LEAD_DEPENDENTS = (("activities", "activity", "lead_id"), ("program_members", "campaign_member", "lead_id"))

@@ -6,7 +6,7 @@
 from, which renews them when Marketo refuses one after the load) and when the live ids were last listed.
 ``ActivityState``: a paging token per group of activity type ids. ``ProgramState``: when every program was last
 listed (the cursor's watermark is the next window's start); ``CustomState`` the same for a custom object, whose
-listing is a bulk export of its whole life. ``MemberState`` and ``CompanyState`` are what the last
+listing is a bulk export of its whole life. ``MemberState``, ``CompanyState`` and ``FileState`` are what the last
 whole listing counted: nothing resumes from them, they say what a run saw.
 
 Version 0 (saved before the state had a schema) holds the same keys without ``"v"`` (activities may also hold the
@@ -217,6 +217,21 @@ class CompanyState:
 
     def to_state(self) -> dict[str, Any]:
         return {VERSION_KEY: VERSION, "leads_rolled_up": self.leads_rolled_up}
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    files: int  # files the last listing saw
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], *, connection: str, object: str) -> FileState | None:
+        if _nothing_saved(state, connection=connection, object=object):
+            return None
+        r = _Reader(state, ("files",), connection=connection, object=object)
+        return cls(r.required_integer("files"))
+
+    def to_state(self) -> dict[str, Any]:
+        return {VERSION_KEY: VERSION, "files": self.files}
 
 
 def _nothing_saved(state: Mapping[str, Any], *, connection: str, object: str) -> bool:

@@ -1,6 +1,9 @@
-"""The demo's Marketo: client credentials, leads, their activities, programs, memberships and companies, and two
-custom objects mapped in the config (product usage snapshots, NPS answers); a person's edits, deletions and new
-behaviour (page visits, a form fill, email opens and clicks) and changed NPS answers between the two syncs.
+"""The demo's Marketo: client credentials, leads, their activities, programs, memberships and companies, two custom
+objects mapped in the config (product usage snapshots, NPS answers), and what no canonical entity holds, kept as
+typed raw tables and tagged with the registry model each fills: the customer programmes' custom objects (loyalty
+memberships, community memberships, advocacy activities) and the Design Studio files (CONTENT). Between the syncs a
+person edits, deletes and creates leads, behaves (page visits, a form fill, email opens and clicks), changes NPS
+answers and programme records, and uploads, replaces and deletes files.
 
 The custom objects are listed on every read (``custom_reconcile_hours: 0``): Marketo leaves no trace of a deleted
 custom object record, and the leads the demo deletes take theirs with them. Their bulk export jobs complete at once
@@ -31,6 +34,14 @@ CUSTOM_OBJECTS: dict[str, Any] = {
         "custom": ["surveyName", "responseId", "leadID"],
     },
 }
+STANDARD = ("leads", "activities", "programs", "program_members", "companies")
+# Objects no mapping holds: each lands in its typed raw table, and its `model:` says which registry model it fills.
+RAW_MODELS = {"loyaltyProgram_c": "LOYALTY_PROGRAM", "customerCommunity_c": "CUSTOMER_COMMUNITY",
+              "advocacyProgram_c": "CUSTOMER_ADVOCACY_PROGRAM", "files": "CONTENT"}
+OBJECTS = (*STANDARD, *CUSTOM_OBJECTS, *RAW_MODELS)
+# A person's changes between the syncs, per raw object: (edits, deletes, creates)
+RAW_EDITS = {"loyaltyProgram_c": (3, 1, 1), "customerCommunity_c": (6, 2, 3), "advocacyProgram_c": (3, 1, 2),
+             "files": (3, 1, 2)}
 
 
 def _marketo_block(info: SandboxInfo) -> dict[str, Any]:
@@ -40,7 +51,7 @@ def _marketo_block(info: SandboxInfo) -> dict[str, Any]:
         "ca_bundle": info.ca_path,
         "auth": {"flow": "client_credentials", "client_id": "crmhub-sandbox-client",
                  "client_secret": "${DEMO_MARKETO_SECRET}"},
-        "objects": ["leads", "activities", "programs", "program_members", "companies", *CUSTOM_OBJECTS],
+        "objects": {name: {"model": RAW_MODELS[name]} if name in RAW_MODELS else {} for name in OBJECTS},
         "settle_lag_seconds": 2,
         "custom_reconcile_hours": 0,
         "mapping": CUSTOM_OBJECTS,
@@ -67,6 +78,9 @@ def _marketo_edits(admin: SandboxAdmin) -> dict[str, Any]:
     done["activities"] = {"created": logged}
     done["npsResponse_c"] = admin.post("/_admin/random_edits/npsResponse_c",
                                        {"seed": 11, "edits": 6, "deletes": 3, "creates": 4})
+    for name, (edits, deletes, creates) in RAW_EDITS.items():
+        done[name] = admin.post(f"/_admin/random_edits/{name}",
+                                {"seed": 11, "edits": edits, "deletes": deletes, "creates": creates})
     return done
 
 
@@ -76,7 +90,7 @@ DEMO = DemoCrm(
     {"DEMO_MARKETO_SECRET": DEMO_MARKETO_SECRET},
     _marketo_block,
     _marketo_edits,
-    ("leads", "activities", "programs", "program_members", "companies", *CUSTOM_OBJECTS),
+    OBJECTS,
     {"lead_score": "crmhubScore", "lead_grade": "crmhubGrade", "lead_reasons": "crmhubReasons"},
     {"export_job_s": "0"},
 )

@@ -1,8 +1,9 @@
 """The admin surface shared by all sandboxes (ground truth, acting as a person), plus Marketo's extras.
 
-Objects: ``leads`` (full CRUD as a person in the Marketo UI would) and ``activities`` (truth, and logging one as
-the person's browser or inbox would). Delete modes: ``hard`` (default; Marketo has no recycle bin: the lead goes,
-a Delete Lead activity stays) and ``purge`` (as if that activity had aged out: only the lead's absence shows).
+Objects: ``leads`` (full CRUD as a person in the Marketo UI would), ``activities`` (truth, and logging one as
+the person's browser or inbox would), ``files`` (Design Studio uploads, new versions, deletes; admin_files.py).
+Delete modes: ``hard`` (default; Marketo has no recycle bin: the lead goes, a Delete Lead activity stays) and
+``purge`` (as if that activity had aged out: only the lead's absence shows).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sandbox.marketo import admin_customs, admin_programs, mutations
+from sandbox.marketo import admin_customs, admin_files, admin_programs, mutations
 from sandbox.marketo.activity_ids import parse_guid
 from sandbox.marketo.admin_edits import bulk_touch, random_edits
 from sandbox.marketo.admin_records import AdminError, create_activity, lead_changes, truth_of_lead
@@ -24,7 +25,7 @@ from sandbox.marketo.config import Settings
 from sandbox.marketo.state import State
 from sandbox.marketo.timefmt import iso
 
-OBJECTS = ("leads", "activities", "programs", "program_members", "companies")
+OBJECTS = ("leads", "activities", "programs", "program_members", "companies", "files")
 ROLLUPS = ("programs", "program_members", "companies")  # served by admin_programs
 
 
@@ -83,6 +84,8 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         with_ids = request.query_params.get("ids", "").lower() in ("1", "true", "yes")
         if name not in OBJECTS:
             return admin_customs.truth(state, name, with_ids=with_ids)
+        if name == "files":
+            return admin_files.truth(state, with_ids=with_ids)
         if name in ROLLUPS:
             return admin_programs.truth(state, name, with_ids=with_ids)
         if name == "leads":
@@ -106,6 +109,8 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         name = _object(request, state)
         if name not in OBJECTS:
             return admin_customs.truth_record(state, name, str(request.path_params["record_id"]))
+        if name == "files":
+            return admin_files.truth_record(state, str(request.path_params["record_id"]))
         if name in ROLLUPS:
             return admin_programs.truth_record(state, name, request.path_params["record_id"])
         if name == "leads":
@@ -124,6 +129,8 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
             raise AdminError(400, "body needs 'fields': {...}")
         if name not in OBJECTS:
             return admin_customs.create(state, name, fields)
+        if name == "files":
+            return admin_files.create(state, fields)
         if name in ROLLUPS and name != "companies":
             return admin_programs.create(state, name, fields)
         if name == "activities":
@@ -138,6 +145,8 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         name, body = _object(request, state), await _body(request)
         if name not in OBJECTS:
             return admin_customs.edit(state, name, str(request.path_params["record_id"]), body.get("fields") or {})
+        if name == "files":
+            return admin_files.edit(state, str(request.path_params["record_id"]), body.get("fields") or {})
         if name in ROLLUPS and name != "companies":
             return admin_programs.edit(state, name, request.path_params["record_id"], body.get("fields") or {})
         if name != "leads":
@@ -157,6 +166,9 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         if name not in OBJECTS:
             return admin_customs.delete(state, name, str(request.path_params["record_id"]),
                                         request.query_params.get("mode", "hard"))
+        if name == "files":
+            return admin_files.delete(state, str(request.path_params["record_id"]),
+                                      request.query_params.get("mode", "hard"))
         if name in ROLLUPS and name != "companies":
             return admin_programs.delete(state, name, request.path_params["record_id"])
         if name != "leads":
@@ -179,8 +191,10 @@ def admin_routes(state: State, *, tokens: TokenStore, settings: Settings) -> lis
         name = _object(request, state)
         if name not in OBJECTS:
             return admin_customs.random_edits(state, name, await _body(request))
+        if name == "files":
+            return admin_files.random_edits(state, await _body(request))
         if name != "leads":
-            raise AdminError(405, "random edits apply to leads and custom objects")
+            raise AdminError(405, "random edits apply to leads, files and custom objects")
         return random_edits(state, await _body(request))
 
     async def identities(request: Request) -> Any:

@@ -10,7 +10,16 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from sandbox.common.admin import Harness, harness_routes
-from sandbox.marketo import activities_api, bulk_api, co_api, co_bulk_api, leads_api, programs_api, stats_api
+from sandbox.marketo import (
+    activities_api,
+    bulk_api,
+    co_api,
+    co_bulk_api,
+    files_api,
+    leads_api,
+    programs_api,
+    stats_api,
+)
 from sandbox.marketo.admin import admin_routes
 from sandbox.marketo.api import Api
 from sandbox.marketo.auth import TokenStore, identity_endpoint
@@ -38,6 +47,7 @@ def create_app(*, seed: int, scale: int, profile: str, options: dict[str, str], 
         *co_bulk_api.routes(api, state),
         *co_api.routes(api, state),
         *programs_api.routes(api, state),
+        *files_api.routes(api, state),
         *stats_api.routes(api, limits, api_user=settings.api_user),
         api.not_found_route(),
     ]

@@ -35,7 +35,7 @@ WAVES = 8  # quarterly NPS waves seeded
 RESPONSE_RATE = 0.35
 
 
-def _link() -> CoField:
+def lead_link() -> CoField:
     return CoField("leadID", "Lead ID", "link", "Link field to Lead object", related_to=("lead", "id"),
                    value_type="integer")
 
@@ -44,7 +44,7 @@ PRODUCT_USAGE = CoVersion("Product Usage", "Product Usages", "Monthly product us
                           True, (
                               CoField("usageId", "Usage ID", "string", "Company, product and month", dedupe=True,
                                       value_type="string"),
-                              _link(),
+                              lead_link(),
                               CoField("productCode", "Product Code", "string", value_type="string"),
                               CoField("periodStart", "Period Start", "date", value_type="date"),
                               CoField("activeUsers", "Active Users", "integer", value_type="integer"),
@@ -53,7 +53,7 @@ PRODUCT_USAGE = CoVersion("Product Usage", "Product Usages", "Monthly product us
                           ))
 NPS_RESPONSE = CoVersion("NPS Response", "NPS Responses", "Answers to the quarterly NPS survey", True, (
     CoField("responseId", "Response ID", "string", "Lead and survey wave", dedupe=True, value_type="string"),
-    _link(),
+    lead_link(),
     CoField("surveyName", "Survey Name", "string", value_type="string"),
     CoField("score", "Score", "integer", "0 (not at all likely) to 10 (extremely likely)", value_type="integer"),
     CoField("respondedOn", "Responded On", "date", value_type="date"),
@@ -67,24 +67,29 @@ def _month(d: date, back: int) -> date:
     return date(year, month + 1, 1)
 
 
-def seed_custom_objects(co: CustomObjects, population: Population, seeded: Seeded, *, seed: int) -> None:
-    rnd = random.Random(f"{seed}:marketo-custom-objects")
-    end = population.end
-    live = [lead for lead in seeded.leads if lead.id not in seeded.deleted and not lead.duplicate]
+def customer_leads(population: Population, seeded: Seeded) -> tuple[dict[int, list[int]], list[int]]:
+    """(company key -> its live leads' ids in id order, the customers' company keys in order): a customer is a
+    company where someone won; its champion, the earliest live lead, carries the account-level records."""
     by_company: dict[int, list[int]] = {}
     won: set[int] = set()
-    for lead in live:
-        if lead.person_key is None:
+    for lead in seeded.leads:
+        if lead.id in seeded.deleted or lead.duplicate or lead.person_key is None:
             continue
         company = population.person(lead.person_key).company_key
         by_company.setdefault(company, []).append(lead.id)
         if seeded.outcomes[lead.person_key].won:
             won.add(company)
-    customers = sorted(won)
+    return by_company, sorted(won)
+
+
+def seed_custom_objects(co: CustomObjects, population: Population, seeded: Seeded, *, seed: int) -> None:
+    rnd = random.Random(f"{seed}:marketo-custom-objects")
+    end = population.end
+    by_company, customers = customer_leads(population, seeded)
     health = {c: rnd.betavariate(4, 2) for c in customers}  # 0..1: adoption and sentiment
     first = end - timedelta(days=31 * 12 + 7)
-    usage = _records(co, "productUsage_c", PRODUCT_USAGE, first)
-    nps = _records(co, "npsResponse_c", NPS_RESPONSE, end - timedelta(days=92 * WAVES + 7))
+    usage = approved_type(co, "productUsage_c", PRODUCT_USAGE, first)
+    nps = approved_type(co, "npsResponse_c", NPS_RESPONSE, end - timedelta(days=92 * WAVES + 7))
     companies = {c.key: c for c in population.companies}
     for company in customers:
         champion = min(by_company[company])
@@ -105,7 +110,7 @@ def seed_custom_objects(co: CustomObjects, population: Population, seeded: Seede
                     "usageId": f"PU-{company}-{code}-{start:%Y%m}", "leadID": champion, "productCode": code,
                     "periodStart": start.isoformat(), "activeUsers": active, "licensedUsers": licensed,
                     "usageEvents": int(active * rnd.uniform(40, 400))}, now=int(loaded.timestamp()),
-                    guid=_guid(rnd))
+                    guid=new_guid(rnd))
         for wave in range(WAVES, 0, -1):
             sent = end - timedelta(days=92 * wave)
             quarter = f"{sent.year}-Q{(sent.month - 1) // 3 + 1}"
@@ -119,10 +124,10 @@ def seed_custom_objects(co: CustomObjects, population: Population, seeded: Seede
                           "score": score, "respondedOn": answered.date().isoformat(),
                           "channel": CHANNELS[rnd.random() < 0.3], "comment": rnd.choice(COMMENTS[kind]) or None}
                 nps.add(NPS_RESPONSE, {k: v for k, v in values.items() if v is not None},
-                        now=int(answered.timestamp()), guid=_guid(rnd))
+                        now=int(answered.timestamp()), guid=new_guid(rnd))
 
 
-def _records(co: CustomObjects, api_name: str, version: CoVersion, created: datetime) -> CoRecords:
+def approved_type(co: CustomObjects, api_name: str, version: CoVersion, created: datetime) -> CoRecords:
     """An approved type, created (first approved) before its first record."""
     at = int(created.timestamp())
     co.registry.types[api_name] = CoType(api_name, at, at, approved=version)
@@ -133,5 +138,5 @@ def _score(rnd: random.Random, health: float) -> int:
     return max(0, min(10, round(rnd.gauss(4 + 6 * health, 1.6))))
 
 
-def _guid(rnd: random.Random) -> str:
+def new_guid(rnd: random.Random) -> str:
     return str(uuid.UUID(int=rnd.getrandbits(128), version=4))

@@ -17,6 +17,17 @@ def required(call: Call, name: str) -> str:
     return value
 
 
+def int_param(call: Call, name: str, default: int) -> int:
+    """An optional integer parameter (``offset``, ``maxReturn``): absent or empty gives ``default``."""
+    raw = call.params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise bad_type(raw, "Integer") from exc
+
+
 def batch_size(call: Call) -> int:
     raw = call.params.get("batchSize")
     if raw is None or raw == "":

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from sandbox.marketo.api import Api, Call, Reply
 from sandbox.marketo.envelope import MarketoError, bad_type, invalid
 from sandbox.marketo.paging import query_hash
-from sandbox.marketo.params import batch_size, int_list, required
+from sandbox.marketo.params import batch_size, int_list, int_param, required
 from sandbox.marketo.programs import DEFAULT_MEMBER_FIELDS, MEMBER_FIELDS, SEARCHABLE_MEMBER_FIELDS
 from sandbox.marketo.state import State
 from sandbox.marketo.timefmt import parse_iso
@@ -24,16 +24,6 @@ from sandbox.marketo.timefmt import parse_iso
 MAX_RETURN = 200
 MAX_FILTERED_MEMBERSHIP = 100_000
 NO_ASSETS = "No assets found for the given search criteria."
-
-
-def _int_param(call: Call, name: str, default: int) -> int:
-    raw = call.params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise bad_type(raw, "Integer") from exc
 
 
 def _instant(call: Call, name: str) -> int | None:
@@ -48,8 +38,8 @@ def _instant(call: Call, name: str) -> int | None:
 
 def routes(api: Api, state: State) -> list[Route]:
     def get_programs(call: Call) -> Reply:
-        size = _int_param(call, "maxReturn", 20)
-        offset = _int_param(call, "offset", 0)
+        size = int_param(call, "maxReturn", 20)
+        offset = int_param(call, "offset", 0)
         if not 1 <= size <= MAX_RETURN or offset < 0:
             raise invalid(f"maxReturn must be between 1 and {MAX_RETURN}, offset not negative")
         lo, hi = _instant(call, "earliestUpdatedAt"), _instant(call, "latestUpdatedAt")

@@ -11,8 +11,10 @@ from sandbox.marketo.activity_log import ActivityLog
 from sandbox.marketo.bulk import Exports
 from sandbox.marketo.co_data import CustomObjects
 from sandbox.marketo.co_seed import seed_custom_objects
+from sandbox.marketo.co_seed_customers import case_studies, seed_customer_programs
 from sandbox.marketo.config import Settings
 from sandbox.marketo.export_build import make_planner
+from sandbox.marketo.files import Files, seed_files
 from sandbox.marketo.leadgen import Seeded, build
 from sandbox.marketo.mutations import Mutations
 from sandbox.marketo.paging import TokenCodec
@@ -34,6 +36,7 @@ class State:
     exports: Exports
     programs: Programs
     customs: CustomObjects
+    files: Files
 
     def now_ts(self) -> int:
         return int(self.clock.now().timestamp())
@@ -66,14 +69,15 @@ def build_state(*, seed: int, scale: int, settings: Settings, clock: Clock, inst
     log = ActivityLog(seeded.columns, store, hidden_leads=set(seeded.deleted))
     customs = CustomObjects(store)
     seed_custom_objects(customs, population, seeded, seed=seed)
+    seed_customer_programs(customs, population, seeded, seed=seed)
     exports = Exports(settings=settings, clock=clock,
                       plan=make_planner(store=store, log=log, customs=customs,
                                         horizon=lambda: horizon_of(settings, clock),
                                         shape=lambda: shape_of(settings, log)))
     mutations = Mutations(store=store, log=log, on_delete=customs.on_lead_deleted)
+    end, epoch = int(population.end.timestamp()), int(population.epoch.timestamp())
+    programs = seed_programs(seeded.columns, seed=seed, log_end=end, epoch=epoch)
+    files = seed_files(programs, case_studies(customs, population, seeded), seed=seed, epoch=epoch, end=end)
     return State(seed=seed, settings=settings, clock=clock, population=population, seeded=seeded, store=store,
-                  log=log, mutations=mutations, codec=TokenCodec(instance_tag),
-                  exports=exports, programs=seed_programs(seeded.columns, seed=seed,
-                                                          log_end=int(population.end.timestamp()),
-                                                          epoch=int(population.epoch.timestamp())),
-                  customs=customs)
+                  log=log, mutations=mutations, codec=TokenCodec(instance_tag), exports=exports, programs=programs,
+                  customs=customs, files=files)

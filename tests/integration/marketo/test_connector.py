@@ -1,5 +1,6 @@
 """Marketo connector against its sandbox: a 606 storm, a token expiring mid-paging, the 1035 fallback, a bulk file
-whose checksum does not match, and a write where some records are skipped with their reasons.
+whose checksum does not match, a write where some records are skipped with their reasons, and Design Studio files
+listed whole.
 
 One small sandbox for the module, ``unlimited`` profile (these tests are about behaviour, not the 100 calls / 20 s
 policy, which the contract suite runs under) and export jobs that complete at once on the sandbox clock.
@@ -243,3 +244,21 @@ def test_the_periodic_lead_id_listing_exports_ids_only_and_comes_first(sandbox: 
     assert not any(b.deletes for b in again)
     calls = admin.calls()["by_endpoint"]
     assert calls.get("create_leads_export", 0) >= 1 and calls.get("get_lead_activities", 0) <= 1
+
+
+def test_files_are_listed_whole_by_offset_and_their_deletes_reconciled(sandbox: SandboxProcess,
+                                                                      admin: SandboxAdmin) -> None:
+    conn = connector(sandbox)
+    fields = {f.name: f.type for f in {s.name: s for s in conn.discover()}["files"].fields}
+    assert fields["id"] == "integer" and fields["size"] == "integer" and fields["updatedAt"] == "datetime"
+    uploaded = [admin.post("/_admin/records/files", {"fields": {"name": f"Battlecard-{i:03d}.pdf"}})["id"]
+                for i in range(210 - len(truth(admin, "files")))]  # past one page of 200
+    gone = str(uploaded[0])
+    admin.delete(f"/_admin/records/files/{gone}")
+    [batch] = conn.read_changes(spec_named(conn.objects, "files", connection="mkto"), Cursor(), fields=list(fields))
+    assert {r["id"] for r in batch.upserts} == truth(admin, "files") and batch.live_ids == truth(admin, "files")
+    assert gone not in batch.live_ids and len(batch.upserts) == 209
+    assert batch.api_calls == 2  # two pages: the second is short, so no third call
+    deck = next(r for r in batch.upserts if r["name"] == "Northstar-Sales-Deck.pptx")
+    assert deck["folderName"] == "Sales Collateral" and deck["folderId"] == 437 and deck["folderType"] == "Folder"
+    assert deck["createdAt"].endswith("Z") and deck["mimeType"].startswith("application/")

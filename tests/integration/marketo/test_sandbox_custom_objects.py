@@ -1,6 +1,7 @@
 """Marketo sandbox over HTTPS: custom objects. The Metadata API (create a type, add fields, approve), records
-through the REST API (query, sync, delete) with Marketo's codes, the seeded types, a lead's delete taking its
-records, and Bulk Custom Object Extract with its filters and limits.
+through the REST API (query, sync, delete) with Marketo's codes, the seeded types (the customer programmes' too:
+loyalty memberships, community memberships, advocacy activities), a lead's delete taking its records, and Bulk
+Custom Object Extract with its filters and limits.
 
 One small sandbox for the module (unlimited profile: these tests are about shapes and rules, not the call limits).
 """
@@ -18,6 +19,15 @@ from sandbox.common.launcher import SandboxProcess
 from tests.support.sandboxes.marketo import MarketoClient, error_code
 
 NPS = "npsResponse_c"
+# The customer programmes' types: API name -> (dedupe field, {field: data type} beside the link leadID)
+PROGRAMMES = {
+    "loyaltyProgram_c": ("membershipId", {"programName": "string", "tier": "string", "points": "integer",
+                                          "pointsRedeemed": "integer", "enrolledOn": "date", "status": "string"}),
+    "customerCommunity_c": ("memberId", {"communityName": "string", "memberRank": "string", "posts": "integer",
+                                         "answers": "integer", "joinedOn": "date", "lastActiveOn": "date"}),
+    "advocacyProgram_c": ("activityId", {"programName": "string", "activityType": "string", "status": "string",
+                                         "performedOn": "date", "reviewSite": "string", "referredCompany": "string"}),
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +51,8 @@ def _skip(result: dict, code: str) -> bool:
 
 def test_seeded_types_are_listed_described_and_linked_to_leads(client: MarketoClient) -> None:
     listed = client.get("/rest/v1/customobjects.json")["result"]
-    assert [t["name"] for t in listed] == [NPS, "productUsage_c"]
+    assert [t["name"] for t in listed] == ["advocacyProgram_c", "customerCommunity_c", "loyaltyProgram_c", NPS,
+                                           "productUsage_c"]
     assert all("fields" not in t for t in listed)  # the list call carries no fields; describe does
     nps = client.get(f"/rest/v1/customobjects/{NPS}/describe.json")["result"][0]
     assert nps["idField"] == "marketoGUID" and nps["dedupeFields"] == ["responseId"]
@@ -50,6 +61,49 @@ def test_seeded_types_are_listed_described_and_linked_to_leads(client: MarketoCl
     types = {f["name"]: f["dataType"] for f in nps["fields"]}
     assert types["leadID"] == "integer" and types["score"] == "integer" and types["respondedOn"] == "date"
     assert error_code(client.get("/rest/v1/customobjects/nosuch_c/describe.json")) == "1013"
+
+
+def test_customer_programme_types_are_described_with_their_fields(client: MarketoClient) -> None:
+    for name, (dedupe, fields) in PROGRAMMES.items():
+        described = client.get(f"/rest/v1/customobjects/{name}/describe.json")["result"][0]
+        assert described["dedupeFields"] == [dedupe], name
+        assert described["relationships"] == [{"field": "leadID", "type": "child",
+                                               "relatedTo": {"name": "Lead", "field": "id"}}], name
+        types = {f["name"]: f["dataType"] for f in described["fields"]}
+        assert types == {"marketoGUID": "string", "createdAt": "datetime", "updatedAt": "datetime", dedupe: "string",
+                         "leadID": "integer", **fields}, name
+        assert client.admin.get(f"/_admin/truth/{name}")["count"] > 5, name
+
+
+def _all(client: MarketoClient, name: str, fields: str) -> list[dict]:
+    ids = client.admin.get(f"/_admin/truth/{name}", ids="true")["ids"]
+    return [row for i in range(0, len(ids), 100) for row in client.get(
+        f"/rest/v1/customobjects/{name}.json", filterType="idField", filterValues=",".join(ids[i:i + 100]),
+        fields=fields)["result"]]
+
+
+def test_customer_programme_records_follow_the_customers(client: MarketoClient) -> None:
+    live = {int(i) for i in client.admin.get("/_admin/truth/leads", ids="true")["ids"]}
+    loyalty = _all(client, "loyaltyProgram_c", "leadID,tier,points,pointsRedeemed,enrolledOn,status")
+    # One membership per customer, held by the lead that reports its product usage.
+    usage_leads = {r["leadID"] for r in _all(client, "productUsage_c", "leadID")}
+    assert {r["leadID"] for r in loyalty} <= usage_leads & live
+    assert len({r["leadID"] for r in loyalty}) == len(loyalty)
+    assert {r["tier"] for r in loyalty} <= {"Bronze", "Silver", "Gold", "Platinum"}
+    assert all(r["points"] >= 0 and r["pointsRedeemed"] >= 0 for r in loyalty)
+    community = _all(client, "customerCommunity_c", "leadID,communityName,posts,answers,joinedOn,lastActiveOn")
+    assert {r["leadID"] for r in community} <= live
+    assert all(r["answers"] <= r["posts"] and r["joinedOn"] <= r["lastActiveOn"] for r in community)
+    assert "Northstar Community" in {r["communityName"] for r in community}
+    advocacy = _all(client, "advocacyProgram_c", "leadID,activityType,status,reviewSite,referredCompany")
+    assert {r["activityType"] for r in advocacy} <= {"reference", "case_study", "review", "referral"}
+    assert all(("reviewSite" in r) == (r["activityType"] == "review") for r in advocacy)
+    assert all(("referredCompany" in r) == (r["activityType"] == "referral") for r in advocacy)
+    # Advocates are promoters: each answered an NPS wave with 9 or 10.
+    advocates = sorted({r["leadID"] for r in advocacy})
+    answers = client.get(f"/rest/v1/customobjects/{NPS}.json", filterType="leadID",
+                         filterValues=",".join(map(str, advocates[:100])), fields="leadID,score")["result"]
+    assert {a["leadID"] for a in answers if a["score"] >= 9} == set(advocates[:100])
 
 
 def test_seeded_records_reference_live_leads_with_nps_scores(client: MarketoClient) -> None:

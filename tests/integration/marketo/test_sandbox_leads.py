@@ -190,8 +190,8 @@ def test_delete_leads_endpoint(marketo: Marketo) -> None:
 def test_admin_surface_for_leads(marketo: Marketo) -> None:
     admin = marketo.admin
     assert admin.get("/_admin/objects") == {  # the standard objects, then the seeded custom objects
-        "objects": ["leads", "activities", "programs", "program_members", "companies", "npsResponse_c",
-                    "productUsage_c"]}
+        "objects": ["leads", "activities", "programs", "program_members", "companies", "files", "advocacyProgram_c",
+                    "customerCommunity_c", "loyaltyProgram_c", "npsResponse_c", "productUsage_c"]}
     made = admin.post("/_admin/records/leads", {"fields": {"email": "walk.in@example.com", "firstName": "Walk"}})
     lead_id = made["id"]
     assert made["_sandbox"]["person_key"] is None and made["createdAt"] == made["updatedAt"]

@@ -36,6 +36,10 @@ from tests.support.faults.checks import assert_runs_reconcile, assert_store_is_t
 from tests.support.ops_config import TOKEN as HUBSPOT_TOKEN
 from tests.support.stores import fresh_engine
 
+# Alone, after the parallel phase of make test: each tick must finish within a wall-clock limit while two workers,
+# their prefork children and the sandboxes share the machine; a neighbour test fitting models took the cores they need.
+pytestmark = pytest.mark.serial
+
 BROKER = "redis://127.0.0.1:6379/14"
 SCALE = 150
 TICKS = 2

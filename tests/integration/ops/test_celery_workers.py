@@ -18,6 +18,10 @@ from sync.celery_app import SYNC_TASK, make_celery
 from tests.support.ops_config import OBJECTS, write_config
 from tests.support.stores import fresh_engine
 
+# Alone, after the parallel phase of make test: each tick must finish within a wall-clock limit while two workers,
+# their prefork children and the sandboxes share the machine; a neighbour test fitting models took the cores they need.
+pytestmark = pytest.mark.serial
+
 BROKER = "redis://127.0.0.1:6379/14"
 TICKS = 2
 
