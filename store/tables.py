@@ -888,3 +888,113 @@ raw_table = Table(
     PrimaryKeyConstraint("connection", "object"),
     Index("ix_raw_table_table_name", "table_name", unique=True),
 )
+
+
+# --- the KPI registry (analytics/kpi): modules, KPIs and object models as loaded from their YAML, and KPI values ---
+# Loaded by `analytics.kpi.registry` from analytics/kpi/*.yaml and mapping/objectmodels (the files are the source;
+# these tables are what SQL, the API and the console read). ``metadata_`` is the seed's name for a row's extra facts.
+kpi_module = Table(
+    "kpi_module",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("metadata_", json_type(), nullable=False),
+    Column("loaded_at", UtcDateTime(), nullable=False),
+)
+
+kpi_definition = Table(
+    "kpi_definition",
+    metadata,
+    Column("code", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("kpi_type", String(20), nullable=False),  # simple | ratio | derived | cumulative | conversion | as_of
+    Column("status", String(20), nullable=False),  # computed | needs_data | not_computable
+    Column("unit", String(20), nullable=False),
+    Column("direction", String(10), nullable=False),  # higher | lower (is better)
+    Column("definition_hash", String(64), nullable=False),  # a changed definition invalidates its kpi_value rows
+    Column("metadata_", json_type(), nullable=False),  # modules, measures, anchor, dimensions, needs, reason …
+    Column("loaded_at", UtcDateTime(), nullable=False),
+    Index("ix_kpi_definition_status", "status"),
+)
+
+object_model_definition = Table(
+    "object_model_definition",
+    metadata,
+    Column("code", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("held_as", String(20), nullable=False),  # entity | computed | custom_object
+    Column("metadata_", json_type(), nullable=False),
+    Column("loaded_at", UtcDateTime(), nullable=False),
+)
+
+kpi_module_member = Table(
+    "kpi_module_member",
+    metadata,
+    Column("module_code", String(64), nullable=False),
+    Column("kpi_code", String(100), nullable=False),
+    PrimaryKeyConstraint("module_code", "kpi_code"),
+    Index("ix_kpi_module_member_kpi_code", "kpi_code"),
+)
+
+module_object_model = Table(
+    "module_object_model",
+    metadata,
+    Column("module_code", String(64), nullable=False),
+    Column("model_code", String(100), nullable=False),
+    Column("position", Integer, nullable=False),  # the seed's order within the module
+    PrimaryKeyConstraint("module_code", "model_code"),
+    Index("ix_module_object_model_model_code", "model_code"),
+)
+
+# One KPI at one grain: a dimension (``all``, rep, team, region, territory, company) and its member, a period kind
+# (``all``, day, week, month, quarter, fiscal_quarter, year, fiscal_year) and its start. numerator and denominator
+# are kept where the KPI is a ratio so additive parts roll up; value is what a dashboard shows.
+kpi_value = Table(
+    "kpi_value",
+    metadata,
+    Column("kpi_code", String(100), nullable=False),
+    Column("dimension", String(20), nullable=False),
+    Column("member", String(255), nullable=False),  # the rep's / account's / territory's id, a team or region name
+    Column("period", String(20), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("value", Float),
+    Column("numerator", Float),
+    Column("denominator", Float),
+    Column("currency", String(3)),
+    Column("definition_hash", String(64), nullable=False),
+    Column("computed_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("kpi_code", "dimension", "member", "period", "period_start"),
+    Index("ix_kpi_value_dimension_period", "dimension", "period", "period_start"),
+)
+
+# One refresh of kpi_value: what it recomputed and why (the sync runs whose changes triggered it).
+kpi_refresh = Table(
+    "kpi_refresh",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+    Column("status", String(20), nullable=False),  # running | succeeded | failed
+    Column("kpis", Integer, nullable=False, server_default=text("0")),
+    Column("rows", Integer, nullable=False, server_default=text("0")),
+    Column("inputs", json_type(), nullable=False),  # {entity: last sync_run id seen} and the grains refreshed
+    Column("error", Text),
+)
+
+# Exchange rates: how many units of ``iso_code`` one unit of the corporate currency buys from start_date (until the
+# next start_date of the same code and source). Source: a connection (Salesforce DatedConversionRate, Dataverse
+# exchangerate) or ``config`` (the table in crmhub.yaml for CRMs that keep none).
+currency_rate = Table(
+    "currency_rate",
+    metadata,
+    Column("source", String(100), nullable=False),
+    Column("iso_code", String(3), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("rate", Float, nullable=False),
+    Column("corporate", String(3), nullable=False),
+    Column("synced_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("source", "iso_code", "start_date"),
+)
