@@ -34,6 +34,14 @@ Operator = Literal["eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "is_null"
 Scalar = bool | int | float | str
 
 
+# ``<x>.<column>`` in a column path joins through the ref column ``<x>_id`` to the entity REF_TARGETS names (x itself
+# when absent: account, contact, lead, opportunity, campaign, product, competitor, territory, team, quote).
+REF_TARGETS: dict[str, str] = {"owner": "user", "rep": "user", "coach": "user", "user": "user",
+                               "changed_by": "user", "partner": "channel_partner", "program": "training_program",
+                               "converted_account": "account", "converted_contact": "contact",
+                               "converted_opportunity": "opportunity"}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
