@@ -9,6 +9,7 @@ collected and reported together, each naming its file, so one run lists them all
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -112,3 +113,9 @@ def _resolve(files: Mapping[str, list[tuple[str, KpiFile]]], models: Registry) -
                for code, m in models.modules.items()}
     return KpiRegistry(kpis=kpis, modules=modules, models=models,
                        files={code: holders[0][0] for code, holders in files.items()})
+
+
+@cache
+def shipped_kpi_registry() -> KpiRegistry:
+    """The registry crmhub ships, read once per process: the package's files do not change while it runs."""
+    return load_definitions()
