@@ -1,7 +1,7 @@
-"""``crmhub kpi list|show|census``: the KPI registry — each KPI's definition, modules, object models and status.
+"""``crmhub kpi list|show|census|compute``: the KPI registry — each KPI's definition, modules, object models and status.
 
 The registry and its documents are services (``analytics.kpi.loader``, ``analytics.kpi.views``); these commands
-print them. ``kpi compute`` (the engine) joins this sub-app from ``hub/cmd_kpi_compute.py``.
+print them. ``kpi compute`` (the engine's) is in ``hub/cmd_kpi_compute.py``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import typer
 
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.views import census_document, detail, select_kpis, summary
+from hub.cmd_kpi_compute import compute_command
 from hub.context import failures, json_option
 from hub.output import Output
 
-kpi_app = typer.Typer(no_args_is_help=True, help="The KPI registry: definitions, statuses, the census.")
+kpi_app = typer.Typer(no_args_is_help=True, help="The KPI registry: list, show, census and compute KPIs.")
+kpi_app.command("compute")(compute_command)
 
 
 @kpi_app.command("list")
