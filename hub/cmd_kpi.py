@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 
+from analytics.kpi.catalog import Catalog
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.views import census_document, detail, select_kpis, summary
 from hub.cmd_kpi_compute import compute_command
@@ -47,7 +48,7 @@ def show_cmd(code: str = typer.Argument(..., help="A KPI's code (WIN_RATE_CLOSED
     out = Output(as_json=as_json)
     with failures(out):
         registry = shipped_kpi_registry()
-        doc = detail(registry.kpi(code), registry, None)
+        doc = detail(registry.kpi(code), registry, Catalog.load())
     if as_json:
         out.json(doc)
     else:
