@@ -41,7 +41,7 @@ def load_definitions(folder: Traversable | None = None, *, models: Registry | No
     if problems:
         raise KpiRegistryError(f"the KPI registry is invalid ({len(problems)} problem"
                                f"{'s' if len(problems) != 1 else ''}):\n  " + "\n  ".join(problems))
-    return _resolve(files, models)
+    return _resolve(files, models, catalog)
 
 
 def read_definition(path: Traversable, where: str) -> KpiFile:
@@ -123,13 +123,13 @@ def _kpi_problems(kpi: KpiFile, models: Registry) -> list[str]:
     return problems
 
 
-def _resolve(files: Mapping[str, list[tuple[str, KpiFile]]], models: Registry) -> KpiRegistry:
+def _resolve(files: Mapping[str, list[tuple[str, KpiFile]]], models: Registry, catalog: Catalog) -> KpiRegistry:
     kpis = {code: files[code][0][1] for code in sorted(files)}
     modules = {code: RegistryModule(code=m.code, name=m.name, description=m.description, value_chains=m.value_chains,
                                     kpis=tuple(k for k in kpis.values() if code in k.modules),
                                     object_models=m.object_models)
                for code, m in models.modules.items()}
-    return KpiRegistry(kpis=kpis, modules=modules, models=models,
+    return KpiRegistry(kpis=kpis, modules=modules, models=models, catalog=catalog,
                        files={code: holders[0][0] for code, holders in files.items()})
 
 

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from analytics.kpi.catalog import Catalog
 from analytics.kpi.census import Census, census_of
 from analytics.kpi.errors import KpiDefinitionError, KpiRequestError
 from analytics.kpi.schema import KpiFile
@@ -52,6 +53,7 @@ class KpiRegistry:
     kpis: Mapping[str, KpiFile]  # by code, in code order
     modules: Mapping[str, RegistryModule]  # by code, in modules.yaml's order
     models: Registry  # the object models (mapping.objectmodels), which the modules share with the KPIs
+    catalog: Catalog  # the entities and shared measures the computed KPIs resolve in (checked at load)
     files: Mapping[str, str]  # KPI code -> the file it was read from (for messages)
 
     @property
