@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert
@@ -42,10 +43,12 @@ class LoadReport:
     values_invalidated: int  # kpi_value rows deleted: their KPI's definition changed or is gone
 
 
-def definition_hash(kpi: KpiFile, catalog: Catalog) -> str:
-    """sha256 of the KPI's content as canonical JSON, with what its measures resolve to in ``catalog`` (a shared
-    measure's spec, its entity's facts, the anchor): equal for equal definitions however the YAML is laid out, and
-    changed when a shared measure it uses changes under it. kpi_value rows carry the hash they were computed under."""
+def definition_hash(kpi: KpiFile, catalog: Catalog | None = None) -> str:
+    """sha256 of the KPI's content as canonical JSON, with what its measures resolve to in ``catalog`` (default: the
+    shipped one; a shared measure's spec, its entity's facts, the anchor): equal for equal definitions however the
+    YAML is laid out, and changed when a shared measure it uses changes under it. kpi_value rows carry the hash they
+    were computed under, so a refresh and the store load must hash with the same catalog."""
+    catalog = catalog or _shipped_catalog()
     content: dict[str, Any] = {"kpi": kpi.model_dump(mode="json")}
     if kpi.status == "computed":  # the others' sketched measures may not resolve, and compute nothing
         content["measures"] = {role: {"name": m.name, "spec": m.spec.model_dump(mode="json"),
@@ -53,6 +56,12 @@ def definition_hash(kpi: KpiFile, catalog: Catalog) -> str:
                                for role, m in catalog.kpi_measures(kpi).items()}
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
+def _shipped_catalog() -> Catalog:
+    """The package's entities and measures, read once per process: they do not change while it runs."""
+    return Catalog.load()
 
 
 def kpi_metadata(kpi: KpiFile, file: str | None = None) -> dict[str, Any]:
