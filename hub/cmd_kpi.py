@@ -12,10 +12,12 @@ import typer
 
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.views import census_document, detail, select_kpis, summary
+from hub.cmd_kpi_compute import compute_command
 from hub.context import failures, json_option
 from hub.output import Output
 
 kpi_app = typer.Typer(no_args_is_help=True, help="The KPI registry: definitions, statuses, the census.")
+kpi_app.command("compute")(compute_command)
 
 
 @kpi_app.command("list")
