@@ -93,12 +93,21 @@ def compile_request(kpi: KpiFile, request: KpiRequest, *, dialect: DialectName, 
 
 
 def compute(engine: Engine, kpi: KpiFile, request: KpiRequest, *, catalog: Catalog, settings: KpiSettings,
-            currency: CurrencyHook | None = None, as_of: AsOfHook | None = None) -> KpiResult:
-    """``kpi`` computed from the store's rows for ``request``. Without hooks: amounts converted at each row's date
-    with ``currency_rate`` (conversion.py), as-of measures from the stage history (asof_hook.py)."""
+            currency: CurrencyHook | None = None, as_of: AsOfHook | None = None, materialised: bool = True
+            ) -> KpiResult:
+    """``kpi`` for ``request``: read from kpi_value when the stored values answer it exactly and are current
+    (materialised.py; ``materialised=False`` never reads them), else computed from the store's rows. Without hooks:
+    amounts converted at each row's date with ``currency_rate`` (conversion.py), as-of measures from the stage
+    history (asof_hook.py)."""
     name = engine.dialect.name
     if name not in get_args(DialectName):
         raise KpiRequestError(f"the KPI engine compiles for SQLite and PostgreSQL, not {name}")
+    if materialised and currency is None and as_of is None:
+        from analytics.kpi.materialised import read_materialised  # materialised.py builds on this module's types
+
+        stored = read_materialised(engine, kpi, request, catalog=catalog, settings=settings)
+        if stored is not None:
+            return stored
     if currency is None:
         with engine.connect() as conn:
             currency = DatedRates.load(conn, settings.currency)
