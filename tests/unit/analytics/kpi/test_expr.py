@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import Float, create_engine, literal, null, select, type_coerce
+from sqlalchemy import Float, create_engine, literal, literal_column, null, select, type_coerce
 from sqlalchemy.dialects import postgresql
 
 from analytics.kpi import expr
@@ -94,9 +94,7 @@ def test_kinds_are_checked() -> None:
 
 def test_postgresql_gets_epoch_arithmetic() -> None:
     def resolve(path: str) -> expr.Typed:
-        from sqlalchemy import column
-
-        return column(path), "datetime"
+        return literal_column(path), "datetime"
 
     sql, kind = expr.to_sql("hours_between(opened_at, closed_at)", resolve, Clock("postgresql").between)
     text = str(sql.compile(dialect=postgresql.dialect()))
