@@ -1,7 +1,8 @@
-"""``crmhub kpi list|show|census``: the KPI registry — each KPI's definition, modules, object models and status.
+"""``crmhub kpi list|show|census|compute|export-dbt``: the KPI registry — definitions, modules, models, statuses.
 
 The registry and its documents are services (``analytics.kpi.loader``, ``analytics.kpi.views``); these commands
-print them. ``kpi compute`` (the engine) joins this sub-app from ``hub/cmd_kpi_compute.py``.
+print them. ``kpi compute`` (the engine's) is in ``hub/cmd_kpi_compute.py``, ``kpi export-dbt`` in
+``hub/cmd_kpi_export.py``.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from typing import Any
 
 import typer
 
+from analytics.kpi.catalog import Catalog
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.views import census_document, detail, select_kpis, summary
 from hub.cmd_kpi_compute import compute_command
+from hub.cmd_kpi_export import export_dbt_command
 from hub.context import failures, json_option
 from hub.output import Output
 
-kpi_app = typer.Typer(no_args_is_help=True, help="The KPI registry: definitions, statuses, the census.")
+kpi_app = typer.Typer(no_args_is_help=True, help="The KPI registry: list, show, census, compute and export KPIs.")
 kpi_app.command("compute")(compute_command)
+kpi_app.command("export-dbt")(export_dbt_command)
 
 
 @kpi_app.command("list")
@@ -47,7 +51,7 @@ def show_cmd(code: str = typer.Argument(..., help="A KPI's code (WIN_RATE_CLOSED
     out = Output(as_json=as_json)
     with failures(out):
         registry = shipped_kpi_registry()
-        doc = detail(registry.kpi(code), registry, None)
+        doc = detail(registry.kpi(code), registry, Catalog.load())
     if as_json:
         out.json(doc)
     else:

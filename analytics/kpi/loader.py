@@ -1,9 +1,11 @@
 """Read ``definitions/*.yaml`` (one KPI each), check them against each other and the object-model registry, and
 resolve them into a ``KpiRegistry``.
 
-Each file is validated by ``schema.KpiFile``; across files: the file is named after its code, codes are unique, and
-every module, object model and ``needs.model`` a KPI names exists (``mapping/objectmodels``). Every problem is
-collected and reported together, each naming its file, so one run lists them all.
+Each file is validated by ``schema.KpiFile``; across files: the file is named after its code, codes are unique,
+every module, object model and ``needs.model`` a KPI names exists (``mapping/objectmodels``), and a computed KPI's
+measures resolve in the engine's catalog (a shared measure that exists, columns the canonical model has, an anchor of
+the entity): a KPI the census counts as computed must compile. Every problem is collected and reported together, each
+naming its file, so one run lists them all.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from analytics.kpi.catalog import Catalog
+from analytics.kpi.errors import KpiDefinitionError
 from analytics.kpi.registry import KpiRegistry, KpiRegistryError, RegistryModule, did_you_mean
 from analytics.kpi.schema import KpiFile
 from analytics.kpi.yamlfile import YamlFileError, read_yaml
@@ -26,17 +30,18 @@ PLACE = "analytics/kpi/definitions"  # how problems name the files
 
 
 def load_definitions(folder: Traversable | None = None, *, models: Registry | None = None,
-                     place: str = PLACE) -> KpiRegistry:
-    """The registry of the KPI files in ``folder`` (default: the shipped ones) on the object models ``models``
-    (default: the shipped ones). ``place`` is how messages name the folder."""
+                     catalog: Catalog | None = None, place: str = PLACE) -> KpiRegistry:
+    """The registry of the KPI files in ``folder`` (default: the shipped ones) on the object models ``models`` and
+    the measures of ``catalog`` (default: the shipped ones). ``place`` is how messages name the folder."""
     folder = folder or resources.files(PACKAGE)
     models = models or shipped_registry()
+    catalog = catalog or Catalog.load()
     files, problems = _read_all(folder, place)
-    problems += _cross_problems(files, models)
+    problems += _cross_problems(files, models, catalog)
     if problems:
         raise KpiRegistryError(f"the KPI registry is invalid ({len(problems)} problem"
                                f"{'s' if len(problems) != 1 else ''}):\n  " + "\n  ".join(problems))
-    return _resolve(files, models)
+    return _resolve(files, models, catalog)
 
 
 def read_definition(path: Traversable, where: str) -> KpiFile:
@@ -81,14 +86,27 @@ def _detail(error: Any) -> str:
     return f"{loc}: {message}" if loc else message
 
 
-def _cross_problems(files: Mapping[str, list[tuple[str, KpiFile]]], models: Registry) -> list[str]:
+def _cross_problems(files: Mapping[str, list[tuple[str, KpiFile]]], models: Registry,
+                    catalog: Catalog) -> list[str]:
     problems: list[str] = []
     for code, holders in files.items():
         if len(holders) > 1:
             problems.append(f"{code} is defined by {len(holders)} files: {', '.join(w for w, _ in holders)}")
         for where, kpi in holders:
             problems += [f"{where}: {p}" for p in _kpi_problems(kpi, models)]
+            problems += [f"{where}: {p}" for p in _measure_problems(kpi, catalog)]
     return problems
+
+
+def _measure_problems(kpi: KpiFile, catalog: Catalog) -> list[str]:
+    """A computed KPI's measures resolve; a needs_data or not_computable KPI may sketch measures the store lacks."""
+    if kpi.status != "computed":
+        return []
+    try:
+        catalog.kpi_measures(kpi)
+    except KpiDefinitionError as exc:
+        return [str(exc)]
+    return []
 
 
 def _kpi_problems(kpi: KpiFile, models: Registry) -> list[str]:
@@ -105,13 +123,13 @@ def _kpi_problems(kpi: KpiFile, models: Registry) -> list[str]:
     return problems
 
 
-def _resolve(files: Mapping[str, list[tuple[str, KpiFile]]], models: Registry) -> KpiRegistry:
+def _resolve(files: Mapping[str, list[tuple[str, KpiFile]]], models: Registry, catalog: Catalog) -> KpiRegistry:
     kpis = {code: files[code][0][1] for code in sorted(files)}
     modules = {code: RegistryModule(code=m.code, name=m.name, description=m.description, value_chains=m.value_chains,
                                     kpis=tuple(k for k in kpis.values() if code in k.modules),
                                     object_models=m.object_models)
                for code, m in models.modules.items()}
-    return KpiRegistry(kpis=kpis, modules=modules, models=models,
+    return KpiRegistry(kpis=kpis, modules=modules, models=models, catalog=catalog,
                        files={code: holders[0][0] for code, holders in files.items()})
 
 

@@ -10,21 +10,22 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from analytics.kpi.catalog import Catalog
 from analytics.kpi.census import Census, census_of
+from analytics.kpi.errors import KpiDefinitionError, KpiRequestError
 from analytics.kpi.schema import KpiFile
-from errors import ConfigError
 from mapping.objectmodels import ObjectModel, ObjectModelError, Registry
 
 
-class KpiRegistryError(ConfigError):
+class KpiRegistryError(KpiDefinitionError):
     """A KPI definition file that cannot work, or the registry they make together: names the file and the field."""
 
 
-class UnknownCode(KpiRegistryError, KeyError):
+class UnknownCode(KpiRequestError, KeyError):
     """A KPI, module or object-model code the registry does not hold; names the close matches.
 
-    A ``KeyError`` because the seed's ``get_*`` are lookups by key; a ``ConfigError`` because a person mistyped a code
-    (the CLI turns it into exit code 2).
+    A ``KeyError`` because the seed's ``get_*`` are lookups by key; a request error (a ``ConfigError``) because a
+    person mistyped a code (the CLI turns it into exit code 2).
     """
 
     def __str__(self) -> str:  # KeyError's own str() would print the message as a quoted repr
@@ -52,6 +53,7 @@ class KpiRegistry:
     kpis: Mapping[str, KpiFile]  # by code, in code order
     modules: Mapping[str, RegistryModule]  # by code, in modules.yaml's order
     models: Registry  # the object models (mapping.objectmodels), which the modules share with the KPIs
+    catalog: Catalog  # the entities and shared measures the computed KPIs resolve in (checked at load)
     files: Mapping[str, str]  # KPI code -> the file it was read from (for messages)
 
     @property

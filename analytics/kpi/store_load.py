@@ -3,8 +3,9 @@ kpi_module_member and module_object_model.
 
 The files are the source; the tables are what SQL, the seed's API and the console read. A load replaces all five in
 one transaction (a reader never sees half a registry) and is idempotent. A KPI whose definition changed (its
-``definition_hash``: sha256 of the canonical JSON of its file's content) loses its materialised kpi_value rows in the
-same transaction: values computed under another definition would be shown as this one's.
+``definition_hash``: sha256 of the canonical JSON of its file's content and of the measures it resolves to) loses
+its materialised kpi_value rows in the same transaction: values computed under another definition would be shown as
+this one's.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert
 
+from analytics.kpi.catalog import Catalog
 from analytics.kpi.registry import KpiRegistry, RegistryModule
 from analytics.kpi.schema import KpiFile
 from mapping.objectmodels import ObjectModel
@@ -40,10 +43,25 @@ class LoadReport:
     values_invalidated: int  # kpi_value rows deleted: their KPI's definition changed or is gone
 
 
-def definition_hash(kpi: KpiFile) -> str:
-    """sha256 of the KPI's content as canonical JSON: equal for equal definitions however the YAML is laid out."""
-    text = json.dumps(kpi.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def definition_hash(kpi: KpiFile, catalog: Catalog | None = None) -> str:
+    """sha256 of the KPI's content as canonical JSON, with what its measures resolve to in ``catalog`` (default: the
+    shipped one; a shared measure's spec, its entity's facts, the anchor): equal for equal definitions however the
+    YAML is laid out, and changed when a shared measure it uses changes under it. kpi_value rows carry the hash they
+    were computed under, so a refresh and the store load must hash with the same catalog."""
+    catalog = catalog or _shipped_catalog()
+    content: dict[str, Any] = {"kpi": kpi.model_dump(mode="json")}
+    if kpi.status == "computed":  # the others' sketched measures may not resolve, and compute nothing
+        content["measures"] = {role: {"name": m.name, "spec": m.spec.model_dump(mode="json"),
+                                      "facts": m.facts.model_dump(mode="json"), "anchor": m.anchor_path}
+                               for role, m in catalog.kpi_measures(kpi).items()}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
+def _shipped_catalog() -> Catalog:
+    """The package's entities and measures, read once per process: they do not change while it runs."""
+    return Catalog.load()
 
 
 def kpi_metadata(kpi: KpiFile, file: str | None = None) -> dict[str, Any]:
@@ -56,7 +74,7 @@ def kpi_metadata(kpi: KpiFile, file: str | None = None) -> dict[str, Any]:
 def load_registry(engine: Engine, registry: KpiRegistry, *, now: datetime | None = None) -> LoadReport:
     """Replace the store's registry tables with ``registry``, invalidating the values of changed definitions."""
     now = now or datetime.now(UTC)
-    hashes = {code: definition_hash(kpi) for code, kpi in registry.kpis.items()}
+    hashes = {code: definition_hash(kpi, registry.catalog) for code, kpi in registry.kpis.items()}
     with engine.begin() as conn:
         invalidated = _invalidate(conn, set(hashes.values()))
         for table in (kpi_module_member, module_object_model, kpi_definition, kpi_module, object_model_definition):

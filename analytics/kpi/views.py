@@ -11,7 +11,8 @@ from typing import Any, Protocol
 
 from analytics.kpi.census import STATUSES
 from analytics.kpi.describe import combination_words, measure_words, status_words
-from analytics.kpi.registry import KpiRegistry, KpiRegistryError
+from analytics.kpi.errors import KpiRequestError
+from analytics.kpi.registry import KpiRegistry
 from analytics.kpi.schema import KpiFile, MeasureRef, MeasureSpec
 from errors import ConfigError
 
@@ -32,7 +33,7 @@ class MeasureCatalog(Protocol):
 def select_kpis(registry: KpiRegistry, *, module: str | None = None, status: str | None = None) -> list[KpiFile]:
     """The KPIs of one module (or all) with one status (or any), by code."""
     if status is not None and status not in STATUSES:
-        raise KpiRegistryError(f"no status {status!r}: a KPI is {', '.join(STATUSES)}")
+        raise KpiRequestError(f"no status {status!r}: a KPI is {', '.join(STATUSES)}")
     kpis = registry.module(module).kpis if module else tuple(registry.kpis.values())
     return [kpi for kpi in kpis if status is None or kpi.status == status]
 

@@ -56,8 +56,9 @@ def test_show_names_modules_models_measures_and_status() -> None:
     assert doc["modules"] == [{"code": "BUS_DEV", "name": "Business Development"},
                               {"code": "INSIDE_SALES", "name": "Inside Sales"}]
     assert doc["object_models"] == [{"code": "OPPORTUNITY", "name": "Opportunity"}, {"code": "SALE", "name": "Sale"}]
-    assert [(m["role"], m["ref"]) for m in doc["measures"]] == [
-        ("numerator", "opportunity.won_count"), ("denominator", "opportunity.closed_count")]
+    assert [(m["role"], m["ref"], m["words"]) for m in doc["measures"]] == [
+        ("numerator", "opportunity.won_count", "number of opportunity rows where is_won = true, by close_date"),
+        ("denominator", "opportunity.closed_count", "number of opportunity rows where is_closed = true, by close_date")]
     assert "numerator ÷ denominator, times 100" in str(doc["combination"])
     assert doc["status_words"] == "computed from the canonical store"
     assert doc["caveat"] == "counts a deal reopened twice" and str(doc["file"]).endswith("win_rate.yaml")

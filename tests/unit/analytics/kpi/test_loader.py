@@ -97,3 +97,13 @@ def test_the_shipped_folder_loads() -> None:
                                      "SALES_TRAINING_COACHING"}
     assert len(registry.object_models) == 82
     assert all(file.endswith(f"/{code.lower()}.yaml") for code, file in registry.files.items())
+
+
+def test_a_computed_kpi_whose_measures_do_not_resolve_is_named(tmp_path: Path) -> None:
+    text = _problems(write(tmp_path, computed(numerator="opportunity.won_cnt"),
+                           computed("AVG_TIER", type="simple", numerator=None, denominator=None, scale=1,
+                                    measure={"entity": "account", "agg": "avg", "expr": "tier_score"}),
+                           needs_data(measure="demo.count")))  # needs_data: may name what the store lacks
+    assert "defs/win_rate.yaml: KPI WIN_RATE (numerator): no shared measure 'opportunity.won_cnt'" in text
+    assert "defs/avg_tier.yaml: KPI AVG_TIER (measure): account has no column 'tier_score'" in text
+    assert "demo_to_close_rate" not in text

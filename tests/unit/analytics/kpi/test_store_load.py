@@ -3,6 +3,7 @@ loses its materialised values (and only it), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 def _registry(folder: Path, **win_rate_changes: Any) -> KpiRegistry:
     return load_definitions(write(folder, computed(**win_rate_changes), needs_data(), not_computable()))
+
+
+def _hash(registry: KpiRegistry, code: str) -> str:
+    return definition_hash(registry.kpi(code), registry.catalog)
 
 
 def _value(engine: Engine, code: str, digest: str, member: str) -> None:
@@ -60,7 +65,7 @@ def test_the_tables_hold_the_registry_and_a_reload_changes_nothing(db: Engine, t
                                                                             "BUS_DEV")
                              .order_by(module_object_model.c.position)).scalars().all()
     assert (row.kpi_type, row.status, row.unit, row.direction) == ("ratio", "computed", "percent", "higher")
-    assert row.definition_hash == definition_hash(registry.kpi("WIN_RATE"))
+    assert row.definition_hash == _hash(registry, "WIN_RATE")
     assert row.metadata_["modules"] == ["BUS_DEV", "INSIDE_SALES"] and row.metadata_["kpi_type"] == "ratio"
     assert row.metadata_["numerator"] == "opportunity.won_count" and row.metadata_["file"].endswith("/win_rate.yaml")
     assert inside["kpis"] == ["DEMO_TO_CLOSE_RATE", "NET_PROMOTER_SCORE", "WIN_RATE"]
@@ -71,13 +76,13 @@ def test_the_tables_hold_the_registry_and_a_reload_changes_nothing(db: Engine, t
 def test_a_changed_definition_loses_its_values_and_others_keep_theirs(db: Engine, tmp_path: Path) -> None:
     before = _registry(tmp_path / "before")
     load_registry(db, before, now=NOW)
-    win, nps = definition_hash(before.kpi("WIN_RATE")), definition_hash(before.kpi("NET_PROMOTER_SCORE"))
+    win, nps = _hash(before, "WIN_RATE"), _hash(before, "NET_PROMOTER_SCORE")
     _value(db, "WIN_RATE", win, "u1")
     _value(db, "NET_PROMOTER_SCORE", nps, "u1")
     _value(db, "GONE_KPI", "0" * 64, "u1")  # a KPI no file defines any more
     after = _registry(tmp_path / "after", denominator="opportunity.count")
-    assert definition_hash(after.kpi("WIN_RATE")) != win
-    assert definition_hash(after.kpi("NET_PROMOTER_SCORE")) == nps
+    assert _hash(after, "WIN_RATE") != win
+    assert _hash(after, "NET_PROMOTER_SCORE") == nps
     assert load_registry(db, after, now=NOW).values_invalidated == 2
     with db.connect() as conn:
         kept = conn.execute(select(kpi_value.c.kpi_code)).scalars().all()
@@ -85,11 +90,21 @@ def test_a_changed_definition_loses_its_values_and_others_keep_theirs(db: Engine
 
 
 def test_the_hash_is_the_content_not_the_layout(tmp_path: Path) -> None:
-    plain = _registry(tmp_path / "a").kpi("WIN_RATE")
+    plain = _hash(_registry(tmp_path / "a"), "WIN_RATE")
     folder = tmp_path / "b"
     folder.mkdir()
     (folder / "win_rate.yaml").write_text(  # the same KPI in flow style, keys reordered, defaults written out
         "{type: ratio, code: WIN_RATE, name: Win Rate, description: Deals won over deals closed., modules: [BUS_DEV, "
         "INSIDE_SALES], object_models: [OPPORTUNITY, SALE], status: computed, unit: percent, direction: higher, "
         "numerator: opportunity.won_count, denominator: opportunity.closed_count, scale: 100.0, reason: ''}\n")
-    assert definition_hash(load_definitions(folder).kpi("WIN_RATE")) == definition_hash(plain)
+    assert _hash(load_definitions(folder), "WIN_RATE") == plain
+
+
+def test_a_shared_measure_changed_under_a_kpi_changes_its_hash(tmp_path: Path) -> None:
+    """The KPI's file is the same; the shared measure it names now counts something else."""
+    registry = _registry(tmp_path)
+    changed = dict(registry.catalog.measures)
+    changed["opportunity.closed_count"] = changed["opportunity.count"]
+    moved = replace(registry.catalog, measures=changed)
+    assert definition_hash(registry.kpi("WIN_RATE"), moved) != _hash(registry, "WIN_RATE")
+    assert definition_hash(registry.kpi("NET_PROMOTER_SCORE"), moved) == _hash(registry, "NET_PROMOTER_SCORE")
