@@ -201,3 +201,10 @@ def test_the_maven_proofs_kpis_say_what_they_compute() -> None:
     assert (kpis["WIN_RATE_ALL"].numerator, kpis["WIN_RATE_ALL"].denominator) == ("opportunity.won_count",
                                                                                   "opportunity.count")
     assert kpis["SALES_CYCLE_LENGTH_WON"].numerator == "opportunity.won_cycle_days"
+
+
+def test_percent_ratios_are_scaled_to_percent() -> None:
+    unscaled = [code for code, kpi in _kpis().items()
+                if kpi.status == "computed" and kpi.type in ("ratio", "conversion") and kpi.unit == "percent"
+                and kpi.scale != 100]
+    assert not unscaled, f"percent ratios without scale: 100: {unscaled}"
