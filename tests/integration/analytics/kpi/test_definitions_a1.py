@@ -72,6 +72,7 @@ def _add_a1_rows(engine: Engine) -> None:
         {"id": "oc3", "opportunity_id": "o2", "competitor_id": "k1", "won_by_competitor": True},
         {"id": "oc4", "opportunity_id": "o9", "competitor_id": "k2", "won_by_competitor": False},
         {"id": "oc5", "opportunity_id": "o6", "competitor_id": "k1", "won_by_competitor": False},  # still open
+        {"id": "oc6", "opportunity_id": "o9", "competitor_name": "Acme"},  # named only, as Salesforce keeps them
     ])
     add_many(engine, "lead", [
         {"id": "l7", "owner_id": "u1", "created_at": _utc(2025, 5, 1), "converted": True,
@@ -146,6 +147,8 @@ def test_competitor_kpis_count_each_deal_once(store_a1: Engine) -> None:
     assert _value(store_a1, "COMPETITIVE_WIN_RATE") == {(): 33.333333}  # 1 / 3, not 2 / 4
     assert _value(store_a1, "COMPETITOR_PRESENCE_RATE") == {(): 37.5}  # 3 / 8 closed
     assert _value(store_a1, "COMPETITIVE_LOSS_SHARE") == {(): 33.333333}  # o2 / (o2 o5 o9)
+    assert _value(store_a1, "COMPETITORS_ENCOUNTERED") == {(): 3}  # k1, k2, Acme on closed deals
+    assert _value(store_a1, "COMPETITORS_ENCOUNTERED", "rep") == {("u1",): 2, ("u3",): 2}  # k1 k2; k2 Acme
 
 
 def test_lead_kpis_follow_the_converted_deal(store_a1: Engine) -> None:
