@@ -189,6 +189,9 @@ def test_module_counts_are_the_registry_documents(module: str) -> None:
     assert len(members) == created + borrowed, f"{module}: {len(members)} KPIs, the registry says {created + borrowed}"
     own = {code for code in listing if _kpis()[code].modules[0] == module}
     assert len(own) == created, f"{module}: {len(own)} KPIs created in it, the registry says {created}"
+    assert not own & set(_borrowed(module)), f"{module} borrows KPIs it created: {sorted(own & set(_borrowed(module)))}"
+    assert module == "BUS_DEV" or "CUSTOMER_LIFETIME_VALUE_CLV" in _borrowed(module) \
+        or "CUSTOMER_LIFETIME_VALUE_CLV" in listing, f"{module} holds Customer Lifetime Value (the registry's 8)"
 
 
 def test_the_maven_proofs_kpis_say_what_they_compute() -> None:
