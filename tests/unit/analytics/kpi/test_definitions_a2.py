@@ -1,39 +1,31 @@
 """The KPI files of CHANNEL_SALES and SALES_OPERATIONS (author kpi-a2) and SALES_OPERATIONS' borrowed list.
 
-Checked without the engine: every file validates as a KpiFile and is named after its code; every shared measure it
-names exists; every column path of its measures (filters and expressions) is a column of the measure's entity or of
-the entity one ref away (schema.REF_TARGETS); anchors are the entity's; filter values of the columns the canonical
-model documents as vocabularies are in those vocabularies; modules and object models exist; the modules' counts are
-the registry document's.
+Without a store: every file validates as a KpiFile and is named after its code; its measures resolve in the engine's
+catalog (shared measures exist; column paths, anchors and expressions are the entities'); filter values of the
+columns the canonical model documents as vocabularies are in those vocabularies; modules and object models exist;
+the modules' counts are the registry document's. tests/integration/analytics/kpi/test_definitions_a2.py runs them.
 """
 
 from __future__ import annotations
 
-import ast
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 import yaml
 
-from analytics.kpi.schema import (
-    REF_TARGETS,
-    EntitiesFile,
-    InlineMeasure,
-    KpiFile,
-    MeasureRef,
-    MeasuresFile,
-    MeasureSpec,
-)
-from mapping.model import ACTIVITY_TYPES, ENTITIES
+from analytics.kpi.catalog import Catalog
+from analytics.kpi.errors import KpiDefinitionError
+from analytics.kpi.schema import KpiFile, MeasureSpec
+from mapping.model import ACTIVITY_TYPES
 from mapping.objectmodels import shipped_registry
 
 KPI_DIR = Path(__file__).resolve().parents[4] / "analytics" / "kpi"
 DEFINITIONS, BORROWED = KPI_DIR / "definitions", KPI_DIR / "borrowed"
 CREATED = {"CHANNEL_SALES": 52, "SALES_OPERATIONS": 19}
 BORROWS = {"SALES_OPERATIONS": 33}
-FUNCTIONS = {"days_between", "hours_between", "minutes_between", "coalesce", "abs", "greatest", "least"}
+CATALOG = Catalog.load()  # refuses a measures file whose columns, anchors or expressions are wrong
 # String columns whose values the canonical model documents (mapping/model.py and the KPI authors' brief).
 VOCABULARIES: Mapping[tuple[str, str], frozenset[str]] = {
     ("activity", "type"): frozenset(ACTIVITY_TYPES),
@@ -61,52 +53,12 @@ def _mine() -> dict[str, KpiFile]:
     return {name: kpi for name, kpi in _all_kpis().items() if set(kpi.modules) & set(CREATED)}
 
 
-def _shared_measures() -> dict[str, MeasureSpec]:
-    found: dict[str, MeasureSpec] = {}
-    for path in sorted((KPI_DIR / "measures").glob("*.yaml")):
-        family = MeasuresFile.model_validate(_yaml(path))
-        found.update({f"{family.entity}.{name}": spec for name, spec in family.measures.items()})
-    return found
+def _measure_specs(kpi: KpiFile) -> list[MeasureSpec]:
+    return [measure.spec for measure in CATALOG.kpi_measures(kpi).values()]
 
 
-def _columns(entity: str) -> Mapping[str, str]:
-    return {"id": "ref", **ENTITIES[entity]}
-
-
-def _path_problem(entity: str, path: str) -> str | None:
-    """None when ``path`` is a column of ``entity`` or ``<ref>.<column>`` one ref away, else what is wrong."""
-    head, _, tail = path.partition(".")
-    if not tail:
-        return None if head in _columns(entity) else f"{entity} has no column {head!r}"
-    if _columns(entity).get(f"{head}_id") != "ref":
-        return f"{entity} has no ref column {head}_id (for {path!r})"
-    target = REF_TARGETS.get(head, head)
-    if target not in ENTITIES or tail not in _columns(target):
-        return f"{path!r}: {target} has no column {tail!r}"
-    return None
-
-
-def _expr_paths(expr: str) -> Iterator[str]:
-    """The column paths an expression reads: ``a`` and ``x.a``, not the function names."""
-    tree = ast.parse(expr, mode="eval")
-    heads = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            yield f"{node.value.id}.{node.attr}"
-        elif isinstance(node, ast.Name) and id(node) not in heads and node.id not in FUNCTIONS:
-            yield node.id
-
-
-def _measure_problems(spec: MeasureSpec, anchor: str | None) -> list[str]:
-    entities = EntitiesFile.model_validate(_yaml(KPI_DIR / "entities.yaml")).entities
-    if spec.entity not in entities:
-        return [f"no entity {spec.entity!r} in entities.yaml"]
-    facts, problems = entities[spec.entity], []
-    for wanted in {anchor, spec.anchor} - {None}:
-        if wanted not in facts.anchors:
-            problems.append(f"{spec.entity} has no anchor {wanted!r} (it has {sorted(facts.anchors)})")
-    paths = [c.column for c in spec.where] + (list(_expr_paths(spec.expr)) if spec.expr else [])
-    problems += [p for p in (_path_problem(spec.entity, path) for path in paths) if p]
+def _vocabulary_problems(spec: MeasureSpec) -> list[str]:
+    problems = []
     for condition in spec.where:
         vocabulary = VOCABULARIES.get((spec.entity, condition.column))
         values = condition.value if isinstance(condition.value, list) else [condition.value]
@@ -115,30 +67,27 @@ def _measure_problems(spec: MeasureSpec, anchor: str | None) -> list[str]:
     return problems
 
 
-def _refs(kpi: KpiFile) -> list[MeasureRef]:
-    return [ref for ref in (kpi.measure, kpi.numerator, kpi.denominator, *kpi.inputs.values()) if ref is not None]
-
-
 def test_every_file_validates_and_is_named_after_its_code() -> None:
     wrong = [f"{name}: code {kpi.code}" for name, kpi in _mine().items() if name != f"{kpi.code.lower()}.yaml"]
     assert not wrong
 
 
-def test_measures_exist_and_read_real_columns() -> None:
-    shared, problems = _shared_measures(), []
+def test_measures_resolve_in_the_engines_catalog() -> None:
+    """Shared measures exist; column paths, anchors and expressions are the engine catalog's to judge."""
+    problems = []
     for name, kpi in _mine().items():
-        for ref in _refs(kpi):
-            if isinstance(ref, InlineMeasure):
-                problems += [f"{name}: {p}" for p in _measure_problems(ref, kpi.anchor)]
-            elif ref not in shared:
-                problems.append(f"{name}: no shared measure {ref!r} in measures/")
-            else:
-                problems += [f"{name} ({ref}): {p}" for p in _measure_problems(shared[ref], kpi.anchor)]
+        try:
+            _measure_specs(kpi)
+        except KpiDefinitionError as exc:
+            problems.append(f"{name}: {exc}")
+        if kpi.status != "computed" and CATALOG.kpi_measures(kpi):
+            problems.append(f"{name}: a {kpi.status} KPI names measures it cannot compute")
     assert not problems, "\n".join(problems)
 
 
-def test_shared_measures_read_real_columns() -> None:
-    problems = [f"{name}: {p}" for name, spec in _shared_measures().items() for p in _measure_problems(spec, None)]
+def test_filter_values_are_the_documented_ones() -> None:
+    problems = [f"{name}: {p}" for name, kpi in _mine().items() if kpi.status == "computed"
+                for spec in _measure_specs(kpi) for p in _vocabulary_problems(spec)]
     assert not problems, "\n".join(problems)
 
 
