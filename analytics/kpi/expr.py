@@ -83,7 +83,7 @@ def _check(node: ast.AST, text: str, functions: bool) -> None:
     path = _path(node)
     if path is not None:
         if not all(_NAME.match(part) for part in path.split(".")) or (not functions and "." in path):
-            raise ExprError(f"{path!r} in {text!r} is not a {'column path' if functions else 'input name'}")
+            raise ExprError(f"{path!r} in {text!r} is not {'a column path' if functions else 'an input name'}")
         if path in FUNCTIONS:
             raise ExprError(f"{path!r} in {text!r} is a function: call it, {path}(...)")
         return
@@ -108,7 +108,8 @@ def _check(node: ast.AST, text: str, functions: bool) -> None:
             _check(arg, text, functions)
         return
     shown = ast.unparse(node) if isinstance(node, ast.expr) else type(node).__name__
-    allowed = "column paths, numbers, + - * /, parentheses" + (f" and {', '.join(FUNCTIONS)}" if functions else "")
+    allowed = (f"column paths, numbers, + - * /, parentheses and {', '.join(FUNCTIONS)}" if functions
+               else "input names, numbers, + - * / and parentheses")
     raise ExprError(f"{shown!r} in {text!r} is outside the grammar: {allowed}")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ _STEP = timedelta(hours=6)  # no zone has changed its offset twice within six ho
 _SECONDS = {"days": 86_400, "hours": 3_600, "minutes": 60}
 
 
-@lru_cache(maxsize=256)
+@cache  # bounded by the zones in use times the years asked
 def _year_transitions(zone: str, year: int) -> tuple[tuple[datetime, int], ...]:
     """The (UTC instant, new offset in seconds) changes of ``zone`` within ``year``, found to the second."""
     tz = ZoneInfo(zone)
@@ -53,6 +53,7 @@ def _year_transitions(zone: str, year: int) -> tuple[tuple[datetime, int], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=64)
 def offsets(zone: str, lo: datetime, hi: datetime) -> tuple[tuple[datetime, int], ...]:
     """The offsets in force over [lo, hi): the first from lo, then each change (UTC instant, offset seconds)."""
     delta = lo.astimezone(ZoneInfo(zone)).utcoffset()
