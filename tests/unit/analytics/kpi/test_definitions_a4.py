@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 import analytics.kpi
+from analytics.kpi.loader import load_definitions
 from analytics.kpi.schema import (
     REF_TARGETS,
     EntitiesFile,
@@ -224,3 +225,11 @@ def test_borrowed_kpis_of_mine_exist_and_no_kpi_is_in_more_than_seven_modules() 
             modules.setdefault(code, set()).add(module)
     crowded = sorted(f"{code} ({len(ms)})" for code, ms in modules.items() if len(ms) > 7 and code != CLV)
     assert not crowded, f"in more than 7 modules: {crowded}"
+
+
+def test_the_registry_loader_takes_every_file_and_resolves_my_measures() -> None:
+    """The loader checks across files and resolves every computed KPI's measures in the engine's catalog."""
+    registry = load_definitions()
+    for module, (created, _) in MINE.items():
+        own = [kpi for kpi in registry.kpis.values() if kpi.modules[0] == module]
+        assert len(own) == created, f"{module}: the loader reads {len(own)} KPIs created in it"
