@@ -131,12 +131,8 @@ def _mine() -> dict[str, KpiFile]:
     return {kpi.code: kpi for kpi in kpis if kpi.modules[0] in MINE}
 
 
-def _reads_as_of(kpi: KpiFile) -> bool:
-    return any(m.spec.as_of for m in _catalog().kpi_measures(kpi).values())
-
-
-def _computed(*, as_of: bool) -> list[str]:
-    return sorted(code for code, kpi in _mine().items() if kpi.status == "computed" and _reads_as_of(kpi) == as_of)
+def _computed() -> list[str]:
+    return sorted(code for code, kpi in _mine().items() if kpi.status == "computed")
 
 
 def _run(engine: Engine, code: str, grain: str = "", span: tuple[date, date] = YEAR) -> KpiResult:
@@ -152,17 +148,10 @@ def _values(result: KpiResult) -> dict[tuple[str, ...], float | None]:
 
 def test_the_four_modules_have_their_kpis_here() -> None:
     assert len(_mine()) == 116
-    assert len(_computed(as_of=False)) + len(_computed(as_of=True)) == 92
+    assert len(_computed()) == 92
 
 
-def test_the_kpis_waiting_for_the_as_of_source_are_known() -> None:
-    """Those read the stage history through the as-of source of branch kpi-values; until it is merged the engine
-    refuses them (KpiNotComputable), so the compile test below leaves exactly these out."""
-    assert _computed(as_of=True) == ["KEY_ACCOUNT_OPEN_PIPELINE", "OPEN_DEAL_CALL_COVERAGE",
-                                     "OPEN_DEAL_VISIT_COVERAGE"]
-
-
-@pytest.mark.parametrize("code", _computed(as_of=False))
+@pytest.mark.parametrize("code", _computed())
 def test_every_computed_kpi_compiles_and_runs(a4_store: Engine, code: str) -> None:
     kpi = _mine()[code]
     grains: list[tuple[tuple[Dimension, ...], Period | None]] = [((), None), (("rep",), "month")]
@@ -223,3 +212,11 @@ def test_stakeholder_kpis_read_contact_roles_on_closed_deals(a4_store: Engine) -
     assert _values(_run(a4_store, "STAKEHOLDERS_PER_WON_DEAL")) == {(): 1.333333}
     # closed o1, o2, o3, o5: a decision maker or economic buyer on o1, o2 and o5
     assert _values(_run(a4_store, "DECISION_MAKER_COVERAGE_CLOSED")) == {(): 75.0}
+
+
+def test_key_account_open_pipeline_is_the_key_deals_open_at_each_months_end(a4_store: Engine) -> None:
+    # No stage history: a deal is open at a month's end from its creation until its close date has passed.
+    # End of January: o2 (300, closes 10 Feb) and o4 (250); o1 closed on 10 January. End of February: o4 and
+    # o5 (150, closes 1 March). End of March: o4 alone. o3 is won with the SMB account s1 and never counts.
+    result = _run(a4_store, "KEY_ACCOUNT_OPEN_PIPELINE", "month", (date(2025, 1, 1), date(2025, 4, 1)))
+    assert _values(result) == {("2025-01-01",): 550.0, ("2025-02-01",): 400.0, ("2025-03-01",): 250.0}
