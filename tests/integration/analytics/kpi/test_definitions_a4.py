@@ -1,7 +1,8 @@
 """kpi-a4's KPI definitions (INSIDE_SALES, KEY_ACCT_MGMT, OUTSIDE_SALES, SALES_DEV) run by the engine, on SQLite and
 PostgreSQL: every computed one compiles and runs at several grains, and a sample covering each kind of definition
 (outcome filters, a ref to the account's tier, a ref to a lead's converted opportunity, cohort conversions, a derived
-NPS, distinct counts at two grains, contact roles) gives the figures worked out by hand from the rows below.
+NPS, distinct counts at two grains, contact roles, an as-of pipeline) gives the figures worked out by hand from the
+rows below.
 
 The store: reps u1 (team east) and u2 (team west); accounts k1 (tier key), k2 (tier strategic), s1 (tier SMB).
 """
