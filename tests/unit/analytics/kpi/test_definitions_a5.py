@@ -139,10 +139,11 @@ def refs_of(kpi: KpiFile) -> list[MeasureRef]:
 
 def dimension_problems(kpi: KpiFile, spec: MeasureSpec) -> list[str]:
     facts = entities().entities[spec.entity]
-    need = {"rep": facts.rep, "team": facts.rep, "region": facts.account, "territory": facts.account,
+    # territory: the account's, else the rep's (analytics/kpi/dims.py)
+    need = {"rep": facts.rep, "team": facts.rep, "region": facts.account, "territory": facts.account or facts.rep,
             "company": facts.account}
-    return [f"dimension {d} needs the {spec.entity} measure's {'rep' if d in ('rep', 'team') else 'account'}"
-            for d in kpi.dimensions if need[d] is None]
+    return [f"dimension {d} needs a {spec.entity} column entities.yaml does not give" for d in kpi.dimensions
+            if need[d] is None]
 
 
 def kpi_problems(kpi: KpiFile) -> list[str]:
