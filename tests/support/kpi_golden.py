@@ -13,10 +13,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 
 from analytics.kpi.catalog import Catalog
-from analytics.kpi.definition import read_definition
+from analytics.kpi.definition import definition_path, read_definition
 from analytics.kpi.query import KpiRequest, KpiResult, compute, parse_grain
 from analytics.kpi.schema import KpiFile
 from config.models.kpi import KpiSettings
@@ -24,6 +25,9 @@ from tests.support.canonical_rows import add_many as _add_many
 
 FIXTURES = Path(__file__).parent / "kpi_fixtures"
 YEAR_2025 = (date(2025, 1, 1), date(2026, 1, 1))
+# The params of a module-scoped store fixture, as tests/conftest.py's ``db`` has them.
+DIALECTS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 _CATALOG = Catalog.load()
 
 
@@ -46,6 +50,13 @@ def values(result: KpiResult) -> dict[tuple[str, ...], float | None]:
         key = (*row.members.values(), *([row.period_start.isoformat()] if row.period_start else []))
         found[key] = None if row.value is None else round(row.value, 6)
     return found
+
+
+def shipped(engine: Engine, code: str, grain: str = "", *, start: date | None = YEAR_2025[0],
+            end: date | None = YEAR_2025[1]) -> dict[tuple[str, ...], float | None]:
+    """The values (as ``values``) of the KPI ``code`` crmhub ships (analytics/kpi/definitions/), in 2025 unless
+    ``start``/``end`` say otherwise (None: unbounded)."""
+    return values(run(engine, code, grain, start=start, end=end, kpi=read_definition(definition_path(code))))
 
 
 def add_many(engine: Engine, table: str, rows: list[dict[str, Any]]) -> None:
