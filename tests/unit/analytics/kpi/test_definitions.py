@@ -39,7 +39,7 @@ from mapping.objectmodels.vocabularies import VOCABULARIES
 MEASURES_DIR = DEFINITIONS_DIR.parent / "measures"
 NOT_REGISTRY_FILES = frozenset({"__init__.py", "__pycache__"})  # the folders are packages, for importlib.resources
 # String columns whose values crmhub fixes: the object models' vocabularies, and the ones mapping/model.py documents
-# only in its comments (the KPI authors' brief lists the same).
+# only in its comments.
 DOCUMENTED: Mapping[tuple[str, str], tuple[str, ...]] = {
     **VOCABULARIES,
     ("training_enrolment", "status"): ("enrolled", "completed", "dropped"),
