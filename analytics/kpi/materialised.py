@@ -92,10 +92,15 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
             or kpi.status != "computed" or any(d not in kpi.dimensions for d in request.dimensions)
             or (request.start and request.end and request.start >= request.end)):
         return None
+    try:
+        digest = definition_hash(kpi, catalog)
+    except KpiDefinitionError:
+        return None  # compiling names the problem
     with engine.connect() as conn:
         last = last_inputs(conn)
         grains = [Grain.parse(g) for g in (last or {}).get("grains", [])]
-        if last is None or not _current(conn, kpi, last, catalog, settings, grains):
+        if last is None or last.get("kpis", {}).get(kpi.code) != digest or not _current(conn, kpi, last, catalog,
+                                                                                         settings, grains):
             return None
         try:
             plan = choose(kpi, request, grains, summable=additive(kpi, catalog),
@@ -108,7 +113,7 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
                             kpi_value.c.denominator)
                      .where(kpi_value.c.kpi_code == kpi.code, kpi_value.c.dimension == plan.source.dimension,
                             kpi_value.c.period == plan.source.period,
-                            kpi_value.c.definition_hash == definition_hash(kpi))
+                            kpi_value.c.definition_hash == digest)
                      .order_by(kpi_value.c.member, kpi_value.c.period_start))
         if request.start is not None:
             statement = statement.where(kpi_value.c.period_start >= request.start)
@@ -124,8 +129,6 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
 def _current(conn: Connection, kpi: KpiFile, last: dict[str, Any], catalog: Catalog, settings: KpiSettings,
              grains: Sequence[Grain]) -> bool:
     if last.get("settings") != settings_hash(settings) or kpi.code in last.get("failed", []):
-        return False
-    if last.get("kpis", {}).get(kpi.code) != definition_hash(kpi):
         return False
     try:
         reads = kpi_entities(kpi, catalog, {g.dimension for g in grains if g.dimension != ALL})

@@ -76,8 +76,7 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
     """Recompute the KPIs whose inputs changed (every one with ``full``) into kpi_value; see the module docstring.
     ``changed_entities``: the entities to treat as changed (None: worked out from the sync runs)."""
     started = time.perf_counter()
-    kpis = computed_kpis(registry_or_kpis)
-    hashes = {k.code: definition_hash(k) for k in kpis}
+    kpis, hashes, broken = _hashed(computed_kpis(registry_or_kpis), catalog)
     with engine.begin() as conn:
         refresh_id = int(conn.execute(insert(kpi_refresh).values(
             started_at=clock(), status="running", inputs={"grains": [str(g) for g in grains]})
@@ -95,7 +94,8 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         retry = set() if full else set(last.get("failed", []))
         todo = [k for k in kpis if full or before.get(k.code) != hashes[k.code] or k.code in retry
                 or _reads_any(k, catalog, dims, set(changed))]
-        report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates)
+        report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates,
+                               failed=dict(broken))
         warnings = {code: w for code, w in last.get("warnings", {}).items() if code in hashes and not full}
         hooks = _hooks(engine, settings)
         for kpi in todo:
@@ -115,6 +115,18 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _hashed(kpis: list[KpiFile], catalog: Catalog) -> tuple[list[KpiFile], dict[str, str], dict[str, str]]:
+    """The KPIs whose definitions resolve, their hashes, and why each other one does not (it fails)."""
+    hashes: dict[str, str] = {}
+    broken: dict[str, str] = {}
+    for kpi in kpis:
+        try:
+            hashes[kpi.code] = definition_hash(kpi, catalog)
+        except KpiDefinitionError as exc:
+            broken[kpi.code] = f"{type(exc).__name__}: {exc}"
+    return [k for k in kpis if k.code in hashes], hashes, broken
 
 
 def _reads_any(kpi: KpiFile, catalog: Catalog, dimensions: set[str], changed: set[str]) -> bool:

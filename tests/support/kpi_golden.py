@@ -27,7 +27,10 @@ _CATALOG = Catalog.load()
 
 
 def kpi_file(code: str) -> KpiFile:
-    return read_definition(FIXTURES / f"{code.lower()}.yaml")
+    """A fixture KPI: ``kpi_fixtures/<code>.yaml``, or ``kpi_fixtures/as_of/`` for the as-of ones (kept apart: the
+    engine's differential reference, which reads the top folder, knows no stage history)."""
+    path = FIXTURES / f"{code.lower()}.yaml"
+    return read_definition(path if path.is_file() else FIXTURES / "as_of" / f"{code.lower()}.yaml")
 
 
 def run(engine: Engine, code: str, grain: str = "", *, start: date | None = None, end: date | None = None,
