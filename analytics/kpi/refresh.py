@@ -3,11 +3,14 @@ milliseconds; incremental by default.
 
 A refresh first rebuilds ``currency_rate`` (currency.py). It then recomputes the KPIs whose inputs changed since the
 last refresh that succeeded (refresh_inputs.py): a KPI reading an entity a sync run changed since, a KPI whose
-definition changed (``definition_hash``, as the registry's store load computes it) or that failed last time. Every
-KPI is recomputed when there was no earlier refresh, when the ``kpi`` settings or the grains changed, or with
-``full``. Each KPI's rows are replaced in one transaction. One ``kpi_refresh`` row records the refresh: its
-``inputs`` hold, per entity, the latest sync run that changed it ({entity: sync_run id}), the settings' digest,
-the grains, the materialised KPIs' definition hashes, the KPIs that failed and the warnings of each (rows left out).
+definition changed (``definition_hash``, as the registry's store load computes it) or that failed last time. A
+refresh starting anew (the first one, or new ``kpi`` settings or grains) computes every KPI whose measures read an
+entity some sync run has fed; ``full`` computes every KPI. A KPI left out is not wrong, only slower: a request
+compiles it (materialised.py reads kpi_value only for KPIs the last refresh materialised).
+
+Each KPI's rows are replaced in one transaction. One ``kpi_refresh`` row records the refresh: its ``inputs`` hold,
+per entity, the latest sync run that changed it ({entity: sync_run id}), the settings' digest, the grains, the
+materialised KPIs' definition hashes, the KPIs that failed and the warnings of each (rows left out).
 A KPI that cannot be cut at a grain (a case KPI by company when cases have no account) is skipped there.
 """
 
@@ -86,14 +89,13 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         with engine.connect() as conn:
             current, last = entity_runs(conn), last_inputs(conn) or {}
         digest = settings_hash(settings)
-        full = full or not last or last.get("settings") != digest or last.get("grains") != [str(g) for g in grains]
-        changed = sorted(current) if full and changed_entities is None else sorted(
+        anew = full or not last or last.get("settings") != digest or last.get("grains") != [str(g) for g in grains]
+        changed = sorted(current) if anew and changed_entities is None else sorted(
             changed_entities if changed_entities is not None else changed_since(current, last.get("entities", {})))
-        dims = grain_dimensions(grains)
-        before: dict[str, str] = {} if full else dict(last.get("kpis", {}))
-        retry = set() if full else set(last.get("failed", []))
-        todo = [k for k in kpis if full or before.get(k.code) != hashes[k.code] or k.code in retry
-                or _reads_any(k, catalog, dims, set(changed))]
+        before: dict[str, str] = {} if anew else dict(last.get("kpis", {}))
+        todo = _stale(kpis, hashes, catalog, grains, full=full, anew=anew, changed=set(changed), fed=set(current),
+                      before=before, retry=set() if anew else set(last.get("failed", [])))
+        full = anew
         report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates,
                                failed=dict(broken))
         warnings = {code: w for code, w in last.get("warnings", {}).items() if code in hashes and not full}
@@ -129,13 +131,26 @@ def _hashed(kpis: list[KpiFile], catalog: Catalog) -> tuple[list[KpiFile], dict[
     return [k for k in kpis if k.code in hashes], hashes, broken
 
 
-def _reads_any(kpi: KpiFile, catalog: Catalog, dimensions: set[str], changed: set[str]) -> bool:
-    """Whether the KPI reads a changed entity; a definition that does not resolve is recomputed (and fails there,
-    with its message)."""
-    try:
-        return bool(kpi_entities(kpi, catalog, dimensions) & changed)
-    except KpiDefinitionError:
-        return True
+def _stale(kpis: list[KpiFile], hashes: dict[str, str], catalog: Catalog, grains: Sequence[Grain], *, full: bool,
+           anew: bool, changed: set[str], fed: set[str], before: dict[str, str], retry: set[str]) -> list[KpiFile]:
+    """The KPIs to recompute. ``full``: all. A refresh starting anew (the first, or new settings or grains): those
+    whose measures read an entity some sync run has fed (``fed``); a KPI over entities no run ever changed is left
+    to compile on request, until a run feeds it. Otherwise: those reading a changed entity (their dimensions'
+    included), those whose definition changed and that are fed, and those that failed last time."""
+    dims = grain_dimensions(grains)
+
+    def reads(kpi: KpiFile, dimensions: set[str], entities: set[str]) -> bool:
+        try:
+            return bool(kpi_entities(kpi, catalog, dimensions) & entities)
+        except KpiDefinitionError:  # recomputed, so it fails there with its message
+            return True
+
+    if full:
+        return list(kpis)
+    if anew:
+        return [k for k in kpis if reads(k, set(), fed)]
+    return [k for k in kpis if k.code in retry or reads(k, dims, changed)
+            or (before.get(k.code) != hashes[k.code] and reads(k, set(), fed))]
 
 
 def _hooks(engine: Engine, settings: KpiSettings) -> tuple[DatedRates, StageHistory]:
@@ -154,7 +169,7 @@ def _refresh_one(engine: Engine, kpi: KpiFile, digest: str, grains: Sequence[Gra
     for grain in grains:
         try:
             result = compute(engine, kpi, grain.request(kpi), catalog=catalog, settings=settings,
-                             currency=hooks[0], as_of=hooks[1])
+                             currency=hooks[0], as_of=hooks[1], render=False)
         except KpiRequestError as exc:  # this KPI cannot be cut at this grain: the others still count
             report.skipped.setdefault(kpi.code, []).append(f"{grain}: {exc}")
             continue

@@ -12,16 +12,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, insert, select
 
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.definition import read_definition
 from analytics.kpi.query import KpiRequest, KpiResult, compute, parse_grain
 from analytics.kpi.schema import KpiFile
 from config.models.kpi import KpiSettings
+from store.tables import source_link, sync_run
 from tests.support.canonical_rows import add_many as _add_many
 
 FIXTURES = Path(__file__).parent / "kpi_fixtures"
+SYNCED_AT = datetime(2026, 1, 5, tzinfo=UTC)
 YEAR_2025 = (date(2025, 1, 1), date(2026, 1, 1))
 _CATALOG = Catalog.load()
 
@@ -118,3 +120,16 @@ def build(engine: Engine) -> None:
         {"id": "ta5", "territory_id": "t4", "account_id": "a3", "effective_from": date(2024, 6, 1),
          "effective_to": date(2025, 2, 28)},
     ])
+
+
+def synced(engine: Engine, obj: str, entity: str, *, upserted: int = 1, deleted: int = 0) -> int:
+    """A sync run of ``obj`` (landing in ``entity``'s table) that upserted and deleted that many records."""
+    with engine.begin() as conn:
+        linked = conn.execute(select(func.count()).select_from(source_link)
+                              .where(source_link.c.object == obj)).scalar_one()
+        if not linked:  # the run's object lands in entity: a source link says so
+            conn.execute(insert(source_link).values(connection="crm", object=obj, source_id=f"{obj}-1",
+                                                    entity=entity, canonical_id=f"{obj}-1", updated_at=SYNCED_AT))
+        return int(conn.execute(insert(sync_run).values(
+            connection="crm", object=obj, status="succeeded", started_at=SYNCED_AT, finished_at=SYNCED_AT,
+            upserted=upserted, deleted=deleted).returning(sync_run.c.id)).scalar_one())

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, select
 
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.grain import ALL_MEMBERS, WHOLE_RANGE
@@ -15,8 +15,8 @@ from analytics.kpi.query import KpiRequest, KpiResult, compute, parse_grain
 from analytics.kpi.refresh import refresh
 from analytics.kpi.schema import KpiFile
 from config.models.kpi import KpiSettings
-from store.tables import kpi_refresh, kpi_value, source_link, sync_run
-from tests.support.kpi_golden import add_many, build, kpi_file, values
+from store.tables import kpi_refresh, kpi_value
+from tests.support.kpi_golden import add_many, build, kpi_file, synced, values
 from tests.support.stores import fresh_engine
 
 CATALOG = Catalog.load()
@@ -39,19 +39,6 @@ def _store(engine: Engine) -> None:
     for obj, entity in (("Opportunity", "opportunity"), ("Task", "activity"), ("Lead", "lead"),
                         ("Case", "support_case"), ("User", "crm_user"), ("Account", "account")):
         synced(engine, obj, entity)
-
-
-def synced(engine: Engine, obj: str, entity: str, *, upserted: int = 1, deleted: int = 0) -> int:
-    """A sync run of ``obj`` (landing in ``entity``'s table) that upserted and deleted that many records."""
-    with engine.begin() as conn:
-        linked = conn.execute(select(func.count()).select_from(source_link)
-                              .where(source_link.c.object == obj)).scalar_one()
-        if not linked:  # the run's object lands in entity: a source link says so
-            conn.execute(insert(source_link).values(connection="crm", object=obj, source_id=f"{obj}-1",
-                                                    entity=entity, canonical_id=f"{obj}-1", updated_at=NOW))
-        return int(conn.execute(insert(sync_run).values(
-            connection="crm", object=obj, status="succeeded", started_at=NOW, finished_at=NOW, upserted=upserted,
-            deleted=deleted).returning(sync_run.c.id)).scalar_one())
 
 
 @pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
@@ -169,3 +156,17 @@ def test_a_kpi_that_fails_is_named_kept_out_and_retried(store_: Engine) -> None:
     assert len(report.computed) == len(CODES)
     again = refresh(store_, [*KPIS, broken], catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
     assert again.computed == [] and list(again.failed) == ["BROKEN"]  # retried, still failing
+
+
+def test_a_kpi_no_sync_has_fed_waits_compiled_until_a_run_feeds_it(tmp_path_factory: pytest.TempPathFactory) -> None:
+    for engine in fresh_engine("sqlite", tmp_path_factory.mktemp("fed")):
+        build(engine)
+        synced(engine, "Opportunity", "opportunity")
+        first = refresh(engine, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
+        assert first.full and set(first.computed) == OVER_OPPORTUNITIES  # no run fed activities, leads or cases
+        calls = kpi_file("CALLS")
+        assert _compute(engine, calls, "rep,month", materialised=True).source == "compiled"
+        synced(engine, "Task", "activity")
+        assert refresh(engine, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == ["CALLS"]
+        assert _compute(engine, calls, "rep,month", materialised=True).source == "kpi_value"
+        assert len(refresh(engine, KPIS, catalog=CATALOG, settings=SETTINGS, full=True).computed) == len(CODES)
