@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.refresh import RefreshReport, refresh
-from analytics.kpi.refresh_inputs import changed_entities, entity_runs, last_inputs
+from analytics.kpi.refresh_inputs import changed_since, last_inputs
 from analytics.kpi.registry import KpiRegistry
 from analytics.kpi.schema import KpiFile
 from config import CrmhubConfig
@@ -85,8 +85,8 @@ def refresh_kpis(engine: Engine, cfg: CrmhubConfig, *, full: bool = False,
 def _landed_since(engine: Engine) -> bool:
     """Whether a sync run changed an entity after the refresh captured the runs (while it worked)."""
     with engine.connect() as conn:
-        seen = last_inputs(conn) or {}
-        return bool(changed_entities(entity_runs(conn), seen.get("entities", {})))
+        seen = last_inputs(conn)
+        return seen is not None and bool(changed_since(conn, seen))
 
 
 def refresh_after_sync(engine: Engine, cfg: CrmhubConfig, summaries: Sequence[RunSummary], *,

@@ -27,7 +27,7 @@ from analytics.kpi.catalog import Catalog
 from analytics.kpi.errors import KpiDefinitionError
 from analytics.kpi.grain import ALL, Grain
 from analytics.kpi.query import KpiRequest, KpiResult, KpiRow, render_sql
-from analytics.kpi.refresh_inputs import changed_entities, entity_runs, kpi_entities, last_inputs, settings_hash
+from analytics.kpi.refresh_inputs import changed_since, kpi_entities, last_inputs, settings_hash
 from analytics.kpi.schema import ADDITIVE, PERIODS, KpiFile, Period
 from analytics.kpi.store_load import definition_hash
 from config.models.kpi import KpiSettings
@@ -134,7 +134,7 @@ def _current(conn: Connection, kpi: KpiFile, last: dict[str, Any], catalog: Cata
         reads = kpi_entities(kpi, catalog, {g.dimension for g in grains if g.dimension != ALL})
     except KpiDefinitionError:
         return False
-    return not reads & changed_entities(entity_runs(conn), last.get("entities", {}))
+    return not reads & changed_since(conn, last)
 
 
 def _rows(kpi: KpiFile, plan: Plan, stored: Sequence[Any], fiscal_start: int) -> list[KpiRow]:

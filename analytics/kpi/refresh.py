@@ -32,8 +32,7 @@ from analytics.kpi.currency import RatesReport, refresh_rates
 from analytics.kpi.errors import KpiDefinitionError, KpiNotComputable, KpiRequestError
 from analytics.kpi.grain import DEFAULT_GRAINS, Grain
 from analytics.kpi.query import compute
-from analytics.kpi.refresh_inputs import changed_entities as changed_since
-from analytics.kpi.refresh_inputs import entity_runs, kpi_entities, last_inputs, settings_hash
+from analytics.kpi.refresh_inputs import changed_since, kpi_entities, last_inputs, settings_hash, snapshot
 from analytics.kpi.registry import KpiRegistry
 from analytics.kpi.schema import KpiFile
 from analytics.kpi.store_load import definition_hash
@@ -87,14 +86,15 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
     try:
         rates = refresh_rates(engine, settings, clock=clock)
         with engine.connect() as conn:
-            current, last = entity_runs(conn), last_inputs(conn) or {}
+            seen, last = snapshot(conn, clock()), last_inputs(conn) or {}
+            since = set() if not last else changed_since(conn, last)
         digest = settings_hash(settings)
         anew = full or not last or last.get("settings") != digest or last.get("grains") != [str(g) for g in grains]
-        changed = sorted(current) if anew and changed_entities is None else sorted(
-            changed_entities if changed_entities is not None else changed_since(current, last.get("entities", {})))
+        changed = sorted(seen.entities) if anew and changed_entities is None else sorted(
+            changed_entities if changed_entities is not None else since)
         before: dict[str, str] = {} if anew else dict(last.get("kpis", {}))
-        todo = _stale(kpis, hashes, catalog, grains, full=full, anew=anew, changed=set(changed), fed=set(current),
-                      before=before, retry=set() if anew else set(last.get("failed", [])))
+        todo = _stale(kpis, hashes, catalog, grains, full=full, anew=anew, changed=set(changed),
+                      fed=set(seen.entities), before=before, retry=set() if anew else set(last.get("failed", [])))
         full = anew
         report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates,
                                failed=dict(broken))
@@ -109,7 +109,7 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         kept.update({code: hashes[code] for code in report.computed})
         if full:
             _drop_others(engine, set(hashes))
-        inputs = {"entities": current, "settings": digest, "grains": [str(g) for g in grains], "kpis": kept,
+        inputs = {**seen.as_inputs(), "settings": digest, "grains": [str(g) for g in grains], "kpis": kept,
                   "failed": sorted(report.failed), "warnings": warnings}
         _finish(engine, refresh_id, "succeeded", clock(), kpis=len(report.computed), rows=report.rows, inputs=inputs)
     except Exception as exc:  # recorded as failed (not left "running"), then raised as it was

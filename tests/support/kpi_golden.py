@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, update
 
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.definition import read_definition
@@ -122,8 +122,10 @@ def build(engine: Engine) -> None:
     ])
 
 
-def synced(engine: Engine, obj: str, entity: str, *, upserted: int = 1, deleted: int = 0) -> int:
-    """A sync run of ``obj`` (landing in ``entity``'s table) that upserted and deleted that many records."""
+def synced(engine: Engine, obj: str, entity: str, *, upserted: int = 1, deleted: int = 0, finished: bool = True
+           ) -> int:
+    """A sync run of ``obj`` (landing in ``entity``'s table) that upserted and deleted that many records; one not
+    ``finished`` is still running (``finish`` ends it)."""
     with engine.begin() as conn:
         linked = conn.execute(select(func.count()).select_from(source_link)
                               .where(source_link.c.object == obj)).scalar_one()
@@ -131,5 +133,12 @@ def synced(engine: Engine, obj: str, entity: str, *, upserted: int = 1, deleted:
             conn.execute(insert(source_link).values(connection="crm", object=obj, source_id=f"{obj}-1",
                                                     entity=entity, canonical_id=f"{obj}-1", updated_at=SYNCED_AT))
         return int(conn.execute(insert(sync_run).values(
-            connection="crm", object=obj, status="succeeded", started_at=SYNCED_AT, finished_at=SYNCED_AT,
-            upserted=upserted, deleted=deleted).returning(sync_run.c.id)).scalar_one())
+            connection="crm", object=obj, status="succeeded" if finished else "running", started_at=SYNCED_AT,
+            finished_at=SYNCED_AT if finished else None, upserted=upserted, deleted=deleted)
+            .returning(sync_run.c.id)).scalar_one())
+
+
+def finish(engine: Engine, run_id: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(sync_run).where(sync_run.c.id == run_id).values(status="succeeded",
+                                                                             finished_at=SYNCED_AT))

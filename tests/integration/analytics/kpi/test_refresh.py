@@ -16,7 +16,7 @@ from analytics.kpi.refresh import refresh
 from analytics.kpi.schema import KpiFile
 from config.models.kpi import KpiSettings
 from store.tables import kpi_refresh, kpi_value
-from tests.support.kpi_golden import add_many, build, kpi_file, synced, values
+from tests.support.kpi_golden import add_many, build, finish, kpi_file, synced, values
 from tests.support.stores import fresh_engine
 
 CATALOG = Catalog.load()
@@ -170,3 +170,16 @@ def test_a_kpi_no_sync_has_fed_waits_compiled_until_a_run_feeds_it(tmp_path_fact
         assert refresh(engine, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == ["CALLS"]
         assert _compute(engine, calls, "rep,month", materialised=True).source == "kpi_value"
         assert len(refresh(engine, KPIS, catalog=CATALOG, settings=SETTINGS, full=True).computed) == len(CODES)
+
+
+def test_a_run_still_landing_during_a_refresh_counts_once_it_finishes(store_: Engine) -> None:
+    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
+    landing = synced(store_, "Task", "activity", finished=False)  # started before the next refresh, still running
+    cases = synced(store_, "Case", "support_case")  # started after it, finished before the next refresh
+    assert refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == ["CASES_OPENED"]
+    assert refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == []  # seen
+    finish(store_, landing)
+    calls = kpi_file("CALLS")
+    assert _compute(store_, calls, "rep,month", materialised=True).source == "compiled"  # not current any more
+    assert refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == ["CALLS"]
+    assert landing < cases  # the unfinished run holds the floor: the finished one after it was seen, not re-counted
