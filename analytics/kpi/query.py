@@ -151,6 +151,8 @@ def _date(value: Any) -> date | None:
 def render_sql(statement: Select[Any], dialect: SqlDialect) -> str:
     """The statement as the dialect runs it, with its values inlined where they can be (for reading, not running)."""
     try:
-        return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        text = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     except (CompileError, NotImplementedError):  # a value SQLAlchemy cannot inline: show the placeholders
         return str(statement.compile(dialect=dialect))
+    # With every value inlined there is no placeholder left, so psycopg's escaped %% is shown as the % it sends.
+    return text.replace("%%", "%") if dialect.paramstyle in ("format", "pyformat") else text

@@ -9,6 +9,7 @@ ever counts.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ YEAR_2025 = (date(2025, 1, 1), date(2026, 1, 1))
 _CATALOG = Catalog.load()
 
 
+@cache
 def kpi_file(code: str) -> KpiFile:
     """A fixture KPI: ``kpi_fixtures/<code>.yaml``, or ``kpi_fixtures/as_of/`` for the as-of ones (kept apart: the
     engine's differential reference, which reads the top folder, knows no stage history)."""
