@@ -98,7 +98,8 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
         return None  # compiling names the problem
     with engine.connect() as conn:
         last = last_inputs(conn)
-        grains = [Grain.parse(g) for g in (last or {}).get("grains", [])]
+        skipped = set((last or {}).get("skipped", {}).get(kpi.code, []))  # grains it cannot be cut at
+        grains = [Grain.parse(g) for g in (last or {}).get("grains", []) if g not in skipped]
         if last is None or last.get("kpis", {}).get(kpi.code) != digest or not _current(conn, kpi, last, catalog,
                                                                                          settings, grains):
             return None

@@ -98,19 +98,20 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         full = anew
         report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates,
                                failed=dict(broken))
-        warnings = {code: w for code, w in last.get("warnings", {}).items() if code in hashes and not full}
         hooks = _hooks(engine, settings)
         for kpi in todo:
             _refresh_one(engine, kpi, hashes[kpi.code], grains, report, catalog=catalog, settings=settings,
                          hooks=hooks, now=clock())
-            warnings.pop(kpi.code, None)
-        warnings.update(report.warnings)
         kept = {code: h for code, h in before.items() if hashes.get(code) == h}
         kept.update({code: hashes[code] for code in report.computed})
         if full:
             _drop_others(engine, set(hashes))
+        skipped = {code: [why.split(": ", 1)[0] for why in found] for code, found in report.skipped.items()}
         inputs = {**seen.as_inputs(), "settings": digest, "grains": [str(g) for g in grains], "kpis": kept,
-                  "failed": sorted(report.failed), "warnings": warnings}
+                  "failed": sorted(report.failed),
+                  # what a read must know of each materialised KPI: rows left out, grains it cannot be cut at
+                  "warnings": _carried(last.get("warnings", {}), report.warnings, kept, report.computed),
+                  "skipped": _carried(last.get("skipped", {}), skipped, kept, report.computed)}
         _finish(engine, refresh_id, "succeeded", clock(), kpis=len(report.computed), rows=report.rows, inputs=inputs)
     except Exception as exc:  # recorded as failed (not left "running"), then raised as it was
         _finish(engine, refresh_id, "failed", clock(), error=f"{type(exc).__name__}: {exc}")
@@ -129,6 +130,14 @@ def _hashed(kpis: list[KpiFile], catalog: Catalog) -> tuple[list[KpiFile], dict[
         except KpiDefinitionError as exc:
             broken[kpi.code] = f"{type(exc).__name__}: {exc}"
     return [k for k in kpis if k.code in hashes], hashes, broken
+
+
+def _carried(before: dict[str, Any], now: dict[str, Any], kept: dict[str, str], computed: list[str]
+             ) -> dict[str, Any]:
+    """Per KPI still materialised: this refresh's entry where it recomputed the KPI, else the last one's."""
+    recomputed = set(computed)
+    return {code: v for code, v in {**before, **now}.items()
+            if code in kept and (code not in recomputed or code in now)}
 
 
 def _stale(kpis: list[KpiFile], hashes: dict[str, str], catalog: Catalog, grains: Sequence[Grain], *, full: bool,

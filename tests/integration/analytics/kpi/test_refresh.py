@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from analytics.kpi.catalog import Catalog
+from analytics.kpi.errors import KpiRequestError
 from analytics.kpi.grain import ALL_MEMBERS, WHOLE_RANGE
 from analytics.kpi.query import KpiRequest, KpiResult, compute, parse_grain
 from analytics.kpi.refresh import refresh
@@ -183,3 +184,18 @@ def test_a_run_still_landing_during_a_refresh_counts_once_it_finishes(store_: En
     assert _compute(store_, calls, "rep,month", materialised=True).source == "compiled"  # not current any more
     assert refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == ["CALLS"]
     assert landing < cases  # the unfinished run holds the floor: the finished one after it was seen, not re-counted
+
+
+def test_a_grain_a_kpi_cannot_be_cut_at_is_skipped_and_still_refused_on_read(store_: Engine) -> None:
+    products = KpiFile.model_validate({
+        "code": "PRODUCTS", "name": "Products", "description": "products in the catalogue", "modules": ["BUS_DEV"],
+        "object_models": ["PRODUCT"], "type": "simple", "status": "computed", "unit": "count",
+        "direction": "higher", "measure": {"entity": "product", "agg": "count"}})
+    add_many(store_, "product", [{"id": "p1", "name": "Seats", "created_at": datetime(2025, 3, 1, tzinfo=UTC)}])
+    synced(store_, "Product2", "product")
+    report = refresh(store_, [*KPIS, products], catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
+    assert [why.split(":")[0] for why in report.skipped["PRODUCTS"]] == ["rep", "team", "company"]
+    assert _compute(store_, products, "month", materialised=True).source == "kpi_value"
+    for grain in ("rep", "rep,month", "team,quarter"):  # no rep on a product: refused, read or compiled
+        with pytest.raises(KpiRequestError, match="needs the rep of each row"):
+            _compute(store_, products, grain, materialised=True)
