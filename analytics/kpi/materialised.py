@@ -5,7 +5,8 @@ present definition and the present ``kpi`` settings, and no sync run has changed
 (refresh_inputs.py). A request scoped to a user or filtered by members always compiles.
 
 - **The grain is stored**: its rows are read; a range must fall on the period's boundaries (and a whole-range grain
-  takes no range); a cumulative KPI's running value starts where the stored one did, so it takes no range start.
+  takes no range); a cumulative KPI's running value starts where the stored one did, so it takes no range start; an
+  as-of KPI's states end with the day of the refresh, so they answer on that day only.
 - **Additive KPIs** (simple, ratio and conversion KPIs whose measures are sums or counts) roll up from a finer stored
   grain where that is exact: over members into the total, over periods that nest in the asked one (months into
   quarters and years, fiscal ones when the fiscal year starts on a quarter boundary), within a range on the stored
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -30,6 +31,7 @@ from analytics.kpi.query import KpiRequest, KpiResult, KpiRow, render_sql
 from analytics.kpi.refresh_inputs import changed_since, kpi_entities, last_inputs, settings_hash
 from analytics.kpi.schema import ADDITIVE, PERIODS, KpiFile, Period
 from analytics.kpi.store_load import definition_hash
+from analytics.kpi.zone import to_local
 from config.models.kpi import KpiSettings
 from store.tables import kpi_value
 
@@ -103,6 +105,8 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
         if last is None or last.get("kpis", {}).get(kpi.code) != digest or not _current(conn, kpi, last, catalog,
                                                                                          settings, grains):
             return None
+        if kpi.type == "as_of" and not _as_of_fresh(last, settings):
+            return None
         try:
             plan = choose(kpi, request, grains, summable=additive(kpi, catalog),
                           fiscal_start=settings.fiscal_year_start_month)
@@ -125,6 +129,11 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
     warnings = tuple(last.get("warnings", {}).get(kpi.code, ()))
     return KpiResult(kpi.code, kpi.name, kpi.unit, rows, render_sql(statement, engine.dialect), "kpi_value",
                      warnings)
+
+
+def _as_of_fresh(last: dict[str, Any], settings: KpiSettings) -> bool:
+    """Stored as-of states end with the refresh's day: they answer on that day only."""
+    return last.get("today") == to_local(datetime.now(UTC), settings.time_zone).date().isoformat()
 
 
 def _current(conn: Connection, kpi: KpiFile, last: dict[str, Any], catalog: Catalog, settings: KpiSettings,

@@ -36,6 +36,7 @@ from analytics.kpi.refresh_inputs import changed_since, kpi_entities, last_input
 from analytics.kpi.registry import KpiRegistry
 from analytics.kpi.schema import KpiFile
 from analytics.kpi.store_load import definition_hash
+from analytics.kpi.zone import to_local
 from config.models.kpi import KpiSettings
 from store.tables import kpi_refresh, kpi_value
 
@@ -107,7 +108,9 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         if full:
             _drop_others(engine, set(hashes))
         skipped = {code: [why.split(": ", 1)[0] for why in found] for code, found in report.skipped.items()}
-        inputs = {**seen.as_inputs(), "settings": digest, "grains": [str(g) for g in grains], "kpis": kept,
+        today = to_local(clock(), settings.time_zone).date().isoformat()  # as-of states end with today's
+        inputs = {**seen.as_inputs(), "today": today, "settings": digest, "grains": [str(g) for g in grains],
+                  "kpis": kept,
                   "failed": sorted(report.failed),
                   # what a read must know of each materialised KPI: rows left out, grains it cannot be cut at
                   "warnings": _carried(last.get("warnings", {}), report.warnings, kept, report.computed),

@@ -91,7 +91,7 @@ RANGES = ((None, None), (date(2025, 1, 1), date(2026, 1, 1)), (date(2025, 1, 15)
 
 
 def test_reading_kpi_value_gives_the_numbers_compiling_gives(store_: Engine) -> None:
-    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
+    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS)  # today's clock: as-of states are today's
     sources: dict[str, set[str]] = {}
     for kpi in (kpi_file(code) for code in BOTH_WAYS):
         for grain in GRAINS:
@@ -199,3 +199,15 @@ def test_a_grain_a_kpi_cannot_be_cut_at_is_skipped_and_still_refused_on_read(sto
     for grain in ("rep", "rep,month", "team,quarter"):  # no rep on a product: refused, read or compiled
         with pytest.raises(KpiRequestError, match="needs the rep of each row"):
             _compute(store_, products, grain, materialised=True)
+
+
+def test_stored_as_of_states_answer_only_on_the_day_of_their_refresh(store_: Engine) -> None:
+    pipeline = kpi_file("OPEN_PIPELINE_AS_OF")
+    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)  # a refresh on 5 January 2026
+    assert _compute(store_, pipeline, "month", materialised=True).source == "compiled"  # today is another day
+    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, full=True)
+    assert _compute(store_, pipeline, "month", materialised=True).source == "kpi_value"
+    # months after today have no state yet, stored or compiled
+    both = [_compute(store_, pipeline, "month", materialised=m, start=date(2025, 1, 1), end=date(2100, 1, 1))
+            for m in (True, False)]
+    assert [r.source for r in both] == ["kpi_value", "compiled"] and values(both[0]) == values(both[1])
