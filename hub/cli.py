@@ -21,6 +21,7 @@ from hub.cmd_inspect import (
     runs_command,
     tables_command,
 )
+from hub.cmd_kpi import kpi_app
 from hub.cmd_models import models_app
 from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
@@ -88,6 +89,7 @@ app.add_typer(forecast_app, name="forecast")
 app.add_typer(identity_app, name="identity")
 app.add_typer(state_app, name="state")
 app.add_typer(models_app, name="models")
+app.add_typer(kpi_app, name="kpi")
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
 

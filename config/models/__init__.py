@@ -9,6 +9,7 @@ from config.models.hubspot import (
     HubSpotOAuthRefreshAuth,
     HubSpotPrivateAppAuth,
 )
+from config.models.kpi import KpiRate, KpiSettings
 from config.models.marketo import MarketoClientCredentialsAuth, MarketoConnection
 from config.models.object_mapping import FieldSource, MappingEntry, ObjectDefinition
 from config.models.quality import QualityRuleSettings, QualitySettings
@@ -47,6 +48,8 @@ __all__ = [
     "HubSpotOAuthRefreshAuth",
     "HubSpotPrivateAppAuth",
     "IdentitySettings",
+    "KpiRate",
+    "KpiSettings",
     "MappingEntry",
     "MappingOverride",
     "MarketoClientCredentialsAuth",

@@ -14,6 +14,7 @@ from config.errors import ConfigFileError, ConfigProblem, did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
 from config.models.connection import CONNECTION_MODELS, Connection, connection_union
 from config.models.connection_base import ConnectionBase
+from config.models.kpi import KpiSettings
 from config.models.quality import QualitySettings, nulls_as_empty
 from config.models.schedule import Schedule
 from config.models.sections import (
@@ -34,6 +35,7 @@ class CrmhubConfig(StrictModel):
     connections: dict[ConnectionName, Connection] = Field(default_factory=dict)  # by name, each with its `kind`
     identity: IdentitySettings = Field(default_factory=IdentitySettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    kpi: KpiSettings = Field(default_factory=KpiSettings)  # the KPI engine's calendar, time zone and currency
     quality: QualitySettings = Field(default_factory=dict)  # overrides of the shipped quality rules
 
     @field_validator("quality", mode="before")
