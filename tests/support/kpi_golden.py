@@ -9,6 +9,7 @@ ever counts.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ YEAR_2025 = (date(2025, 1, 1), date(2026, 1, 1))
 _CATALOG = Catalog.load()
 
 
+@cache
 def kpi_file(code: str) -> KpiFile:
     return read_definition(FIXTURES / f"{code.lower()}.yaml")
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.query import KpiRequest, compute, parse_grain
-from analytics.kpi.schema import KpiFile
+from analytics.kpi.schema import Dimension, KpiFile
 from config.models.kpi import KpiSettings
 from tests.support.kpi_golden import FIXTURES, kpi_file
 from tests.support.kpi_random import build_random
@@ -96,6 +96,8 @@ def test_scoped_requests_equal_the_reference(random_store: Engine, user: str) ->
 
 
 def test_filtered_requests_equal_the_reference(random_store: Engine) -> None:
-    for filters in ({"team": ["east"]}, {"region": ["FR", "(none)"]}, {"territory": ["t1", "t2"]}):
+    asked: list[dict[Dimension, list[str]]] = [{"team": ["east"]}, {"region": ["FR", "(none)"]},
+                                               {"territory": ["t1", "t2"]}]
+    for filters in asked:
         for code in ("WON_AMOUNT", "ACCOUNTS_WON", "AVG_WON_CYCLE"):
             _compare(random_store, kpi_file(code), KpiRequest(code, ("rep",), filters=filters), SETTINGS[2])
