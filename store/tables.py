@@ -891,7 +891,7 @@ raw_table = Table(
 
 
 # --- the KPI registry (analytics/kpi): modules, KPIs and object models as loaded from their YAML, and KPI values ---
-# Loaded by `analytics.kpi.registry` from analytics/kpi/*.yaml and mapping/objectmodels (the files are the source;
+# Loaded by `analytics.kpi.store_load` from analytics/kpi/*.yaml and mapping/objectmodels (the files are the source;
 # these tables are what SQL, the API and the console read). ``metadata_`` is the seed's name for a row's extra facts.
 kpi_module = Table(
     "kpi_module",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import Select, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -26,10 +26,12 @@ from analytics.kpi.zone import Clock
 
 @dataclass(frozen=True, slots=True)
 class Precondition:
-    """A query that must return no row before the KPI is computed; ``message`` is raised with what it found."""
+    """A query that must return no row before the KPI is computed; ``message`` is raised with what it found. A
+    ``warning`` does not stop the KPI: its message goes into the result's warnings (rows left out, and why)."""
 
     query: Select[Any]
     message: str  # "{found}" is replaced by the values of the rows found (comma-separated)
+    severity: Literal["error", "warning"] = "error"
 
 
 class CurrencyHook(Protocol):

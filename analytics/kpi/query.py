@@ -11,8 +11,10 @@ from sqlalchemy import Engine, Select
 from sqlalchemy.engine import Dialect as SqlDialect
 from sqlalchemy.exc import CompileError
 
+from analytics.kpi.asof_hook import StageHistory
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.compile import CompiledKpi, compile_kpi
+from analytics.kpi.conversion import DatedRates
 from analytics.kpi.errors import KpiNotComputable, KpiRequestError
 from analytics.kpi.hooks import AsOfHook, CurrencyHook, ReportingCurrencyOnly
 from analytics.kpi.measure_sql import Dialect, Slice
@@ -53,6 +55,7 @@ class KpiResult:
     rows: list[KpiRow]
     sql: str
     source: str  # "compiled" (from the store's rows) | "kpi_value" (materialised)
+    warnings: tuple[str, ...] = ()  # what the value leaves out, and why (rows without an exchange rate)
 
 
 def parse_grain(text: str) -> tuple[tuple[Dimension, ...], Period | None]:
@@ -90,22 +93,41 @@ def compile_request(kpi: KpiFile, request: KpiRequest, *, dialect: DialectName, 
 
 
 def compute(engine: Engine, kpi: KpiFile, request: KpiRequest, *, catalog: Catalog, settings: KpiSettings,
-            currency: CurrencyHook | None = None, as_of: AsOfHook | None = None) -> KpiResult:
-    """``kpi`` computed from the store's rows for ``request``."""
+            currency: CurrencyHook | None = None, as_of: AsOfHook | None = None, materialised: bool = True
+            ) -> KpiResult:
+    """``kpi`` for ``request``: read from kpi_value when the stored values answer it exactly and are current
+    (materialised.py; ``materialised=False`` never reads them), else computed from the store's rows. Without hooks:
+    amounts converted at each row's date with ``currency_rate`` (conversion.py), as-of measures from the stage
+    history (asof_hook.py)."""
     name = engine.dialect.name
     if name not in get_args(DialectName):
         raise KpiRequestError(f"the KPI engine compiles for SQLite and PostgreSQL, not {name}")
+    if materialised and currency is None and as_of is None:
+        from analytics.kpi.materialised import read_materialised  # materialised.py builds on this module's types
+
+        stored = read_materialised(engine, kpi, request, catalog=catalog, settings=settings)
+        if stored is not None:
+            return stored
+    if currency is None:
+        with engine.connect() as conn:
+            currency = DatedRates.load(conn, settings.currency)
+    if as_of is None:
+        as_of = StageHistory(engine, settings.time_zone, settings.fiscal_year_start_month)
     compiled = compile_request(kpi, request, dialect=cast(DialectName, name), catalog=catalog, settings=settings,
                                currency=currency, as_of=as_of)
     if request.as_user is not None and not user_exists(engine, request.as_user):
         raise KpiRequestError(f"KPI {kpi.code}: as_user {request.as_user!r} is no live user (crm_user.id)")
+    warnings: list[str] = []
     with engine.connect() as conn:
         for check in compiled.preconditions:
             found = [str(row[0]) for row in conn.execute(check.query)]
-            if found:
+            if found and check.severity == "warning":
+                warnings.append(check.message.replace("{found}", ", ".join(found)))
+            elif found:
                 raise KpiNotComputable(check.message.replace("{found}", ", ".join(found)))
         rows = [_row(compiled, dict(r._mapping)) for r in conn.execute(compiled.statement)]
-    return KpiResult(kpi.code, kpi.name, kpi.unit, rows, render_sql(compiled.statement, engine.dialect), "compiled")
+    return KpiResult(kpi.code, kpi.name, kpi.unit, rows, render_sql(compiled.statement, engine.dialect), "compiled",
+                     tuple(warnings))
 
 
 def _row(compiled: CompiledKpi, values: dict[str, Any]) -> KpiRow:

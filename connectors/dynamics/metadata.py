@@ -18,7 +18,7 @@ from typing import Any
 from connectors.base import FieldInfo, ObjectSchema, ObjectSpec, options_of
 from connectors.dynamics.client import DynamicsClient
 from connectors.dynamics.objects import LABEL_SUFFIX, DynamicsOptions, custom_spec
-from connectors.dynamics.values import ETAG
+from connectors.dynamics.values import ETAG, ISO_SUFFIX
 from connectors.errors import ApiError, ConfigError
 
 LOOKUPS = ("Lookup", "Customer", "Owner")
@@ -153,8 +153,9 @@ def _option_labels(option_set: dict[str, Any]) -> tuple[str, ...]:
 
 def _fields(attributes: list[dict[str, Any]], targets: dict[str, tuple[str, ...]],
             labels: dict[str, tuple[str, ...]]) -> tuple[FieldInfo, ...]:
-    """Columns under the names rows carry: ``_x_value`` for lookups (plus ``_x_value@<table>`` per target),
-    ``x`` and ``x@label`` for choices; the etag for optimistic concurrency on write."""
+    """Columns under the names rows carry: ``_x_value`` for lookups (plus ``_x_value@<table>`` per target, and
+    ``_x_value@isocurrencycode`` for a currency lookup), ``x`` and ``x@label`` for choices; the etag for optimistic
+    concurrency on write."""
     out = [FieldInfo(ETAG, "ETag", "Row version (for If-Match)")]
     for a in attributes:
         if a.get("IsValidForRead") is False:
@@ -169,6 +170,8 @@ def _fields(attributes: list[dict[str, Any]], targets: dict[str, tuple[str, ...]
             out += [FieldInfo(f"{prop}@{t}", kind, f"{label} ({t})", custom, True, False, (t,)) for t in hits]
             # the related row's primary name, as the lookup's formatted value carries it
             out.append(FieldInfo(prop + LABEL_SUFFIX, "String", f"{label} (name)", custom, True, False))
+            if hits == ("transactioncurrency",):  # the currency's ISO code, looked up by the reader
+                out.append(FieldInfo(prop + ISO_SUFFIX, "String", f"{label} (ISO code)", custom, True, False))
         elif kind in CHOICES:
             out.append(FieldInfo(name, kind, label, custom, False, updateable, labels.get(name, ())))
             out.append(FieldInfo(name + LABEL_SUFFIX, "String", f"{label} (label)", custom, True, False,

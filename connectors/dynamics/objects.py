@@ -61,6 +61,10 @@ OBJECTS: tuple[ObjectSpec, ...] = (
     _table("processstages", "processstage", "pipeline_stage", cursor=None),
     # no canonical entity holds knowledge articles: unless a config maps them, they land in a typed raw table
     _table("knowledgearticles", "knowledgearticle", ""),
+    # the org's currencies (exchange rates against the base currency) and its settings row (which names the base
+    # currency): no canonical entity holds them either; analytics.kpi.currency reads their raw tables
+    _table("transactioncurrencies", "transactioncurrency", ""),
+    _table("organizations", "organization", ""),
 )
 
 # A custom table's logical name: its publisher's customization prefix (2-8 letters and digits), "_", its name.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,6 +64,8 @@ class DynamicsReader:
 
     def read(self, spec: ObjectSpec, since: Cursor, fields: Sequence[str], full_refresh: bool) -> Iterator[ChangeBatch]:
         wanted = Wanted.of(fields, always=(spec.primary_key, *((spec.cursor_field,) if spec.cursor_field else ())))
+        if wanted.currencies:
+            wanted = replace(wanted, iso_codes=self._iso_codes(spec))
         saved = None if full_refresh else from_state(since.state, connection=self.client.connection,
                                                      object=spec.name)
         state = saved or (TrackState("") if self.catalog.table(spec).tracked else self._untracked(spec))
@@ -238,6 +240,20 @@ class DynamicsReader:
         for page, _ in walk(fetch, NEXT_LINK, connection=self.client.connection, object=spec.name):
             ids.update(str(r[spec.primary_key]) for r in page.get("value", []))
         return frozenset(ids)
+
+    def _iso_codes(self, spec: ObjectSpec) -> dict[str, str]:
+        """transactioncurrencyid -> ISO code of every currency of the org (a few rows: one page)."""
+        codes: dict[str, str] = {}
+
+        def fetch(link: str | None) -> dict[str, Any]:
+            url, params = (link, None) if link else ("transactioncurrencies",
+                                                     {"$select": "transactioncurrencyid,isocurrencycode"})
+            return self.client.get(url, params=params, prefer=f"odata.maxpagesize={MAX_PAGE}", object=spec.name)
+
+        for page, _ in walk(fetch, NEXT_LINK, connection=self.client.connection, object=spec.name):
+            codes.update((str(r["transactioncurrencyid"]).lower(), str(r["isocurrencycode"]))
+                         for r in page.get("value", []) if r.get("isocurrencycode"))
+        return codes
 
     def _prefer(self, *, track: bool) -> str:
         prefer = f"odata.maxpagesize={self.page_size},{ANNOTATIONS}"

@@ -76,6 +76,11 @@ OBJECTS: tuple[ObjectSpec, ...] = (
     # Deletes skip the Recycle Bin (so queryAll rarely shows them) but reach the delete log.
     _sobject("ObjectTerritory2Association", "territory_assignment", "0R1"),
     _sobject("ForecastingQuota", "quota", "0J9", is_deleted=False),
+    # Multicurrency orgs only (dated rates: with advanced currency management). No canonical entity holds them: they
+    # land in typed raw tables, which analytics.kpi.currency turns into currency_rate. Neither has IsDeleted; a
+    # CurrencyType is never deleted, a dated rate's delete reaches the delete log.
+    _sobject("CurrencyType", "", "01L", deletes=False, is_deleted=False),
+    _sobject("DatedConversionRate", "", "04w", is_deleted=False),
 )
 
 COLLECTION_MAX = 200  # sObject Collections: <= 200 records a call

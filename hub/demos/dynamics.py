@@ -20,7 +20,8 @@ DEMO_DYNAMICS_CLIENT_ID = "3b9d8c1a-6e2f-4a57-8d09-c4e1f7a2b580"
 DEMO_DYNAMICS_SECRET = "sandbox-dynamics-secret"
 STANDARD = ("accounts", "contacts", "leads", "opportunities", "systemusers", "teams", "campaigns", "phonecalls",
             "emails", "appointments", "tasks", "products", "opportunityproducts", "incidents", "competitors",
-            "opportunitycompetitorscollection", "territories", "goals", "contracts", "quotes", "processstages")
+            "opportunitycompetitorscollection", "territories", "goals", "contracts", "quotes", "processstages",
+            "transactioncurrencies", "organizations")
 _COLOURS = {"100000000": "green", "100000001": "amber", "100000002": "red"}
 # The org's custom tables, mapped in the connection's config (no spec file can know an org's custom tables);
 # choices by their values (the default publisher's option value prefix, 100000000), lookups by table.

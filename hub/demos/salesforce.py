@@ -1,7 +1,7 @@
-"""The demo's Salesforce: client-credentials OAuth, the standard objects (issue 17's too), the org's four custom
-objects mapped in config and five more kept as typed raw tables (each tagged with its registry model), and a
-person's edits, deletes, a merge, a lead conversion, a stage change and a purge (a delete emptied from the Recycle
-Bin: only ``deleted/`` still shows it)."""
+"""The demo's Salesforce: client-credentials OAuth, the standard objects (issue 17's too, and the currencies of this
+multicurrency org), the org's four custom objects mapped in config and five more kept as typed raw tables (each
+tagged with its registry model), and a person's edits, deletes, a merge, a lead conversion, a stage change and a
+purge (a delete emptied from the Recycle Bin: only ``deleted/`` still shows it)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ DEMO_SALESFORCE_SECRET = "crmhub-sandbox-secret"  # the sandbox's default connec
 STANDARD = ("Account", "Contact", "Lead", "Opportunity", "OpportunityHistory", "Task", "Event", "User", "Campaign",
             "CampaignMember", "Product2", "OpportunityLineItem", "Case", "Contract", "Quote", "OpportunityContactRole",
             "OpportunityCompetitor", "OpportunityStage", "Territory2", "UserTerritory2Association",
-            "ObjectTerritory2Association", "ForecastingQuota")
+            "ObjectTerritory2Association", "ForecastingQuota", "CurrencyType", "DatedConversionRate")
 
 
 def _lower(*values: str) -> dict[str, str]:
@@ -60,6 +60,9 @@ RAW_OBJECTS: dict[str, dict[str, Any]] = {
     "Strategic_Initiative__c": {"model": "STRATEGIC_INITIATIVE"},
 }
 OBJECTS = (*STANDARD, *CUSTOM_MAPPINGS, *RAW_OBJECTS)
+# The org is multicurrency: a deal's currency is its CurrencyIsoCode (a field single-currency orgs lack, so the
+# shipped mapping cannot read it). Its currencies and dated rates (CurrencyType, DatedConversionRate) land raw.
+OVERRIDES: dict[str, dict[str, Any]] = {"Opportunity": {"fields": {"CurrencyIsoCode": "currency"}}}
 
 
 def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:
@@ -70,7 +73,7 @@ def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:
         "auth": {"flow": "client_credentials", "client_id": "crmhub-sandbox-client",
                  "client_secret": "${DEMO_SALESFORCE_SECRET}"},
         "objects": {obj: RAW_OBJECTS.get(obj, {}) for obj in OBJECTS},
-        "mapping": CUSTOM_MAPPINGS,
+        "mapping": {**CUSTOM_MAPPINGS, **OVERRIDES},
         "settle_lag_seconds": 2,
     }
 

@@ -6,7 +6,8 @@ a third of contacts were converted from a lead, which is kept as a qualified lea
 for the companies that have contacts. Opportunities and activities are added by ``generator_sales``, the
 product catalogue and opportunities' product lines by ``generator_products``; competitors, quotes and the sales
 process stages by ``generator_deals``, territories and goals by ``generator_targets``, cases and contracts by
-``generator_service``, and the custom tables (created through the metadata API's code) by ``generator_custom``.
+``generator_service``, the custom tables (created through the metadata API's code) by ``generator_custom``, and the
+foreign currencies, the organization row and each opportunity's currency by ``generator_currency``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from sandbox.common.people import Company, Person, Population
 from sandbox.dynamics import seedtools as st
+from sandbox.dynamics.generator_currency import CurrencySeeder
 from sandbox.dynamics.generator_custom import CustomSeeder, define
 from sandbox.dynamics.generator_deals import DealSeeder
 from sandbox.dynamics.generator_knowledge import KnowledgeSeeder
@@ -112,6 +114,8 @@ class Generator:
         CustomSeeder(seed=self.seed, store=self.store, rows=self.rows, span=self.span).run()
         org.custom_tracked += define_success(self.store)
         SuccessSeeder(seed=self.seed, store=self.store, rows=self.rows, admin=org.system_user, span=self.span).run()
+        CurrencySeeder(seed=self.seed, rows=self.rows, admin=org.system_user, organization_id=org.organization_id,
+                       base_currency=products.currency, span=self.span).run()
         # The core tables take their row versions first, as before the later tables existed: delta tokens issued
         # by earlier releases of this sandbox still name the same point in their history.
         later = {t.logical for t in (*SALES_TABLES, *SERVICE_TABLES)} | {t.logical for t in self.store.catalog.tables()

@@ -17,7 +17,7 @@ SCHEMA_NAMES = {
     "account": "Account", "contact": "Contact", "lead": "Lead", "opportunity": "Opportunity",
     "campaign": "Campaign", "systemuser": "SystemUser", "team": "Team", "phonecall": "PhoneCall",
     "email": "Email", "appointment": "Appointment", "task": "Task", "activitypointer": "ActivityPointer",
-    "transactioncurrency": "TransactionCurrency", "uom": "UoM", "product": "Product",
+    "transactioncurrency": "TransactionCurrency", "organization": "Organization", "uom": "UoM", "product": "Product",
     "opportunityproduct": "OpportunityProduct", "competitor": "Competitor",
     "opportunitycompetitors": "OpportunityCompetitors", "quote": "Quote", "metric": "Metric", "goal": "Goal",
     "territory": "Territory", "workflow": "Workflow", "processstage": "ProcessStage", "incident": "Incident",

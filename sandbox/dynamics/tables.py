@@ -142,6 +142,7 @@ OPPORTUNITY = Table(
              navs=("customerid_account", "customerid_contact"), cascade="cascade"),
         lookup("originatingleadid", "Originating Lead", "lead"),
         lookup("campaignid", "Source Campaign", "campaign"),
+        lookup("transactioncurrencyid", "Currency", "transactioncurrency"),
         flag("isrevenuesystemcalculated", "Revenue", os_.REVENUE_SOURCE),
         Attr("crmhub_winprobability", "double", "crmhub Win Probability", min_value=0.0, max_value=100.0),
         *states(os_.OPPORTUNITY_STATE, os_.OPPORTUNITY_STATUS),
@@ -210,6 +211,18 @@ TRANSACTIONCURRENCY = Table(
         number("exchangerate", "Exchange Rate", 0.0000000001, 100_000_000_000.0, required="ApplicationRequired"),
         whole("currencyprecision", "Currency Precision", 0, 4),
         *states(os_.ACTIVE_STATE, os_.ACTIVE_STATUS),
+    ),
+)
+
+# The organization's settings row (one per environment): crmhub reads its base currency, the one the exchange rates of
+# transactioncurrencies are quoted against. Its other settings (fiscal calendar, formats, features) are not emulated.
+ORGANIZATION = Table(
+    logical="organization", entity_set="organizations", display="Organization", display_plural="Organizations",
+    primary_id="organizationid", primary_name="name", type_code=1019, ownership="OrganizationOwned",
+    attrs=(
+        *system("organizationid", owned=False),
+        text("name", "Name", 160, required="SystemRequired"),
+        lookup("basecurrencyid", "Currency", "transactioncurrency"),
     ),
 )
 
@@ -323,10 +336,11 @@ ACTIVITYPOINTER = _activity("activitypointer", "activitypointers", "Activity", "
 
 TABLES: dict[str, Table] = {t.logical: t for t in (
     ACCOUNT, CONTACT, LEAD, OPPORTUNITY, CAMPAIGN, SYSTEMUSER, TEAM, PHONECALL, EMAIL, APPOINTMENT, TASK,
-    ACTIVITYPOINTER, TRANSACTIONCURRENCY, UOM, PRODUCT, OPPORTUNITYPRODUCT, *SALES_TABLES, *SERVICE_TABLES,
+    ACTIVITYPOINTER, TRANSACTIONCURRENCY, ORGANIZATION, UOM, PRODUCT, OPPORTUNITYPRODUCT, *SALES_TABLES,
+    *SERVICE_TABLES,
 )}
 BY_SET: dict[str, Table] = {t.entity_set: t for t in TABLES.values()}
 # tables whose ChangeTrackingEnabled is true unless the change_tracking option says otherwise: not the reference
 # tables, nor those whose change tracking cannot be enabled (intersect rows, process stages)
-UNTRACKED = ("team", "systemuser", "uom", "transactioncurrency", "metric", "workflow")
+UNTRACKED = ("team", "systemuser", "uom", "transactioncurrency", "organization", "metric", "workflow")
 DEFAULT_TRACKED = tuple(t.entity_set for t in TABLES.values() if t.logical not in UNTRACKED and t.trackable)

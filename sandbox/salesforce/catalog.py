@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sandbox.salesforce.fields import FieldDef, ObjectDef, text
 from sandbox.salesforce.objects_activity import CAMPAIGN, CAMPAIGN_MEMBER, EVENT, TASK, USER
+from sandbox.salesforce.objects_currency import CURRENCY_TYPE, DATED_CONVERSION_RATE
 from sandbox.salesforce.objects_custom import SEEDED, custom_prefix, seeded_objects
 from sandbox.salesforce.objects_plans import PLANNING
 from sandbox.salesforce.objects_products import OPPORTUNITY_LINE_ITEM, PRICEBOOK2, PRICEBOOK_ENTRY, PRODUCT2
@@ -32,7 +33,8 @@ STANDARD: tuple[ObjectDef, ...] = (
     ACCOUNT, CONTACT, LEAD, OPPORTUNITY, OPPORTUNITY_HISTORY, TASK, EVENT, USER, CAMPAIGN, CAMPAIGN_MEMBER, PRODUCT2,
     PRICEBOOK2, PRICEBOOK_ENTRY, OPPORTUNITY_LINE_ITEM, CASE, CONTRACT, QUOTE, OPPORTUNITY_CONTACT_ROLE,
     OPPORTUNITY_COMPETITOR, OPPORTUNITY_STAGE, TERRITORY2_MODEL, TERRITORY2_TYPE, TERRITORY2,
-    USER_TERRITORY2_ASSOCIATION, OBJECT_TERRITORY2_ASSOCIATION, FORECASTING_TYPE, FORECASTING_QUOTA)
+    USER_TERRITORY2_ASSOCIATION, OBJECT_TERRITORY2_ASSOCIATION, FORECASTING_TYPE, FORECASTING_QUOTA, CURRENCY_TYPE,
+    DATED_CONVERSION_RATE)
 OBJECTS: tuple[ObjectDef, ...] = (*STANDARD, *seeded_objects((*SEEDED, *PLANNING)))
 
 # Polymorphic lookups (Task.Who, Task.What, ...) resolve against this pseudo-entity, as SOQL does.

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox.salesforce import picklists as pl
+from sandbox.salesforce.gen_currency import deal_currency
 from sandbox.salesforce.gen_products import seed_line_items
 from sandbox.salesforce.seed_context import SeedContext
 from sandbox.salesforce.timefmt import fmt_datetime
@@ -56,12 +57,14 @@ def _opportunity(ctx: SeedContext, rnd: random.Random, company_key: int, company
     campaign = rnd.choice(ctx.campaigns) if ctx.campaigns and rnd.random() < 0.2 else None
     audit = ctx.audit(created, modified, by=owner, owner=owner, rnd=rnd)
     name = f"{company_name} - {rnd.choice(_PRODUCTS)}"
+    lines_before = ctx.counters.get("OpportunityLineItem", 0)
     if amount is not None and amount > 0:  # Salesforce rolls the line items' TotalPrice up into Amount
         amount = seed_line_items(ctx, oid, name, amount, created, owner)
+    currency = deal_currency(ctx, oid, company_key, has_lines=ctx.counters.get("OpportunityLineItem", 0) > lines_before)
     ctx.add("Opportunity", {
         "Id": oid, **audit,
         "AccountId": ctx.account_ids[company_key], "Name": name,
-        "StageName": final.name, "Amount": amount, "Probability": final.probability,
+        "StageName": final.name, "Amount": amount, "CurrencyIsoCode": currency, "Probability": final.probability,
         "CloseDate": close.date().isoformat(), "Type": rnd.choice(pl.OPPORTUNITY_TYPE),
         "LeadSource": rnd.choice(pl.LEAD_SOURCE[:-1]), "NextStep": None if final.closed else "Follow up call",
         "ForecastCategoryName": final.forecast, "IsClosed": final.closed, "IsWon": final.won, "CampaignId": campaign,

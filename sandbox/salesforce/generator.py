@@ -16,6 +16,7 @@ from datetime import timedelta
 from sandbox.common.people import Population
 from sandbox.common.sfids import sfdc_id
 from sandbox.salesforce import picklists as pl
+from sandbox.salesforce.gen_currency import seed_currencies
 from sandbox.salesforce.gen_custom import seed_training
 from sandbox.salesforce.gen_deals import seed_opportunities
 from sandbox.salesforce.gen_enablement import seed_enablement
@@ -69,6 +70,7 @@ def _seed(*, store: Store, population: Population, seed_value: int, integration_
     seed_training(ctx)
     seed_enablement(ctx)
     seed_plans(ctx)
+    seed_currencies(ctx)
     for obj, table in store.tables.items():
         rows = sorted(ctx.rows.get(obj, []), key=operator.itemgetter(table.ix_id))
         table.load(rows)

@@ -3,7 +3,7 @@ the enablement platform's monthly usage, quota plans and strategic initiatives.
 
 Named and typed as a Salesforce admin builds them in Object Manager: a required ``Account__c`` lookup, Number(4,0)
 fiscal years (the API types every custom Number field ``double``), Currency fields with a ``Currency__c`` picklist
-beside them (this org is single-currency, so no ``CurrencyIsoCode``; a regional plan still says what it is in).
+beside them (added before the org turned on multiple currencies: a regional plan says what it is in).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from sandbox.salesforce.fields import (
     system_fields,
     text,
 )
+from sandbox.salesforce.objects_currency import currency_iso_code
 
 
 def _ext_id() -> FieldDef:
@@ -117,6 +118,7 @@ OPPORTUNITY = ObjectDef(
      text("Name", 120, nillable=False, name_field=True),
      pick("StageName", tuple(s.name for s in pl.STAGES), label="Stage", nillable=False),
      num("Amount", "currency", 18, 2),
+     currency_iso_code("Opportunity Currency"),
      num("Probability", "percent", 3, 0, label="Probability (%)"),
      formula(num("ExpectedRevenue", "currency", 18, 2, label="Expected Amount")),
      FieldDef("CloseDate", "date", nillable=False),

@@ -114,9 +114,9 @@ def test_admin_can_expire_every_token_now(api: DynamicsApi) -> None:
 def test_objects_and_truth_match_the_api(api: DynamicsApi) -> None:
     objects = api.admin.get("/_admin/objects")["objects"]
     assert {"accounts", "contacts", "leads", "opportunities", "systemusers", "teams", "campaigns", "phonecalls",
-            "emails", "appointments", "tasks", "activitypointers", "transactioncurrencies", "uoms", "products",
-            "opportunityproducts", "competitors", "opportunitycompetitorscollection", "quotes", "metrics", "goals",
-            "territories", "workflows", "processstages", "incidents", "contracts",
+            "emails", "appointments", "tasks", "activitypointers", "transactioncurrencies", "organizations", "uoms",
+            "products", "opportunityproducts", "competitors", "opportunitycompetitorscollection", "quotes", "metrics",
+            "goals", "territories", "workflows", "processstages", "incidents", "contracts",
             "knowledgearticles", "new_customerhealths", "new_qbrs", "new_slas", "new_customeronboardings",
             "new_customergoals"} == set(objects)
     for name in ("accounts", "contacts", "leads", "opportunities", "tasks"):

@@ -139,8 +139,9 @@ def test_describe_global_and_objects(sf: SalesforceSandbox) -> None:
                           "OpportunityLineItem", "Case", "Contract", "Quote", "OpportunityContactRole",
                           "OpportunityCompetitor", "OpportunityStage", "Territory2Model", "Territory2Type",
                           "Territory2", "UserTerritory2Association", "ObjectTerritory2Association",
-                          "ForecastingType", "ForecastingQuota", "Training_Program__c", "Training_Enrollment__c",
-                          "Coaching_Session__c", "Assessment__c", *PLANNING}
+                          "ForecastingType", "ForecastingQuota", "CurrencyType", "DatedConversionRate",
+                          "Training_Program__c", "Training_Enrollment__c", "Coaching_Session__c", "Assessment__c",
+                          *PLANNING}
     assert {n for n, o in names.items() if o["custom"]} == {"Training_Program__c", "Training_Enrollment__c",
                                                             "Coaching_Session__c", "Assessment__c", *PLANNING}
     assert names["Lead"]["keyPrefix"] == "00Q" and names["OpportunityHistory"]["createable"] is False

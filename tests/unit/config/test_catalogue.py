@@ -137,7 +137,9 @@ def test_catalogue_objects_are_the_objects_the_connectors_read() -> None:
         # knowledge articles) has no shipped mapping: it lands in a typed raw table, like an unmapped custom object.
         assert set(catalogue.objects[kind]) == {spec.name for spec in objects if spec.entity}, kind
     assert [spec.name for spec in MARKETO_OBJECTS if not spec.entity] == ["files"]
-    assert [spec.name for spec in DYNAMICS_OBJECTS if not spec.entity] == ["knowledgearticles"]
+    assert [spec.name for spec in DYNAMICS_OBJECTS if not spec.entity] == ["knowledgearticles", "transactioncurrencies",
+                                                                           "organizations"]
+    assert [spec.name for spec in SALESFORCE_OBJECTS if not spec.entity] == ["CurrencyType", "DatedConversionRate"]
 
 
 def test_cli_exit_codes_and_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

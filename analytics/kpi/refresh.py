@@ -1,0 +1,176 @@
+"""Materialise KPIs into ``kpi_value``: every computed KPI at the default grains (grain.py), so a dashboard reads in
+milliseconds; incremental by default.
+
+A refresh first rebuilds ``currency_rate`` (currency.py). It then recomputes the KPIs whose inputs changed since the
+last refresh that succeeded (refresh_inputs.py): a KPI reading an entity a sync run changed since, a KPI whose
+definition changed (``definition_hash``, as the registry's store load computes it) or that failed last time. Every
+KPI is recomputed when there was no earlier refresh, when the ``kpi`` settings or the grains changed, or with
+``full``. Each KPI's rows are replaced in one transaction. One ``kpi_refresh`` row records the refresh: its
+``inputs`` hold, per entity, the latest sync run that changed it ({entity: sync_run id}), the settings' digest,
+the grains, the materialised KPIs' definition hashes, the KPIs that failed and the warnings of each (rows left out).
+A KPI that cannot be cut at a grain (a case KPI by company when cases have no account) is skipped there.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, insert, or_, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from analytics.kpi.asof_hook import StageHistory
+from analytics.kpi.catalog import Catalog
+from analytics.kpi.conversion import DatedRates
+from analytics.kpi.currency import RatesReport, refresh_rates
+from analytics.kpi.errors import KpiDefinitionError, KpiNotComputable, KpiRequestError
+from analytics.kpi.grain import DEFAULT_GRAINS, Grain
+from analytics.kpi.query import compute
+from analytics.kpi.refresh_inputs import changed_entities as changed_since
+from analytics.kpi.refresh_inputs import entity_runs, kpi_entities, last_inputs, settings_hash
+from analytics.kpi.registry import KpiRegistry
+from analytics.kpi.schema import KpiFile
+from analytics.kpi.store_load import definition_hash
+from config.models.kpi import KpiSettings
+from store.tables import kpi_refresh, kpi_value
+
+CHUNK = 5_000  # kpi_value rows per INSERT
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    refresh_id: int
+    full: bool
+    changed: list[str]  # the entities whose changes triggered it (all of them on a full refresh)
+    computed: list[str] = field(default_factory=list)  # KPI codes recomputed
+    unchanged: int = 0  # KPIs left as they were
+    rows: int = 0
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # KPI -> grains it cannot be cut at
+    failed: dict[str, str] = field(default_factory=dict)  # KPI -> why
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # KPI -> rows left out, and why
+    rates: RatesReport | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"refresh_id": self.refresh_id, "full": self.full, "changed": self.changed,
+                "computed": self.computed, "unchanged": self.unchanged, "rows": self.rows, "skipped": self.skipped,
+                "failed": self.failed, "warnings": self.warnings,
+                "rates": self.rates.as_dict() if self.rates else None, "seconds": round(self.seconds, 3)}
+
+
+def computed_kpis(registry_or_kpis: KpiRegistry | Iterable[KpiFile]) -> list[KpiFile]:
+    kpis = registry_or_kpis.kpis.values() if isinstance(registry_or_kpis, KpiRegistry) else registry_or_kpis
+    return sorted((k for k in kpis if k.status == "computed"), key=lambda k: k.code)
+
+
+def grain_dimensions(grains: Sequence[Grain]) -> set[str]:
+    return {g.dimension for g in grains if g.dimensions}
+
+
+def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *, catalog: Catalog,
+            settings: KpiSettings, grains: Sequence[Grain] = DEFAULT_GRAINS, changed_entities: set[str] | None = None,
+            full: bool = False, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> RefreshReport:
+    """Recompute the KPIs whose inputs changed (every one with ``full``) into kpi_value; see the module docstring.
+    ``changed_entities``: the entities to treat as changed (None: worked out from the sync runs)."""
+    started = time.perf_counter()
+    kpis = computed_kpis(registry_or_kpis)
+    hashes = {k.code: definition_hash(k) for k in kpis}
+    with engine.begin() as conn:
+        refresh_id = int(conn.execute(insert(kpi_refresh).values(
+            started_at=clock(), status="running", inputs={"grains": [str(g) for g in grains]})
+            .returning(kpi_refresh.c.id)).scalar_one())
+    try:
+        rates = refresh_rates(engine, settings, clock=clock)
+        with engine.connect() as conn:
+            current, last = entity_runs(conn), last_inputs(conn) or {}
+        digest = settings_hash(settings)
+        full = full or not last or last.get("settings") != digest or last.get("grains") != [str(g) for g in grains]
+        changed = sorted(current) if full and changed_entities is None else sorted(
+            changed_entities if changed_entities is not None else changed_since(current, last.get("entities", {})))
+        dims = grain_dimensions(grains)
+        before: dict[str, str] = {} if full else dict(last.get("kpis", {}))
+        retry = set() if full else set(last.get("failed", []))
+        todo = [k for k in kpis if full or before.get(k.code) != hashes[k.code] or k.code in retry
+                or _reads_any(k, catalog, dims, set(changed))]
+        report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates)
+        warnings = {code: w for code, w in last.get("warnings", {}).items() if code in hashes and not full}
+        hooks = _hooks(engine, settings)
+        for kpi in todo:
+            _refresh_one(engine, kpi, hashes[kpi.code], grains, report, catalog=catalog, settings=settings,
+                         hooks=hooks, now=clock())
+            warnings.pop(kpi.code, None)
+        warnings.update(report.warnings)
+        kept = {code: h for code, h in before.items() if hashes.get(code) == h}
+        kept.update({code: hashes[code] for code in report.computed})
+        if full:
+            _drop_others(engine, set(hashes))
+        inputs = {"entities": current, "settings": digest, "grains": [str(g) for g in grains], "kpis": kept,
+                  "failed": sorted(report.failed), "warnings": warnings}
+        _finish(engine, refresh_id, "succeeded", clock(), kpis=len(report.computed), rows=report.rows, inputs=inputs)
+    except Exception as exc:  # recorded as failed (not left "running"), then raised as it was
+        _finish(engine, refresh_id, "failed", clock(), error=f"{type(exc).__name__}: {exc}")
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _reads_any(kpi: KpiFile, catalog: Catalog, dimensions: set[str], changed: set[str]) -> bool:
+    """Whether the KPI reads a changed entity; a definition that does not resolve is recomputed (and fails there,
+    with its message)."""
+    try:
+        return bool(kpi_entities(kpi, catalog, dimensions) & changed)
+    except KpiDefinitionError:
+        return True
+
+
+def _hooks(engine: Engine, settings: KpiSettings) -> tuple[DatedRates, StageHistory]:
+    with engine.connect() as conn:
+        currency = DatedRates.load(conn, settings.currency)
+    return currency, StageHistory(engine, settings.time_zone, settings.fiscal_year_start_month)
+
+
+def _refresh_one(engine: Engine, kpi: KpiFile, digest: str, grains: Sequence[Grain], report: RefreshReport, *,
+                 catalog: Catalog, settings: KpiSettings, hooks: tuple[DatedRates, StageHistory], now: datetime
+                 ) -> None:
+    """One KPI at every grain, its rows replaced in one transaction (nothing written when it fails)."""
+    rows: list[dict[str, Any]] = []
+    done: list[Grain] = []
+    found: list[str] = []
+    for grain in grains:
+        try:
+            result = compute(engine, kpi, grain.request(kpi), catalog=catalog, settings=settings,
+                             currency=hooks[0], as_of=hooks[1])
+        except KpiRequestError as exc:  # this KPI cannot be cut at this grain: the others still count
+            report.skipped.setdefault(kpi.code, []).append(f"{grain}: {exc}")
+            continue
+        except (KpiNotComputable, KpiDefinitionError, SQLAlchemyError) as exc:
+            report.failed[kpi.code] = f"{grain}: {type(exc).__name__}: {exc}"
+            return
+        rows += grain.rows(kpi, result, digest=digest, currency=settings.currency, now=now)
+        done.append(grain)
+        found += [w for w in result.warnings if w not in found]
+    with engine.begin() as conn:
+        conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code == kpi.code, or_(*(
+            and_(kpi_value.c.dimension == g.dimension, kpi_value.c.period == g.period) for g in grains))))
+        for at in range(0, len(rows), CHUNK):
+            conn.execute(insert(kpi_value), rows[at:at + CHUNK])
+    report.computed.append(kpi.code)
+    report.rows += len(rows)
+    if found:
+        report.warnings[kpi.code] = found
+
+
+def _drop_others(engine: Engine, codes: set[str]) -> None:
+    """A full refresh leaves no row of a KPI that is no longer computed."""
+    with engine.begin() as conn:
+        stale = delete(kpi_value)
+        conn.execute(stale.where(kpi_value.c.kpi_code.not_in(sorted(codes))) if codes else stale)
+
+
+def _finish(engine: Engine, refresh_id: int, status: str, at: datetime, **values: Any) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(kpi_refresh).where(kpi_refresh.c.id == refresh_id)
+                     .values(status=status, finished_at=at, **values))
