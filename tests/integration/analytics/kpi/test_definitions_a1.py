@@ -1,0 +1,191 @@
+"""kpi-a1's computed KPIs (BUS_DEV, SALES_PERFORMANCE, SALES_STRATEGY) through the engine: every one compiles and
+runs on an empty migrated store at several grains, on SQLite and PostgreSQL; and the ones whose definition carries a
+choice worth pinning (the anchor of a win rate, a count of distinct deals through a child table, a ref one join away,
+quota periods against close dates) give hand-computed figures on the golden store plus the rows added here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine
+
+from analytics.kpi.catalog import Catalog
+from analytics.kpi.definition import DEFINITIONS_DIR, definition_path, read_definition
+from analytics.kpi.errors import KpiNotComputable
+from analytics.kpi.query import KpiRequest, compute
+from analytics.kpi.schema import Dimension, KpiFile, Period
+from config.models.kpi import KpiSettings
+from tests.support.kpi_golden import YEAR_2025, add_many, build, run, values
+from tests.support.stores import fresh_engine
+
+MINE = ("BUS_DEV", "SALES_PERFORMANCE", "SALES_STRATEGY")
+DIALECTS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql",
+                                                               marks=pytest.mark.postgres)]
+START, END = YEAR_2025
+
+
+def _mine() -> list[KpiFile]:
+    kpis = [read_definition(path) for path in sorted(DEFINITIONS_DIR.glob("*.yaml"))]
+    return [k for k in kpis if k.modules[0] in MINE and k.status == "computed"]
+
+
+@pytest.fixture(scope="module", params=DIALECTS)
+def empty(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    yield from fresh_engine(request.param, tmp_path_factory.mktemp("empty"))
+
+
+@pytest.mark.parametrize("kpi", _mine(), ids=lambda k: k.code)
+def test_every_computed_kpi_compiles_and_runs_on_an_empty_store(empty: Engine, kpi: KpiFile) -> None:
+    catalog, settings = Catalog.load(), KpiSettings()
+    grains: list[tuple[tuple[Dimension, ...], Period | None]] = [
+        ((), None), (kpi.dimensions[:1], "month"), (kpi.dimensions, "fiscal_quarter")]
+    for dims, period in grains:
+        request = KpiRequest(kpi.code, dims, period, START, END)
+        try:
+            result = compute(empty, kpi, request, catalog=catalog, settings=settings)
+        except KpiNotComputable as exc:
+            # The stage-history source of as_of measures is branch kpi-values' part: until it is wired in, the
+            # engine refuses rather than guesses, and this KPI is only checked as far as that refusal.
+            if "as-of history source" in str(exc):
+                pytest.skip(f"{kpi.code}: {exc}")
+            raise
+        # No rows, or at the total grain one row of nothing (a count of no rows is 0, a ratio of them no value).
+        assert len(result.rows) <= (0 if dims or period else 1), f"{kpi.code} at {dims} x {period}: {result.rows}"
+        assert all(row.value in (None, 0) for row in result.rows), f"{kpi.code}: a value from an empty store"
+
+
+def _utc(y: int, m: int, d: int) -> datetime:
+    return datetime(y, m, d, tzinfo=UTC)
+
+
+def _add_a1_rows(engine: Engine) -> None:
+    """The golden store's deals o1..o12 (tests/support/kpi_golden.py) with competitors, leads that became deals,
+    quotas, quotes, line items and stage history; a2 is the one enterprise account."""
+    add_many(engine, "account", [{"id": "a2", "name": "Beta", "country": "DE", "owner_id": "u2",
+                                  "employees": 5000}])
+    add_many(engine, "opportunity_competitor", [
+        {"id": "oc1", "opportunity_id": "o1", "competitor_id": "k1", "won_by_competitor": False},
+        {"id": "oc2", "opportunity_id": "o1", "competitor_id": "k2", "won_by_competitor": False},  # o1 twice
+        {"id": "oc3", "opportunity_id": "o2", "competitor_id": "k1", "won_by_competitor": True},
+        {"id": "oc4", "opportunity_id": "o9", "competitor_id": "k2", "won_by_competitor": False},
+        {"id": "oc5", "opportunity_id": "o6", "competitor_id": "k1", "won_by_competitor": False},  # still open
+        {"id": "oc6", "opportunity_id": "o9", "competitor_name": "Acme"},  # named only, as Salesforce keeps them
+    ])
+    add_many(engine, "lead", [
+        {"id": "l7", "owner_id": "u1", "created_at": _utc(2025, 5, 1), "converted": True,
+         "lead_source": "Referral", "converted_opportunity_id": "o3"},  # o3 won
+        {"id": "l8", "owner_id": "u1", "created_at": _utc(2025, 5, 2), "converted": False, "lead_source": "Referral"},
+        {"id": "l9", "owner_id": "u2", "created_at": _utc(2025, 6, 1), "converted": True,
+         "lead_source": "Partner Referral", "converted_opportunity_id": "o5"},  # o5 lost
+    ])
+    add_many(engine, "quota", [
+        {"id": "q1", "owner_id": "u1", "period_start": date(2025, 1, 1), "period_end": date(2025, 3, 31),
+         "quota_type": "revenue", "amount": 400, "currency": "USD"},
+        {"id": "q2", "owner_id": "u1", "period_start": date(2025, 4, 1), "period_end": date(2025, 6, 30),
+         "quota_type": "revenue", "amount": 1000, "currency": "USD"},
+        {"id": "q3", "owner_id": "u3", "period_start": date(2025, 1, 1), "period_end": date(2025, 3, 31),
+         "quota_type": "revenue", "amount": 500, "currency": "USD"},
+        {"id": "q4", "owner_id": "u2", "period_start": date(2025, 1, 1), "period_end": date(2025, 3, 31),
+         "quota_type": "units", "amount": 10},
+    ])
+    add_many(engine, "quote", [
+        {"id": "qt1", "opportunity_id": "o3", "account_id": "a2", "amount": 500, "currency": "USD", "accepted": True,
+         "created_at": _utc(2025, 3, 1)},
+        {"id": "qt2", "opportunity_id": "o2", "account_id": "a1", "amount": 300, "currency": "USD",
+         "accepted": False, "created_at": _utc(2025, 2, 1)},
+        {"id": "qt3", "opportunity_id": "o6", "account_id": "a1", "amount": 1000, "currency": "USD",
+         "created_at": _utc(2025, 5, 1)},
+    ])
+    add_many(engine, "line_item", [
+        {"id": "li1", "opportunity_id": "o1", "quantity": 2, "list_price": 60, "total_price": 100,
+         "discount_amount": 20, "currency": "USD"},
+        {"id": "li2", "opportunity_id": "o3", "quantity": 5, "list_price": 110, "total_price": 500,
+         "discount_percent": 10, "currency": "USD"},  # no amount: 110 x 5 x 10 % = 55
+        {"id": "li3", "opportunity_id": "o2", "quantity": 1, "list_price": 300, "total_price": 300,
+         "currency": "USD"},  # a lost deal's
+        {"id": "li4", "opportunity_id": "o4", "quantity": 4, "list_price": 50, "total_price": 200,
+         "discount_amount": 0, "currency": "USD"},
+    ])
+    add_many(engine, "opportunity_stage", [
+        {"id": "s1", "opportunity_id": "o3", "stage": "Proposal", "probability": 60, "changed_at": _utc(2025, 3, 28)},
+        {"id": "s2", "opportunity_id": "o3", "stage": "Commit", "probability": 90, "changed_at": _utc(2025, 4, 1)},
+        {"id": "s3", "opportunity_id": "o5", "stage": "Proposal", "probability": 50, "changed_at": _utc(2025, 4, 10)},
+        {"id": "s4", "opportunity_id": "o6", "stage": "Discovery", "probability": 20,
+         "changed_at": _utc(2025, 4, 2)},
+    ])
+
+
+@pytest.fixture(scope="module", params=DIALECTS)
+def store_a1(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    for engine in fresh_engine(request.param, tmp_path_factory.mktemp("a1")):
+        build(engine)
+        _add_a1_rows(engine)
+        yield engine
+
+
+def _value(engine: Engine, code: str, grain: str = "") -> dict[tuple[str, ...], float | None]:
+    return values(run(engine, code, grain, start=START, end=END, kpi=read_definition(definition_path(code))))
+
+
+def test_win_rates_differ_by_their_denominator_and_anchor(store_a1: Engine) -> None:
+    # Closed in 2025 by close date: won o1 o3 o4 o7 o8, lost o2 o5 o9 (o10 deleted, o11 undated, o12 in 2024).
+    assert _value(store_a1, "WIN_RATE_CLOSED") == {(): 62.5}  # 5 / 8
+    # Created in 2025: o2 o3 o4 o5 o6 o8 o9 o11; won of those: o3 o4 o8 o11 (o11 has no close date, but is won).
+    assert _value(store_a1, "WIN_RATE_ALL") == {(): 50.0}  # 4 / 8
+    assert _value(store_a1, "WON_REVENUE") == {(): 1300}
+    assert _value(store_a1, "AVERAGE_WON_DEAL_SIZE") == {(): 260}  # 1300 / 5
+    # Days created -> closed: o1 30, o3 10, o4 30, o7 10, o8 30; lost o2 31, o5 30, o9 28.
+    assert _value(store_a1, "SALES_CYCLE_LENGTH_WON") == {(): 22}  # 110 / 5
+    assert _value(store_a1, "SALES_CYCLE_LENGTH_CLOSED") == {(): 24.875}  # 199 / 8
+
+
+def test_competitor_kpis_count_each_deal_once(store_a1: Engine) -> None:
+    # Closed deals with a competitor: o1 (two competitor rows), o2, o9; won: o1; lost to a competitor: o2.
+    assert _value(store_a1, "COMPETITIVE_WIN_RATE") == {(): 33.333333}  # 1 / 3, not 2 / 4
+    assert _value(store_a1, "COMPETITOR_PRESENCE_RATE") == {(): 37.5}  # 3 / 8 closed
+    assert _value(store_a1, "COMPETITIVE_LOSS_SHARE") == {(): 33.333333}  # o2 / (o2 o5 o9)
+    assert _value(store_a1, "COMPETITORS_ENCOUNTERED") == {(): 3}  # k1, k2, Acme on closed deals
+    assert _value(store_a1, "COMPETITORS_ENCOUNTERED", "rep") == {("u1",): 2, ("u3",): 2}  # k1 k2; k2 Acme
+
+
+def test_lead_kpis_follow_the_converted_deal(store_a1: Engine) -> None:
+    # 2025 leads: l1..l6 of the golden store and l7..l9; converted l1 l3 l5 l7 l9; l7's deal o3 is won.
+    assert _value(store_a1, "LEAD_CONVERSION_RATE") == {(): 55.555556}  # 5 / 9
+    assert _value(store_a1, "LEAD_TO_CLOSE_RATE") == {(): 11.111111}  # 1 / 9
+    assert _value(store_a1, "REFERRAL_LEADS") == {(): 3}
+    assert _value(store_a1, "REFERRAL_CONVERSION_RATE", "rep") == {("u1",): 50, ("u2",): 100}  # l7 of l7 l8; l9
+
+
+def test_quota_kpis_meet_won_revenue_on_the_quota_period(store_a1: Engine) -> None:
+    # Revenue quotas: u1 400 (Q1) and 1000 (Q2), u3 500 (Q1); won u1 o1 100 (Q1) o3 500 (Q2), u3 o7 400 (Q1).
+    by_rep = _value(store_a1, "QUOTA_ATTAINMENT", "rep,quarter")
+    assert {k: by_rep[k] for k in [("u1", "2025-01-01"), ("u1", "2025-04-01"), ("u3", "2025-01-01")]} == {
+        ("u1", "2025-01-01"): 25, ("u1", "2025-04-01"): 50, ("u3", "2025-01-01"): 80}
+    assert by_rep.get(("u2", "2025-01-01")) is None  # u2 won 200 but carries no revenue quota: no ratio
+    assert _value(store_a1, "QUOTA_CARRYING_REPS") == {(): 2}  # u1, u3 (u2's quota is in units)
+    assert _value(store_a1, "REVENUE_PER_QUOTA_CARRYING_REP") == {(): 650}  # 1300 / 2
+    # u2: o4's 4 units of a 10-unit quota; u1 sold 7 units but has no units quota: no value, never 0 or infinite.
+    assert _value(store_a1, "UNIT_QUOTA_ATTAINMENT", "rep") == {("u1",): None, ("u2",): 40}
+    assert _value(store_a1, "QUOTA_GAP", "rep,quarter")[("u1", "2025-04-01")] == 500  # 1000 - 500
+
+
+def test_product_and_proposal_kpis(store_a1: Engine) -> None:
+    # Won lines: li1 (o1) 2 units 100, li2 (o3) 5 units 500, li4 (o4) 4 units 200; li3 is on a lost deal.
+    assert _value(store_a1, "UNITS_SOLD") == {(): 11}
+    assert _value(store_a1, "AVERAGE_SELLING_PRICE") == {(): 72.727273}  # 800 / 11
+    assert _value(store_a1, "AVERAGE_DISCOUNT_RATE_WON") == {(): 8.62069}  # (20 + 55 + 0) / (120 + 550 + 200)
+    assert _value(store_a1, "PRODUCTS_PER_WON_DEAL") == {(): 0.6}  # 3 lines / 5 won deals
+    assert _value(store_a1, "PROPOSALS_SENT") == {(): 3}
+    assert _value(store_a1, "PROPOSAL_ACCEPTANCE_RATE") == {(): 33.333333}
+
+
+def test_segment_reach_and_stage_kpis(store_a1: Engine) -> None:
+    assert _value(store_a1, "ENTERPRISE_SEGMENT_REVENUE_SHARE") == {(): 53.846154}  # a2: (500 + 200) / 1300
+    assert _value(store_a1, "COUNTRIES_SOLD_INTO") == {(): 3}
+    assert _value(store_a1, "COUNTRIES_SOLD_INTO", "rep") == {("u1",): 2, ("u2",): 1, ("u3",): 1}
+    # Entered a stage of 50 % or more: o3 in March and April, o5 in April; o3 was won, o5 lost.
+    assert _value(store_a1, "LATE_STAGE_CONVERSION_RATE") == {(): 50}
+    assert _value(store_a1, "LATE_STAGE_CONVERSION_RATE", "month") == {("2025-03-01",): 100, ("2025-04-01",): 50}
