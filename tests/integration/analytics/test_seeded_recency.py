@@ -10,78 +10,38 @@ tasks), which sets recency but is no engagement signal of lead-rules-2, so their
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
-import store
 from analytics.features import lead_features
 from analytics.rules import score_rules
 from analytics.scoring import ScoringOptions, score_leads
-from config import load_config
-from hub.cmd_sync import sync_command
 from hub.context import App
 from hub.demo_crms import CRMS
-from hub.output import Output
-from sandbox.common.launcher import SandboxProcess
 from store.tables import activity, lead_score, opportunity, source_link
+from tests.support.demo_store import synced_demo
 
 SCALE = 300
 CONNECTIONS = tuple(crm.connection for crm in CRMS)
 WITH_DEALS = ("hubspot_demo", "salesforce_demo", "dynamics_demo")
 
 
-# What scoring reads (people, their accounts, owners, activities, deals): the demos' other objects (cases, quotes,
-# custom objects, raw tables) add minutes of sync and nothing to what these tests check.
-SCORED = {
-    "salesforce_demo": ("Account", "Contact", "Lead", "Opportunity", "Task", "Event", "User"),
-    "hubspot_demo": ("contacts", "companies", "deals", "owners", "calls", "emails", "meetings", "notes", "tasks"),
-    "dynamics_demo": ("accounts", "contacts", "leads", "opportunities", "systemusers", "phonecalls", "emails",
-                      "appointments", "tasks"),
-    "marketo_demo": ("leads", "activities", "programs", "program_members", "companies"),
-}
-
-
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, datetime]]:
     """The four sandboxes at their own clock (no data_end), synced into one store and scored by the rules."""
-    workdir = tmp_path_factory.mktemp("seeded_recency")
-    saved_env = dict(os.environ)
-    with ExitStack() as stack:
-        blocks = {}
-        for crm in CRMS:
-            sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=SCALE, state_dir=workdir / crm.sandbox,
-                                                    options=crm.sandbox_options))
-            blocks[crm.connection] = crm.block_for(sb.info, SCORED[crm.connection])
-            os.environ.update(crm.env)
-        path = workdir / "crmhub.yaml"
-        path.write_text(yaml.safe_dump({"version": 1, "store": {"url": f"sqlite:///{workdir / 'crmhub.db'}"},
-                                        "connections": blocks}, sort_keys=False))
-        cfg = load_config(Path(path))
-        engine = store.make_engine(str(cfg.store.url))
-        store.ensure_schema(engine)
-        app = App(cfg, engine, Output(as_json=True), path)
-        try:
-            summaries, _ = sync_command(app, connections=[], objects=[], full_refresh=False)
-            failed = [(s.connection, s.object, s.status) for s in summaries if s.status != "succeeded"]
-            assert not failed, failed
-            now = datetime.now(UTC)  # no sandbox clock was moved: their now is ours
-            options = ScoringOptions.from_settings(cfg.scoring)
-            for entity in ("lead", "contact"):
-                score_leads(engine, options=options, entity=entity, as_of=now)
-            yield app, now
-        finally:
-            engine.dispose()
-            os.environ.clear()
-            os.environ.update(saved_env)
+    with synced_demo(tmp_path_factory.mktemp("seeded_recency"), scale=SCALE) as (app, _, summaries):
+        failed = [(s.connection, s.object, s.status) for s in summaries if s.status != "succeeded"]
+        assert not failed, failed
+        now = datetime.now(UTC)  # no sandbox clock was moved: their now is ours
+        options = ScoringOptions.from_settings(app.cfg.scoring)
+        for entity in ("lead", "contact"):
+            score_leads(app.engine, options=options, entity=entity, as_of=now)
+        yield app, now
 
 
 def _linked(connection: str) -> Any:

@@ -7,52 +7,22 @@ emails cased or padded differently, Marketo duplicate sign-ups, Salesforce leads
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-import store
-from config import load_config
-from hub.cmd_sync import sync_command
 from hub.context import App
-from hub.demo_crms import CRMS
-from hub.output import Output
 from identity import duplicates, evaluate, report, resolve
-from sandbox.common.launcher import SandboxProcess
+from tests.support.demo_store import synced_demo
 
 SCALE = 300
 
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, dict[str, Any]]]:
-    workdir = tmp_path_factory.mktemp("identity_sandboxes")
-    saved_env = dict(os.environ)
-    with ExitStack() as stack:
-        admins, blocks = {}, {}
-        for crm in CRMS:
-            sb = stack.enter_context(SandboxProcess(crm.sandbox, scale=SCALE, state_dir=workdir / crm.sandbox))
-            admins[crm.connection] = sb.admin()
-            blocks[crm.connection] = crm.block(sb.info)
-            os.environ.update(crm.env)
-        path = workdir / "crmhub.yaml"
-        path.write_text(yaml.safe_dump({"version": 1, "store": {"url": f"sqlite:///{workdir / 'crmhub.db'}"},
-                                        "connections": blocks}, sort_keys=False))
-        cfg = load_config(Path(path))
-        engine = store.make_engine(str(cfg.store.url))
-        store.ensure_schema(engine)
-        app = App(cfg, engine, Output(as_json=True), path)
-        sync_command(app, connections=[], objects=[], full_refresh=False)
-        try:
-            yield app, admins
-        finally:
-            engine.dispose()
-            os.environ.clear()
-            os.environ.update(saved_env)
+    with synced_demo(tmp_path_factory.mktemp("identity_sandboxes"), scale=SCALE) as (app, admins, _):
+        yield app, dict(admins)
 
 
 def test_people_and_accounts_match_the_generators_truth(synced: tuple[App, dict[str, Any]]) -> None:
