@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analytics.kpi.catalog import Catalog
-from analytics.kpi.dbt_semantic import SemanticModels
+from analytics.kpi.dbt_semantic import MetricInput, SemanticModels
 from analytics.kpi.dbt_sql import NotExpressible, formula_expr
 from analytics.kpi.describe import status_words
 from analytics.kpi.schema import KpiFile
@@ -46,35 +46,33 @@ class Metrics:
             raise NotExpressible(f"resets at each {kpi.reset.replace('_', ' ')}: dbt needs a custom granularity "
                                  "in the time spine for a fiscal calendar")
         catalog: Catalog = self.models.catalog
-        names = {role: self.models.measure(m) for role, m in catalog.kpi_measures(kpi).items()}
+        inputs = {role: self.models.measure(m) for role, m in catalog.kpi_measures(kpi).items()}
         head = {"name": kpi.code.lower(), "label": kpi.name, "description": _description(kpi)}
         if kpi.type in ("ratio", "conversion"):
             if kpi.scale == 1:
-                return {**head, "type": "ratio",
-                        "type_params": {"numerator": {"name": names["numerator"]},
-                                        "denominator": {"name": names["denominator"]}}}
-            return _derived(head, "numerator / denominator", kpi.scale,
-                            {"numerator": names["numerator"], "denominator": names["denominator"]})
+                return {**head, "type": "ratio", "type_params": {"numerator": inputs["numerator"].ref(),
+                                                                 "denominator": inputs["denominator"].ref()}}
+            return _derived(head, "numerator / denominator", kpi.scale, inputs)
         if kpi.type == "derived":
             assert kpi.formula is not None  # a computed derived KPI has one (schema.KpiFile)
-            return _derived(head, kpi.formula, kpi.scale, names)
+            return _derived(head, kpi.formula, kpi.scale, inputs)
         if kpi.type == "cumulative":
             if kpi.scale != 1:
                 raise NotExpressible("a scaled running total: a dbt derived metric cannot scale a cumulative one "
                                      "it does not also export")
-            params: dict[str, Any] = {"measure": names["measure"]}
+            params: dict[str, Any] = {"measure": inputs["measure"].measure_ref()}
             if kpi.reset is not None:
                 params["grain_to_date"] = _GRAIN_TO_DATE[kpi.reset]
             return {**head, "type": "cumulative", "type_params": params}
         if kpi.scale != 1:
-            return _derived(head, "measure", kpi.scale, names)
-        return {**head, "type": "simple", "type_params": {"measure": names["measure"]}}
+            return _derived(head, "measure", kpi.scale, inputs)
+        return {**head, "type": "simple", "type_params": {"measure": inputs["measure"].measure_ref()}}
 
 
-def _derived(head: dict[str, Any], formula: str, scale: float, inputs: dict[str, str]) -> dict[str, Any]:
+def _derived(head: dict[str, Any], formula: str, scale: float, inputs: dict[str, MetricInput]) -> dict[str, Any]:
     return {**head, "type": "derived", "type_params": {
         "expr": formula_expr(formula, scale),
-        "metrics": [{"name": metric, "alias": alias} for alias, metric in inputs.items()]}}
+        "metrics": [metric.ref(alias=alias) for alias, metric in inputs.items()]}}
 
 
 def _description(kpi: KpiFile) -> str:

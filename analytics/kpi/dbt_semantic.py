@@ -14,14 +14,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analytics.kpi.catalog import Catalog, Measure
+from analytics.kpi.dbt_filters import split_where
 from analytics.kpi.dbt_sql import NotExpressible, measure_expr
-from analytics.kpi.schema import REF_TARGETS, EntityFacts
+from analytics.kpi.schema import REF_TARGETS, Condition, EntityFacts
 from mapping.model import ENTITIES, TABLE_OF
 
 _AGG = {"sum": "sum", "count": "sum", "count_distinct": "count_distinct", "min": "min", "max": "max",
         "avg": "average", "median": "median", "p25": "percentile", "p75": "percentile", "p90": "percentile"}
 _PERCENTILE = {"p25": 0.25, "p75": 0.75, "p90": 0.9}
 _CATEGORICAL = ("string", "boolean")  # text columns are free text, refs are entities
+
+
+@dataclass(frozen=True, slots=True)
+class MetricInput:
+    """A measure's metric as a KPI's metric reads it: its name and the filter on joined columns it needs, if any."""
+
+    name: str
+    filter: str | None = None
+
+    def ref(self, **more: str) -> dict[str, Any]:
+        """The metric input document: ``{name, filter?, alias?}``."""
+        return {"name": self.name, **({"filter": self.filter} if self.filter else {}), **more}
+
+    def measure_ref(self) -> str | dict[str, Any]:
+        """A simple or cumulative metric's ``measure``: its name, or ``{name, filter}`` when it has a filter."""
+        return self.ref() if self.filter else self.name
 
 
 @dataclass
@@ -32,22 +49,26 @@ class SemanticModels:
     measures: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # entity -> dbt name -> measure
     skipped: dict[str, str] = field(default_factory=dict)
 
-    def measure(self, measure: Measure) -> str:
-        """The dbt name of ``measure`` on its anchor, added to its semantic model; NotExpressible says why not."""
+    def measure(self, measure: Measure) -> MetricInput:
+        """The dbt measure (and the metric filter its inputs carry) for ``measure`` on its anchor, added to its
+        semantic model; NotExpressible says why it cannot be."""
         spec = measure.spec
-        own = spec.anchor or measure.facts.default_anchor
-        name = dbt_measure_name(measure) + ("" if measure.anchor == own else f"_by_{measure.anchor}")
+        own_anchor = spec.anchor or measure.facts.default_anchor
+        name = dbt_measure_name(measure) + ("" if measure.anchor == own_anchor else f"_by_{measure.anchor}")
         if name in self.skipped:
             raise NotExpressible(self.skipped[name])
         try:
             if "." in measure.anchor_path:
                 raise NotExpressible(f"its anchor {measure.anchor} is {measure.anchor_path}, through a join: a dbt "
                                      f"measure's time dimension is a column of its own model")
-            self.measures.setdefault(spec.entity, {})[name] = _measure(name, measure)
+            own, joined = split_where(spec.entity, spec.where, _foreign(spec.entity))
+            if joined is not None:
+                name += "_base"  # its rows before the joined filter, which the metric inputs apply
+            self.measures.setdefault(spec.entity, {})[name] = _measure(name, measure, own, joined)
         except NotExpressible as exc:
             self.skipped[name] = str(exc)
             raise
-        return name
+        return MetricInput(name, joined)
 
     def documents(self) -> dict[str, dict[str, Any]]:
         """File name -> the dbt YAML document of each semantic model with measures, and of the tables they join."""
@@ -65,13 +86,15 @@ def dbt_measure_name(measure: Measure) -> str:
     return f"{owner.lower()}_{short}"
 
 
-def _measure(name: str, measure: Measure) -> dict[str, Any]:
+def _measure(name: str, measure: Measure, own: tuple[Condition, ...], joined: str | None) -> dict[str, Any]:
     spec = measure.spec
-    out: dict[str, Any] = {"name": name, "agg": _AGG[spec.agg], "expr": measure_expr(spec),
-                           "agg_time_dimension": measure.anchor}
+    out: dict[str, Any] = {"name": name, "agg": _AGG[spec.agg], "expr": measure_expr(spec.model_copy(update={
+        "where": own})), "agg_time_dimension": measure.anchor}
     if spec.agg in _PERCENTILE:
         out["agg_params"] = {"percentile": _PERCENTILE[spec.agg], "use_discrete_percentile": False}
     words = spec.description or measure.name
+    if joined is not None:
+        words += f" (before the filter {joined}, which every metric reading it applies)"
     if spec.currency:
         words += " (in each row's own currency: crmhub converts at the row's date; convert before adding currencies)"
     out["description"] = words

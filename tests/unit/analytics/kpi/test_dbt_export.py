@@ -33,7 +33,14 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    computed("WON_BY_CREATE", type="simple", anchor="create_date", measure="opportunity.won_count",
                             **SIMPLE),
                    computed("OPEN_PIPELINE", type="as_of", measure="opportunity.open_amount_as_of", **SIMPLE),
-                   computed("PRODUCT_REVENUE", type="simple", measure="line_item.won_revenue", **SIMPLE))
+                   computed("PRODUCT_REVENUE", type="simple", measure="line_item.won_revenue", **SIMPLE),
+                   computed("KEY_WON", type="simple", **SIMPLE, measure={
+                       "entity": "opportunity", "agg": "sum", "expr": "amount", "where": [
+                           {"column": "is_won", "value": True},
+                           {"column": "account.tier", "op": "in", "value": ["key", "strategic"]}]}),
+                   computed("BIG_WON", type="simple", **SIMPLE, measure={
+                       "entity": "opportunity", "agg": "count", "where": [
+                           {"column": "account.annual_revenue", "op": "gt", "value": 1000000}]}))
     out = tmp_path_factory.mktemp("dbt")
     export_dbt(load_definitions(folder), out)
     return out
@@ -65,6 +72,14 @@ def test_each_kpi_type_becomes_its_dbt_metric(exported: Path) -> None:
     assert metrics["won_by_create"]["type_params"] == {"measure": "opportunity_won_count_by_create_date"}
 
 
+def test_a_filter_on_a_joined_column_moves_onto_the_metric(exported: Path) -> None:
+    assert _metrics(exported)["key_won"]["type_params"] == {"measure": {
+        "name": "key_won_measure_base", "filter": "{{ Dimension('account__tier') }} IN ('key', 'strategic')"}}
+    model = yaml.safe_load((exported / "semantic_models" / "opportunity.yml").read_text())["semantic_models"][0]
+    base = next(m for m in model["measures"] if m["name"] == "key_won_measure_base")
+    assert base["expr"] == "CASE WHEN (is_won = true) THEN amount END"  # the deal's own filter stays in the measure
+
+
 def test_measures_keep_their_grain_filters_and_anchor(exported: Path) -> None:
     model = yaml.safe_load((exported / "semantic_models" / "opportunity.yml").read_text())["semantic_models"][0]
     assert model["model"] == "ref('opportunity')" and model["defaults"] == {"agg_time_dimension": "close_date"}
@@ -90,6 +105,7 @@ def test_what_dbt_cannot_say_is_skipped_with_the_reason(exported: Path) -> None:
     assert reasons["PRODUCT_REVENUE"].startswith("its anchor close_date is opportunity.close_date, through a join")
     assert reasons["DEMO_TO_CLOSE_RATE"].startswith("needs data: the DEMO object model")
     assert reasons["NET_PROMOTER_SCORE"] == "not computable: survey answers no CRM keeps"
+    assert reasons["BIG_WON"] == "filters on account.annual_revenue, which is no dimension of the account model"
     assert set(_metrics(exported)).isdisjoint(code.lower() for code in reasons)
 
 
