@@ -2,8 +2,8 @@
 bench/results/latest.json and bench/results/latest.md, and print the tables.
 
 crmhub's syncs run here, each (CRM, volume, path, store) in a fresh process; benchmarks owned elsewhere (Marketo,
-mapping + quality, write-back, scoring) run through ``bench.section`` in their own processes. A module not written
-yet is reported as missing, not skipped silently.
+mapping + quality, write-back, scoring, the KPI engine) run through ``bench.section`` in their own processes. A module
+not written yet is reported as missing, not skipped silently.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ OTHERS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
     ("identity", "bench.identity", "main", (("identity", "Identity resolution"),)),
     ("scoring", "bench.scoring", "main", (("scoring_speed", "Scoring speed (SQLite)"),
                                           ("scoring_accuracy", "Scoring accuracy (public datasets)"))),
+    ("kpi", "bench.kpi", "main", (("kpi_latency", "KPI latency: compiled, and served after a refresh"),
+                                  ("kpi_refresh", "KPI refresh and peak RSS"))),
 )
 
 

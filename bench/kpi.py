@@ -98,9 +98,12 @@ def run(scale: float, stores: tuple[str, ...], codes: tuple[str, ...], refreshed
 
 
 def main(quick: bool = False, scale: float | None = None, stores: tuple[str, ...] = STORES,
-         codes: tuple[str, ...] = REPRESENTATIVE, refreshed: tuple[str, ...] = (), repeat: int = 3,
-         cap_s: float = 300.0, as_json: bool = False) -> None:
+         codes: tuple[str, ...] = REPRESENTATIVE, refreshed: tuple[str, ...] | None = None, repeat: int = 3,
+         cap_s: float = 600.0, as_json: bool = False) -> None:
+    """``make bench`` calls this with ``quick`` only: scale 0.01 refreshing every computed KPI, or scale 1
+    refreshing REPRESENTATIVE (every one at scale 1 takes hours: ``python -m bench.kpi --refresh all``)."""
     scale = scale if scale is not None else (0.01 if quick else 1.0)
+    refreshed = refreshed if refreshed is not None else (() if quick else REPRESENTATIVE)
     print(f"## KPI engine (scale {scale}: {round(500_000 * scale):,} opportunities, "
           f"{round(5_000_000 * scale):,} activities)", flush=True)
     out = run(scale, stores, codes, refreshed, repeat, cap_s)
@@ -125,7 +128,7 @@ if __name__ == "__main__":
                                                                  "CODE,CODE,...")
     parser.add_argument("--refresh", default="all", help="refreshed and timed served: all, representative or "
                                                           "CODE,CODE,...")
-    parser.add_argument("--cap", type=float, default=300.0, help="seconds: a KPI's finer grains are not run once a "
+    parser.add_argument("--cap", type=float, default=600.0, help="seconds: a KPI's finer grains are not run once a "
                                                                  "call takes longer")
     parser.add_argument("--repeat", type=int, default=3, help="calls per KPI and grain")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
