@@ -38,6 +38,8 @@ from config.models.kpi import KpiSettings
 from store.tables import kpi_refresh, kpi_value
 
 CHUNK = 5_000  # kpi_value rows per INSERT
+# Told after each KPI recomputed: (how many done, how many to do, the KPI's code); a progress bar's feed.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(slots=True)
@@ -72,9 +74,11 @@ def grain_dimensions(grains: Sequence[Grain]) -> set[str]:
 
 def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *, catalog: Catalog,
             settings: KpiSettings, grains: Sequence[Grain] = DEFAULT_GRAINS, changed_entities: set[str] | None = None,
-            full: bool = False, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> RefreshReport:
+            full: bool = False, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+            progress: Progress | None = None) -> RefreshReport:
     """Recompute the KPIs whose inputs changed (every one with ``full``) into kpi_value; see the module docstring.
-    ``changed_entities``: the entities to treat as changed (None: worked out from the sync runs)."""
+    ``changed_entities``: the entities to treat as changed (None: worked out from the sync runs). ``progress`` is
+    told after each KPI."""
     started = time.perf_counter()
     kpis = computed_kpis(registry_or_kpis)
     hashes = {k.code: definition_hash(k) for k in kpis}
@@ -98,10 +102,12 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates)
         warnings = {code: w for code, w in last.get("warnings", {}).items() if code in hashes and not full}
         hooks = _hooks(engine, settings)
-        for kpi in todo:
+        for done, kpi in enumerate(todo, start=1):
             _refresh_one(engine, kpi, hashes[kpi.code], grains, report, catalog=catalog, settings=settings,
                          hooks=hooks, now=clock())
             warnings.pop(kpi.code, None)
+            if progress is not None:
+                progress(done, len(todo), kpi.code)
         warnings.update(report.warnings)
         kept = {code: h for code, h in before.items() if hashes.get(code) == h}
         kept.update({code: hashes[code] for code in report.computed})
