@@ -26,7 +26,7 @@ from hub.cmd_models import models_app
 from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
 from hub.cmd_state import state_app
-from hub.cmd_sync import print_summaries, sync_command
+from hub.cmd_sync import kpi_refresh_after, print_kpi_refresh, print_summaries, sync_command
 from hub.context import config_option, failures, json_option, open_app, settings
 from hub.metrics import DEFAULT_HOST
 from hub.output import Output
@@ -194,10 +194,12 @@ def sync(
         summaries, code = sync_command(
             ctx, connections=connections or [], objects=object_ or [], full_refresh=full_refresh
         )
+        kpis = kpi_refresh_after(ctx, summaries)
     if as_json:
-        out.json({"ok": code == exitcodes.OK, "runs": [s.as_dict() for s in summaries]})
+        out.json({"ok": code == exitcodes.OK, "runs": [s.as_dict() for s in summaries], "kpi_refresh": kpis.brief()})
     else:
         print_summaries(ctx, summaries)
+        print_kpi_refresh(out, kpis)
     raise typer.Exit(code)
 
 

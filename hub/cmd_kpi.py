@@ -1,8 +1,9 @@
-"""``crmhub kpi list|show|census|compute|export-dbt``: the KPI registry — definitions, modules, models, statuses.
+"""``crmhub kpi list|show|census|compute|export-dbt|refresh``: the KPI registry — definitions, modules, models,
+statuses — and the engine's commands.
 
 The registry and its documents are services (``analytics.kpi.loader``, ``analytics.kpi.views``); these commands
 print them. ``kpi compute`` (the engine's) is in ``hub/cmd_kpi_compute.py``, ``kpi export-dbt`` in
-``hub/cmd_kpi_export.py``.
+``hub/cmd_kpi_export.py``, ``kpi refresh`` (kpi_value) in ``hub/cmd_kpi_refresh.py``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.views import census_document, detail, select_kpis, summary
 from hub.cmd_kpi_compute import compute_command
 from hub.cmd_kpi_export import export_dbt_command
+from hub.cmd_kpi_refresh import refresh_command
 from hub.context import failures, json_option
 from hub.output import Output
 
-kpi_app = typer.Typer(no_args_is_help=True, help="The KPI registry: list, show, census, compute and export KPIs.")
+kpi_app = typer.Typer(no_args_is_help=True,
+                      help="The KPI registry: list, show, census, compute, refresh and export KPIs.")
 kpi_app.command("compute")(compute_command)
 kpi_app.command("export-dbt")(export_dbt_command)
+kpi_app.command("refresh")(refresh_command)
 
 
 @kpi_app.command("list")

@@ -9,9 +9,11 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from hub import exitcodes
 from hub.context import App, settings
+from hub.output import Output
 from quality.checker import QualityChecker
 from quality.suite import load_suites
 from sync.counts import Counts
+from sync.kpi_refresh import RefreshOutcome, refresh_after_sync
 from sync.runner import Stream, plan_sync, run_plan, validate_mappings
 from sync.stream import RunSummary
 from sync.tokens import token_options
@@ -36,6 +38,16 @@ def sync_command(app: App, *, connections: Sequence[str], objects: Sequence[str]
     finally:
         plan.close()
     return summaries, exit_code(summaries)
+
+
+def kpi_refresh_after(app: App, summaries: Sequence[RunSummary]) -> RefreshOutcome:
+    """kpi_value follows what the runs changed (sync/kpi_refresh.py); a failed refresh is reported, never raised."""
+    return refresh_after_sync(app.engine, app.cfg, summaries)
+
+
+def print_kpi_refresh(out: Output, outcome: RefreshOutcome) -> None:
+    if outcome.status not in ("disabled", "not_needed"):
+        (out.error if outcome.status == "failed" else out.info)(outcome.line())
 
 
 def _progress(bar: Progress) -> Callable[[Stream], Callable[[Counts], None]]:

@@ -17,7 +17,7 @@ import store
 from config import CrmhubConfig, load_config
 from connectors.errors import ConfigError
 from hub import exitcodes
-from hub.cmd_sync import sync_command
+from hub.cmd_sync import kpi_refresh_after, print_kpi_refresh, sync_command
 from hub.context import App
 from hub.demo_crms import CRMS, DemoCrm
 from hub.demos import kpis as kpi_demo
@@ -75,6 +75,7 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
             calls_before = {c: admins[c].calls()["total"] for c in admins}
             summaries, code = sync_command(app, connections=[], objects=[], full_refresh=False)
             worst = max(worst, code)
+            kpis = kpi_refresh_after(app, summaries)  # as `crmhub sync` does: kpi_value follows the changes
             truth = {crm.connection: _compare(engine, crm, admins[crm.connection]) for crm in crms}
             report["phases"].append(
                 {
@@ -82,9 +83,11 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
                     "runs": [s.as_dict() for s in summaries],
                     "truth": truth,
                     "sandbox_api_calls": {c: admins[c].calls()["total"] - calls_before[c] for c in admins},
+                    "kpi_refresh": kpis.brief(),
                 }
             )
             _print_phase(out, summaries, truth)
+            print_kpi_refresh(out, kpis)
         report["identity"] = unify.identity_block(app, admins)
         report["drift"] = unify.drift_block(app, crms, admins)
         report["quarantine"] = _quarantine(engine)

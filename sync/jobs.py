@@ -12,6 +12,7 @@ import store
 from config import load_config, load_settings
 from quality.checker import QualityChecker
 from quality.suite import load_suites
+from sync.kpi_refresh import refresh_after_sync
 from sync.runner import plan_sync, run_plan
 from sync.tokens import token_options
 
@@ -30,6 +31,7 @@ def run_stream_job(config_path: str, connection: str, object: str, store_url: st
             [summary] = run_plan(plan, engine=engine, checker=QualityChecker(load_suites(overrides=cfg.quality)))
         finally:
             plan.close()
-        return summary.as_dict()
+        # kpi_value follows the data: the KPIs reading what this run changed (sync/kpi_refresh.py)
+        return {**summary.as_dict(), "kpi_refresh": refresh_after_sync(engine, cfg, [summary]).brief()}
     finally:
         engine.dispose()

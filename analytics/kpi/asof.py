@@ -31,6 +31,7 @@ from store.types import UtcDateTime
 
 PERIOD_COLUMN = "as_of_period"
 HISTORY_FIELDS = ("stage", "amount", "probability", "close_date")
+CHUNK = 400  # rows per UNION ALL of the periods table
 
 
 def cutoff(next_day: date, zone: str) -> datetime:
@@ -50,13 +51,21 @@ def period_bounds(start: date, end: date, period: Period, fiscal_start: int = 1)
 
 
 def periods_table(bounds: Sequence[tuple[date, date]], zone: str) -> Subquery:
-    """(period_start, period_next, cutoff) for each period, as literal rows both dialects read."""
-    rows = [select(literal(s, Date).label("period_start"), literal(n, Date).label("period_next"),
-                   literal(cutoff(n, zone), UtcDateTime()).label("cutoff"))
-            for s, n in sorted(set(bounds))]
+    """(period_start, period_next, cutoff) for each period, as literal rows both dialects read: a UNION ALL of at
+    most CHUNK rows each (SQLite refuses a compound SELECT of more than 500 terms), nested as needed."""
+    rows: list[Any] = [select(literal(s, Date).label("period_start"), literal(n, Date).label("period_next"),
+                              literal(cutoff(n, zone), UtcDateTime()).label("cutoff"))
+                       for s, n in sorted(set(bounds))]
     if not rows:
         raise ValueError("as_of_rows needs at least one period")
-    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("as_of_periods")
+    while len(rows) > CHUNK:
+        rows = [select(_union(rows[at:at + CHUNK]).subquery()) for at in range(0, len(rows), CHUNK)]
+    table: Subquery = _union(rows).subquery("as_of_periods")
+    return table
+
+
+def _union(parts: list[Any]) -> Any:
+    return union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 def stage_flags() -> Subquery:

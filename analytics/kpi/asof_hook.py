@@ -1,8 +1,9 @@
 """The engine's as-of hook (analytics/kpi/hooks.py AsOfHook) on the opportunities' stage history (asof.py).
 
-The periods are those meeting the request's range [start, end); a range left open starts at the first deal's
-creation and ends with today (the org's local date), since a state after today is today's. A request without a
-period is one state: at the range's end. Only opportunities keep a history (entities.yaml ``history``).
+The periods are those meeting the request's range [start, end) up to today (the org's local date): a state after
+today is not known yet, so later periods are not listed; a range left open starts at the first deal's creation. A
+request without a period is one state: at the range's end, or today's end when that is sooner. Only opportunities
+keep a history (entities.yaml ``history``).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class StageHistory:
         if measure.spec.entity != "opportunity":
             raise KpiNotComputable(f"measure {measure.name} is as_of, but only opportunities keep a stage history "
                                    f"(opportunity_stage); {measure.spec.entity} has none")
-        last = end or self.today() + timedelta(days=1)
+        tomorrow = self.today() + timedelta(days=1)  # a state after today is not known yet
+        last = min(end, tomorrow) if end else tomorrow
         first = min(start or self.first_day(), last - timedelta(days=1))
         bounds = [(first, last)] if period is None else period_bounds(first, last, period, self.fiscal_start)
         rows = as_of_rows(bounds, clock.zone).subquery("as_of_states")

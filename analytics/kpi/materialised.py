@@ -5,7 +5,8 @@ present definition and the present ``kpi`` settings, and no sync run has changed
 (refresh_inputs.py). A request scoped to a user or filtered by members always compiles.
 
 - **The grain is stored**: its rows are read; a range must fall on the period's boundaries (and a whole-range grain
-  takes no range); a cumulative KPI's running value starts where the stored one did, so it takes no range start.
+  takes no range); a cumulative KPI's running value starts where the stored one did, so it takes no range start; an
+  as-of KPI's states end with the day of the refresh, so they answer on that day only.
 - **Additive KPIs** (simple, ratio and conversion KPIs whose measures are sums or counts) roll up from a finer stored
   grain where that is exact: over members into the total, over periods that nest in the asked one (months into
   quarters and years, fiscal ones when the fiscal year starts on a quarter boundary), within a range on the stored
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -27,9 +28,10 @@ from analytics.kpi.catalog import Catalog
 from analytics.kpi.errors import KpiDefinitionError
 from analytics.kpi.grain import ALL, Grain
 from analytics.kpi.query import KpiRequest, KpiResult, KpiRow, render_sql
-from analytics.kpi.refresh_inputs import changed_entities, entity_runs, kpi_entities, last_inputs, settings_hash
+from analytics.kpi.refresh_inputs import changed_since, kpi_entities, last_inputs, settings_hash
 from analytics.kpi.schema import ADDITIVE, PERIODS, KpiFile, Period
 from analytics.kpi.store_load import definition_hash
+from analytics.kpi.zone import to_local
 from config.models.kpi import KpiSettings
 from store.tables import kpi_value
 
@@ -92,10 +94,18 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
             or kpi.status != "computed" or any(d not in kpi.dimensions for d in request.dimensions)
             or (request.start and request.end and request.start >= request.end)):
         return None
+    try:
+        digest = definition_hash(kpi, catalog)
+    except KpiDefinitionError:
+        return None  # compiling names the problem
     with engine.connect() as conn:
         last = last_inputs(conn)
-        grains = [Grain.parse(g) for g in (last or {}).get("grains", [])]
-        if last is None or not _current(conn, kpi, last, catalog, settings, grains):
+        skipped = set((last or {}).get("skipped", {}).get(kpi.code, []))  # grains it cannot be cut at
+        grains = [Grain.parse(g) for g in (last or {}).get("grains", []) if g not in skipped]
+        if last is None or last.get("kpis", {}).get(kpi.code) != digest or not _current(conn, kpi, last, catalog,
+                                                                                         settings, grains):
+            return None
+        if kpi.type == "as_of" and not _as_of_fresh(last, settings):
             return None
         try:
             plan = choose(kpi, request, grains, summable=additive(kpi, catalog),
@@ -108,7 +118,7 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
                             kpi_value.c.denominator)
                      .where(kpi_value.c.kpi_code == kpi.code, kpi_value.c.dimension == plan.source.dimension,
                             kpi_value.c.period == plan.source.period,
-                            kpi_value.c.definition_hash == definition_hash(kpi))
+                            kpi_value.c.definition_hash == digest)
                      .order_by(kpi_value.c.member, kpi_value.c.period_start))
         if request.start is not None:
             statement = statement.where(kpi_value.c.period_start >= request.start)
@@ -121,17 +131,20 @@ def read_materialised(engine: Engine, kpi: KpiFile, request: KpiRequest, *, cata
                      warnings)
 
 
+def _as_of_fresh(last: dict[str, Any], settings: KpiSettings) -> bool:
+    """Stored as-of states end with the refresh's day: they answer on that day only."""
+    return last.get("today") == to_local(datetime.now(UTC), settings.time_zone).date().isoformat()
+
+
 def _current(conn: Connection, kpi: KpiFile, last: dict[str, Any], catalog: Catalog, settings: KpiSettings,
              grains: Sequence[Grain]) -> bool:
     if last.get("settings") != settings_hash(settings) or kpi.code in last.get("failed", []):
-        return False
-    if last.get("kpis", {}).get(kpi.code) != definition_hash(kpi):
         return False
     try:
         reads = kpi_entities(kpi, catalog, {g.dimension for g in grains if g.dimension != ALL})
     except KpiDefinitionError:
         return False
-    return not reads & changed_entities(entity_runs(conn), last.get("entities", {}))
+    return not reads & changed_since(conn, last)
 
 
 def _rows(kpi: KpiFile, plan: Plan, stored: Sequence[Any], fiscal_start: int) -> list[KpiRow]:

@@ -93,12 +93,12 @@ def compile_request(kpi: KpiFile, request: KpiRequest, *, dialect: DialectName, 
 
 
 def compute(engine: Engine, kpi: KpiFile, request: KpiRequest, *, catalog: Catalog, settings: KpiSettings,
-            currency: CurrencyHook | None = None, as_of: AsOfHook | None = None, materialised: bool = True
-            ) -> KpiResult:
+            currency: CurrencyHook | None = None, as_of: AsOfHook | None = None, materialised: bool = True,
+            render: bool = True) -> KpiResult:
     """``kpi`` for ``request``: read from kpi_value when the stored values answer it exactly and are current
     (materialised.py; ``materialised=False`` never reads them), else computed from the store's rows. Without hooks:
     amounts converted at each row's date with ``currency_rate`` (conversion.py), as-of measures from the stage
-    history (asof_hook.py)."""
+    history (asof_hook.py). ``render=False`` leaves ``sql`` empty (a refresh computing thousands saves the time)."""
     name = engine.dialect.name
     if name not in get_args(DialectName):
         raise KpiRequestError(f"the KPI engine compiles for SQLite and PostgreSQL, not {name}")
@@ -126,7 +126,8 @@ def compute(engine: Engine, kpi: KpiFile, request: KpiRequest, *, catalog: Catal
             elif found:
                 raise KpiNotComputable(check.message.replace("{found}", ", ".join(found)))
         rows = [_row(compiled, dict(r._mapping)) for r in conn.execute(compiled.statement)]
-    return KpiResult(kpi.code, kpi.name, kpi.unit, rows, render_sql(compiled.statement, engine.dialect), "compiled",
+    sql = render_sql(compiled.statement, engine.dialect) if render else ""
+    return KpiResult(kpi.code, kpi.name, kpi.unit, rows, sql, "compiled",
                      tuple(warnings))
 
 

@@ -3,11 +3,14 @@ milliseconds; incremental by default.
 
 A refresh first rebuilds ``currency_rate`` (currency.py). It then recomputes the KPIs whose inputs changed since the
 last refresh that succeeded (refresh_inputs.py): a KPI reading an entity a sync run changed since, a KPI whose
-definition changed (``definition_hash``, as the registry's store load computes it) or that failed last time. Every
-KPI is recomputed when there was no earlier refresh, when the ``kpi`` settings or the grains changed, or with
-``full``. Each KPI's rows are replaced in one transaction. One ``kpi_refresh`` row records the refresh: its
-``inputs`` hold, per entity, the latest sync run that changed it ({entity: sync_run id}), the settings' digest,
-the grains, the materialised KPIs' definition hashes, the KPIs that failed and the warnings of each (rows left out).
+definition changed (``definition_hash``, as the registry's store load computes it) or that failed last time. A
+refresh starting anew (the first one, or new ``kpi`` settings or grains) computes every KPI whose measures read an
+entity some sync run has fed; ``full`` computes every KPI. A KPI left out is not wrong, only slower: a request
+compiles it (materialised.py reads kpi_value only for KPIs the last refresh materialised).
+
+Each KPI's rows are replaced in one transaction. One ``kpi_refresh`` row records the refresh: its ``inputs`` hold,
+per entity, the latest sync run that changed it ({entity: sync_run id}), the settings' digest, the grains, the
+materialised KPIs' definition hashes, the KPIs that failed and the warnings of each (rows left out).
 A KPI that cannot be cut at a grain (a case KPI by company when cases have no account) is skipped there.
 """
 
@@ -29,11 +32,11 @@ from analytics.kpi.currency import RatesReport, refresh_rates
 from analytics.kpi.errors import KpiDefinitionError, KpiNotComputable, KpiRequestError
 from analytics.kpi.grain import DEFAULT_GRAINS, Grain
 from analytics.kpi.query import compute
-from analytics.kpi.refresh_inputs import changed_entities as changed_since
-from analytics.kpi.refresh_inputs import entity_runs, kpi_entities, last_inputs, settings_hash
+from analytics.kpi.refresh_inputs import changed_since, kpi_entities, last_inputs, settings_hash, snapshot
 from analytics.kpi.registry import KpiRegistry
 from analytics.kpi.schema import KpiFile
 from analytics.kpi.store_load import definition_hash
+from analytics.kpi.zone import to_local
 from config.models.kpi import KpiSettings
 from store.tables import kpi_refresh, kpi_value
 
@@ -80,8 +83,7 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
     ``changed_entities``: the entities to treat as changed (None: worked out from the sync runs). ``progress`` is
     told after each KPI."""
     started = time.perf_counter()
-    kpis = computed_kpis(registry_or_kpis)
-    hashes = {k.code: definition_hash(k) for k in kpis}
+    kpis, hashes, broken = _hashed(computed_kpis(registry_or_kpis), catalog)
     with engine.begin() as conn:
         refresh_id = int(conn.execute(insert(kpi_refresh).values(
             started_at=clock(), status="running", inputs={"grains": [str(g) for g in grains]})
@@ -89,32 +91,36 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
     try:
         rates = refresh_rates(engine, settings, clock=clock)
         with engine.connect() as conn:
-            current, last = entity_runs(conn), last_inputs(conn) or {}
+            seen, last = snapshot(conn, clock()), last_inputs(conn) or {}
+            since = set() if not last else changed_since(conn, last)
         digest = settings_hash(settings)
-        full = full or not last or last.get("settings") != digest or last.get("grains") != [str(g) for g in grains]
-        changed = sorted(current) if full and changed_entities is None else sorted(
-            changed_entities if changed_entities is not None else changed_since(current, last.get("entities", {})))
-        dims = grain_dimensions(grains)
-        before: dict[str, str] = {} if full else dict(last.get("kpis", {}))
-        retry = set() if full else set(last.get("failed", []))
-        todo = [k for k in kpis if full or before.get(k.code) != hashes[k.code] or k.code in retry
-                or _reads_any(k, catalog, dims, set(changed))]
-        report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates)
-        warnings = {code: w for code, w in last.get("warnings", {}).items() if code in hashes and not full}
+        anew = full or not last or last.get("settings") != digest or last.get("grains") != [str(g) for g in grains]
+        changed = sorted(seen.entities) if anew and changed_entities is None else sorted(
+            changed_entities if changed_entities is not None else since)
+        before: dict[str, str] = {} if anew else dict(last.get("kpis", {}))
+        todo = _stale(kpis, hashes, catalog, grains, full=full, anew=anew, changed=set(changed),
+                      fed=set(seen.entities), before=before, retry=set() if anew else set(last.get("failed", [])))
+        full = anew
+        report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates,
+                               failed=dict(broken))
         hooks = _hooks(engine, settings)
         for done, kpi in enumerate(todo, start=1):
             _refresh_one(engine, kpi, hashes[kpi.code], grains, report, catalog=catalog, settings=settings,
                          hooks=hooks, now=clock())
-            warnings.pop(kpi.code, None)
             if progress is not None:
                 progress(done, len(todo), kpi.code)
-        warnings.update(report.warnings)
         kept = {code: h for code, h in before.items() if hashes.get(code) == h}
         kept.update({code: hashes[code] for code in report.computed})
         if full:
             _drop_others(engine, set(hashes))
-        inputs = {"entities": current, "settings": digest, "grains": [str(g) for g in grains], "kpis": kept,
-                  "failed": sorted(report.failed), "warnings": warnings}
+        skipped = {code: [why.split(": ", 1)[0] for why in found] for code, found in report.skipped.items()}
+        today = to_local(clock(), settings.time_zone).date().isoformat()  # as-of states end with today's
+        inputs = {**seen.as_inputs(), "today": today, "settings": digest, "grains": [str(g) for g in grains],
+                  "kpis": kept,
+                  "failed": sorted(report.failed),
+                  # what a read must know of each materialised KPI: rows left out, grains it cannot be cut at
+                  "warnings": _carried(last.get("warnings", {}), report.warnings, kept, report.computed),
+                  "skipped": _carried(last.get("skipped", {}), skipped, kept, report.computed)}
         _finish(engine, refresh_id, "succeeded", clock(), kpis=len(report.computed), rows=report.rows, inputs=inputs)
     except Exception as exc:  # recorded as failed (not left "running"), then raised as it was
         _finish(engine, refresh_id, "failed", clock(), error=f"{type(exc).__name__}: {exc}")
@@ -123,13 +129,46 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
     return report
 
 
-def _reads_any(kpi: KpiFile, catalog: Catalog, dimensions: set[str], changed: set[str]) -> bool:
-    """Whether the KPI reads a changed entity; a definition that does not resolve is recomputed (and fails there,
-    with its message)."""
-    try:
-        return bool(kpi_entities(kpi, catalog, dimensions) & changed)
-    except KpiDefinitionError:
-        return True
+def _hashed(kpis: list[KpiFile], catalog: Catalog) -> tuple[list[KpiFile], dict[str, str], dict[str, str]]:
+    """The KPIs whose definitions resolve, their hashes, and why each other one does not (it fails)."""
+    hashes: dict[str, str] = {}
+    broken: dict[str, str] = {}
+    for kpi in kpis:
+        try:
+            hashes[kpi.code] = definition_hash(kpi, catalog)
+        except KpiDefinitionError as exc:
+            broken[kpi.code] = f"{type(exc).__name__}: {exc}"
+    return [k for k in kpis if k.code in hashes], hashes, broken
+
+
+def _carried(before: dict[str, Any], now: dict[str, Any], kept: dict[str, str], computed: list[str]
+             ) -> dict[str, Any]:
+    """Per KPI still materialised: this refresh's entry where it recomputed the KPI, else the last one's."""
+    recomputed = set(computed)
+    return {code: v for code, v in {**before, **now}.items()
+            if code in kept and (code not in recomputed or code in now)}
+
+
+def _stale(kpis: list[KpiFile], hashes: dict[str, str], catalog: Catalog, grains: Sequence[Grain], *, full: bool,
+           anew: bool, changed: set[str], fed: set[str], before: dict[str, str], retry: set[str]) -> list[KpiFile]:
+    """The KPIs to recompute. ``full``: all. A refresh starting anew (the first, or new settings or grains): those
+    whose measures read an entity some sync run has fed (``fed``); a KPI over entities no run ever changed is left
+    to compile on request, until a run feeds it. Otherwise: those reading a changed entity (their dimensions'
+    included), those whose definition changed and that are fed, and those that failed last time."""
+    dims = grain_dimensions(grains)
+
+    def reads(kpi: KpiFile, dimensions: set[str], entities: set[str]) -> bool:
+        try:
+            return bool(kpi_entities(kpi, catalog, dimensions) & entities)
+        except KpiDefinitionError:  # recomputed, so it fails there with its message
+            return True
+
+    if full:
+        return list(kpis)
+    if anew:
+        return [k for k in kpis if reads(k, set(), fed)]
+    return [k for k in kpis if k.code in retry or reads(k, dims, changed)
+            or (before.get(k.code) != hashes[k.code] and reads(k, set(), fed))]
 
 
 def _hooks(engine: Engine, settings: KpiSettings) -> tuple[DatedRates, StageHistory]:
@@ -148,7 +187,7 @@ def _refresh_one(engine: Engine, kpi: KpiFile, digest: str, grains: Sequence[Gra
     for grain in grains:
         try:
             result = compute(engine, kpi, grain.request(kpi), catalog=catalog, settings=settings,
-                             currency=hooks[0], as_of=hooks[1])
+                             currency=hooks[0], as_of=hooks[1], render=False)
         except KpiRequestError as exc:  # this KPI cannot be cut at this grain: the others still count
             report.skipped.setdefault(kpi.code, []).append(f"{grain}: {exc}")
             continue

@@ -1,10 +1,18 @@
 """What a KPI refresh depends on: which entities each KPI reads, and which entities the sync runs changed since.
 
 A sync run changed an entity when it upserted or deleted one of its records (``sync_run.upserted``/``deleted``); the
-entity of a run's (connection, object) is the one its source links name. A refresh records, per entity, the latest
-such run it has seen (``kpi_refresh.inputs["entities"]``); the next one recomputes only the KPIs reading an entity
-changed since. The CRMs' rate objects feed ``currency_rate`` (RATES), which every converted measure reads; a change
-of the ``kpi`` settings (calendar, zone, currency, config rates) changes every KPI.
+entity of a run's (connection, object) is the one its source links name. Runs count once they have finished: a run
+still landing batches while a refresh reads the store is counted by the next refresh.
+
+A refresh takes a ``Snapshot`` before it computes: per entity, the latest finished run that changed it (what
+``kpi_refresh.inputs["entities"]`` records, {entity: sync_run id}), a ``floor``: the smallest id of the runs
+unfinished then (every run that can finish later has an id at least that), and the ids from the floor up that had
+finished already (``seen``). Changes since a refresh are the finished changing runs with an id from its floor up that
+it had not seen: a range of the primary key, so a dashboard read checks it in a millisecond whatever the runs'
+history. A run left unfinished for more than a day (its process died) does not hold the floor down.
+
+The CRMs' rate objects feed ``currency_rate`` (RATES), which every converted measure reads; a change of the ``kpi``
+settings (calendar, zone, currency, config rates) changes every KPI.
 """
 
 from __future__ import annotations
@@ -12,14 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, func, or_, select
 
 from analytics.kpi import expr
 from analytics.kpi.catalog import Catalog, Measure
 from analytics.kpi.schema import REF_TARGETS, KpiFile
-from mapping.model import TABLE_OF
+from mapping.model import ENTITIES, TABLE_OF
 from store.tables import kpi_refresh, source_link, sync_run
 
 RATES = "currency_rate"
@@ -28,18 +38,57 @@ RATE_OBJECTS = frozenset({"CurrencyType", "DatedConversionRate", "transactioncur
 STAGES = "pipeline_stage"  # as_of measures read the stage definitions to tell closed and won stages
 # The entities a dimension's members come from (analytics/kpi/dims.py joins them).
 DIMENSION_ENTITIES: Mapping[str, tuple[str, ...]] = {
-    "rep": ("user",), "team": ("user", "team"), "region": ("account", "territory", "territory_assignment"),
-    "territory": ("territory", "territory_assignment"), "company": ("account",)}
+    "rep": ("user",), "team": ("user",), "region": ("account",),
+    "territory": ("territory_assignment",), "company": ("account",)}
+ABANDONED = timedelta(days=1)  # a run unfinished for longer no longer holds the floor down (its process died)
 _ENTITY_OF_TABLE = {table: entity for entity, table in TABLE_OF.items()}
 
 
-def entity_runs(conn: Connection) -> dict[str, int]:
-    """Per entity (and RATES): the id of the latest sync run that upserted or deleted one of its records."""
-    changed = (select(sync_run.c.connection, sync_run.c.object, func.max(sync_run.c.id))
-               .where(or_(sync_run.c.upserted > 0, sync_run.c.deleted > 0))
-               .group_by(sync_run.c.connection, sync_run.c.object))
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    entities: dict[str, int]  # entity -> the latest finished run that changed it
+    floor: int  # the smallest id a run finishing after the snapshot can have
+    seen: list[int]  # the runs from the floor up that had finished
+
+    def as_inputs(self) -> dict[str, Any]:
+        return {"entities": self.entities, "floor": self.floor, "seen": self.seen}
+
+
+def _changing() -> ColumnElement[bool]:
+    return or_(sync_run.c.upserted > 0, sync_run.c.deleted > 0)
+
+
+def snapshot(conn: Connection, now: datetime) -> Snapshot:
+    """The runs as a refresh starting at ``now`` sees them (see the module docstring)."""
+    finished = (select(sync_run.c.connection, sync_run.c.object, func.max(sync_run.c.id))
+                .where(_changing(), sync_run.c.finished_at.is_not(None))
+                .group_by(sync_run.c.connection, sync_run.c.object))
+    entities = _by_entity(conn, conn.execute(finished).all())
+    unfinished = conn.execute(select(func.min(sync_run.c.id)).where(
+        sync_run.c.finished_at.is_(None), sync_run.c.started_at >= now - ABANDONED)).scalar()
+    top = conn.execute(select(func.max(sync_run.c.id))).scalar()
+    floor = int(unfinished) if unfinished is not None else int(top or 0) + 1
+    seen = conn.execute(select(sync_run.c.id).where(sync_run.c.id >= floor, sync_run.c.finished_at.is_not(None))
+                        .order_by(sync_run.c.id)).scalars().all()
+    return Snapshot(entities, floor, [int(i) for i in seen])
+
+
+def changed_since(conn: Connection, inputs: Mapping[str, Any]) -> set[str]:
+    """The entities changed by runs the refresh that recorded ``inputs`` had not seen finished."""
+    if "floor" not in inputs:  # not a snapshot this code took: everything may have changed
+        return {*ENTITIES, RATES}
+    runs = (select(sync_run.c.connection, sync_run.c.object, func.max(sync_run.c.id))
+            .where(sync_run.c.id >= int(inputs["floor"]), _changing(), sync_run.c.finished_at.is_not(None))
+            .group_by(sync_run.c.connection, sync_run.c.object))
+    seen = [int(i) for i in inputs.get("seen", [])]
+    if seen:
+        runs = runs.where(sync_run.c.id.not_in(seen))
+    return set(_by_entity(conn, conn.execute(runs).all()))
+
+
+def _by_entity(conn: Connection, runs: Iterable[Any]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for connection, obj, run in conn.execute(changed).all():
+    for connection, obj, run in runs:
         entity = RATES if obj in RATE_OBJECTS else _entity_of(conn, str(connection), str(obj))
         if entity is not None:
             out[entity] = max(out.get(entity, 0), int(run))
@@ -58,11 +107,6 @@ def last_inputs(conn: Connection) -> dict[str, Any] | None:
     row = conn.execute(select(kpi_refresh.c.inputs).where(kpi_refresh.c.status == "succeeded")
                        .order_by(kpi_refresh.c.id.desc()).limit(1)).scalar()
     return dict(row) if row else None
-
-
-def changed_entities(current: Mapping[str, int], seen: Mapping[str, int]) -> set[str]:
-    """Entities a run changed after the one ``seen`` records for them (all of an entity never seen)."""
-    return {entity for entity, run in current.items() if run > int(seen.get(entity, 0))}
 
 
 def settings_hash(settings: Any) -> str:

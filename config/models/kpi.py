@@ -48,8 +48,13 @@ class KpiSettings(StrictModel):
     # Datetimes are UTC in the store; they are moved into this zone before they are cut into days, weeks, months.
     time_zone: TimeZoneName = "UTC"
     currency: IsoCode = "USD"  # the reporting currency every amount is converted into
-    # Rates for CRMs that keep none (Salesforce DatedConversionRate and Dataverse exchangerate are read instead).
+    # Rates for CRMs that keep none. A row is converted with its own connection's rates (Salesforce
+    # DatedConversionRate/CurrencyType, Dataverse transactioncurrencies) when they cover its currency and the
+    # reporting one on its date, else with these.
     rates: list[KpiRate] = Field(default_factory=list)
+    # Refresh kpi_value after a sync (`crmhub sync`, the scheduler's stream runs) that changed records: only the KPIs
+    # reading what changed are recomputed. Off: only `crmhub kpi refresh` does.
+    refresh_after_sync: bool = True
 
     @model_validator(mode="after")
     def _one_rate_per_start(self) -> KpiSettings:

@@ -12,7 +12,8 @@ def held_text(model: ObjectModel) -> str:
         return f"entity `{model.entity}`" + (f" where {where}" if where else "")
     if model.held_as == "computed" and model.computed_by is not None:
         engine = model.computed_by
-        state = f"planned, issue {engine.issue}" if engine.status == "planned" else engine.output
+        state = {"planned": f"planned, issue {engine.issue}",
+                 "needs_data": f"needs data: {engine.needs}"}.get(engine.status, engine.output)
         return f"computed by `{engine.engine}` ({state})"
     return "custom object — map it in config"
 

@@ -69,17 +69,22 @@ class SourceSpec(_Strict):
 
 
 class EngineSpec(_Strict):
-    """The crmhub engine that computes a model: a module that exists, or one a later issue builds (``planned``)."""
+    """The crmhub engine that computes a model: a module that exists, one a later issue builds (``planned``), or one
+    that waits for data no CRM's shipped mapping holds yet (``needs_data``: ``needs`` says which)."""
 
     engine: DottedModule
     output: str  # the store table it writes, or what it produces
-    status: Literal["available", "planned"] = "available"
+    status: Literal["available", "planned", "needs_data"] = "available"
     issue: int | None = Field(default=None, ge=1)  # planned: the issue that builds it
+    needs: str = ""  # needs_data: the CRM fields or objects whose data the engine would derive the model from
 
     @model_validator(mode="after")
     def _planned_names_its_issue(self) -> EngineSpec:
         if self.status == "planned" and self.issue is None:
             raise ValueError("a planned engine names the issue that builds it (issue: <n>)")
+        if (self.status == "needs_data") != bool(self.needs):
+            raise ValueError("an engine waiting for data says which (status: needs_data with needs: <what>), and "
+                             "only such an engine has needs")
         return self
 
 

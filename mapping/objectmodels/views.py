@@ -41,7 +41,8 @@ def where_filled(model: ObjectModel, filled_by: Sequence[Filler] | None) -> str:
     """One line for a table cell: the connections' objects, the engine, or why nothing fills it."""
     if model.held_as == "computed" and model.computed_by is not None:
         engine = model.computed_by
-        return engine.engine + (f" (planned, issue {engine.issue})" if engine.status == "planned" else "")
+        return engine.engine + {"planned": f" (planned, issue {engine.issue})",
+                                "needs_data": " (needs data)"}.get(engine.status, "")
     if filled_by is None:
         return ""
     if not filled_by:

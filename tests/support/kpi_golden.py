@@ -13,23 +13,32 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, func, insert, select, update
 
 from analytics.kpi.catalog import Catalog
-from analytics.kpi.definition import read_definition
+from analytics.kpi.definition import definition_path, read_definition
 from analytics.kpi.query import KpiRequest, KpiResult, compute, parse_grain
 from analytics.kpi.schema import KpiFile
 from config.models.kpi import KpiSettings
+from store.tables import source_link, sync_run
 from tests.support.canonical_rows import add_many as _add_many
 
 FIXTURES = Path(__file__).parent / "kpi_fixtures"
+SYNCED_AT = datetime(2026, 1, 5, tzinfo=UTC)
 YEAR_2025 = (date(2025, 1, 1), date(2026, 1, 1))
+# The params of a module-scoped store fixture, as tests/conftest.py's ``db`` has them.
+DIALECTS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 _CATALOG = Catalog.load()
 
 
 @cache
 def kpi_file(code: str) -> KpiFile:
-    return read_definition(FIXTURES / f"{code.lower()}.yaml")
+    """A fixture KPI: ``kpi_fixtures/<code>.yaml``, or ``kpi_fixtures/as_of/`` for the as-of ones (kept apart: the
+    engine's differential reference, which reads the top folder, knows no stage history)."""
+    path = FIXTURES / f"{code.lower()}.yaml"
+    return read_definition(path if path.is_file() else FIXTURES / "as_of" / f"{code.lower()}.yaml")
 
 
 def run(engine: Engine, code: str, grain: str = "", *, start: date | None = None, end: date | None = None,
@@ -46,6 +55,13 @@ def values(result: KpiResult) -> dict[tuple[str, ...], float | None]:
         key = (*row.members.values(), *([row.period_start.isoformat()] if row.period_start else []))
         found[key] = None if row.value is None else round(row.value, 6)
     return found
+
+
+def shipped(engine: Engine, code: str, grain: str = "", *, start: date | None = YEAR_2025[0],
+            end: date | None = YEAR_2025[1]) -> dict[tuple[str, ...], float | None]:
+    """The values (as ``values``) of the KPI ``code`` crmhub ships (analytics/kpi/definitions/), in 2025 unless
+    ``start``/``end`` say otherwise (None: unbounded)."""
+    return values(run(engine, code, grain, start=start, end=end, kpi=read_definition(definition_path(code))))
 
 
 def add_many(engine: Engine, table: str, rows: list[dict[str, Any]]) -> None:
@@ -117,3 +133,25 @@ def build(engine: Engine) -> None:
         {"id": "ta5", "territory_id": "t4", "account_id": "a3", "effective_from": date(2024, 6, 1),
          "effective_to": date(2025, 2, 28)},
     ])
+
+
+def synced(engine: Engine, obj: str, entity: str, *, upserted: int = 1, deleted: int = 0, finished: bool = True
+           ) -> int:
+    """A sync run of ``obj`` (landing in ``entity``'s table) that upserted and deleted that many records; one not
+    ``finished`` is still running (``finish`` ends it)."""
+    with engine.begin() as conn:
+        linked = conn.execute(select(func.count()).select_from(source_link)
+                              .where(source_link.c.object == obj)).scalar_one()
+        if not linked:  # the run's object lands in entity: a source link says so
+            conn.execute(insert(source_link).values(connection="crm", object=obj, source_id=f"{obj}-1",
+                                                    entity=entity, canonical_id=f"{obj}-1", updated_at=SYNCED_AT))
+        return int(conn.execute(insert(sync_run).values(
+            connection="crm", object=obj, status="succeeded" if finished else "running", started_at=SYNCED_AT,
+            finished_at=SYNCED_AT if finished else None, upserted=upserted, deleted=deleted)
+            .returning(sync_run.c.id)).scalar_one())
+
+
+def finish(engine: Engine, run_id: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(sync_run).where(sync_run.c.id == run_id).values(status="succeeded",
+                                                                             finished_at=SYNCED_AT))

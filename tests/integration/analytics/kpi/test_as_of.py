@@ -114,6 +114,18 @@ def test_the_period_end_is_midnight_in_the_org_s_zone(golden: Engine) -> None:
     assert found[(JAN,)] == 160 and found[(FEB,)] == 1500
 
 
+def test_hundreds_of_periods_and_none_after_today(golden: Engine) -> None:
+    # by day from 2025 to today: hundreds of periods (SQLite refuses a compound SELECT of more than 500 terms);
+    # every day from 5 January 2025 (the first deal) up to today has an open deal, none after today is listed
+    end = date(2030, 1, 1)
+    by_day = values(run(golden, "OPEN_DEALS_AS_OF", "day", start=START, end=end))
+    today = datetime.now(UTC).date()
+    assert by_day[("2025-01-31",)] == 3 and by_day[("2025-02-01",)] == 3
+    assert len(by_day) == (min(end, today + timedelta(days=1)) - date(2025, 1, 5)).days > 500
+    later = values(run(golden, "OPEN_DEALS_AS_OF", "month", start=START, end=date(2100, 1, 1)))
+    assert max(later) <= (date.today().replace(day=1).isoformat(),)  # no state is listed after today's month
+
+
 def test_without_a_period_the_state_at_the_range_end(golden: Engine) -> None:
     assert values(run(golden, "OPEN_PIPELINE_AS_OF", start=START, end=date(2025, 3, 1))) == {(): 1500}
 

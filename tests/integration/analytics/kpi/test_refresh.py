@@ -7,16 +7,17 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, select
 
 from analytics.kpi.catalog import Catalog
+from analytics.kpi.errors import KpiRequestError
 from analytics.kpi.grain import ALL_MEMBERS, WHOLE_RANGE
 from analytics.kpi.query import KpiRequest, KpiResult, compute, parse_grain
 from analytics.kpi.refresh import refresh
 from analytics.kpi.schema import KpiFile
 from config.models.kpi import KpiSettings
-from store.tables import kpi_refresh, kpi_value, source_link, sync_run
-from tests.support.kpi_golden import add_many, build, kpi_file, values
+from store.tables import kpi_refresh, kpi_value
+from tests.support.kpi_golden import add_many, build, finish, kpi_file, synced, values
 from tests.support.stores import fresh_engine
 
 CATALOG = Catalog.load()
@@ -39,19 +40,6 @@ def _store(engine: Engine) -> None:
     for obj, entity in (("Opportunity", "opportunity"), ("Task", "activity"), ("Lead", "lead"),
                         ("Case", "support_case"), ("User", "crm_user"), ("Account", "account")):
         synced(engine, obj, entity)
-
-
-def synced(engine: Engine, obj: str, entity: str, *, upserted: int = 1, deleted: int = 0) -> int:
-    """A sync run of ``obj`` (landing in ``entity``'s table) that upserted and deleted that many records."""
-    with engine.begin() as conn:
-        linked = conn.execute(select(func.count()).select_from(source_link)
-                              .where(source_link.c.object == obj)).scalar_one()
-        if not linked:  # the run's object lands in entity: a source link says so
-            conn.execute(insert(source_link).values(connection="crm", object=obj, source_id=f"{obj}-1",
-                                                    entity=entity, canonical_id=f"{obj}-1", updated_at=NOW))
-        return int(conn.execute(insert(sync_run).values(
-            connection="crm", object=obj, status="succeeded", started_at=NOW, finished_at=NOW, upserted=upserted,
-            deleted=deleted).returning(sync_run.c.id)).scalar_one())
 
 
 @pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
@@ -103,7 +91,7 @@ RANGES = ((None, None), (date(2025, 1, 1), date(2026, 1, 1)), (date(2025, 1, 15)
 
 
 def test_reading_kpi_value_gives_the_numbers_compiling_gives(store_: Engine) -> None:
-    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
+    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS)  # today's clock: as-of states are today's
     sources: dict[str, set[str]] = {}
     for kpi in (kpi_file(code) for code in BOTH_WAYS):
         for grain in GRAINS:
@@ -169,3 +157,57 @@ def test_a_kpi_that_fails_is_named_kept_out_and_retried(store_: Engine) -> None:
     assert len(report.computed) == len(CODES)
     again = refresh(store_, [*KPIS, broken], catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
     assert again.computed == [] and list(again.failed) == ["BROKEN"]  # retried, still failing
+
+
+def test_a_kpi_no_sync_has_fed_waits_compiled_until_a_run_feeds_it(tmp_path_factory: pytest.TempPathFactory) -> None:
+    for engine in fresh_engine("sqlite", tmp_path_factory.mktemp("fed")):
+        build(engine)
+        synced(engine, "Opportunity", "opportunity")
+        first = refresh(engine, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
+        assert first.full and set(first.computed) == OVER_OPPORTUNITIES  # no run fed activities, leads or cases
+        calls = kpi_file("CALLS")
+        assert _compute(engine, calls, "rep,month", materialised=True).source == "compiled"
+        synced(engine, "Task", "activity")
+        assert refresh(engine, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == ["CALLS"]
+        assert _compute(engine, calls, "rep,month", materialised=True).source == "kpi_value"
+        assert len(refresh(engine, KPIS, catalog=CATALOG, settings=SETTINGS, full=True).computed) == len(CODES)
+
+
+def test_a_run_still_landing_during_a_refresh_counts_once_it_finishes(store_: Engine) -> None:
+    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
+    landing = synced(store_, "Task", "activity", finished=False)  # started before the next refresh, still running
+    cases = synced(store_, "Case", "support_case")  # started after it, finished before the next refresh
+    assert refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == ["CASES_OPENED"]
+    assert refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == []  # seen
+    finish(store_, landing)
+    calls = kpi_file("CALLS")
+    assert _compute(store_, calls, "rep,month", materialised=True).source == "compiled"  # not current any more
+    assert refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW).computed == ["CALLS"]
+    assert landing < cases  # the unfinished run holds the floor: the finished one after it was seen, not re-counted
+
+
+def test_a_grain_a_kpi_cannot_be_cut_at_is_skipped_and_still_refused_on_read(store_: Engine) -> None:
+    products = KpiFile.model_validate({
+        "code": "PRODUCTS", "name": "Products", "description": "products in the catalogue", "modules": ["BUS_DEV"],
+        "object_models": ["PRODUCT"], "type": "simple", "status": "computed", "unit": "count",
+        "direction": "higher", "measure": {"entity": "product", "agg": "count"}})
+    add_many(store_, "product", [{"id": "p1", "name": "Seats", "created_at": datetime(2025, 3, 1, tzinfo=UTC)}])
+    synced(store_, "Product2", "product")
+    report = refresh(store_, [*KPIS, products], catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)
+    assert [why.split(":")[0] for why in report.skipped["PRODUCTS"]] == ["rep", "team", "company"]
+    assert _compute(store_, products, "month", materialised=True).source == "kpi_value"
+    for grain in ("rep", "rep,month", "team,quarter"):  # no rep on a product: refused, read or compiled
+        with pytest.raises(KpiRequestError, match="needs the rep of each row"):
+            _compute(store_, products, grain, materialised=True)
+
+
+def test_stored_as_of_states_answer_only_on_the_day_of_their_refresh(store_: Engine) -> None:
+    pipeline = kpi_file("OPEN_PIPELINE_AS_OF")
+    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, clock=lambda: NOW)  # a refresh on 5 January 2026
+    assert _compute(store_, pipeline, "month", materialised=True).source == "compiled"  # today is another day
+    refresh(store_, KPIS, catalog=CATALOG, settings=SETTINGS, full=True)
+    assert _compute(store_, pipeline, "month", materialised=True).source == "kpi_value"
+    # months after today have no state yet, stored or compiled
+    both = [_compute(store_, pipeline, "month", materialised=m, start=date(2025, 1, 1), end=date(2100, 1, 1))
+            for m in (True, False)]
+    assert [r.source for r in both] == ["kpi_value", "compiled"] and values(both[0]) == values(both[1])

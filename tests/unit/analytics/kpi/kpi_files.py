@@ -1,4 +1,4 @@
-"""Small KPI definition folders for the registry's tests: valid KPIs of each status, written as the authors do."""
+"""Small KPI definition folders for the registry's tests: valid KPIs of each status, written as the shipped ones are."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""kpi-a4's KPI definitions (INSIDE_SALES, KEY_ACCT_MGMT, OUTSIDE_SALES, SALES_DEV) run by the engine, on SQLite and
-PostgreSQL: every computed one compiles and runs at several grains, and a sample covering each kind of definition
-(outcome filters, a ref to the account's tier, a ref to a lead's converted opportunity, cohort conversions, a derived
-NPS, distinct counts at two grains, contact roles, an as-of pipeline) gives the figures worked out by hand from the
-rows below.
+"""INSIDE_SALES, KEY_ACCT_MGMT, OUTSIDE_SALES and SALES_DEV KPIs on a small hand-built store, SQLite and PostgreSQL:
+a sample covering each kind of definition (outcome filters, a ref to the account's tier, a ref to a lead's converted
+opportunity, cohort conversions, a derived NPS, distinct counts at two grains, contact roles, an as-of pipeline) gives
+the figures worked out by hand from the rows below.
 
 The store: reps u1 (team east) and u2 (team west); accounts k1 (tier key), k2 (tier strategic), s1 (tier SMB).
 """
@@ -11,34 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from analytics.kpi.catalog import Catalog
-from analytics.kpi.definition import read_definition
-from analytics.kpi.query import KpiRequest, KpiResult, compute, parse_grain
-from analytics.kpi.schema import Dimension, KpiFile, Period
-from config.models.kpi import KpiSettings
-from tests.support.canonical_rows import add_many
+from tests.support.kpi_golden import DIALECTS, add_many, shipped
 from tests.support.stores import fresh_engine
-
-DEFINITIONS = Path(__file__).parents[4] / "analytics" / "kpi" / "definitions"
-MINE = ("INSIDE_SALES", "KEY_ACCT_MGMT", "OUTSIDE_SALES", "SALES_DEV")
-YEAR = (date(2025, 1, 1), date(2026, 1, 1))
 
 
 def _utc(y: int, m: int, d: int, hh: int = 9) -> datetime:
     return datetime(y, m, d, hh, tzinfo=UTC)
-
-
-def _rows(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every row with every column any of them names (one upsert takes one shape), live."""
-    names = {name for row in rows for name in row} | {"deleted_at"}
-    return [{name: row.get(name) for name in sorted(names)} for row in rows]
 
 
 def _opp(i: int, owner: str, account: str, amount: float, state: str, close: date, created: datetime
@@ -110,114 +92,69 @@ def _build(engine: Engine) -> None:
         ],
     }
     for table, rows in tables.items():
-        add_many(engine, table, _rows(table, rows))
+        add_many(engine, table, rows)
 
 
-@pytest.fixture(scope="module", params=[pytest.param("sqlite", id="sqlite"),
-                                        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)])
-def a4_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    for engine in fresh_engine(request.param, tmp_path_factory.mktemp("a4")):
+@pytest.fixture(scope="module", params=DIALECTS)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    for engine in fresh_engine(request.param, tmp_path_factory.mktemp("field_inside_key_accounts")):
         _build(engine)
         yield engine
 
 
-@cache
-def _catalog() -> Catalog:
-    return Catalog.load()
-
-
-@cache
-def _mine() -> dict[str, KpiFile]:
-    kpis = (read_definition(path) for path in sorted(DEFINITIONS.glob("*.yaml")))
-    return {kpi.code: kpi for kpi in kpis if kpi.modules[0] in MINE}
-
-
-def _computed() -> list[str]:
-    return sorted(code for code, kpi in _mine().items() if kpi.status == "computed")
-
-
-def _run(engine: Engine, code: str, grain: str = "", span: tuple[date, date] = YEAR) -> KpiResult:
-    dims, period = parse_grain(grain)
-    return compute(engine, _mine()[code], KpiRequest(code, dims, period, *span), catalog=_catalog(),
-                   settings=KpiSettings())
-
-
-def _values(result: KpiResult) -> dict[tuple[str, ...], float | None]:
-    return {(*row.members.values(), *([row.period_start.isoformat()] if row.period_start else [])):
-            None if row.value is None else round(row.value, 6) for row in result.rows}
-
-
-def test_the_four_modules_have_their_kpis_here() -> None:
-    assert len(_mine()) == 116
-    assert len(_computed()) == 92
-
-
-@pytest.mark.parametrize("code", _computed())
-def test_every_computed_kpi_compiles_and_runs(a4_store: Engine, code: str) -> None:
-    kpi = _mine()[code]
-    grains: list[tuple[tuple[Dimension, ...], Period | None]] = [((), None), (("rep",), "month")]
-    grains += [(("company",), "quarter")] if "company" in kpi.dimensions else []
-    grains += [(("team", "territory"), "fiscal_quarter")] if "territory" in kpi.dimensions else []
-    for dims, period in grains:
-        result = compute(a4_store, kpi, KpiRequest(code, dims, period, *YEAR), catalog=_catalog(),
-                         settings=KpiSettings())
-        assert all(row.value is None or row.value == row.value for row in result.rows), f"{code}: NaN at {dims}"
-
-
-def test_connect_rate_reads_each_crms_connected_outcomes(a4_store: Engine) -> None:
+def test_connect_rate_reads_each_crms_connected_outcomes(store: Engine) -> None:
     # u1: connected + Meeting Booked of 4 calls; u2: Connected of 3; all: 3 of 7.
-    assert _values(_run(a4_store, "INSIDE_SALES_CALL_CONNECT_RATE", "rep")) == {("u1",): 50.0, ("u2",): 33.333333}
-    assert _values(_run(a4_store, "INSIDE_SALES_CALL_CONNECT_RATE")) == {(): 42.857143}
+    assert shipped(store, "INSIDE_SALES_CALL_CONNECT_RATE", "rep") == {("u1",): 50.0, ("u2",): 33.333333}
+    assert shipped(store, "INSIDE_SALES_CALL_CONNECT_RATE") == {(): 42.857143}
 
 
-def test_talk_time_per_calling_rep_is_minutes_over_distinct_callers(a4_store: Engine) -> None:
-    assert _values(_run(a4_store, "TALK_TIME_PER_CALLING_REP", "team")) == {("east",): 31.0, ("west",): 30.0}
-    assert _values(_run(a4_store, "TALK_TIME_PER_CALLING_REP")) == {(): 30.5}  # 61 minutes, 2 callers
+def test_talk_time_per_calling_rep_is_minutes_over_distinct_callers(store: Engine) -> None:
+    assert shipped(store, "TALK_TIME_PER_CALLING_REP", "team") == {("east",): 31.0, ("west",): 30.0}
+    assert shipped(store, "TALK_TIME_PER_CALLING_REP") == {(): 30.5}  # 61 minutes, 2 callers
 
 
-def test_field_hours_per_rep_is_a_derived_figure(a4_store: Engine) -> None:
-    assert _values(_run(a4_store, "FIELD_HOURS_PER_REP", "rep")) == {("u1",): 1.5, ("u2",): 2.0}
-    assert _values(_run(a4_store, "FIELD_HOURS_PER_REP")) == {(): 1.75}  # 210 minutes / 60 / 2 reps
+def test_field_hours_per_rep_is_a_derived_figure(store: Engine) -> None:
+    assert shipped(store, "FIELD_HOURS_PER_REP", "rep") == {("u1",): 1.5, ("u2",): 2.0}
+    assert shipped(store, "FIELD_HOURS_PER_REP") == {(): 1.75}  # 210 minutes / 60 / 2 reps
 
 
-def test_key_account_kpis_follow_the_accounts_tier(a4_store: Engine) -> None:
+def test_key_account_kpis_follow_the_accounts_tier(store: Engine) -> None:
     # won 100 (k1) + 300 (k2) with key accounts, of 1000 won in all; key closed o1, o2 won, o5 lost.
-    assert _values(_run(a4_store, "KEY_ACCOUNT_REVENUE_SHARE")) == {(): 40.0}
-    assert _values(_run(a4_store, "KEY_ACCOUNT_WIN_RATE_CLOSED", "rep")) == {("u1",): 100.0, ("u2",): 50.0}
+    assert shipped(store, "KEY_ACCOUNT_REVENUE_SHARE") == {(): 40.0}
+    assert shipped(store, "KEY_ACCOUNT_WIN_RATE_CLOSED", "rep") == {("u1",): 100.0, ("u2",): 50.0}
     # contacts ct1, ct2 (k1) and ct3 (k2) over 2 key accounts touched
-    assert _values(_run(a4_store, "CONTACTS_ENGAGED_PER_KEY_ACCOUNT")) == {(): 1.5}
+    assert shipped(store, "CONTACTS_ENGAGED_PER_KEY_ACCOUNT") == {(): 1.5}
 
 
-def test_key_account_nps_counts_only_key_accounts_nps_answers(a4_store: Engine) -> None:
+def test_key_account_nps_counts_only_key_accounts_nps_answers(store: Engine) -> None:
     # promoters 10, 9; detractor 3; passive 7: (2 - 1) / 4 * 100
-    assert _values(_run(a4_store, "KEY_ACCOUNT_NPS")) == {(): 25.0}
+    assert shipped(store, "KEY_ACCOUNT_NPS") == {(): 25.0}
 
 
-def test_sdr_sourced_pipeline_reads_the_converted_opportunity(a4_store: Engine) -> None:
+def test_sdr_sourced_pipeline_reads_the_converted_opportunity(store: Engine) -> None:
     # l1 -> o1 (100) and l2 -> o4 (250) converted in January by u1; l3 -> o5 (150) in February by u2.
-    assert _values(_run(a4_store, "SDR_SOURCED_PIPELINE", "month")) == {("2025-01-01",): 350.0,
-                                                                         ("2025-02-01",): 150.0}
-    assert _values(_run(a4_store, "SDR_SOURCED_PIPELINE", "rep")) == {("u1",): 350.0, ("u2",): 150.0}
+    assert shipped(store, "SDR_SOURCED_PIPELINE", "month") == {("2025-01-01",): 350.0, ("2025-02-01",): 150.0}
+    assert shipped(store, "SDR_SOURCED_PIPELINE", "rep") == {("u1",): 350.0, ("u2",): 150.0}
     # of the converted leads whose opportunity closed (o1 won, o5 lost), one won; o4 is still open
-    assert _values(_run(a4_store, "SDR_SOURCED_WIN_RATE_CLOSED")) == {(): 50.0}
+    assert shipped(store, "SDR_SOURCED_WIN_RATE_CLOSED") == {(): 50.0}
 
 
-def test_lead_cohort_rates_read_the_default_statuses(a4_store: Engine) -> None:
+def test_lead_cohort_rates_read_the_default_statuses(store: Engine) -> None:
     # of the five January leads: three contacted (two Closed - Converted, one Qualified), one Cannot Contact
-    assert _values(_run(a4_store, "LEAD_CONTACT_RATE")) == {(): 60.0}
-    assert _values(_run(a4_store, "LEAD_DISQUALIFICATION_RATE")) == {(): 20.0}
+    assert shipped(store, "LEAD_CONTACT_RATE") == {(): 60.0}
+    assert shipped(store, "LEAD_DISQUALIFICATION_RATE") == {(): 20.0}
 
 
-def test_stakeholder_kpis_read_contact_roles_on_closed_deals(a4_store: Engine) -> None:
+def test_stakeholder_kpis_read_contact_roles_on_closed_deals(store: Engine) -> None:
     # won o1 (3 roles), o2 (1), o3 (none): 4 roles over 3 won deals
-    assert _values(_run(a4_store, "STAKEHOLDERS_PER_WON_DEAL")) == {(): 1.333333}
+    assert shipped(store, "STAKEHOLDERS_PER_WON_DEAL") == {(): 1.333333}
     # closed o1, o2, o3, o5: a decision maker or economic buyer on o1, o2 and o5
-    assert _values(_run(a4_store, "DECISION_MAKER_COVERAGE_CLOSED")) == {(): 75.0}
+    assert shipped(store, "DECISION_MAKER_COVERAGE_CLOSED") == {(): 75.0}
 
 
-def test_key_account_open_pipeline_is_the_key_deals_open_at_each_months_end(a4_store: Engine) -> None:
+def test_key_account_open_pipeline_is_the_key_deals_open_at_each_months_end(store: Engine) -> None:
     # No stage history: a deal is open at a month's end from its creation until its close date has passed.
     # End of January: o2 (300, closes 10 Feb) and o4 (250); o1 closed on 10 January. End of February: o4 and
     # o5 (150, closes 1 March). End of March: o4 alone. o3 is won with the SMB account s1 and never counts.
-    result = _run(a4_store, "KEY_ACCOUNT_OPEN_PIPELINE", "month", (date(2025, 1, 1), date(2025, 4, 1)))
-    assert _values(result) == {("2025-01-01",): 550.0, ("2025-02-01",): 400.0, ("2025-03-01",): 250.0}
+    q1 = shipped(store, "KEY_ACCOUNT_OPEN_PIPELINE", "month", start=date(2025, 1, 1), end=date(2025, 4, 1))
+    assert q1 == {("2025-01-01",): 550.0, ("2025-02-01",): 400.0, ("2025-03-01",): 250.0}

@@ -1,29 +1,24 @@
-"""Golden tests for CUST_RETENTION and CUST_SUCCESS KPIs (author kpi-a3): a small hand-built store of contracts,
-health records, survey responses, usage snapshots, QBRs and cases, each expected figure worked out by hand from
-its rows (the comments show the sums). Users u1 (team east) and u2 (team west); accounts a1 and a3 belong to u1,
-a2 to u2."""
+"""CUST_RETENTION and CUST_SUCCESS KPIs on a small hand-built store of contracts, health records, survey responses,
+usage snapshots, QBRs and cases, SQLite and PostgreSQL: each expected figure is worked out by hand from its rows (the
+comments show the sums). Users u1 (team east) and u2 (team west); accounts a1 and a3 belong to u1, a2 to u2."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from analytics.kpi.definition import definition_path, read_definition
-from tests.support.kpi_golden import YEAR_2025, add_many, run, values
+from tests.support.kpi_golden import DIALECTS, add_many, shipped
 from tests.support.stores import fresh_engine
-
-START, END = YEAR_2025
 
 
 def _utc(y: int, m: int, d: int, hh: int = 0) -> datetime:
     return datetime(y, m, d, hh, tzinfo=UTC)
 
 
-def build(engine: Engine) -> None:
+def _build(engine: Engine) -> None:
     add_many(engine, "crm_user", [{"id": "u1", "team": "east"}, {"id": "u2", "team": "west"}])
     add_many(engine, "account", [{"id": "a1", "owner_id": "u1", "country": "FR"},
                                  {"id": "a2", "owner_id": "u2", "country": "DE"},
@@ -93,72 +88,67 @@ def build(engine: Engine) -> None:
     ])
 
 
-@pytest.fixture(scope="module", params=[pytest.param("sqlite", id="sqlite"),
-                                        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)])
-def store_a3(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    for engine in fresh_engine(request.param, Path(tmp_path_factory.mktemp("golden_a3"))):
-        build(engine)
+@pytest.fixture(scope="module", params=DIALECTS)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    for engine in fresh_engine(request.param, tmp_path_factory.mktemp("retention_success")):
+        _build(engine)
         yield engine
 
 
-def kpi(engine: Engine, code: str, grain: str = "") -> dict[tuple[str, ...], float | None]:
-    return values(run(engine, code, grain, start=START, end=END, kpi=read_definition(definition_path(code))))
-
-
-def test_contract_value_is_annualised_over_its_term(store_a3: Engine) -> None:
+def test_contract_value_is_annualised_over_its_term(store: Engine) -> None:
     # 1200 + 1000 over a1 and a2 (k3 has no end date, k4 is a partner agreement)
-    assert kpi(store_a3, "ANNUAL_CONTRACT_VALUE_PER_CUSTOMER_ACV") == {(): 1100}
-    assert kpi(store_a3, "SUBSCRIPTION_ANNUAL_RECURRING_REVENUE_ARR_STARTING") == {(): 1200}
-    assert kpi(store_a3, "AVERAGE_CONTRACT_LENGTH") == {(): 546.5}  # (364 + 729) / 2
+    assert shipped(store, "ANNUAL_CONTRACT_VALUE_PER_CUSTOMER_ACV") == {(): 1100}
+    assert shipped(store, "SUBSCRIPTION_ANNUAL_RECURRING_REVENUE_ARR_STARTING") == {(): 1200}
+    assert shipped(store, "AVERAGE_CONTRACT_LENGTH") == {(): 546.5}  # (364 + 729) / 2
 
 
-def test_clv_is_annual_value_per_customer_over_churn_risk(store_a3: Engine) -> None:
-    assert kpi(store_a3, "CUSTOMER_LIFETIME_VALUE_CLV") == {(): 3300}  # 2200 / 2 / ((0.2 + 0.6 + 0.2) / 3)
+def test_clv_is_annual_value_per_customer_over_churn_risk(store: Engine) -> None:
+    assert shipped(store, "CUSTOMER_LIFETIME_VALUE_CLV") == {(): 3300}  # 2200 / 2 / ((0.2 + 0.6 + 0.2) / 3)
     # u1: 1200 / 1 / 0.2; u2: 1000 / 1 / 0.6
-    assert kpi(store_a3, "CUSTOMER_LIFETIME_VALUE_CLV", "rep") == {("u1",): 6000, ("u2",): 1666.666667}
+    assert shipped(store, "CUSTOMER_LIFETIME_VALUE_CLV", "rep") == {("u1",): 6000, ("u2",): 1666.666667}
 
 
-def test_renewals_due_leave_partner_agreements_out(store_a3: Engine) -> None:
-    assert kpi(store_a3, "CONTRACTS_DUE_FOR_RENEWAL") == {(): 2}  # k1, k3 (k2 is due in 2027, k4 a partner's)
-    assert kpi(store_a3, "CONTRACT_VALUE_DUE_FOR_RENEWAL") == {(): 1700}
-    assert kpi(store_a3, "AUTO_RENEWAL_RATE") == {(): 100}  # k1 of k1 (k3's flag is unknown)
-    assert kpi(store_a3, "AUTO_RENEW_ADOPTION_RATE") == {(): 50}  # k1 of k1, k2 starting with a known flag
+def test_renewals_due_leave_partner_agreements_out(store: Engine) -> None:
+    assert shipped(store, "CONTRACTS_DUE_FOR_RENEWAL") == {(): 2}  # k1, k3 (k2 is due in 2027, k4 a partner's)
+    assert shipped(store, "CONTRACT_VALUE_DUE_FOR_RENEWAL") == {(): 1700}
+    assert shipped(store, "AUTO_RENEWAL_RATE") == {(): 100}  # k1 of k1 (k3's flag is unknown)
+    assert shipped(store, "AUTO_RENEW_ADOPTION_RATE") == {(): 50}  # k1 of k1, k2 starting with a known flag
 
 
-def test_nps_and_csat(store_a3: Engine) -> None:
-    assert kpi(store_a3, "NET_PROMOTER_SCORE_NPS") == {(): 40}  # 100 * (3 - 1) / 5
-    assert kpi(store_a3, "NPS_PASSIVE_RATE") == {(): 20}
-    assert kpi(store_a3, "CUSTOMER_SATISFACTION_SCORE_CSAT") == {(): 66.666667}  # 5, 4 of 5, 4, 2
-    assert kpi(store_a3, "CUSTOMER_SURVEY_RESPONSES") == {(): 8}  # the enablement response is not a customer's
+def test_nps_and_csat(store: Engine) -> None:
+    assert shipped(store, "NET_PROMOTER_SCORE_NPS") == {(): 40}  # 100 * (3 - 1) / 5
+    assert shipped(store, "NPS_PASSIVE_RATE") == {(): 20}
+    assert shipped(store, "CUSTOMER_SATISFACTION_SCORE_CSAT") == {(): 66.666667}  # 5, 4 of 5, 4, 2
+    assert shipped(store, "CUSTOMER_SURVEY_RESPONSES") == {(): 8}  # the enablement response is not a customer's
 
 
-def test_health_counts_distinct_customers(store_a3: Engine) -> None:
-    assert kpi(store_a3, "AT_RISK_CUSTOMER_RATE") == {(): 50}  # a2 of a1, a2
-    assert kpi(store_a3, "HEALTHY_CUSTOMER_RATE", "rep")[("u1",)] == 100
-    assert kpi(store_a3, "MEDIAN_CUSTOMER_HEALTH_SCORE") == {(): 60}
-    assert kpi(store_a3, "AVERAGE_PREDICTED_CHURN_RISK", "rep") == {("u1",): 20, ("u2",): 60}
+def test_health_counts_distinct_customers(store: Engine) -> None:
+    assert shipped(store, "AT_RISK_CUSTOMER_RATE") == {(): 50}  # a2 of a1, a2
+    assert shipped(store, "HEALTHY_CUSTOMER_RATE", "rep")[("u1",)] == 100
+    assert shipped(store, "MEDIAN_CUSTOMER_HEALTH_SCORE") == {(): 60}
+    assert shipped(store, "AVERAGE_PREDICTED_CHURN_RISK", "rep") == {("u1",): 20, ("u2",): 60}
 
 
-def test_usage_adoption_and_inactivity(store_a3: Engine) -> None:
-    assert kpi(store_a3, "PRODUCT_ADOPTION_RATE") == {(): 22.857143}  # (8 + 0 + 0) / (10 + 5 + 20)
-    assert kpi(store_a3, "INACTIVE_CUSTOMER_RATE") == {(): 33.333333}  # a2 of a1, a2, a3
-    assert kpi(store_a3, "USAGE_EVENTS_PER_ACTIVE_USER") == {(): 11.818182}  # 130 / 11
-    assert kpi(store_a3, "PRODUCTS_IN_ACTIVE_USE", "company") == {("a1",): 1, ("a3",): 1}
+def test_usage_adoption_and_inactivity(store: Engine) -> None:
+    assert shipped(store, "PRODUCT_ADOPTION_RATE") == {(): 22.857143}  # (8 + 0 + 0) / (10 + 5 + 20)
+    assert shipped(store, "INACTIVE_CUSTOMER_RATE") == {(): 33.333333}  # a2 of a1, a2, a3
+    assert shipped(store, "USAGE_EVENTS_PER_ACTIVE_USER") == {(): 11.818182}  # 130 / 11
+    assert shipped(store, "PRODUCTS_IN_ACTIVE_USE", "company") == {("a1",): 1, ("a3",): 1}
 
 
-def test_qbrs(store_a3: Engine) -> None:
-    assert kpi(store_a3, "QBR_COMPLETION_RATE") == {(): 66.666667}  # held 2 of held 2 + cancelled 1
-    assert kpi(store_a3, "QBR_AT_RISK_RATING_RATE") == {(): 50}  # q2 of q1, q2 (q5 is a strategic review)
+def test_qbrs(store: Engine) -> None:
+    assert shipped(store, "QBR_COMPLETION_RATE") == {(): 66.666667}  # held 2 of held 2 + cancelled 1
+    assert shipped(store, "QBR_AT_RISK_RATING_RATE") == {(): 50}  # q2 of q1, q2 (q5 is a strategic review)
 
 
-def test_support_tickets(store_a3: Engine) -> None:
-    assert kpi(store_a3, "AVERAGE_TICKET_RESOLUTION_TIME") == {(): 18}  # (24 + 12) / 2; t4 has no close time
-    assert kpi(store_a3, "TICKET_RESOLUTION_RATE") == {(): 75}  # t1, t2, t4 of four opened
-    assert kpi(store_a3, "HIGH_PRIORITY_TICKET_RATE") == {(): 50}  # t1 High, t3 HIGH
-    assert kpi(store_a3, "HIGH_PRIORITY_TICKET_RESOLUTION_TIME") == {(): 24}
-    assert kpi(store_a3, "SUPPORT_TICKETS_PER_CUSTOMER", "team") == {("east",): 2, ("west",): 2}
+def test_support_tickets(store: Engine) -> None:
+    assert shipped(store, "AVERAGE_TICKET_RESOLUTION_TIME") == {(): 18}  # (24 + 12) / 2; t4 has no close time
+    assert shipped(store, "TICKET_RESOLUTION_RATE") == {(): 75}  # t1, t2, t4 of four opened
+    assert shipped(store, "HIGH_PRIORITY_TICKET_RATE") == {(): 50}  # t1 High, t3 HIGH
+    assert shipped(store, "HIGH_PRIORITY_TICKET_RESOLUTION_TIME") == {(): 24}
+    assert shipped(store, "SUPPORT_TICKETS_PER_CUSTOMER", "team") == {("east",): 2, ("west",): 2}
 
 
-def test_a_distinct_count_with_no_rows_is_zero(store_a3: Engine) -> None:
-    assert kpi(store_a3, "HEALTHY_CUSTOMER_RATE", "rep") == {("u1",): 100, ("u2",): 0}  # u2's a2 is red only
-    assert kpi(store_a3, "INACTIVE_CUSTOMER_RATE", "rep") == {("u1",): 0, ("u2",): 100}  # a2 has no active user
+def test_a_distinct_count_with_no_rows_is_zero(store: Engine) -> None:
+    assert shipped(store, "HEALTHY_CUSTOMER_RATE", "rep") == {("u1",): 100, ("u2",): 0}  # u2's a2 is red only
+    assert shipped(store, "INACTIVE_CUSTOMER_RATE", "rep") == {("u1",): 0, ("u2",): 100}  # a2 has no active user
