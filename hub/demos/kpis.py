@@ -1,20 +1,19 @@
-"""The demo's KPI act: the registry loaded into the store, kpi_value refreshed (with a progress bar), the census and
-headline KPIs per team and per rep. The service is analytics.kpi.report; this prints it."""
+"""The demo's KPI act: kpi_value brought up to date (the refresh service, with a progress bar: after the demo's
+syncs, each of which refreshed what it changed, little or nothing is left), the registry loaded into the store, the
+census and headline KPIs per team and per rep. The services are sync.kpi_refresh and analytics.kpi.report; this
+prints them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
 from analytics.kpi.headline import Headlines
-from analytics.kpi.refresh import Progress as RefreshProgress
 from analytics.kpi.report import KpiReport, kpi_report
+from hub.cmd_kpi_refresh import kpi_progress
 from hub.context import App
 from hub.output import Output
+from sync.kpi_refresh import RefreshOutcome, refresh_kpis
 
 # The demo config's `kpi:` section. The HubSpot portal deals in EUR, GBP, CAD and AUD besides USD and keeps its
 # exchange rates in settings crmhub does not read (Salesforce's DatedConversionRate and Dataverse's rates are read):
@@ -31,45 +30,33 @@ SHORT = {"WON_REVENUE": "won revenue", "WIN_RATE_CLOSED": "win rate (closed)", "
 
 
 def kpi_block(app: App) -> dict[str, Any]:
-    """Run the KPI report on the demo's store and print it; returns its JSON document (``ok``: no KPI failed and
-    every headline table has a value)."""
+    """Refresh kpi_value, run the KPI report on the demo's store and print both; returns their JSON document (``ok``:
+    the refresh ran, no KPI failed in it, every headline table has a value)."""
     out = app.out
-    out.info("[bold]KPIs: the registry into the store, kpi_value refreshed, the census and headline KPIs[/]")
-    with _progress(out) as progress:
-        report = kpi_report(app.engine, app.cfg.kpi, progress=progress)
-    _print_refresh(out, report)
+    out.info("[bold]KPIs: kpi_value up to date, the registry into the store, the census and headline KPIs[/]")
+    with kpi_progress(out) as progress:
+        outcome = refresh_kpis(app.engine, app.cfg, progress=progress)
+    report = kpi_report(app.engine, app.cfg.kpi)
+    _print_refresh(out, outcome, report)
     _print_census(out, report)
     for dimension in ("team", "rep"):
         _print_headlines(out, report.headlines[dimension], app.cfg.kpi.currency)
     filled = all(any(v is not None for r in h.rows for v in r.values.values()) for h in report.headlines.values())
-    return {**report.as_dict(), "ok": not report.refreshed.failed and filled}
+    refreshed = outcome.status == "refreshed" and outcome.report is not None and not outcome.report.failed
+    return {"ok": refreshed and filled, "refresh": outcome.as_dict(), **report.as_dict()}
 
 
-@contextmanager
-def _progress(out: Output) -> Iterator[RefreshProgress | None]:
-    if out.as_json:
-        yield None
-        return
-    with Progress(SpinnerColumn(), TextColumn("refreshing kpi_value"), BarColumn(bar_width=None),
-                  MofNCompleteColumn(), TextColumn("{task.fields[kpi]}"), TimeElapsedColumn(),
-                  console=out.console, transient=False) as bar:
-        task = bar.add_task("kpi_value", total=None, kpi="")
-
-        def tell(done: int, total: int, code: str) -> None:
-            bar.update(task, completed=done, total=total, kpi=code)
-
-        yield tell
-
-
-def _print_refresh(out: Output, report: KpiReport) -> None:
-    loaded, r = report.loaded, report.refreshed
+def _print_refresh(out: Output, outcome: RefreshOutcome, report: KpiReport) -> None:
+    (out.info if outcome.status == "refreshed" else out.error)(outcome.line())
+    r = outcome.report
+    if r is not None:
+        for code, why in sorted(r.failed.items()):
+            out.error(f"{code}: {why}")
+        if r.warnings:
+            out.info(f"{len(r.warnings)} KPI(s) leave rows out (amounts with no exchange rate …): --json lists them")
+    loaded = report.loaded
     out.info(f"registry loaded into the store: {loaded.modules} modules, {loaded.kpis} KPIs, {loaded.object_models} "
              f"object models, {loaded.kpi_memberships} module memberships")
-    out.info(f"kpi_value: {len(r.computed)} computed KPIs refreshed ({r.unchanged} unchanged), {r.rows:,} rows, "
-             f"{r.seconds:.1f} s; {len(r.skipped)} cannot be cut at some grain, {len(r.failed)} failed, "
-             f"{len(r.warnings)} leave rows out (amounts with no exchange rate …: --json lists them)")
-    for code, why in sorted(r.failed.items()):
-        out.error(f"{code}: {why}")
 
 
 def _print_census(out: Output, report: KpiReport) -> None:
