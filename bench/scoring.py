@@ -20,7 +20,8 @@ from sqlalchemy import Engine, select
 import store
 from analytics import forecast, registry
 from analytics import model as trained
-from analytics.datasets.load import DatasetMissing, datasets_dir, load_maven, load_olist, load_x_education
+from analytics.datasets.load import DatasetMissing, datasets_dir, load_olist, load_x_education
+from analytics.datasets.maven import load_maven
 from analytics.features import FeatureSpec, lead_features
 from analytics.scoring import ScoringOptions, model_columns, score_leads, training_set
 from analytics.synthetic import populate

@@ -3,9 +3,9 @@
 The CSVs are read at run time from ``../shared/datasets`` (or ``$CRMHUB_DATASETS``), never copied into the repo.
 Their quirks are pandas options, not hand parsing: the trailing comma of X Education (an unnamed last column is
 dropped), "Select" meaning missing, CRLF, DD-MM-YYYY dates (parsed with their format, then given to the mapping as
-ISO-8601 UTC). Data preparation that a CRM would have done itself (a deal's list price from its product, an MQL's
-"converted" flag from the closed-deals table, Maven's stage history from engage/close dates) happens in pandas
-before the mapping.
+ISO-8601 UTC). Data preparation that a CRM would have done itself (an MQL's "converted" flag from the closed-deals
+table) happens in pandas before the mapping; Maven's (list prices, creation dates, stage history, regional offices)
+is in maven.py.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def land(engine: Engine, om: ObjectMapping, frame: pd.DataFrame, *, connection: 
     return len(rows)
 
 
-def _iso_utc(values: pd.Series, fmt: str) -> pd.Series:
+def iso_utc(values: pd.Series, fmt: str) -> pd.Series:
     parsed = pd.to_datetime(values, format=fmt, errors="coerce")
     return parsed.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").where(parsed.notna(), None)
 
@@ -96,36 +96,6 @@ def load_olist(engine: Engine, root: Path) -> dict[str, int]:
     folder = "olist_marketing_funnel"
     mqls = read_csv(require(root, folder, "olist_marketing_qualified_leads_dataset.csv"))
     deals = read_csv(require(root, folder, "olist_closed_deals_dataset.csv"))
-    mqls["first_contact_date"] = _iso_utc(mqls["first_contact_date"], "%d-%m-%Y")
+    mqls["first_contact_date"] = iso_utc(mqls["first_contact_date"], "%d-%m-%Y")
     mqls["converted"] = np.where(mqls["mql_id"].isin(deals["mql_id"]), "true", "false")
     return {"leads": land(engine, spec("olist")["mqls"], mqls, connection="olist", primary_key="mql_id")}
-
-
-def load_maven(engine: Engine, root: Path) -> dict[str, int]:
-    folder = "maven_crm"
-    mapping = spec("maven")
-    teams = read_csv(require(root, folder, "sales_teams.csv"))
-    accounts = read_csv(require(root, folder, "accounts.csv"))
-    products = read_csv(require(root, folder, "products.csv"))
-    deals = read_csv(require(root, folder, "sales_pipeline.csv"))
-    # "GTXPro" and "GTX Pro" name one product: compare without spaces.
-    price = dict(zip(products["product"].str.replace(" ", ""), products["sales_price"], strict=True))
-    list_price = deals["product"].str.replace(" ", "").map(price)
-    won = deals["deal_stage"] == "Won"
-    # A CRM's amount: the booked value once won, the product's list price before (and for lost deals).
-    deals["amount"] = deals["close_value"].where(won, list_price)
-    engaged = _iso_utc(deals["engage_date"], "%Y-%m-%d")
-    closed = _iso_utc(deals["close_date"], "%Y-%m-%d")
-    deals["engage_date"] = engaged
-    history = pd.concat([
-        pd.DataFrame({"id": deals["opportunity_id"] + ":engaged", "opportunity_id": deals["opportunity_id"],
-                      "stage": "Engaging", "amount": list_price, "changed_at": engaged})[engaged.notna()],
-        pd.DataFrame({"id": deals["opportunity_id"] + ":closed", "opportunity_id": deals["opportunity_id"],
-                      "stage": deals["deal_stage"], "amount": deals["amount"], "changed_at": closed})[closed.notna()],
-    ])
-    return {
-        "users": land(engine, mapping["sales_teams"], teams, connection="maven", primary_key="sales_agent"),
-        "accounts": land(engine, mapping["accounts"], accounts, connection="maven", primary_key="account"),
-        "opportunities": land(engine, mapping["deals"], deals, connection="maven", primary_key="opportunity_id"),
-        "stage_history": land(engine, mapping["deal_history"], history, connection="maven", primary_key="id"),
-    }

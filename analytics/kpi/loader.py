@@ -14,15 +14,12 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any
-
-from pydantic import ValidationError
 
 from analytics.kpi.catalog import Catalog
+from analytics.kpi.definition import read_definition
 from analytics.kpi.errors import KpiDefinitionError
 from analytics.kpi.registry import KpiRegistry, KpiRegistryError, RegistryModule, did_you_mean
 from analytics.kpi.schema import KpiFile
-from analytics.kpi.yamlfile import YamlFileError, read_yaml
 from mapping.objectmodels import Registry, shipped_registry
 
 PACKAGE = "analytics.kpi.definitions"
@@ -44,23 +41,6 @@ def load_definitions(folder: Traversable | None = None, *, models: Registry | No
     return _resolve(files, models, catalog)
 
 
-def read_definition(path: Traversable, where: str) -> KpiFile:
-    """One KPI file, validated on its own; KpiRegistryError naming the file and each field's problem."""
-    try:
-        raw = read_yaml(path.read_text(encoding="utf-8"))
-    except (YamlFileError, UnicodeDecodeError) as exc:
-        raise KpiRegistryError(f"{where}: {exc}") from None
-    except OSError as exc:
-        raise KpiRegistryError(f"{where}: cannot be read: {exc}") from None
-    if not isinstance(raw, dict):
-        raise KpiRegistryError(f"{where}: a KPI file is a mapping (code: ..., name: ..., ...), not "
-                               f"{type(raw).__name__}")
-    try:
-        return KpiFile.model_validate(raw)
-    except ValidationError as exc:
-        raise KpiRegistryError(f"{where}: " + "; ".join(map(_detail, exc.errors()))) from None
-
-
 def _read_all(folder: Traversable, place: str) -> tuple[dict[str, list[tuple[str, KpiFile]]], list[str]]:
     """(code -> [(file, KPI)], problems); a code two files hold has two entries."""
     files: dict[str, list[tuple[str, KpiFile]]] = {}
@@ -71,19 +51,13 @@ def _read_all(folder: Traversable, place: str) -> tuple[dict[str, list[tuple[str
         where = f"{place}/{path.name}"
         try:
             kpi = read_definition(path, where)
-        except KpiRegistryError as exc:
+        except KpiDefinitionError as exc:
             problems.append(str(exc))
             continue
         if path.name != f"{kpi.code.lower()}.yaml":
             problems.append(f"{where}: holds {kpi.code}; name the file {kpi.code.lower()}.yaml")
         files.setdefault(kpi.code, []).append((where, kpi))
     return files, problems
-
-
-def _detail(error: Any) -> str:
-    message = str(error["msg"]).removeprefix("Value error, ")
-    loc = ".".join(map(str, error["loc"]))
-    return f"{loc}: {message}" if loc else message
 
 
 def _cross_problems(files: Mapping[str, list[tuple[str, KpiFile]]], models: Registry,

@@ -35,7 +35,7 @@ def test_the_shipped_catalog_loads_and_every_measure_resolves() -> None:
 def test_a_duplicate_key_is_refused_with_its_line(tmp_path: Path) -> None:
     text = "entity: opportunity\nmeasures:\n  count: {entity: opportunity, agg: count}\n" \
            "  count: {entity: opportunity, agg: count}\n"
-    with pytest.raises(KpiDefinitionError, match=r"opportunity.yaml: duplicate key 'count' \(first on line 3\)"):
+    with pytest.raises(KpiDefinitionError, match=r"opportunity.yaml: duplicate key 'count' at line 4 \(first at line 3\)"):
         _catalog(tmp_path, text)
 
 
