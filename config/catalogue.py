@@ -23,6 +23,8 @@ class ObjectFacts:
     rule_sources: frozenset[str]  # the CRM fields mapped onto canonical fields (a transform may re-type these)
     targets: frozenset[str]  # the canonical fields it fills
     custom_keys: frozenset[str]  # the keys it keeps in the row's custom JSON
+    # the CRM fields a value map (mapping.<object>.values) may apply to: mapped as text or already by values
+    valued_sources: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

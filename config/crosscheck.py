@@ -147,7 +147,22 @@ def _override_problems(override: MappingOverride, facts: ObjectFacts, catalogue:
                 f"unknown transform '{transform}'{did_you_mean(transform, sorted(catalogue.transforms))} (expected "
                 f"one of {', '.join(sorted(catalogue.transforms))})",
             ))
-    return problems
+    return problems + _values_problems(override, facts, where, obj)
+
+
+def _values_problems(override: MappingOverride, facts: ObjectFacts, where: list[str], obj: str
+                     ) -> list[ConfigProblem]:
+    """A value map needs a CRM field the mapping reads as text or already maps by values (a re-pointed field is
+    checked when the sync lays the override on: its canonical type decides)."""
+    valued = facts.valued_sources | {
+        crm for crm, target in override.fields.items() if not target.startswith(CUSTOM_PREFIX)
+    }
+    return [ConfigProblem(
+        keypath.join([*where, "values", keypath.key(crm_field)]),
+        f"no field of {obj} mapped as text or by values reads '{crm_field}'"
+        f"{did_you_mean(crm_field, sorted(valued))} (a value map turns a CRM field's values into canonical ones: "
+        f"{', '.join(sorted(valued)) or 'none here'})",
+    ) for crm_field in override.values if crm_field not in valued]
 
 
 def quality_problems(quality: QualitySettings, catalogue: Catalogue) -> list[ConfigProblem]:

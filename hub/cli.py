@@ -405,7 +405,7 @@ def demo(
     crm: list[str] = typer.Option(None, "--crm", help="Only these CRMs (repeatable): hubspot, salesforce, …"),
     as_json: bool = json_option(),
 ) -> None:
-    """Start the sandboxes, sync, edit as a person would, sync again, and report against ground truth."""
+    """Start the sandboxes, sync, edit as a person would, sync again, report against ground truth, then KPIs."""
     from hub.demo import run_demo
 
     out = Output(as_json=as_json)

@@ -6,14 +6,41 @@ what it did. Exit 1 when a KPI failed (the others are written), 6 when another p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from analytics.kpi.refresh import Progress as RefreshProgress
 from hub import exitcodes
 from hub.context import config_option, failures, json_option, open_app
 from hub.output import Output
 from sync.kpi_refresh import refresh_kpis
+
+
+@contextmanager
+def kpi_progress(out: Output) -> Iterator[RefreshProgress | None]:
+    """A Rich progress bar fed by a refresh (KPIs done of those to do, the last one), shown from its first KPI: a
+    refresh with nothing to recompute shows none. None under --json."""
+    if out.as_json:
+        yield None
+        return
+    bar = Progress(SpinnerColumn(), TextColumn("refreshing kpi_value"), BarColumn(bar_width=None),
+                   MofNCompleteColumn(), TextColumn("{task.fields[kpi]}"), TimeElapsedColumn(), console=out.console)
+    task = bar.add_task("kpi_value", total=None, kpi="")
+
+    def tell(done: int, total: int, code: str) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total, kpi=code)
+
+    try:
+        yield tell
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 def refresh_command(
@@ -25,7 +52,8 @@ def refresh_command(
     out = Output(as_json=as_json)
     with failures(out):
         app = open_app(config, out)
-        outcome = refresh_kpis(app.engine, app.cfg, full=full)
+        with kpi_progress(out) as progress:
+            outcome = refresh_kpis(app.engine, app.cfg, full=full, progress=progress)
     report = outcome.report
     code = exitcodes.LOCKED if outcome.status == "locked" else (
         exitcodes.RECORDS_FAILED if report is not None and report.failed else exitcodes.OK)

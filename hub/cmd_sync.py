@@ -8,6 +8,7 @@ from typing import Any
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from hub import exitcodes
+from hub.cmd_kpi_refresh import kpi_progress
 from hub.context import App, settings
 from hub.output import Output
 from quality.checker import QualityChecker
@@ -41,8 +42,10 @@ def sync_command(app: App, *, connections: Sequence[str], objects: Sequence[str]
 
 
 def kpi_refresh_after(app: App, summaries: Sequence[RunSummary]) -> RefreshOutcome:
-    """kpi_value follows what the runs changed (sync/kpi_refresh.py); a failed refresh is reported, never raised."""
-    return refresh_after_sync(app.engine, app.cfg, summaries)
+    """kpi_value follows what the runs changed (sync/kpi_refresh.py), with a progress bar; a failed refresh is
+    reported, never raised."""
+    with kpi_progress(app.out) as progress:
+        return refresh_after_sync(app.engine, app.cfg, summaries, progress=progress)
 
 
 def print_kpi_refresh(out: Output, outcome: RefreshOutcome) -> None:

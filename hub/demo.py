@@ -1,4 +1,5 @@
-"""``crmhub demo`` / ``make demo``: sandboxes up, full sync, a person's edits, incremental sync, report vs truth."""
+"""``crmhub demo`` / ``make demo``: sandboxes up, full sync, a person's edits, incremental sync, report vs truth,
+then the KPIs: the census and headline KPIs per team and rep."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from hub import exitcodes
 from hub.cmd_sync import kpi_refresh_after, print_kpi_refresh, sync_command
 from hub.context import App
 from hub.demo_crms import CRMS, DemoCrm
+from hub.demos import kpis as kpi_demo
 from hub.demos import unify
 from hub.demos import writeback as writeback_demo
 from hub.output import Output
@@ -49,7 +51,8 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
         cfg_path = workdir / "crmhub.yaml"
         cfg_path.write_text(
             yaml.safe_dump(
-                {"version": 1, "store": {"url": f"sqlite:///{workdir / 'crmhub.db'}"}, "connections": blocks},
+                {"version": 1, "store": {"url": f"sqlite:///{workdir / 'crmhub.db'}"}, "connections": blocks,
+                 "kpi": kpi_demo.KPI_SETTINGS},
                 sort_keys=False,
             )
         )
@@ -88,12 +91,14 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
         report["identity"] = unify.identity_block(app, admins)
         report["drift"] = unify.drift_block(app, crms, admins)
         report["quarantine"] = _quarantine(engine)
+        _print_quarantine(out, report)
+        report["kpis"] = kpi_demo.kpi_block(app)
         report["seconds"] = round(time.perf_counter() - started, 2)
         agree = all(obj["agree"] for p in report["phases"] for t in p["truth"].values() for obj in t.values())
         agree = agree and all(o["agree"] for c in report["writeback"]["visible"].values() for o in c.values())
         unified = report["identity"]["ok"] and (report["drift"] is None or report["drift"]["ok"])
-        report["ok"] = agree and unified and worst in (exitcodes.OK,)
-        _print_end(out, report)
+        report["ok"] = agree and unified and report["kpis"]["ok"] and worst in (exitcodes.OK,)
+        out.info(f"demo finished in {report['seconds']} s — {'all counts agree' if report['ok'] else 'see errors'}")
         if out.as_json:
             out.json(report)
         if not agree:
@@ -101,6 +106,9 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
             return exitcodes.RECORDS_FAILED
         if not unified:
             out.error(f"identity precision/recall below {unify.TARGET} or the added field missing from the drift diff")
+            return exitcodes.RECORDS_FAILED
+        if not report["kpis"]["ok"]:
+            out.error("a KPI failed to refresh, or a headline table has no value (see the KPI tables above)")
             return exitcodes.RECORDS_FAILED
         return worst
 
@@ -236,10 +244,9 @@ def _print_phase(out: Output, summaries: list[Any], truth: dict[str, Any]) -> No
     )
 
 
-def _print_end(out: Output, report: dict[str, Any]) -> None:
+def _print_quarantine(out: Output, report: dict[str, Any]) -> None:
     out.table(
         "quarantined (open) by rule",
         ["connection", "object", "rule", "#records"],
         [(q["connection"], q["object"], q["rule"], q["count"]) for q in report["quarantine"]],
     )
-    out.info(f"demo finished in {report['seconds']} s — {'all counts agree' if report['ok'] else 'see errors'}")

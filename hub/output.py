@@ -48,12 +48,14 @@ class Output:
         if not self.as_json:
             _print_text(self.console, self.redact(message))
 
-    def table(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    def table(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+              numeric: Sequence[str] = ()) -> None:
+        """Columns named ``#…`` or ``n_…``, and those in ``numeric``, are right-justified."""
         if self.as_json:
             return
         table = Table(title=title, title_justify="left")
         for col in columns:
-            table.add_column(col, justify="right" if col.startswith(("#", "n_")) else "left")
+            table.add_column(col, justify="right" if col.startswith(("#", "n_")) or col in numeric else "left")
         for row in rows:
             table.add_row(*(self.redact(_cell(c)) for c in row))
         # Console.print(width=) only narrows: a console of its own gives a table all the room it needs.

@@ -8,7 +8,7 @@ from typing import Any
 
 from config import ObjectFacts
 from mapping.model import ENTITIES
-from mapping.spec import MappingError, ObjectMapping, load_spec, resolve
+from mapping.spec import VALUED_TRANSFORMS, MappingError, ObjectMapping, load_spec, resolve
 from mapping.transforms import TRANSFORMS
 
 KINDS: tuple[str, ...] = ("hubspot", "salesforce", "dynamics", "marketo")
@@ -21,6 +21,7 @@ def object_facts(om: ObjectMapping) -> ObjectFacts:
         rule_sources=frozenset(r.source for r in om.rules if r.source),
         targets=frozenset(r.target for r in om.rules),
         custom_keys=frozenset(key for _, key in om.custom),
+        valued_sources=frozenset(r.source for r in om.rules if r.source and r.transform in VALUED_TRANSFORMS),
     )
 
 

@@ -28,6 +28,8 @@ from config import ConnectionBase, keypath
 from mapping.model import ENTITIES
 from mapping.transforms import TRANSFORMS
 
+# The transforms a value map (an override's ``values:``) may replace or extend: text as it is, or a map already.
+VALUED_TRANSFORMS = frozenset({"string", "map"})
 DEFAULT_TRANSFORM = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
                      "datetime": "datetime", "date": "date"}
 
@@ -115,6 +117,18 @@ def _custom(raw: Any, where: str) -> tuple[str, str]:
     return str(raw), str(raw)
 
 
+def with_values(rule: FieldRule, table: Mapping[str, Any], *, where: str) -> FieldRule:
+    """``rule`` mapping the CRM's values through ``table``: a map's own entries stay (``table``'s win) and so does its
+    default; text becomes a map keeping every value not in ``table`` as it was (trimmed, as text is)."""
+    if rule.transform not in VALUED_TRANSFORMS:
+        raise MappingError(where, f"a value map applies to a field mapped as text or by values; {rule.source} is "
+                                  f"mapped onto {rule.target} with the {rule.transform} transform")
+    entries = {str(k): v for k, v in table.items()}
+    if rule.transform == "map":
+        return replace(rule, args={**rule.args, "values": {**(rule.args.get("values") or {}), **entries}})
+    return replace(rule, transform="map", args={**rule.args, "values": entries, "default": "$same"})
+
+
 def load_spec(kind: str) -> dict[str, ObjectMapping]:
     text = resources.files("mapping.specs").joinpath(f"{kind}.yaml").read_text()
     raw = yaml.safe_load(text) or {}
@@ -123,7 +137,8 @@ def load_spec(kind: str) -> dict[str, ObjectMapping]:
 
 
 def with_overrides(om: ObjectMapping, overrides: Mapping[str, Any] | None, *, connection: str) -> ObjectMapping:
-    """Admin overrides: ``fields: {crm_field: canonical | custom.name}``, ``exclude: [...]``, ``transforms: {...}``."""
+    """Admin overrides: ``fields: {crm_field: canonical | custom.name}``, ``exclude: [...]``, ``transforms: {...}``,
+    ``values: {crm_field: {crm_value: canonical_value}}`` (``with_values``)."""
     if not overrides:
         return om
     where = f"connections.{connection}.mapping.{om.object}"
@@ -146,6 +161,12 @@ def with_overrides(om: ObjectMapping, overrides: Mapping[str, Any] | None, *, co
             raise MappingError(f"{where}.transforms.{src}", f"no mapped field reads {src!r}")
         for t in hits:
             rules[t] = replace(rules[t], transform=str(transform))
+    for src, table in (overrides.get("values") or {}).items():
+        hits = [t for t, r in rules.items() if r.source == src]
+        if not hits:
+            raise MappingError(f"{where}.values.{src}", f"no mapped field reads {src!r}")
+        for t in hits:
+            rules[t] = with_values(rules[t], table, where=f"{where}.values.{src}")
     return ObjectMapping(om.object, om.entity, tuple(rules.values()), tuple((s, k) for k, s in custom.items()))
 
 

@@ -204,11 +204,12 @@ def t_country(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) ->
 
 
 def t_map(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> Any:
-    """Picklist / option-set values -> canonical values via ``values:``; ``default:`` for the rest, else an error."""
+    """Picklist / option-set values -> canonical values via ``values:``; ``default:`` for the rest (``$same``: the
+    value itself), else an error. The value is trimmed first: a picklist value is the same with stray spaces."""
     if _blank(value):
         return None
     table = args.get("values") or {}
-    key = str(value)
+    key = str(value).strip()
     if key in table:
         return table[key]
     if "default" in args:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.loader import shipped_kpi_registry
-from analytics.kpi.refresh import RefreshReport, refresh
+from analytics.kpi.refresh import Progress, RefreshReport, refresh
 from analytics.kpi.refresh_inputs import changed_since, last_inputs
 from analytics.kpi.registry import KpiRegistry
 from analytics.kpi.schema import KpiFile
@@ -64,18 +64,20 @@ def changed_records(summaries: Sequence[RunSummary]) -> bool:
 
 
 def refresh_kpis(engine: Engine, cfg: CrmhubConfig, *, full: bool = False,
-                 kpis: KpiRegistry | Sequence[KpiFile] | None = None) -> RefreshOutcome:
-    """One refresh under the refresh lock, of ``kpis`` (default: the shipped registry's)."""
+                 kpis: KpiRegistry | Sequence[KpiFile] | None = None, progress: Progress | None = None
+                 ) -> RefreshOutcome:
+    """One refresh under the refresh lock, of ``kpis`` (default: the shipped registry's); ``progress`` is told
+    after each KPI of each round."""
     with stream_lock(engine, *LOCK) as lock:
         if not lock:
             return RefreshOutcome("locked", error="another process is refreshing the KPIs; it looks for these "
                                                   "changes when it ends")
         registry, catalog = kpis if kpis is not None else shipped_kpi_registry(), Catalog.load()
-        report = refresh(engine, registry, catalog=catalog, settings=cfg.kpi, full=full)
+        report = refresh(engine, registry, catalog=catalog, settings=cfg.kpi, full=full, progress=progress)
         for _ in range(ROUNDS - 1):
             if not _landed_since(engine):
                 break
-            later = refresh(engine, registry, catalog=catalog, settings=cfg.kpi)
+            later = refresh(engine, registry, catalog=catalog, settings=cfg.kpi, progress=progress)
             later.computed = sorted({*report.computed, *later.computed})
             later.rows += report.rows
             report = later
@@ -90,14 +92,15 @@ def _landed_since(engine: Engine) -> bool:
 
 
 def refresh_after_sync(engine: Engine, cfg: CrmhubConfig, summaries: Sequence[RunSummary], *,
-                       kpis: KpiRegistry | Sequence[KpiFile] | None = None) -> RefreshOutcome:
+                       kpis: KpiRegistry | Sequence[KpiFile] | None = None, progress: Progress | None = None
+                       ) -> RefreshOutcome:
     """The refresh after ``summaries``' runs, when they changed records; its failure is reported, not raised."""
     if not cfg.kpi.refresh_after_sync:
         return RefreshOutcome("disabled")
     if not changed_records(summaries):
         return RefreshOutcome("not_needed")
     try:
-        return refresh_kpis(engine, cfg, kpis=kpis)
+        return refresh_kpis(engine, cfg, kpis=kpis, progress=progress)
     except (CrmhubError, SQLAlchemyError) as exc:
         return RefreshOutcome("failed", error=f"the KPI refresh failed ({type(exc).__name__}: {exc}); the sync's "
                                               "data is landed, `crmhub kpi refresh` retries")

@@ -5,8 +5,9 @@ For a period [S, N) (N: the first day after it, midnight in the org's zone) a de
 and close date are those of its latest ``opportunity_stage`` row changed before N, taken whole; a deal with no
 history row before N (history not kept or not synced, or created without one) is taken as its own current row.
 Whether it was closed and won at N comes from the stage definitions (``pipeline_stage`` of the same connection,
-matched on the stage's name or label); a stage they do not know falls back to the deal's current flags, but only
-when its close date is before N (a deal closed later was still open then).
+matched on the stage's name or label); a stage they do not know, or whose flag they leave unknown (Dataverse's
+process stages: Qualify … Close hold open and closed deals alike, the deal's state says which), falls back to the
+deal's current flag, but only when its close date is before N (a deal closed later was still open then).
 
 ``as_of_rows`` is a SELECT with every column of ``opportunity`` (those four and the two flags as of N) plus
 ``as_of_period`` (S), one row per deal and period: the engine reads it where it would read the table itself.
@@ -100,9 +101,9 @@ def as_of_rows(bounds: Sequence[tuple[date, date]], zone: str = "UTC") -> Select
     fields: dict[str, ColumnElement[Any]] = {f: case((known, hist.c[f]), else_=base.c[f]) for f in HISTORY_FIELDS}
     stage = fields["stage"]
     closed_by_then = and_(base.c.close_date.is_not(None), base.c.close_date < base.c.period_next)
-    is_closed = case((flags.c.name.is_not(None), flags.c.closed == 1),
+    is_closed = case((flags.c.closed.is_not(None), flags.c.closed == 1),
                      else_=and_(base.c.is_closed.is_(True), closed_by_then))
-    is_won = case((flags.c.name.is_not(None), flags.c.won == 1),
+    is_won = case((flags.c.won.is_not(None), flags.c.won == 1),
                   else_=and_(base.c.is_won.is_(True), closed_by_then))
     fields["is_closed"] = cast(is_closed, Boolean)
     fields["is_won"] = cast(is_won, Boolean)

@@ -8,7 +8,8 @@
 - cumulative: the measure at the grain, summed over periods per member from the start of each ``reset`` period
   (or of the range), ordered by period; only periods with rows are listed (the running value carries over).
 
-Parts meet on the union of their keys; a count or sum missing for a key is 0 there, any other aggregate NULL.
+Parts meet on the union of their keys; a count, distinct count or sum missing for a key is 0 there (over no rows
+each is 0), any other aggregate (avg, median, min, max …) NULL: over no rows it has no value.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from analytics.kpi.hooks import Precondition
 from analytics.kpi.measure_sql import Dialect, Slice, measure_select
 from analytics.kpi.schema import ADDITIVE, KpiFile
 from analytics.kpi.zone import Clock
+
+# Aggregations whose value over no rows is 0: a member absent from such a part has 0 there, not no value.
+ZERO_OVER_NO_ROWS: frozenset[str] = ADDITIVE | {"count_distinct"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +125,7 @@ def _joined(parts: dict[str, CTE], measures: dict[str, Measure], keys: list[str]
             joined = joined.join(p, true())
         key_columns = []
     values: dict[str, ColumnElement[Any]] = {
-        role: func.coalesce(p.c.value, 0) if measures[role].spec.agg in ADDITIVE else p.c.value
+        role: func.coalesce(p.c.value, 0) if measures[role].spec.agg in ZERO_OVER_NO_ROWS else p.c.value
         for role, p in parts.items()}
     return values, key_columns, joined
 

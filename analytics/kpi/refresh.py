@@ -41,6 +41,8 @@ from config.models.kpi import KpiSettings
 from store.tables import kpi_refresh, kpi_value
 
 CHUNK = 5_000  # kpi_value rows per INSERT
+# Told after each KPI recomputed: (how many done, how many to do, the KPI's code); a progress bar's feed.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(slots=True)
@@ -75,9 +77,11 @@ def grain_dimensions(grains: Sequence[Grain]) -> set[str]:
 
 def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *, catalog: Catalog,
             settings: KpiSettings, grains: Sequence[Grain] = DEFAULT_GRAINS, changed_entities: set[str] | None = None,
-            full: bool = False, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> RefreshReport:
+            full: bool = False, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+            progress: Progress | None = None) -> RefreshReport:
     """Recompute the KPIs whose inputs changed (every one with ``full``) into kpi_value; see the module docstring.
-    ``changed_entities``: the entities to treat as changed (None: worked out from the sync runs)."""
+    ``changed_entities``: the entities to treat as changed (None: worked out from the sync runs). ``progress`` is
+    told after each KPI."""
     started = time.perf_counter()
     kpis, hashes, broken = _hashed(computed_kpis(registry_or_kpis), catalog)
     with engine.begin() as conn:
@@ -100,9 +104,11 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates,
                                failed=dict(broken))
         hooks = _hooks(engine, settings)
-        for kpi in todo:
+        for done, kpi in enumerate(todo, start=1):
             _refresh_one(engine, kpi, hashes[kpi.code], grains, report, catalog=catalog, settings=settings,
                          hooks=hooks, now=clock())
+            if progress is not None:
+                progress(done, len(todo), kpi.code)
         kept = {code: h for code, h in before.items() if hashes.get(code) == h}
         kept.update({code: hashes[code] for code in report.computed})
         if full:

@@ -11,6 +11,9 @@ from config.models.base import Loc, StrictModel, problems_error
 from config.models.schedule import Schedule
 from config.models.types import CanonicalTarget, CrmName, Identifier, ModelCode
 
+# What a value map may turn a CRM value into (booleans and numbers for a picklist onto a flag or a count).
+ValueMapTarget = str | int | float | bool | None
+
 # The column types of a typed raw table (mapping/raw_types.py STORE_TYPES; a test keeps the two equal).
 RawColumnType = Literal["string", "text", "integer", "number", "boolean", "date", "datetime"]
 
@@ -88,11 +91,15 @@ class WritebackSettings(StrictModel):
 
 
 class MappingOverride(StrictModel):
-    """Changes to the built-in mapping of one object: re-pointed fields, fields to drop, transforms."""
+    """Changes to the built-in mapping of one object: re-pointed fields, fields to drop, transforms, value maps."""
 
     fields: dict[CrmName, CanonicalTarget] = Field(default_factory=dict)
     exclude: list[CrmName] = Field(default_factory=list)
     transforms: dict[CrmName, Identifier] = Field(default_factory=dict)
+    # A mapped CRM field's values -> the canonical vocabulary, e.g. {Tier__c: {Enterprise: strategic}}: the org's
+    # picklist says what its values mean. Values not listed are kept as they are (a shipped map's own entries stay;
+    # these win). Only for a field mapped onto a text field, or one the shipped mapping already maps by values.
+    values: dict[CrmName, dict[str, ValueMapTarget]] = Field(default_factory=dict)
     # When this object's CRM schema changes; None: the connection's drift_policy (mapping/drift.py says what each does)
     drift_policy: Literal["evolve", "freeze", "discard"] | None = None
 
@@ -112,6 +119,10 @@ class MappingOverride(StrictModel):
                 problems.append((("exclude", i), f"'{name}' is both mapped (in fields) and excluded"))
             if name in self.transforms:
                 problems.append((("exclude", i), f"'{name}' is excluded but has a transform"))
+            if name in self.values:
+                problems.append((("exclude", i), f"'{name}' is excluded but has a value map"))
+        problems += [(("values", name), f"'{name}' has both a transform and a value map (a value map is the map "
+                      "transform: drop the transform)") for name in self.values if name in self.transforms]
         if problems:
             raise problems_error("MappingOverride", problems)
         return self

@@ -51,6 +51,10 @@ RAW_OBJECTS: dict[str, dict[str, Any]] = {
     "new_customergoal": {"model": "CUSTOMER_GOAL"},
 }
 OBJECTS = (*STANDARD, *CUSTOM_MAPPINGS, *RAW_OBJECTS)
+# The org marks the accounts it manages as key accounts with the Category "Preferred Customer" (the other is
+# "Standard"); the key-account KPIs count them.
+KEY_ACCOUNTS: dict[str, dict[str, Any]] = {
+    "accounts": {"values": {"accountcategorycode@label": {"Preferred Customer": "key"}}}}
 
 
 def _dynamics_block(info: SandboxInfo) -> dict[str, Any]:
@@ -62,7 +66,7 @@ def _dynamics_block(info: SandboxInfo) -> dict[str, Any]:
         "auth": {"flow": "client_credentials", "tenant_id": DEMO_DYNAMICS_TENANT,
                  "client_id": DEMO_DYNAMICS_CLIENT_ID, "client_secret": "${DEMO_DYNAMICS_SECRET}"},
         "objects": {obj: RAW_OBJECTS.get(obj, {}) for obj in OBJECTS},
-        "mapping": CUSTOM_MAPPINGS,
+        "mapping": {**CUSTOM_MAPPINGS, **KEY_ACCOUNTS},
         "settle_lag_seconds": 2,
     }
 

@@ -43,6 +43,10 @@ RAW_OBJECTS: dict[str, dict[str, Any]] = {
         "uses": "integer", "uses_in_won_deals": "integer", "associations.products": "string"}},
 }
 
+# The portal's account-based marketing: its ideal-customer-profile tier 1 companies are its target accounts
+# (hs_is_target_account), the accounts it manages as key accounts; the key-account KPIs count them.
+KEY_ACCOUNTS: dict[str, dict[str, Any]] = {"companies": {"values": {"hs_ideal_customer_profile": {"tier_1": "key"}}}}
+
 
 def _hubspot_block(info: SandboxInfo) -> dict[str, Any]:
     return {
@@ -51,7 +55,7 @@ def _hubspot_block(info: SandboxInfo) -> dict[str, Any]:
         "ca_bundle": info.ca_path,
         "auth": {"flow": "private_app", "token": "${DEMO_HUBSPOT_TOKEN}"},
         "objects": {obj: RAW_OBJECTS.get(obj, {}) for obj in OBJECTS},
-        "mapping": CUSTOM_MAPPINGS,
+        "mapping": {**CUSTOM_MAPPINGS, **KEY_ACCOUNTS},
         "settle_lag_seconds": 2,
     }
 

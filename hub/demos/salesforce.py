@@ -62,7 +62,10 @@ RAW_OBJECTS: dict[str, dict[str, Any]] = {
 OBJECTS = (*STANDARD, *CUSTOM_MAPPINGS, *RAW_OBJECTS)
 # The org is multicurrency: a deal's currency is its CurrencyIsoCode (a field single-currency orgs lack, so the
 # shipped mapping cannot read it). Its currencies and dated rates (CurrencyType, DatedConversionRate) land raw.
-OVERRIDES: dict[str, dict[str, Any]] = {"Opportunity": {"fields": {"CurrencyIsoCode": "currency"}}}
+# Its admin tiers accounts by annual revenue (the Tier__c formula: Enterprise from $50M); the org manages its
+# Enterprise accounts as its strategic accounts, so it says so: the key-account KPIs count them.
+OVERRIDES: dict[str, dict[str, Any]] = {"Opportunity": {"fields": {"CurrencyIsoCode": "currency"}},
+                                        "Account": {"values": {"Tier__c": {"Enterprise": "strategic"}}}}
 
 
 def _salesforce_block(info: SandboxInfo) -> dict[str, Any]:

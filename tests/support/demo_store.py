@@ -1,5 +1,6 @@
-"""The four demo sandboxes synced into one SQLite store, as the demo configures them (sandbox options included),
-for the end-to-end tests that read a realistic store: recency of the seeded data, identity across CRMs."""
+"""The four demo sandboxes synced into one SQLite store, as the demo configures them (sandbox options, value maps
+and the ``kpi:`` section included), for the end-to-end tests that read a realistic store: recency of the seeded
+data, identity across CRMs, the demo's KPI report."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from config import load_config
 from hub.cmd_sync import sync_command
 from hub.context import App
 from hub.demo_crms import CRMS
+from hub.demos.kpis import KPI_SETTINGS
 from hub.output import Output
 from sandbox.common.launcher import SandboxAdmin, SandboxProcess
 from sync.stream import RunSummary
@@ -28,6 +30,16 @@ PEOPLE_AND_DEALS: Mapping[str, Sequence[str]] = {
     "dynamics_demo": ("accounts", "contacts", "leads", "opportunities", "systemusers", "phonecalls", "emails",
                       "appointments", "tasks"),
     "marketo_demo": ("leads", "activities", "programs", "program_members", "companies"),
+}
+# What the demo's headline KPIs read besides: stage definitions and history (open pipeline as of a day), quotas,
+# teams, and the CRMs' exchange rates.
+PEOPLE_DEALS_AND_QUOTAS: Mapping[str, Sequence[str]] = {
+    "salesforce_demo": (*PEOPLE_AND_DEALS["salesforce_demo"], "OpportunityHistory", "OpportunityStage",
+                        "ForecastingQuota", "CurrencyType", "DatedConversionRate"),
+    "hubspot_demo": (*PEOPLE_AND_DEALS["hubspot_demo"], "deal_stages", "goal_targets"),
+    "dynamics_demo": (*PEOPLE_AND_DEALS["dynamics_demo"], "processstages", "goals", "teams",
+                      "transactioncurrencies", "organizations"),
+    "marketo_demo": PEOPLE_AND_DEALS["marketo_demo"],
 }
 
 
@@ -49,7 +61,7 @@ def synced_demo(workdir: Path, *, scale: int,
             os.environ.update(crm.env)
         path = workdir / "crmhub.yaml"
         path.write_text(yaml.safe_dump({"version": 1, "store": {"url": f"sqlite:///{workdir / 'crmhub.db'}"},
-                                        "connections": blocks}, sort_keys=False))
+                                        "connections": blocks, "kpi": KPI_SETTINGS}, sort_keys=False))
         cfg = load_config(Path(path))
         engine = store.make_engine(str(cfg.store.url))
         store.ensure_schema(engine)

@@ -90,6 +90,28 @@ def test_unknown_canonical_field_and_transform_and_unread_transform_source(tmp_p
     assert len(errors) == 3  # the custom field favourite_colour is legitimate: only sync can ask the CRM
 
 
+def test_a_value_map_needs_a_field_mapped_as_text_or_by_values(tmp_path: Path) -> None:
+    problems = _check(tmp_path, _doc(mapping={"companies": {"values": {
+        "hs_ideal_customer_profile": {"tier_1": "key"}, "hs_ideal_customer_profil": {"tier_1": "key"},
+        "numberofemployees": {"1": "one"}}}}))
+    errors = _errors(problems)
+    assert errors[0].startswith("connections.hubspot_main.mapping.companies.values.hs_ideal_customer_profil: no "
+                                "field of companies mapped as text or by values reads 'hs_ideal_customer_profil'; "
+                                "did you mean 'hs_ideal_customer_profile'?")
+    assert errors[1].startswith("connections.hubspot_main.mapping.companies.values.numberofemployees: no field")
+    assert len(errors) == 2
+
+
+def test_a_value_map_with_a_transform_or_on_an_excluded_field_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigFileError) as caught:
+        load_checked_config(_write(tmp_path, _doc(mapping={"companies": {
+            "exclude": ["name"], "transforms": {"domain": "string"},
+            "values": {"name": {"a": "b"}, "domain": {"a": "b"}}}})), env=ENV)
+    text = str(caught.value)
+    assert "'name' is excluded but has a value map" in text
+    assert "'domain' has both a transform and a value map" in text
+
+
 def test_a_crm_field_one_typo_from_a_known_one_is_a_warning(tmp_path: Path) -> None:
     problems = _check(tmp_path, _doc(mapping={"contacts": {"fields": {"emial": "email"}}}))
     assert [(p.severity, p.path) for p in problems] == [

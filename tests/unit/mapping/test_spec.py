@@ -31,6 +31,11 @@ def _rule(om: ObjectMapping, target: str) -> FieldRule:
     return next(r for r in om.rules if r.target == target)
 
 
+def apply_rule(rule: FieldRule, record: dict[str, Any]) -> Any:
+    """The value ``rule`` gives ``record``'s field, through the transform a sync applies."""
+    return TRANSFORMS[rule.transform](record[str(rule.source)], rule.args, record)
+
+
 @pytest.fixture(scope="module")
 def hubspot() -> dict[str, ObjectMapping]:
     return load_spec("hubspot")
@@ -264,6 +269,31 @@ def test_override_transform_on_an_unmapped_field_fails(base: ObjectMapping) -> N
 def test_override_transform_on_an_excluded_field_fails(base: ObjectMapping) -> None:
     with pytest.raises(MappingError, match="no mapped field reads 'city'"):
         with_overrides(base, {"exclude": ["city"], "transforms": {"city": "string"}}, connection="hs")
+
+
+def test_a_value_map_turns_a_text_field_into_a_map_keeping_other_values(base: ObjectMapping) -> None:
+    om = with_overrides(base, {"values": {"city": {"Paris": "PAR"}}}, connection="hs")
+    assert _rule(om, "city") == FieldRule("city", "city", "map", {"values": {"Paris": "PAR"}, "default": "$same"})
+    assert apply_rule(_rule(om, "city"), {"city": " Paris "}) == "PAR"
+    assert apply_rule(_rule(om, "city"), {"city": "Lyon "}) == "Lyon"  # kept, trimmed as text is
+    assert _rule(om, "first_name") == _rule(base, "first_name")
+
+
+def test_a_value_map_extends_a_shipped_map_and_keeps_its_default() -> None:
+    om = parse_object("accounts", {"entity": "account", "fields": {
+        "tier": {"from": "category", "transform": "map", "values": {"1": "key", "2": "standard"}, "default": None}}},
+        where=WHERE)
+    om = with_overrides(om, {"values": {"category": {"2": "strategic", "3": "key"}}}, connection="dyn")
+    assert _rule(om, "tier").args == {"values": {"1": "key", "2": "strategic", "3": "key"}, "default": None}
+    assert apply_rule(_rule(om, "tier"), {"category": "9"}) is None
+
+
+def test_a_value_map_on_a_typed_or_unmapped_field_fails(base: ObjectMapping) -> None:
+    with pytest.raises(MappingError, match=r"contacts\.values\.email: a value map applies to a field mapped as text "
+                                           r"or by values; email is mapped onto email with the email transform"):
+        with_overrides(base, {"values": {"email": {"a": "b"}}}, connection="hs")
+    with pytest.raises(MappingError, match=r"values\.zip: no mapped field reads 'zip'"):
+        with_overrides(base, {"values": {"zip": {"a": "b"}}}, connection="hs")
 
 
 def test_overrides_leave_the_base_mapping_alone(base: ObjectMapping) -> None:

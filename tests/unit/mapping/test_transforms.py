@@ -311,6 +311,8 @@ def test_map_uses_the_table_then_the_default() -> None:
     assert t_map(1, args, NO_RECORD) == "open"
     assert t_map("9", {**args, "default": "other"}, NO_RECORD) == "other"
     assert t_map("9", {**args, "default": "$same"}, NO_RECORD) == "9"
+    assert t_map(" 2 ", args, NO_RECORD) == "won"  # a picklist value with stray spaces is the same value
+    assert t_map(" 9 ", {**args, "default": "$same"}, NO_RECORD) == "9"
     with pytest.raises(TransformError, match=r"expected one of \['1', '2'\]"):
         t_map("9", args, NO_RECORD)
 

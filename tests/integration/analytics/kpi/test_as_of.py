@@ -130,6 +130,19 @@ def test_without_a_period_the_state_at_the_range_end(golden: Engine) -> None:
     assert values(run(golden, "OPEN_PIPELINE_AS_OF", start=START, end=date(2025, 3, 1))) == {(): 1500}
 
 
+def test_a_stage_with_unknown_flags_falls_back_on_the_deal_s_own(db: Engine) -> None:
+    """Dataverse's process stages (Qualify … Close) carry no closed or won flag: a deal in Close may be open or won.
+    A known stage whose flags are unknown is read like an unknown stage: the deal's flags, from its close date."""
+    add_many(db, "pipeline_stage", [{"id": f"q{i}", "pipeline": "process", "stage": name, "label": name,
+                                     "is_closed": None, "is_won": None} for i, name in enumerate(("Qualify", "Close"))])
+    add_many(db, "opportunity", [
+        _deal("e1", "u1", _at(2025, 1, 5), "Close", 100, 80, date(2025, 6, 30), False, False),  # open throughout
+        _deal("e2", "u1", _at(2025, 1, 6), "Close", 40, 100, date(2025, 2, 10), True, True),  # won 10 February
+        _deal("e3", "u2", _at(2025, 1, 7), "Qualify", 7, 10, date(2025, 3, 3), True, False)])  # lost 3 March
+    assert values(run(db, "OPEN_PIPELINE_AS_OF", "month", start=START, end=date(2025, 4, 1))) == {
+        (JAN,): 147, (FEB,): 107, (MAR,): 100}
+
+
 # --- differential: the same rules in Python on a random store ---
 
 def _random_store(engine: Engine, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

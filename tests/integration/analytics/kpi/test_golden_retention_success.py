@@ -149,8 +149,6 @@ def test_support_tickets(store: Engine) -> None:
     assert shipped(store, "SUPPORT_TICKETS_PER_CUSTOMER", "team") == {("east",): 2, ("west",): 2}
 
 
-@pytest.mark.xfail(strict=True, reason="known engine bug: compile.py fills a missing part with 0 for sum and count "
-                   "only, so a distinct count with no rows for a member is NULL, not 0, and the rate has no value")
 def test_a_distinct_count_with_no_rows_is_zero(store: Engine) -> None:
     assert shipped(store, "HEALTHY_CUSTOMER_RATE", "rep") == {("u1",): 100, ("u2",): 0}  # u2's a2 is red only
     assert shipped(store, "INACTIVE_CUSTOMER_RATE", "rep") == {("u1",): 0, ("u2",): 100}  # a2 has no active user

@@ -128,3 +128,21 @@ def test_a_cumulative_reset_must_hold_whole_periods(golden: Engine) -> None:
 
         run(golden, "WON_AMOUNT_YTD", "fiscal_quarter", settings=KpiSettings(fiscal_year_start_month=2))
     assert kpi_file("WON_AMOUNT_YTD").reset == "year"
+
+
+def test_a_distinct_count_over_no_rows_is_zero_an_average_has_no_value(golden: Engine) -> None:
+    """Where the numerator has no rows for a member the denominator has (u1 closed only o2, lost, in February): a
+    distinct count there is 0, so the rate is 0 %; an average over no rows has no value, so the ratio has none."""
+    won_account_rate = _kpi("WON_ACCOUNTS_PER_CLOSED_DEAL", type="ratio", unit="percent", scale=100,
+                            numerator="opportunity.accounts_won", denominator="opportunity.closed_count")
+    assert values(run(golden, won_account_rate.code, "rep,month", start=START, end=END, kpi=won_account_rate)) == {
+        ("u1", "2025-01-01"): 100, ("u1", "2025-02-01"): 0, ("u1", "2025-04-01"): 100,
+        ("u2", "2025-02-01"): 100, ("u2", "2025-05-01"): 0,
+        ("u3", "2025-01-01"): 100, ("u3", "2025-03-01"): 0, ("u3", "2025-04-01"): 100}
+    average_won = _kpi("AVERAGE_WON_PER_CLOSED_DEAL", type="ratio", unit="currency",
+                       numerator={"entity": "opportunity", "agg": "avg", "expr": "amount",
+                                  "where": [{"column": "is_won", "value": True}]},
+                       denominator="opportunity.closed_count")
+    found = values(run(golden, average_won.code, "rep,month", start=START, end=END, kpi=average_won))
+    assert found[("u1", "2025-01-01")] == 100 and found[("u1", "2025-04-01")] == 500
+    assert found[("u1", "2025-02-01")] is None and found[("u2", "2025-05-01")] is None
