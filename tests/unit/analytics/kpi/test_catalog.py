@@ -35,7 +35,8 @@ def test_the_shipped_catalog_loads_and_every_measure_resolves() -> None:
 def test_a_duplicate_key_is_refused_with_its_line(tmp_path: Path) -> None:
     text = "entity: opportunity\nmeasures:\n  count: {entity: opportunity, agg: count}\n" \
            "  count: {entity: opportunity, agg: count}\n"
-    with pytest.raises(KpiDefinitionError, match=r"opportunity.yaml: duplicate key 'count' at line 4 \(first at line 3\)"):
+    expected = r"opportunity.yaml: duplicate key 'count' at line 4 \(first at line 3\)"
+    with pytest.raises(KpiDefinitionError, match=expected):
         _catalog(tmp_path, text)
 
 
