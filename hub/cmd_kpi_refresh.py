@@ -22,8 +22,8 @@ from sync.kpi_refresh import refresh_kpis
 
 @contextmanager
 def kpi_progress(out: Output) -> Iterator[RefreshProgress | None]:
-    """A Rich progress bar fed by a refresh (KPIs done of those to do, the last one), shown from its first KPI: a
-    refresh with nothing to recompute shows none. None under --json."""
+    """A Rich progress bar fed by a refresh (KPI x grain steps done of those to do, the last grain), shown from
+    its first grain: a refresh with nothing to recompute shows none. None under --json."""
     if out.as_json:
         yield None
         return

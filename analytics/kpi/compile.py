@@ -65,7 +65,7 @@ def compile_kpi(kpi: KpiFile, want: Slice, on: Dialect, catalog: Catalog) -> Com
         statement = _cumulative(kpi, measures["measure"], part("measure"), want, on)
     elif kpi.type in ("ratio", "conversion"):
         if kpi.type == "conversion":
-            _same_cohort(kpi, measures["numerator"], measures["denominator"])
+            same_cohort(kpi, measures["numerator"], measures["denominator"])
         parts = {"numerator": part("numerator"), "denominator": part("denominator")}
         values, frame, joined = _joined(parts, measures, keys)
         value = values["numerator"] / type_coerce(func.nullif(values["denominator"], 0), Float)
@@ -137,7 +137,7 @@ def _input(kpi: KpiFile, values: dict[str, ColumnElement[Any]], name: str) -> ex
     return type_coerce(values[name], Float), "number"
 
 
-def _same_cohort(kpi: KpiFile, numerator: Measure, denominator: Measure) -> None:
+def same_cohort(kpi: KpiFile, numerator: Measure, denominator: Measure) -> None:
     """A conversion counts part of a cohort: both measures on one entity's one anchor."""
     if (numerator.spec.entity, numerator.anchor) != (denominator.spec.entity, denominator.anchor):
         raise KpiDefinitionError(

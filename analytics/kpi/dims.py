@@ -41,10 +41,7 @@ def dimension(source: Source, measure: Measure, dim: Dimension, day: ColumnEleme
               ) -> ColumnElement[str]:
     """The member of ``dim`` for each row of ``source`` (``day``: the row's local anchor date, for territories)."""
     facts = measure.facts
-    if not has_dimension(measure, dim):
-        what = {"rep": "rep", "account": "account"}.get(str(_NEEDS.get(dim)), "account or rep")
-        raise KpiRequestError(f"KPI {kpi}: dimension {dim} needs the {what} of each row, but measure "
-                              f"{measure.name} ({measure.spec.entity}) has no {what} column in entities.yaml")
+    require_dimension(measure, dim, kpi=kpi)
     if dim == "rep":
         member = rep_column(source, measure, kpi=kpi, why="dimension rep")
     elif dim == "team":
@@ -75,6 +72,14 @@ def _territory(key: str, value: ColumnElement[Any], day: ColumnElement[Any]) -> 
             .scalar_subquery())
 
 
+def require_dimension(measure: Measure, dim: Dimension, *, kpi: str) -> None:
+    """Refuse (naming the KPI, the measure and the column it lacks) a dimension ``measure`` cannot be cut by."""
+    if not has_dimension(measure, dim):
+        what = {"rep": "rep", "account": "account"}.get(str(_NEEDS.get(dim)), "account or rep")
+        raise KpiRequestError(f"KPI {kpi}: dimension {dim} needs the {what} of each row, but measure "
+                              f"{measure.name} ({measure.spec.entity}) has no {what} column in entities.yaml")
+
+
 def has_dimension(measure: Measure, dim: Dimension) -> bool:
     """Whether ``measure``'s entity can be cut by ``dim`` at all."""
     facts = measure.facts
@@ -83,4 +88,4 @@ def has_dimension(measure: Measure, dim: Dimension) -> bool:
     return (facts.rep if _NEEDS[dim] == "rep" else facts.account) is not None
 
 
-__all__ = ["UNKNOWN", "dimension", "has_dimension", "rep_column"]
+__all__ = ["UNKNOWN", "dimension", "has_dimension", "rep_column", "require_dimension"]

@@ -182,3 +182,28 @@ def _pick(a: ColumnElement[Any], b: ColumnElement[Any], *, greater: bool) -> Col
     """greatest/least of two, NULL only when both are (PostgreSQL's rule, written so SQLite follows it)."""
     wins = a >= b if greater else a <= b
     return type_coerce(case((a.is_(None), b), (or_(b.is_(None), and_(wins)), a), else_=b), a.type)
+
+
+def evaluate(tree: ast.expr, values: dict[str, float | None]) -> float | None:
+    """A parsed KPI formula (``parse(text, functions=False)``) over its inputs' values, as to_sql computes it in SQL:
+    in floating point, no value where an input has none, and x / 0 no value."""
+    path = _path(tree)
+    if path is not None:
+        return values[path]
+    if isinstance(tree, ast.Constant):
+        assert isinstance(tree.value, int | float)  # parse() let no other constant through
+        return float(tree.value)
+    if isinstance(tree, ast.UnaryOp):
+        operand = evaluate(tree.operand, values)
+        return None if operand is None else (-operand if isinstance(tree.op, ast.USub) else operand)
+    assert isinstance(tree, ast.BinOp)  # parse() let nothing else through a formula
+    left, right = evaluate(tree.left, values), evaluate(tree.right, values)
+    if left is None or right is None:
+        return None
+    if isinstance(tree.op, ast.Add):
+        return left + right
+    if isinstance(tree.op, ast.Sub):
+        return left - right
+    if isinstance(tree.op, ast.Mult):
+        return left * right
+    return None if right == 0 else left / right

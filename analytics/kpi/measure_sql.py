@@ -75,7 +75,7 @@ def measure_select(measure: Measure, want: Slice, on: Dialect, *, kpi: str
     if want.as_user is not None:
         conditions.append(visible(rep_column(source, measure, kpi=kpi, why="a scoped request (as_user)"),
                                   want.as_user))
-    value = _value(measure, source, Clock(on.name, on.time_zone), kpi=kpi)
+    value = value_sql(measure, source, Clock(on.name, on.time_zone), kpi=kpi)
     if spec.currency and value is not None:
         currency = source.column(str(measure.facts.currency))
         # the unconverted amount and its day go along, so a hook can tell a missing rate from a missing amount
@@ -99,12 +99,12 @@ def _rows(measure: Measure, want: Slice, on: Dialect, clock: Clock, *, kpi: str
         states, period_column = on.as_of.states(measure, period=want.period, start=want.start, end=want.end,
                                                 clock=clock)
         source = Source(spec.entity, states)
-        conditions = [source.live(), *(_condition(source, c) for c in spec.where)]
+        conditions = [source.live(), *(where_sql(source, c) for c in spec.where)]
         return source, (period_column if want.period else None), conditions
     source = Source(spec.entity)
     anchor = source.column(measure.anchor_path)
     kind = kind_of(anchor)
-    conditions = [source.live(), anchor.is_not(None), *(_condition(source, c) for c in spec.where)]
+    conditions = [source.live(), anchor.is_not(None), *(where_sql(source, c) for c in spec.where)]
     conditions += _range(anchor, kind, want.start, want.end, on.time_zone)
     period_start = bucket_sql(clock, anchor, kind, want.period, on.fiscal_start) if want.period else None
     return source, period_start, conditions
@@ -124,7 +124,7 @@ def _range(anchor: ColumnElement[Any], kind: str, start: date | None, end: date 
     return found
 
 
-def _value(measure: Measure, source: Source, clock: Clock, *, kpi: str) -> ColumnElement[Any] | None:
+def value_sql(measure: Measure, source: Source, clock: Clock, *, kpi: str) -> ColumnElement[Any] | None:
     spec = measure.spec
     if spec.expr is None:
         return None
@@ -138,7 +138,7 @@ def _value(measure: Measure, source: Source, clock: Clock, *, kpi: str) -> Colum
     return value
 
 
-def _condition(source: Source, condition: Condition) -> ColumnElement[bool]:
+def where_sql(source: Source, condition: Condition) -> ColumnElement[bool]:
     """One ``where`` condition, in SQL's three-valued logic: a NULL column passes no comparison."""
     column, value = source.column(condition.column), condition.value
     op = condition.op

@@ -8,7 +8,8 @@ refresh starting anew (the first one, or new ``kpi`` settings or grains) compute
 entity some sync run has fed; ``full`` computes every KPI. A KPI left out is not wrong, only slower: a request
 compiles it (materialised.py reads kpi_value only for KPIs the last refresh materialised).
 
-Each KPI's rows are replaced in one transaction. One ``kpi_refresh`` row records the refresh: its ``inputs`` hold,
+The KPIs are computed grain by grain from shared scans of their measures (refresh_batch.py), each grain's rows
+replaced in one transaction; a KPI that fails keeps no row. One ``kpi_refresh`` row records the refresh: its ``inputs`` hold,
 per entity, the latest sync run that changed it ({entity: sync_run id}), the settings' digest, the grains, the
 materialised KPIs' definition hashes, the KPIs that failed and the warnings of each (rows left out).
 A KPI that cannot be cut at a grain (a case KPI by company when cases have no account) is skipped there.
@@ -22,16 +23,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, insert, or_, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, delete, insert, update
 
 from analytics.kpi.asof_hook import StageHistory
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.conversion import DatedRates
 from analytics.kpi.currency import RatesReport, refresh_rates
-from analytics.kpi.errors import KpiDefinitionError, KpiNotComputable, KpiRequestError
+from analytics.kpi.errors import KpiDefinitionError
 from analytics.kpi.grain import DEFAULT_GRAINS, Grain
-from analytics.kpi.query import compute
+from analytics.kpi.refresh_batch import recompute
 from analytics.kpi.refresh_inputs import changed_since, kpi_entities, last_inputs, settings_hash, snapshot
 from analytics.kpi.registry import KpiRegistry
 from analytics.kpi.schema import KpiFile
@@ -40,8 +40,7 @@ from analytics.kpi.zone import to_local
 from config.models.kpi import KpiSettings
 from store.tables import kpi_refresh, kpi_value
 
-CHUNK = 5_000  # kpi_value rows per INSERT
-# Told after each KPI recomputed: (how many done, how many to do, the KPI's code); a progress bar's feed.
+# Told after each grain recomputed: (KPI x grain steps done, steps to do, the grain); a progress bar's feed.
 Progress = Callable[[int, int, str], None]
 
 
@@ -81,7 +80,7 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
             progress: Progress | None = None) -> RefreshReport:
     """Recompute the KPIs whose inputs changed (every one with ``full``) into kpi_value; see the module docstring.
     ``changed_entities``: the entities to treat as changed (None: worked out from the sync runs). ``progress`` is
-    told after each KPI."""
+    told after each grain."""
     started = time.perf_counter()
     kpis, hashes, broken = _hashed(computed_kpis(registry_or_kpis), catalog)
     with engine.begin() as conn:
@@ -104,12 +103,13 @@ def refresh(engine: Engine, registry_or_kpis: KpiRegistry | Iterable[KpiFile], *
         report = RefreshReport(refresh_id, full, changed, unchanged=len(kpis) - len(todo), rates=rates,
                                failed=dict(broken))
         hooks = _hooks(engine, settings)
-        for done, kpi in enumerate(todo, start=1):
-            _refresh_one(engine, kpi, hashes[kpi.code], grains, report, catalog=catalog, settings=settings,
-                         hooks=hooks, now=clock())
-            if progress is not None:
-                progress(done, len(todo), kpi.code)
-        kept = {code: h for code, h in before.items() if hashes.get(code) == h}
+        done = recompute(engine, todo, hashes, grains, catalog=catalog, settings=settings, hooks=hooks, now=clock(),
+                         progress=progress)
+        report.computed, report.rows, report.skipped = done.computed, done.rows, done.skipped
+        report.failed.update(done.failed)
+        report.warnings = done.warnings
+        # a KPI that failed has no rows left (refresh_batch.py): it compiles until a refresh succeeds at it
+        kept = {code: h for code, h in before.items() if hashes.get(code) == h and code not in report.failed}
         kept.update({code: hashes[code] for code in report.computed})
         if full:
             _drop_others(engine, set(hashes))
@@ -175,37 +175,6 @@ def _hooks(engine: Engine, settings: KpiSettings) -> tuple[DatedRates, StageHist
     with engine.connect() as conn:
         currency = DatedRates.load(conn, settings.currency)
     return currency, StageHistory(engine, settings.time_zone, settings.fiscal_year_start_month)
-
-
-def _refresh_one(engine: Engine, kpi: KpiFile, digest: str, grains: Sequence[Grain], report: RefreshReport, *,
-                 catalog: Catalog, settings: KpiSettings, hooks: tuple[DatedRates, StageHistory], now: datetime
-                 ) -> None:
-    """One KPI at every grain, its rows replaced in one transaction (nothing written when it fails)."""
-    rows: list[dict[str, Any]] = []
-    done: list[Grain] = []
-    found: list[str] = []
-    for grain in grains:
-        try:
-            result = compute(engine, kpi, grain.request(kpi), catalog=catalog, settings=settings,
-                             currency=hooks[0], as_of=hooks[1], render=False)
-        except KpiRequestError as exc:  # this KPI cannot be cut at this grain: the others still count
-            report.skipped.setdefault(kpi.code, []).append(f"{grain}: {exc}")
-            continue
-        except (KpiNotComputable, KpiDefinitionError, SQLAlchemyError) as exc:
-            report.failed[kpi.code] = f"{grain}: {type(exc).__name__}: {exc}"
-            return
-        rows += grain.rows(kpi, result, digest=digest, currency=settings.currency, now=now)
-        done.append(grain)
-        found += [w for w in result.warnings if w not in found]
-    with engine.begin() as conn:
-        conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code == kpi.code, or_(*(
-            and_(kpi_value.c.dimension == g.dimension, kpi_value.c.period == g.period) for g in grains))))
-        for at in range(0, len(rows), CHUNK):
-            conn.execute(insert(kpi_value), rows[at:at + CHUNK])
-    report.computed.append(kpi.code)
-    report.rows += len(rows)
-    if found:
-        report.warnings[kpi.code] = found
 
 
 def _drop_others(engine: Engine, codes: set[str]) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, insert
 
+from analytics.kpi.grain import DEFAULT_GRAINS
 from analytics.kpi.headline import Headlines, headlines, trailing_quarters
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.refresh import refresh
@@ -57,7 +58,8 @@ def test_read_from_kpi_value_once_refreshed_with_the_same_figures(db: Engine) ->
     told: list[tuple[int, int, str]] = []
     # full: a fresh refresh computes only what sync runs fed, and this store was built by hand
     refresh(db, KPIS, catalog=REGISTRY.catalog, settings=SETTINGS, full=True, progress=lambda *p: told.append(p))
-    assert told == [(1, 3, "AVERAGE_WON_DEAL_SIZE"), (2, 3, "WIN_RATE_CLOSED"), (3, 3, "WON_REVENUE")]
+    # one step per KPI and grain, told after each grain
+    assert told == [(3 * n, 15, str(g)) for n, g in enumerate(DEFAULT_GRAINS, start=1)]
     stored = _table(db, "team")
     assert {k.source for k in stored.kpis} == {"kpi_value"}  # additive: rolled up from the months refreshed
     assert _rounded(stored) == _rounded(compiled)

@@ -1,0 +1,144 @@
+"""The refresh's computation: every KPI to recompute, grain by grain, from shared scans (shared_scan.py) combined in
+Python (combine.py), written into kpi_value one grain at a time.
+
+Per grain: each KPI is checked as compiling it would be (a KPI that cannot be cut at the grain is skipped there,
+one whose definition fails fails); the measures of the rest are read together; each KPI's rows are built from
+them. The grain's rows of those KPIs are replaced in one transaction. A KPI that fails at a later grain has every
+row of it deleted (a refresh leaves no half-computed KPI behind; a read compiles it until it succeeds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Engine, delete, insert
+
+from analytics.kpi.catalog import Catalog, Measure
+from analytics.kpi.combine import check, kpi_rows
+from analytics.kpi.errors import KpiDefinitionError, KpiNotComputable, KpiRequestError
+from analytics.kpi.grain import Grain
+from analytics.kpi.hooks import AsOfHook, CurrencyHook
+from analytics.kpi.measure_sql import Dialect, Slice, measure_select
+from analytics.kpi.schema import KpiFile
+from analytics.kpi.shared_scan import GrainValues, MeasureId, measure_id, read_grain
+from analytics.kpi.zone import DialectName
+from config.models.kpi import KpiSettings
+from store.tables import kpi_value
+
+CHUNK = 5_000  # kpi_value rows per INSERT
+# Told after each grain: (KPI x grain steps done, steps to do, the grain done)
+Steps = Callable[[int, int, str], None]
+
+
+@dataclass(slots=True)
+class Outcome:
+    computed: list[str] = field(default_factory=list)
+    rows: int = 0
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # KPI -> "<grain>: why"
+    failed: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+
+def recompute(engine: Engine, kpis: Sequence[KpiFile], digests: dict[str, str], grains: Sequence[Grain], *,
+              catalog: Catalog, settings: KpiSettings, hooks: tuple[CurrencyHook, AsOfHook], now: datetime,
+              progress: Steps | None = None) -> Outcome:
+    """``kpis`` at ``grains`` into kpi_value (see the module docstring)."""
+    out = Outcome()
+    on = Dialect(cast(DialectName, engine.dialect.name), hooks[0], hooks[1], settings.time_zone,
+                 settings.fiscal_year_start_month)
+    measures: dict[str, dict[str, Measure]] = {}
+    for kpi in kpis:
+        try:
+            measures[kpi.code] = catalog.kpi_measures(kpi)
+        except KpiDefinitionError as exc:
+            out.failed[kpi.code] = f"{type(exc).__name__}: {exc}"
+    unchecked: set[MeasureId] = {measure_id(m) for found in measures.values() for m in found.values()}
+    gaps: dict[MeasureId, list[tuple[int, list[str]]]] = {}
+    written: set[str] = set()
+    counted: dict[str, int] = {}
+    for step, grain in enumerate(grains, start=1):
+        want = Slice(grain.dimensions, grain.period_kind)
+        able = [k for k in kpis if k.code not in out.failed and _can(k, measures[k.code], want, grain, on, out)]
+        with engine.connect() as conn:
+            got = read_grain(conn, [m for k in able for m in measures[k.code].values()], want, on,
+                             check_rates=unchecked)
+        unchecked -= {measure_id(m) for k in able for m in measures[k.code].values()}
+        for mid, found in got.found.items():
+            gaps.setdefault(mid, found)
+        rows: list[dict[str, Any]] = []
+        done: list[str] = []
+        for kpi in able:
+            made = _rows(kpi, measures[kpi.code], got, gaps, want, grain, on, out, digest=digests[kpi.code],
+                         currency=settings.currency, now=now)
+            if made is not None:
+                rows += made
+                done.append(kpi.code)
+                counted[kpi.code] = counted.get(kpi.code, 0) + len(made)
+        _write(engine, grain, [k.code for k in kpis], rows, dropped=[c for c in written if c in out.failed])
+        written.update(done)
+        written -= set(out.failed)
+        if progress is not None:
+            progress(step * len(kpis), len(grains) * len(kpis), str(grain))
+    out.computed = [k.code for k in kpis if k.code not in out.failed]
+    out.rows = sum(n for code, n in counted.items() if code not in out.failed)
+    return out
+
+
+def _can(kpi: KpiFile, measures: dict[str, Measure], want: Slice, grain: Grain, on: Dialect, out: Outcome) -> bool:
+    try:
+        check(kpi, measures, want, on.fiscal_start)
+    except KpiRequestError as exc:  # this KPI cannot be cut at this grain: the others still count
+        out.skipped.setdefault(kpi.code, []).append(f"{grain}: {exc}")
+        return False
+    except (KpiNotComputable, KpiDefinitionError) as exc:
+        out.failed[kpi.code] = f"{grain}: {type(exc).__name__}: {exc}"
+        return False
+    return True
+
+
+def _rows(kpi: KpiFile, measures: dict[str, Measure], got: GrainValues,
+          gaps: dict[MeasureId, list[tuple[int, list[str]]]], want: Slice, grain: Grain, on: Dialect, out: Outcome,
+          *, digest: str, currency: str, now: datetime) -> list[dict[str, Any]] | None:
+    """The KPI's kpi_value rows at this grain; None when it fails (recorded in ``out``)."""
+    for measure in measures.values():
+        why = got.failed.get(measure_id(measure))
+        if why is not None:
+            out.failed[kpi.code] = f"{grain}: {why}"
+            return None
+    try:
+        for measure in measures.values():
+            _warn(kpi, measure, gaps.get(measure_id(measure), []), on, out)
+        found = kpi_rows(kpi, measures, got.values, want, on.fiscal_start)
+    except (KpiNotComputable, KpiDefinitionError) as exc:
+        out.failed[kpi.code] = f"{grain}: {type(exc).__name__}: {exc}"
+        return None
+    return grain.value_rows(kpi, found, digest=digest, currency=currency, now=now)
+
+
+def _warn(kpi: KpiFile, measure: Measure, found: list[tuple[int, list[str]]], on: Dialect, out: Outcome) -> None:
+    """The measure's precondition messages for this KPI: a warning is kept, an error fails the KPI."""
+    if not found:
+        return
+    _, checks = measure_select(measure, Slice(), on, kpi=kpi.code)  # the messages, worded for this KPI
+    for index, rows in found:
+        message = checks[index].message.replace("{found}", ", ".join(rows))
+        if checks[index].severity != "warning":
+            raise KpiNotComputable(message)
+        listed = out.warnings.setdefault(kpi.code, [])
+        if message not in listed:
+            listed.append(message)
+
+
+def _write(engine: Engine, grain: Grain, codes: list[str], rows: list[dict[str, Any]], *, dropped: list[str]
+           ) -> None:
+    """The grain's rows of ``codes`` replaced by ``rows``; every row of ``dropped`` (failed since) deleted."""
+    with engine.begin() as conn:
+        conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_(codes), kpi_value.c.dimension == grain.dimension,
+                                             kpi_value.c.period == grain.period))
+        if dropped:
+            conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_(dropped)))
+        for at in range(0, len(rows), CHUNK):
+            conn.execute(insert(kpi_value), rows[at:at + CHUNK])
