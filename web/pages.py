@@ -22,7 +22,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
         return templates.TemplateResponse(request, name, {"csrf": session_of(request).csrf, **context},
                                           status_code=code)
 
-    @pages.get("/sign-in")
+    @pages.api_route("/sign-in", methods=["GET", "HEAD"])  # HEAD: uptime checks
     def sign_in_form(request: Request) -> Response:
         if signed_in(request) is not None:
             return RedirectResponse("/", status_code=303)
@@ -44,7 +44,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
         session.start(account_id=account.id, pending_id=None, now=web.now())
         return RedirectResponse("/", status_code=303)
 
-    @pages.get("/sign-in/code")
+    @pages.api_route("/sign-in/code", methods=["GET", "HEAD"])  # HEAD: uptime checks
     def code_form(request: Request) -> Response:
         if session_of(request).pending_id is None:
             return RedirectResponse("/sign-in", status_code=303)
@@ -67,7 +67,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
         session_of(request).clear()
         return RedirectResponse("/sign-in", status_code=303)
 
-    @pages.get("/")
+    @pages.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks
     def home(request: Request, account: Account = Depends(page_account)) -> Response:
         try:
             scope = _scope_words(account)

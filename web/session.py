@@ -38,7 +38,9 @@ class Session:
         self.signed_in_at = self.last_seen_at = now.timestamp()
 
     def clear(self) -> None:
-        self.start(account_id=None, pending_id=None, now=datetime.now(UTC))
+        """Signed out (a new form token too)."""
+        self.csrf = _token()
+        self.account_id = self.pending_id = None
         self.signed_in_at = self.last_seen_at = None
 
     def is_live(self, rules: SessionRules, now: datetime) -> bool:

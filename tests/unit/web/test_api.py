@@ -17,9 +17,10 @@ from analytics.kpi.catalog import Catalog
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.query import KpiRequest, compute
 from config.models.kpi import KpiSettings
+from store.tables import web_account
 from tests.support.kpi_golden import build
 from tests.support.stores import fresh_engine
-from tests.support.web import Clock, add_account, app_for, sign_in
+from tests.support.web import Clock, add_account, add_users, app_for, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +175,19 @@ def test_accounts_disabled_mid_way_lose_the_api(api: tuple[TestClient, dict[str,
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     Accounts(golden).disable("temp", actor=CLI)
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_a_scoped_account_without_its_crm_user_is_refused(sqlite_db: Engine) -> None:
+    add_users(sqlite_db)
+    add_account(sqlite_db, "rita", "rep", "u1")
+    _, secret = Tokens(sqlite_db).create("rita", "x", actor=CLI)
+    with sqlite_db.begin() as conn:  # a row edited by hand, or older than the rule
+        conn.execute(web_account.update().values(crm_user_id=None))
+    client = TestClient(app_for(sqlite_db, Clock()))
+    answer = client.get("/api/v1/kpis/DEALS_WON/values?grain=rep", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "no_scope"
+    assert "linked to no crm_user" in answer.json()["error"]["message"] and "items" not in answer.json()
+    sign_in(client, "rita")
+    page = client.get("/")
+    assert page.status_code == 403 and "linked to no crm_user" in page.text and "KPI census" not in page.text
+    assert TestClient(client.app).head("/sign-in").status_code == 200  # uptime checks
