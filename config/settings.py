@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     datasets: Path | None = None  # the public datasets the scoring benchmark reads (default: ../shared/datasets)
     log_format: Literal["text", "json"] = "text"  # logs on stderr; --log-format overrides
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"  # --log-level overrides
+    # `crmhub serve`: signs the session cookies (at least 32 characters; never logged). Changing it signs everyone out.
+    web_secret: SecretStr | None = Field(default=None, repr=False)
+    web_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)  # a session ends after this long without a request
 
     def apply(self, config: CrmhubConfig) -> CrmhubConfig:
         """``config`` with the overrides these settings carry."""

@@ -10,6 +10,7 @@ import typer
 
 from config import ConfigFileError, Settings
 from hub import exitcodes
+from hub.cmd_access import tokens_app, users_app
 from hub.cmd_identity import duplicates_command, identity_app
 from hub.cmd_inspect import (
     check_command,
@@ -25,6 +26,7 @@ from hub.cmd_kpi import kpi_app
 from hub.cmd_models import models_app
 from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
+from hub.cmd_serve import serve_command
 from hub.cmd_state import state_app
 from hub.cmd_sync import kpi_refresh_after, print_kpi_refresh, print_summaries, sync_command
 from hub.context import config_option, failures, json_option, open_app, settings
@@ -90,6 +92,9 @@ app.add_typer(identity_app, name="identity")
 app.add_typer(state_app, name="state")
 app.add_typer(models_app, name="models")
 app.add_typer(kpi_app, name="kpi")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.command("serve")(serve_command)
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
 

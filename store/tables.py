@@ -998,3 +998,54 @@ currency_rate = Table(
     Column("synced_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("source", "iso_code", "start_date"),
 )
+
+# The web console's and the API's accounts (access/accounts.py). A manager's or rep's account sees what its
+# crm_user sees (the KPI engine's as_user); admins, revenue_ops and auditors see everything. Secrets kept here are
+# the argon2 hash (never the password) and the TOTP seed; totp_last_step is the last time step a code was accepted
+# for, so a code cannot be replayed inside its window.
+web_account = Table(
+    "web_account",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("totp_secret", String(64)),  # NULL: no second factor enrolled
+    Column("totp_last_step", Integer),
+    Column("role", String(20), nullable=False),  # admin | revenue_ops | manager | rep | auditor
+    Column("crm_user_id", String(36)),  # crm_user.id whose scope a manager or rep has
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("disabled_at", UtcDateTime()),
+    Index("ix_web_account_username", "username", unique=True),
+)
+
+# API tokens: only the SHA-256 of the token is kept (it is shown once, at creation); a revoked token is refused.
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("token_sha256", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_used_at", UtcDateTime()),
+    Column("revoked_at", UtcDateTime()),
+    Index("ix_api_token_token_sha256", "token_sha256", unique=True),
+    Index("ix_api_token_account_id", "account_id"),
+)
+
+# What an admin did: who (an account, or None and "cli" for the command line), what, to what, and the record before
+# and after, without secrets or hashes (access/audit.py).
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor_id", Integer),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("target", String(255), nullable=False),
+    Column("before", json_type()),
+    Column("after", json_type()),
+    Index("ix_audit_event_at", "at"),
+)

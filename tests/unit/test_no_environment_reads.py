@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("errors", "config", "connectors", "mapping", "quality", "store", "sync", "analytics", "identity", "bench")
+PACKAGES = ("errors", "config", "connectors", "mapping", "quality", "store", "sync", "analytics", "identity", "access",
+            "web", "bench")
 EXEMPT = {
     Path("store/migrations/env.py"): "alembic's own entry point (CRMHUB_STORE_URL when run as `alembic upgrade`)",
     Path("config/loader.py"): "resolves the ${VAR} secret references of crmhub.yaml (callers may pass env=)",

@@ -1,0 +1,34 @@
+"""Who may use the web console and the API, and what they see: accounts and roles, argon2 passwords, TOTP,
+sessions' idle rules, API tokens, the audit trail, and each account's row scope (``scope_of``).
+
+A service: the faces (``hub``, ``web``) call it; it imports only ``config``, ``store`` and ``errors``.
+"""
+
+from access.accounts import Accounts
+from access.audit import Actor, AuditEvent, list_events
+from access.errors import AccountError, NoScope, SignInRefused, TokenRefused
+from access.records import Account
+from access.roles import ROLES, Role
+from access.scope import scope_of
+from access.sessions import SessionRules
+from access.signin import SignIn
+from access.tokens import ApiToken, Tokens
+
+__all__ = [
+    "ROLES",
+    "Account",
+    "AccountError",
+    "Accounts",
+    "Actor",
+    "ApiToken",
+    "AuditEvent",
+    "NoScope",
+    "Role",
+    "SessionRules",
+    "SignIn",
+    "SignInRefused",
+    "TokenRefused",
+    "Tokens",
+    "list_events",
+    "scope_of",
+]

@@ -1,0 +1,120 @@
+"""Signing in through the pages: password only, password then TOTP (wrong and replayed codes refused), the idle
+timeout, sign-out, a disabled account's session, and form posts without the session's form token refused."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from access import Accounts
+from access.audit import CLI
+from access.totp import code_at
+from tests.support.web import PASSWORD, Clock, add_account, app_for, csrf_of, sign_in
+
+
+def test_password_only_sign_in_and_out(engine: Engine) -> None:
+    clock = Clock()
+    add_account(engine, "ada", clock=clock)
+    client = TestClient(app_for(engine, clock))
+    assert client.get("/", follow_redirects=False).headers["location"] == "/sign-in"
+    refused = client.post("/sign-in", data={"csrf": csrf_of(client), "username": "ada", "password": "nope nope"})
+    assert refused.status_code == 401 and "the username or password is wrong" in refused.text
+    assert sign_in(client, "ada") == "/"
+    home = client.get("/")
+    assert home.status_code == 200 and "Welcome, ada" in home.text and "every record" in home.text
+    assert "KPI census" in home.text and "Distinct KPIs" in home.text
+    assert client.get("/sign-in", follow_redirects=False).headers["location"] == "/"  # already signed in
+    out = client.post("/sign-out", data={"csrf": csrf_of(client, "/")}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/sign-in"
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_mfa_sign_in_wrong_and_replayed_codes(engine: Engine) -> None:
+    clock = Clock()
+    add_account(engine, "ada", clock=clock)
+    secret = Accounts(engine, clock=clock).enrol_mfa("ada", actor=CLI).secret
+    app = app_for(engine, clock)
+    first, second = TestClient(app), TestClient(app)
+    assert sign_in(first, "ada") == "/sign-in/code"
+    assert first.get("/", follow_redirects=False).headers["location"] == "/sign-in"  # not signed in yet
+    wrong = first.post("/sign-in/code", data={"csrf": csrf_of(first, "/sign-in/code"), "code": "000000"})
+    assert wrong.status_code == 401 and "the code is wrong or has expired" in wrong.text
+    code = code_at(secret, clock.now)
+    ok = first.post("/sign-in/code", data={"csrf": csrf_of(first, "/sign-in/code"), "code": code},
+                    follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"] == "/"
+    assert first.get("/").status_code == 200
+    # Someone who saw the password and the code tries the same code again within its window.
+    assert sign_in(second, "ada") == "/sign-in/code"
+    replay = second.post("/sign-in/code", data={"csrf": csrf_of(second, "/sign-in/code"), "code": code})
+    assert replay.status_code == 401 and "that code was used already" in replay.text
+    assert second.get("/", follow_redirects=False).status_code == 303
+
+
+def test_code_page_without_a_pending_password_goes_back(sqlite_db: Engine) -> None:
+    client = TestClient(app_for(sqlite_db, Clock()))
+    assert client.get("/sign-in/code", follow_redirects=False).headers["location"] == "/sign-in"
+    posted = client.post("/sign-in/code", data={"csrf": csrf_of(client), "code": "123456"}, follow_redirects=False)
+    assert posted.headers["location"] == "/sign-in"
+
+
+def test_idle_timeout_ends_the_session(sqlite_db: Engine) -> None:
+    clock = Clock()
+    add_account(sqlite_db, "ada", clock=clock)
+    client = TestClient(app_for(sqlite_db, clock, idle_minutes=30))
+    assert sign_in(client, "ada") == "/"
+    clock.advance(minutes=29)
+    assert client.get("/").status_code == 200  # a request: the idle time starts again
+    clock.advance(minutes=29)
+    assert client.get("/api/v1/me").status_code == 200
+    clock.advance(minutes=31)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/sign-in"
+    assert client.get("/api/v1/me").status_code == 401
+    assert sign_in(client, "ada") == "/"  # and signing in again works
+
+
+def test_the_expired_session_says_so(sqlite_db: Engine) -> None:
+    clock = Clock()
+    add_account(sqlite_db, "ada", clock=clock)
+    client = TestClient(app_for(sqlite_db, clock, idle_minutes=5))
+    sign_in(client, "ada")
+    clock.advance(minutes=6)
+    assert "Your session ended after a while without use" in client.get("/sign-in").text
+
+
+def test_a_disabled_account_s_session_ends(sqlite_db: Engine) -> None:
+    clock = Clock()
+    add_account(sqlite_db, "ada", clock=clock)
+    client = TestClient(app_for(sqlite_db, clock))
+    sign_in(client, "ada")
+    Accounts(sqlite_db).disable("ada", actor=CLI)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/sign-in"
+    assert sign_in(client, "ada") == ""
+
+
+def test_form_posts_without_the_form_token_are_refused(sqlite_db: Engine) -> None:
+    clock = Clock()
+    add_account(sqlite_db, "ada", clock=clock)
+    client = TestClient(app_for(sqlite_db, clock))
+    client.get("/sign-in")
+    for data in ({"username": "ada", "password": PASSWORD},
+                 {"csrf": "forged", "username": "ada", "password": PASSWORD}):
+        refused = client.post("/sign-in", data=data)
+        assert refused.status_code == 403 and "the form expired or was not sent by this site" in refused.text
+    assert client.get("/", follow_redirects=False).status_code == 303  # not signed in
+    sign_in(client, "ada")
+    assert client.post("/sign-out", data={"csrf": "forged"}).status_code == 403
+    assert client.get("/").status_code == 200  # still signed in
+    other = TestClient(client.app)  # another browser's form token is not this session's
+    assert client.post("/sign-out", data={"csrf": csrf_of(other)}).status_code == 403
+    assert client.post("/sign-out", data={"csrf": csrf_of(client, "/")}, follow_redirects=False).status_code == 303
+
+
+def test_a_forged_cookie_is_an_anonymous_session(sqlite_db: Engine) -> None:
+    clock = Clock()
+    add_account(sqlite_db, "ada", clock=clock)
+    client = TestClient(app_for(sqlite_db, clock))
+    sign_in(client, "ada")
+    cookie = client.cookies["crmhub_session"]
+    client.cookies.set("crmhub_session", cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB"))
+    assert client.get("/", follow_redirects=False).status_code == 303

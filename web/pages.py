@@ -1,0 +1,89 @@
+"""The pages: sign in (password, then the TOTP code when enrolled), sign out, and the home page. Each form post
+checks the form token first (web/csrf.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from access import Account, NoScope, SignInRefused, scope_of
+from analytics.kpi.views import census_document
+from web import csrf
+from web.auth import page_account, services, session_of, signed_in
+
+
+def router(templates: Jinja2Templates) -> APIRouter:
+    pages = APIRouter(include_in_schema=False)
+
+    def render(request: Request, name: str, code: int = 200, **context: Any) -> Response:
+        return templates.TemplateResponse(request, name, {"csrf": session_of(request).csrf, **context},
+                                          status_code=code)
+
+    @pages.api_route("/sign-in", methods=["GET", "HEAD"])  # HEAD: uptime checks
+    def sign_in_form(request: Request) -> Response:
+        if signed_in(request) is not None:
+            return RedirectResponse("/", status_code=303)
+        expired = session_of(request).expired
+        return render(request, "sign_in.html", message="Your session ended after a while without use: sign in "
+                                                       "again." if expired else None)
+
+    @pages.post("/sign-in", dependencies=[Depends(csrf.check)])
+    def sign_in(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+        web = services(request)
+        try:
+            account = web.signin.password(username, password)
+        except SignInRefused as exc:
+            return render(request, "sign_in.html", 401, message=exc.message, username=username)
+        session = session_of(request)
+        if account.mfa_enrolled:
+            session.start(account_id=None, pending_id=account.id, now=web.now())
+            return RedirectResponse("/sign-in/code", status_code=303)
+        session.start(account_id=account.id, pending_id=None, now=web.now())
+        return RedirectResponse("/", status_code=303)
+
+    @pages.api_route("/sign-in/code", methods=["GET", "HEAD"])  # HEAD: uptime checks
+    def code_form(request: Request) -> Response:
+        if session_of(request).pending_id is None:
+            return RedirectResponse("/sign-in", status_code=303)
+        return render(request, "sign_in_code.html")
+
+    @pages.post("/sign-in/code", dependencies=[Depends(csrf.check)])
+    def code(request: Request, code: str = Form("")) -> Response:
+        web, session = services(request), session_of(request)
+        if session.pending_id is None:
+            return RedirectResponse("/sign-in", status_code=303)
+        try:
+            account = web.signin.code(session.pending_id, code)
+        except SignInRefused as exc:
+            return render(request, "sign_in_code.html", 401, message=exc.message)
+        session.start(account_id=account.id, pending_id=None, now=web.now())
+        return RedirectResponse("/", status_code=303)
+
+    @pages.post("/sign-out", dependencies=[Depends(csrf.check)])
+    def sign_out(request: Request) -> Response:
+        session_of(request).clear()
+        return RedirectResponse("/sign-in", status_code=303)
+
+    @pages.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks
+    def home(request: Request, account: Account = Depends(page_account)) -> Response:
+        try:
+            scope = _scope_words(account)
+        except NoScope as exc:
+            return render(request, "error.html", 403, status=403, title="No scope", message=exc.message,
+                          account=account)
+        census = census_document(services(request).registry)
+        return render(request, "home.html", account=account, scope=scope, census=census)
+
+    return pages
+
+
+def _scope_words(account: Account) -> str:
+    as_user = scope_of(account)
+    if as_user is None:
+        return "every record (all teams and reps)"
+    if account.role == "manager":
+        return f"the records of your team and your own (CRM user {as_user})"
+    return f"your own records (CRM user {as_user})"
