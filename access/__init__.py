@@ -13,6 +13,7 @@ from access.scope import scope_of
 from access.sessions import SessionRules
 from access.signin import SignIn
 from access.tokens import ApiToken, Tokens
+from access.web_sessions import WebSessions
 
 __all__ = [
     "ROLES",
@@ -29,6 +30,7 @@ __all__ = [
     "SignInRefused",
     "TokenRefused",
     "Tokens",
+    "WebSessions",
     "list_events",
     "scope_of",
 ]

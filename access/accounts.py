@@ -17,6 +17,7 @@ from access.errors import AccountError
 from access.passwords import check_strength
 from access.records import Account, account_of
 from access.roles import SCOPED, Role
+from access.web_sessions import end_all
 from store.tables import crm_user, web_account
 
 Clock = Callable[[], datetime]
@@ -84,12 +85,13 @@ class Accounts:
         return after
 
     def disable(self, username: str, *, actor: Actor) -> Account:
-        """Disabled: refused at sign-in, its sessions and tokens refused at their next request. Idempotent."""
+        """Disabled: refused at sign-in, its sessions ended, its tokens refused at their next request. Idempotent."""
         with self.engine.begin() as conn:
             before = self._get(conn, username.strip().lower())
             if before.disabled_at is not None:
                 return before
             conn.execute(web_account.update().where(web_account.c.id == before.id).values(disabled_at=self.clock()))
+            end_all(conn, before.id, now=self.clock())
             after = self._get(conn, before.username)
             record(conn, at=self.clock(), actor=actor, action="account.disable", target=before.username,
                    before=before.public(), after=after.public())

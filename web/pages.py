@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from access import Account, NoScope, SignInRefused, scope_of
+from access import Account, Actor, NoScope, SignInRefused, scope_of
 from analytics.kpi.views import census_document
 from web import csrf
 from web.auth import page_account, services, session_of, signed_in
@@ -39,9 +39,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
             return render(request, "sign_in.html", 401, message=exc.message, username=username)
         session = session_of(request)
         if account.mfa_enrolled:
-            session.start(account_id=None, pending_id=account.id, now=web.now())
+            session.await_code(account.id, web.now())
             return RedirectResponse("/sign-in/code", status_code=303)
-        session.start(account_id=account.id, pending_id=None, now=web.now())
+        session.sign_in(web.sessions.start(account), account.id)
         return RedirectResponse("/", status_code=303)
 
     @pages.api_route("/sign-in/code", methods=["GET", "HEAD"])  # HEAD: uptime checks
@@ -59,12 +59,15 @@ def router(templates: Jinja2Templates) -> APIRouter:
             account = web.signin.code(session.pending_id, code)
         except SignInRefused as exc:
             return render(request, "sign_in_code.html", 401, message=exc.message)
-        session.start(account_id=account.id, pending_id=None, now=web.now())
+        session.sign_in(web.sessions.start(account), account.id)
         return RedirectResponse("/", status_code=303)
 
     @pages.post("/sign-out", dependencies=[Depends(csrf.check)])
     def sign_out(request: Request) -> Response:
-        session_of(request).clear()
+        session, account = session_of(request), signed_in(request)
+        if session.session_id is not None and account is not None:  # ended in the store: every copy of the cookie
+            services(request).sessions.end(session.session_id, actor=Actor(account.id, account.username))
+        session.clear()
         return RedirectResponse("/sign-in", status_code=303)
 
     @pages.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks

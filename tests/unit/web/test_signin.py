@@ -4,11 +4,12 @@ timeout, sign-out, a disabled account's session, and form posts without the sess
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from access import Accounts
 from access.audit import CLI
 from access.totp import code_at
+from store.tables import web_session
 from tests.support.web import PASSWORD, Clock, add_account, app_for, csrf_of, sign_in
 
 
@@ -118,3 +119,53 @@ def test_a_forged_cookie_is_an_anonymous_session(sqlite_db: Engine) -> None:
     cookie = client.cookies["crmhub_session"]
     client.cookies.set("crmhub_session", cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB"))
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_cookie_copied_before_sign_out_is_refused_after(engine: Engine) -> None:
+    clock = Clock()
+    add_account(engine, "ada", clock=clock)
+    app = app_for(engine, clock)
+    client, thief = TestClient(app), TestClient(app)
+    sign_in(client, "ada")
+    thief.cookies.set("crmhub_session", client.cookies["crmhub_session"])
+    assert thief.get("/api/v1/me").json()["account"]["username"] == "ada"  # the copy works while signed in
+    out = client.post("/sign-out", data={"csrf": csrf_of(client, "/")}, follow_redirects=False)
+    assert out.headers["location"] == "/sign-in"
+    assert thief.get("/api/v1/me").status_code == 401
+    assert thief.get("/", follow_redirects=False).headers["location"] == "/sign-in"
+    assert "Your session ended after a while" not in thief.get("/sign-in").text  # ended, not timed out
+    with engine.connect() as conn:
+        rows = conn.execute(select(web_session)).all()
+    assert [(r.account_id, r.ended_at) for r in rows] == [(rows[0].account_id, clock.now)]
+    assert "crmhub_session" not in rows[0].id_sha256 and len(rows[0].id_sha256) == 64
+
+
+def test_disabling_an_account_ends_its_stored_sessions(sqlite_db: Engine) -> None:
+    clock = Clock()
+    add_account(sqlite_db, "ada", clock=clock)
+    add_account(sqlite_db, "bob", clock=clock)
+    app = app_for(sqlite_db, clock)
+    ada, bob = TestClient(app), TestClient(app)
+    sign_in(ada, "ada")
+    sign_in(bob, "bob")
+    clock.advance(minutes=1)
+    Accounts(sqlite_db, clock=clock).disable("ada", actor=CLI)
+    with sqlite_db.connect() as conn:
+        ended = dict(conn.execute(select(web_session.c.account_id, web_session.c.ended_at)).all())
+    ada_id, bob_id = Accounts(sqlite_db).get("ada").id, Accounts(sqlite_db).get("bob").id
+    assert ended == {ada_id: clock.now, bob_id: None}
+    assert ada.get("/api/v1/me").status_code == 401 and bob.get("/api/v1/me").status_code == 200
+
+
+def test_the_stored_session_keeps_the_idle_and_absolute_limits(sqlite_db: Engine) -> None:
+    clock = Clock()
+    add_account(sqlite_db, "ada", clock=clock)
+    client = TestClient(app_for(sqlite_db, clock, idle_minutes=30))
+    sign_in(client, "ada")
+    for _ in range(24):  # a request every 29 minutes: never idle, but 11.6 hours after sign-in
+        clock.advance(minutes=29)
+        assert client.get("/api/v1/me").status_code == 200
+    clock.advance(minutes=29)  # 12 hours and 5 minutes: past the absolute limit
+    assert client.get("/api/v1/me").status_code == 401
+    with sqlite_db.connect() as conn:
+        assert conn.execute(select(web_session.c.ended_at)).scalar_one() == clock.now  # ended when found timed out
