@@ -6,7 +6,7 @@ A service: the faces (``hub``, ``web``) call it; it imports only ``config``, ``s
 
 from access.accounts import Accounts
 from access.audit import Actor, AuditEvent, list_events
-from access.errors import AccountError, NoScope, SignInRefused, TokenRefused
+from access.errors import AccountError, NoScope, SignInRefused, SignInThrottled, TokenRefused
 from access.records import Account
 from access.roles import ROLES, Role
 from access.scope import scope_of
@@ -28,6 +28,7 @@ __all__ = [
     "SessionRules",
     "SignIn",
     "SignInRefused",
+    "SignInThrottled",
     "TokenRefused",
     "Tokens",
     "WebSessions",

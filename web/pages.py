@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from access import Account, Actor, NoScope, SignInRefused, scope_of
+from access import Account, Actor, NoScope, SignInRefused, SignInThrottled, scope_of
 from analytics.kpi.views import census_document
 from web import csrf
 from web.auth import page_account, services, session_of, signed_in
@@ -36,7 +36,8 @@ def router(templates: Jinja2Templates) -> APIRouter:
         try:
             account = web.signin.password(username, password)
         except SignInRefused as exc:
-            return render(request, "sign_in.html", 401, message=exc.message, username=username)
+            return _refused(render(request, "sign_in.html", _status(exc), message=exc.message, username=username),
+                            exc)
         session = session_of(request)
         if account.mfa_enrolled:
             session.await_code(account.id, web.now())
@@ -58,7 +59,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
         try:
             account = web.signin.code(session.pending_id, code)
         except SignInRefused as exc:
-            return render(request, "sign_in_code.html", 401, message=exc.message)
+            return _refused(render(request, "sign_in_code.html", _status(exc), message=exc.message), exc)
         session.sign_in(web.sessions.start(account), account.id)
         return RedirectResponse("/", status_code=303)
 
@@ -90,3 +91,13 @@ def _scope_words(account: Account) -> str:
     if account.role == "manager":
         return f"the records of your team and your own (CRM user {as_user})"
     return f"your own records (CRM user {as_user})"
+
+
+def _status(refusal: SignInRefused) -> int:
+    return 429 if isinstance(refusal, SignInThrottled) else 401
+
+
+def _refused(response: Response, refusal: SignInRefused) -> Response:
+    if isinstance(refusal, SignInThrottled):
+        response.headers["Retry-After"] = str(refusal.retry_after_seconds)
+    return response

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from access import Accounts
+from access import Accounts, SignInThrottled
 from access.audit import CLI
 from access.totp import code_at
 from store.tables import web_session
@@ -169,3 +169,30 @@ def test_the_stored_session_keeps_the_idle_and_absolute_limits(sqlite_db: Engine
     assert client.get("/api/v1/me").status_code == 401
     with sqlite_db.connect() as conn:
         assert conn.execute(select(web_session.c.ended_at)).scalar_one() == clock.now  # ended when found timed out
+
+
+def test_the_form_says_when_sign_in_is_locked(sqlite_db: Engine) -> None:
+    clock = Clock()
+    add_account(sqlite_db, "ada", clock=clock)
+    client = TestClient(app_for(sqlite_db, clock))
+    for _ in range(5):
+        assert sign_in(client, "ada", "wrong wrong wrong") == ""
+    locked = client.post("/sign-in", data={"csrf": csrf_of(client), "username": "ada", "password": PASSWORD})
+    assert locked.status_code == 429 and locked.headers["retry-after"] == str(15 * 60)
+    assert "too many failed sign-ins for this username: try again in 15 minutes" in locked.text
+    clock.advance(minutes=15)
+    assert sign_in(client, "ada") == "/"
+
+
+def test_a_lock_is_429_on_the_api(sqlite_db: Engine) -> None:
+    app = app_for(sqlite_db, Clock())
+
+    def locked() -> None:  # the API has no sign-in endpoint yet: this route stands for one
+        raise SignInThrottled("too many failed sign-ins for this username: try again in 3 minutes",
+                              retry_after_seconds=170)
+
+    app.add_api_route("/api/v1/test-locked", locked)
+    answer = TestClient(app).get("/api/v1/test-locked")
+    assert answer.status_code == 429 and answer.headers["retry-after"] == "170"
+    assert answer.json() == {"error": {"code": "too_many_attempts", "message": "too many failed sign-ins for this "
+                                                                               "username: try again in 3 minutes"}}
