@@ -16,6 +16,7 @@ from access.audit import Actor, record
 from access.errors import SignInRefused, SignInThrottled
 from access.passwords import verify
 from access.records import Account, account_of
+from access.seeds import Seeds
 from access.throttle import Throttle, ThrottleRules, key_of
 from store.tables import web_account
 
@@ -24,8 +25,10 @@ REFUSED = "the username or password is wrong, or the account is disabled"
 
 class SignIn:
     def __init__(self, engine: Engine, *, hasher: PasswordHasher | None = None, clock: Clock = utc_now,
-                 throttle: ThrottleRules | None = None) -> None:
+                 throttle: ThrottleRules | None = None, secret_key: str | None = None) -> None:
+        """``secret_key``: CRMHUB_SECRET_KEY, which decrypts the TOTP seeds (access/seeds.py)."""
         self.engine, self.hasher, self.clock = engine, hasher or PasswordHasher(), clock
+        self.seeds = Seeds(secret_key)
         self.throttle = Throttle(engine, clock=clock, rules=throttle)
         # Verified against when the username is unknown, so both refusals cost the same time.
         self._decoy = self.hasher.hash("crmhub decoy password")
@@ -63,7 +66,13 @@ class SignIn:
             raise SignInRefused("no second factor is pending for this sign-in: sign in again")
         name = row._mapping["username"]
         self._check_throttle(name, row._mapping, "code")
-        step = totp.matching_step(row._mapping["totp_secret"], code, self.clock())
+        seed = self.seeds.open(row._mapping["totp_secret"])
+        if seed is None:  # the server's fault, not the person's: not counted against them
+            self._audit(name, row._mapping, "code", "seed_unreadable")
+            raise SignInRefused("your second factor cannot be checked on this server (its CRMHUB_SECRET_KEY is not "
+                                "the key it was enrolled under): ask an admin to enrol it again "
+                                "(`crmhub users enrol-mfa`)")
+        step = totp.matching_step(seed, code, self.clock())
         if step is None:
             self._refuse(name, row._mapping, "code", "wrong_code",
                          "the code is wrong or has expired: type the code your authenticator shows now")

@@ -33,15 +33,18 @@ SECRET_VARIABLE = "CRMHUB_WEB_SECRET"
 def create_app(engine: Engine, *, secret: str, kpi_settings: KpiSettings | None = None,
                rules: SessionRules | None = None, clock: Clock = utc_now, hasher: PasswordHasher | None = None,
                registry: KpiRegistry | None = None, catalog: Catalog | None = None,
-               https: bool = False) -> FastAPI:
+               https: bool = False, secret_key: str | None = None) -> FastAPI:
     """The application. ``secret`` signs the session cookies ({SECRET_VARIABLE}, at least 32 characters);
-    ``https`` when it is served over TLS (the cookie is then Secure and HSTS is sent)."""
+    ``https`` when it is served over TLS (the cookie is then Secure and HSTS is sent); ``secret_key`` is
+    CRMHUB_SECRET_KEY, which decrypts the TOTP seeds (without it, accounts with a second factor cannot sign in)."""
     if len(secret) < MIN_SECRET:
         raise ConfigError(f"{SECRET_VARIABLE}: the session secret needs at least {MIN_SECRET} characters (e.g. "
                           f"`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
     rules = rules or SessionRules()
-    web = WebServices(engine=engine, accounts=Accounts(engine, hasher=hasher, clock=clock),
-                      signin=SignIn(engine, hasher=hasher, clock=clock), tokens=Tokens(engine, clock=clock),
+    web = WebServices(engine=engine,
+                      accounts=Accounts(engine, hasher=hasher, clock=clock, secret_key=secret_key),
+                      signin=SignIn(engine, hasher=hasher, clock=clock, secret_key=secret_key),
+                      tokens=Tokens(engine, clock=clock),
                       sessions=WebSessions(engine, rules=rules, clock=clock),
                       registry=registry or shipped_kpi_registry(), catalog=catalog or Catalog.load(),
                       kpi_settings=kpi_settings or KpiSettings(), rules=rules, clock=clock, secure_cookies=https)

@@ -12,7 +12,7 @@ from access import Accounts, SignIn, SignInRefused, SignInThrottled, list_events
 from access.audit import CLI
 from access.totp import code_at
 from store.tables import sign_in_throttle
-from tests.support.web import CHEAP, PASSWORD, Clock, add_account
+from tests.support.web import CHEAP, KEY, PASSWORD, Clock, add_account
 
 
 def _fail(signin: SignIn, username: str, times: int) -> None:
@@ -45,7 +45,7 @@ def test_five_failures_lock_the_username_for_15_minutes(engine: Engine) -> None:
 def test_failures_outside_the_window_do_not_add_up(sqlite_db: Engine) -> None:
     clock = Clock()
     add_account(sqlite_db, "ada", clock=clock)
-    signin = SignIn(sqlite_db, hasher=CHEAP, clock=clock)
+    signin = SignIn(sqlite_db, hasher=CHEAP, clock=clock, secret_key=KEY)
     _fail(signin, "ada", 4)
     clock.advance(minutes=15)  # the window is over: the next failure starts a new count
     _fail(signin, "ada", 4)
@@ -55,7 +55,7 @@ def test_failures_outside_the_window_do_not_add_up(sqlite_db: Engine) -> None:
 def test_a_success_resets_the_count(sqlite_db: Engine) -> None:
     clock = Clock()
     add_account(sqlite_db, "ada", clock=clock)
-    signin = SignIn(sqlite_db, hasher=CHEAP, clock=clock)
+    signin = SignIn(sqlite_db, hasher=CHEAP, clock=clock, secret_key=KEY)
     _fail(signin, "ada", 4)
     signin.password("ada", PASSWORD)
     _fail(signin, "ada", 4)  # four again, not a fifth: no lock
@@ -65,8 +65,8 @@ def test_a_success_resets_the_count(sqlite_db: Engine) -> None:
 def test_unknown_usernames_lock_alike_and_wrong_codes_count(sqlite_db: Engine) -> None:
     clock = Clock()
     add_account(sqlite_db, "ada", clock=clock)
-    secret = Accounts(sqlite_db, clock=clock).enrol_mfa("ada", actor=CLI).secret
-    signin = SignIn(sqlite_db, hasher=CHEAP, clock=clock)
+    secret = Accounts(sqlite_db, clock=clock, secret_key=KEY).enrol_mfa("ada", actor=CLI).secret
+    signin = SignIn(sqlite_db, hasher=CHEAP, clock=clock, secret_key=KEY)
     _fail(signin, "ghost", 5)
     with pytest.raises(SignInThrottled):
         signin.password("ghost", PASSWORD)
@@ -82,7 +82,7 @@ def test_unknown_usernames_lock_alike_and_wrong_codes_count(sqlite_db: Engine) -
 def test_failures_are_audited_without_the_password_or_code(sqlite_db: Engine) -> None:
     clock = Clock()
     add_account(sqlite_db, "ada", clock=clock)
-    signin = SignIn(sqlite_db, hasher=CHEAP, clock=clock)
+    signin = SignIn(sqlite_db, hasher=CHEAP, clock=clock, secret_key=KEY)
     with pytest.raises(SignInRefused):
         signin.password("ghost", "ghost password 1")
     _fail(signin, "ada", 5)

@@ -10,7 +10,7 @@ from access import Accounts, SignInThrottled
 from access.audit import CLI
 from access.totp import code_at
 from store.tables import web_session
-from tests.support.web import PASSWORD, Clock, add_account, app_for, csrf_of, sign_in
+from tests.support.web import KEY, PASSWORD, Clock, add_account, app_for, csrf_of, sign_in
 
 
 def test_password_only_sign_in_and_out(engine: Engine) -> None:
@@ -33,7 +33,7 @@ def test_password_only_sign_in_and_out(engine: Engine) -> None:
 def test_mfa_sign_in_wrong_and_replayed_codes(engine: Engine) -> None:
     clock = Clock()
     add_account(engine, "ada", clock=clock)
-    secret = Accounts(engine, clock=clock).enrol_mfa("ada", actor=CLI).secret
+    secret = Accounts(engine, clock=clock, secret_key=KEY).enrol_mfa("ada", actor=CLI).secret
     app = app_for(engine, clock)
     first, second = TestClient(app), TestClient(app)
     assert sign_in(first, "ada") == "/sign-in/code"
