@@ -3,10 +3,12 @@ timeout, sign-out, a disabled account's session, and form posts without the sess
 
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from access import Accounts, SignInThrottled
+from access import Accounts, SignInThrottled, list_events
 from access.audit import CLI
 from access.totp import code_at
 from store.tables import web_session
@@ -196,3 +198,27 @@ def test_a_lock_is_429_on_the_api(sqlite_db: Engine) -> None:
     assert answer.status_code == 429 and answer.headers["retry-after"] == "170"
     assert answer.json() == {"error": {"code": "too_many_attempts", "message": "too many failed sign-ins for this "
                                                                                "username: try again in 3 minutes"}}
+
+
+def test_sign_in_and_out_are_audited_without_the_password_or_code(engine: Engine) -> None:
+    clock = Clock()
+    ada = add_account(engine, "ada", clock=clock)
+    secret = Accounts(engine, clock=clock, secret_key=KEY).enrol_mfa("ada", actor=CLI).secret
+    client = TestClient(app_for(engine, clock))
+    assert sign_in(client, "ada", "wrong wrong wrong") == ""
+    assert sign_in(client, "ada") == "/sign-in/code"
+    wrong = client.post("/sign-in/code", data={"csrf": csrf_of(client, "/sign-in/code"), "code": "000000"})
+    assert wrong.status_code == 401
+    code = code_at(secret, clock.now)
+    client.post("/sign-in/code", data={"csrf": csrf_of(client, "/sign-in/code"), "code": code})
+    clock.advance(minutes=5)
+    client.post("/sign-out", data={"csrf": csrf_of(client, "/")})
+    events = [e for e in reversed(list_events(engine)) if e.action.startswith("sign_")]
+    assert [(e.action, e.actor_id, e.actor, e.target, e.after) for e in events] == [
+        ("sign_in_failed", ada.id, "ada", "ada", {"step": "password", "reason": "wrong_password"}),
+        ("sign_in_failed", ada.id, "ada", "ada", {"step": "code", "reason": "wrong_code"}),
+        ("sign_in", ada.id, "ada", "ada", {"mfa": True}),
+        ("sign_out", ada.id, "ada", "ada", None)]
+    assert events[-1].at == clock.now
+    text = json.dumps([e.public() for e in list_events(engine)])
+    assert all(secret_text not in text for secret_text in (PASSWORD, "wrong wrong wrong", code, "000000", secret))
