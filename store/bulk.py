@@ -33,7 +33,7 @@ class BulkWriter:
 
     def write(self, rows: Iterable[tuple[Any, ...]]) -> int:
         """Append ``rows``; how many were written."""
-        processors = [(i, p) for i, p in enumerate(self._processors) if p is not None]
+        processors = [(i, _memo(p)) for i, p in enumerate(self._processors) if p is not None]
         if processors:
             rows = (_processed(row, processors) for row in rows)
         cursor: Any = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open: in use
@@ -59,3 +59,17 @@ def _processed(row: tuple[Any, ...], processors: list[tuple[int, Processor]]) ->
         if values[i] is not None:
             values[i] = process(values[i])
     return tuple(values)
+
+
+def _memo(process: Processor) -> Processor:
+    """``process`` remembering its results: the columns with a processor (dates, timestamps) repeat few values."""
+    seen: dict[Any, Any] = {}
+
+    def memo(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = found = process(value)
+            return found
+
+    return memo

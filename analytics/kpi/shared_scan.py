@@ -7,9 +7,9 @@ measure over its own rows), beside the count of its rows. A member with none of 
 it, as the measure's own query (measure_sql.measure_select) gives none; the total grain always has one, as an
 aggregate without GROUP BY does.
 
-Read alone, by measure_select: as-of measures (their rows are states at each period's end, not the table's),
-quantiles on SQLite (window functions over the measure's own rows), and each measure of a scan the database
-refused, so one bad measure fails only the KPIs that use it.
+As-of measures share a scan of their entity's states at each period's end (the as-of hook's rows, as
+measure_select reads them). Read alone, by measure_select: quantiles on SQLite (window functions over the measure's
+own rows), and each measure of a scan that failed, so one bad measure fails only the KPIs that use it.
 
 Amounts with no exchange rate: the scan counts, per currency measure, the rows whose amount it left out; only a
 measure with such rows runs its precondition query (conversion.py) to name the (currency, day) pairs.
@@ -55,8 +55,9 @@ class GrainValues:
 
 
 def shared(measure: Measure, on: Dialect) -> bool:
-    """Whether ``measure`` can be read in its entity's shared scan."""
-    return not measure.spec.as_of and not (on.name == "sqlite" and measure.spec.agg in QUANTILES)
+    """Whether ``measure`` can be read in a shared scan (as-of measures share theirs: the states of their entity)."""
+    return not (on.name == "sqlite" and measure.spec.agg in QUANTILES) and (not measure.spec.as_of or
+                                                                              on.as_of is not None)
 
 
 def read_grain(conn: Connection, measures: Iterable[Measure], want: Slice, on: Dialect, *,
@@ -65,17 +66,17 @@ def read_grain(conn: Connection, measures: Iterable[Measure], want: Slice, on: D
     ``check_rates``: the measures to look for amounts left without a rate in (their rows are the same at every
     grain: once is enough)."""
     out = GrainValues()
-    groups: dict[tuple[str, str], list[Measure]] = defaultdict(list)
+    groups: dict[tuple[str, str, bool], list[Measure]] = defaultdict(list)
     alone: list[Measure] = []
     for measure in {measure_id(m): m for m in measures}.values():
         if shared(measure, on):
-            groups[(measure.spec.entity, measure.anchor_path)].append(measure)
+            groups[(measure.spec.entity, measure.anchor_path, measure.spec.as_of)].append(measure)
         else:
             alone.append(measure)
     for group in groups.values():
         try:
             _read_scan(conn, group, want, on, out, check_rates=check_rates)
-        except SQLAlchemyError:
+        except (KpiNotComputable, KpiDefinitionError, KpiRequestError, SQLAlchemyError):
             conn.rollback()
             alone += group  # each alone: the one the database refuses fails only its own KPIs
     for measure in alone:
@@ -133,15 +134,23 @@ def scan_select(group: list[Measure], want: Slice, on: Dialect, *, check_rates: 
     """One SELECT of ``group`` (one entity, one anchor) at the grain, and per measure the positions of its row
     count, its value and (``check_rates``, currency measures) its count of amounts left without a rate."""
     first = group[0]
-    source = Source(first.spec.entity)
     clock = Clock.for_range(on.name, on.time_zone, want.start, want.end)
+    if first.spec.as_of:  # the entity's rows as they stood at each period's end (measure_sql's as-of source)
+        assert on.as_of is not None  # shared() keeps as-of measures out of scans without a history
+        states, period_column = on.as_of.states(first, period=want.period, start=want.start, end=want.end,
+                                                clock=clock)
+        source = Source(first.spec.entity, states)
+    else:
+        source = Source(first.spec.entity)
     anchor = source.column(first.anchor_path)
     kind = kind_of(anchor)
     day = bucket_sql(clock, anchor, kind, "day", on.fiscal_start)
     keys: list[ColumnElement[Any]] = [dimension(source, first, d, day, kpi=first.name).label(d)
                                       for d in want.dimensions]
     if want.period is not None:
-        keys.append(bucket_sql(clock, anchor, kind, want.period, on.fiscal_start).label("period_start"))
+        keys.append((period_column if first.spec.as_of else
+                     bucket_sql(clock, anchor, kind, want.period, on.fiscal_start)).label("period_start"))
+    where = [source.live()] if first.spec.as_of else [source.live(), anchor.is_not(None)]
     selected: list[ColumnElement[Any]] = list(keys)
     columns: list[tuple[Measure, int, int, int | None]] = []
     for measure in group:
@@ -152,7 +161,7 @@ def scan_select(group: list[Measure], want: Slice, on: Dialect, *, check_rates: 
         value_at = at if value is None else at + 1
         columns.append((measure, at, value_at, None if missing is None else len(selected) - 1))
     statement = (select(*selected).select_from(source.from_clause())
-                 .where(source.live(), anchor.is_not(None)).group_by(*keys))
+                 .where(*where).group_by(*keys))
     return statement, columns
 
 
