@@ -6,13 +6,14 @@ A service: the faces (``hub``, ``web``) call it; it imports only ``config``, ``s
 
 from access.accounts import Accounts
 from access.audit import Actor, AuditEvent, list_events
-from access.errors import AccountError, NoScope, SignInRefused, TokenRefused
+from access.errors import AccountError, NoScope, SignInRefused, SignInThrottled, TokenRefused
 from access.records import Account
 from access.roles import ROLES, Role
 from access.scope import scope_of
 from access.sessions import SessionRules
 from access.signin import SignIn
 from access.tokens import ApiToken, Tokens
+from access.web_sessions import WebSessions
 
 __all__ = [
     "ROLES",
@@ -27,8 +28,10 @@ __all__ = [
     "SessionRules",
     "SignIn",
     "SignInRefused",
+    "SignInThrottled",
     "TokenRefused",
     "Tokens",
+    "WebSessions",
     "list_events",
     "scope_of",
 ]

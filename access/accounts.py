@@ -17,6 +17,8 @@ from access.errors import AccountError
 from access.passwords import check_strength
 from access.records import Account, account_of
 from access.roles import SCOPED, Role
+from access.seeds import Seeds
+from access.web_sessions import end_all
 from store.tables import crm_user, web_account
 
 Clock = Callable[[], datetime]
@@ -34,8 +36,11 @@ class Enrolment:
 
 
 class Accounts:
-    def __init__(self, engine: Engine, *, hasher: PasswordHasher | None = None, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: Engine, *, hasher: PasswordHasher | None = None, clock: Clock = utc_now,
+                 secret_key: str | None = None) -> None:
+        """``secret_key``: CRMHUB_SECRET_KEY, which encrypts TOTP seeds (access/seeds.py); only enrol_mfa needs it."""
         self.engine, self.hasher, self.clock = engine, hasher or PasswordHasher(), clock
+        self.seeds = Seeds(secret_key)
 
     def create(self, username: str, password: str, *, role: Role, actor: Actor, display_name: str = "",
                crm_user_id: str | None = None) -> Account:
@@ -84,12 +89,13 @@ class Accounts:
         return after
 
     def disable(self, username: str, *, actor: Actor) -> Account:
-        """Disabled: refused at sign-in, its sessions and tokens refused at their next request. Idempotent."""
+        """Disabled: refused at sign-in, its sessions ended, its tokens refused at their next request. Idempotent."""
         with self.engine.begin() as conn:
             before = self._get(conn, username.strip().lower())
             if before.disabled_at is not None:
                 return before
             conn.execute(web_account.update().where(web_account.c.id == before.id).values(disabled_at=self.clock()))
+            end_all(conn, before.id, now=self.clock())
             after = self._get(conn, before.username)
             record(conn, at=self.clock(), actor=actor, action="account.disable", target=before.username,
                    before=before.public(), after=after.public())
@@ -101,7 +107,7 @@ class Accounts:
         with self.engine.begin() as conn:
             before = self._get(conn, username.strip().lower())
             conn.execute(web_account.update().where(web_account.c.id == before.id)
-                         .values(totp_secret=secret, totp_last_step=None))
+                         .values(totp_secret=self.seeds.seal(secret, username=before.username), totp_last_step=None))
             record(conn, at=self.clock(), actor=actor, action="account.enrol_mfa", target=before.username,
                    before=before.public(), after=self._get(conn, before.username).public())
         return Enrolment(totp.enrolment_uri(secret, before.username), secret)

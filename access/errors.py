@@ -21,3 +21,11 @@ class TokenRefused(AuthError):
 
 class NoScope(AuthError):
     """A manager's or rep's account is linked to no crm_user: it is refused rather than shown everything."""
+
+
+class SignInThrottled(SignInRefused):
+    """Too many failed sign-ins for a username lately: refused, whatever the password, until the lock ends."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     config: Path = Path("crmhub.yaml")
     # Overrides store.url, e.g. to point a deployment at PostgreSQL without editing the shared file.
     store_url: StoreUrl | None = Field(default=None, repr=False)
-    secret_key: SecretStr | None = None  # encrypts cached OAuth tokens at rest
+    secret_key: SecretStr | None = None  # encrypts cached OAuth tokens and TOTP seeds at rest
     datasets: Path | None = None  # the public datasets the scoring benchmark reads (default: ../shared/datasets)
     log_format: Literal["text", "json"] = "text"  # logs on stderr; --log-format overrides
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"  # --log-level overrides

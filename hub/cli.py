@@ -391,7 +391,7 @@ def metrics(config: Path = config_option(), as_json: bool = json_option()) -> No
 
 @app.command("secret-key")
 def secret_key(as_json: bool = json_option()) -> None:
-    """Print a new key for CRMHUB_SECRET_KEY (encrypts the cached OAuth tokens; without it nothing is cached)."""
+    """Print a new key for CRMHUB_SECRET_KEY (encrypts cached OAuth tokens and the web console's TOTP seeds)."""
     from store.tokens import KEY_VARIABLE, new_key
 
     key = new_key()

@@ -19,7 +19,7 @@ from access import Accounts, Tokens
 from access.audit import CLI
 from access.roles import ROLES, parse_role
 from errors import ConfigError
-from hub.context import config_option, failures, json_option, open_app
+from hub.context import config_option, failures, json_option, open_app, settings
 from hub.output import Output
 
 users_app = typer.Typer(no_args_is_help=True, help="The web console's accounts: add, list, set roles, disable, MFA.")
@@ -115,10 +115,12 @@ def users_disable(username: str = typer.Argument(...), config: Path = config_opt
 @users_app.command("enrol-mfa")
 def users_enrol_mfa(username: str = typer.Argument(...), config: Path = config_option(),
                     as_json: bool = json_option()) -> None:
-    """Give an account a new TOTP seed; prints the otpauth:// URI (once) for its authenticator app."""
+    """Give an account a new TOTP seed (stored encrypted with CRMHUB_SECRET_KEY); prints the otpauth:// URI once."""
     out = Output(as_json=as_json)
     with failures(out):
-        enrolment = Accounts(open_app(config, out).engine).enrol_mfa(username, actor=CLI)
+        key = settings().secret_key  # CRMHUB_SECRET_KEY: the seed is stored encrypted with it
+        accounts = Accounts(open_app(config, out).engine, secret_key=key.get_secret_value() if key else None)
+        enrolment = accounts.enrol_mfa(username, actor=CLI)
     _once(out, {"username": username, "otpauth_uri": enrolment.uri},
           f"add this to the authenticator app (shown once):\n{enrolment.uri}")
 

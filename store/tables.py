@@ -1010,7 +1010,7 @@ web_account = Table(
     Column("username", String(100), nullable=False),
     Column("display_name", String(200), nullable=False),
     Column("password_hash", String(255), nullable=False),
-    Column("totp_secret", String(64)),  # NULL: no second factor enrolled
+    Column("totp_secret", String(255)),  # Fernet-encrypted with CRMHUB_SECRET_KEY; NULL: no second factor
     Column("totp_last_step", Integer),
     Column("role", String(20), nullable=False),  # admin | revenue_ops | manager | rep | auditor
     Column("crm_user_id", String(36)),  # crm_user.id whose scope a manager or rep has
@@ -1032,6 +1032,30 @@ api_token = Table(
     Column("revoked_at", UtcDateTime()),
     Index("ix_api_token_token_sha256", "token_sha256", unique=True),
     Index("ix_api_token_account_id", "account_id"),
+)
+
+# Signed-in browser sessions: the cookie carries a random session id, the store only its SHA-256, so signing out (or
+# disabling the account) ends the session for every copy of the cookie (access/web_sessions.py).
+web_session = Table(
+    "web_session",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("account_id", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_seen_at", UtcDateTime(), nullable=False),
+    Column("ended_at", UtcDateTime()),  # signed out, timed out, or the account disabled
+    Index("ix_web_session_account_id", "account_id"),
+)
+
+# Failed sign-ins per username within the current window, kept in the store so every process counts them together
+# (access/throttle.py); a success deletes the row.
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("username", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UtcDateTime(), nullable=False),
+    Column("locked_until", UtcDateTime()),
 )
 
 # What an admin did: who (an account, or None and "cli" for the command line), what, to what, and the record before

@@ -12,8 +12,9 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
-from access import Accounts, SessionRules, SignIn, Tokens
+from access import Accounts, SessionRules, SignIn, Tokens, WebSessions
 from access.accounts import Clock, utc_now
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.loader import shipped_kpi_registry
@@ -32,17 +33,21 @@ SECRET_VARIABLE = "CRMHUB_WEB_SECRET"
 def create_app(engine: Engine, *, secret: str, kpi_settings: KpiSettings | None = None,
                rules: SessionRules | None = None, clock: Clock = utc_now, hasher: PasswordHasher | None = None,
                registry: KpiRegistry | None = None, catalog: Catalog | None = None,
-               https: bool = False) -> FastAPI:
+               https: bool = False, secret_key: str | None = None) -> FastAPI:
     """The application. ``secret`` signs the session cookies ({SECRET_VARIABLE}, at least 32 characters);
-    ``https`` when it is served over TLS (the cookie is then Secure and HSTS is sent)."""
+    ``https`` when it is served over TLS (the cookie is then Secure and HSTS is sent); ``secret_key`` is
+    CRMHUB_SECRET_KEY, which decrypts the TOTP seeds (without it, accounts with a second factor cannot sign in)."""
     if len(secret) < MIN_SECRET:
         raise ConfigError(f"{SECRET_VARIABLE}: the session secret needs at least {MIN_SECRET} characters (e.g. "
                           f"`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
-    web = WebServices(engine=engine, accounts=Accounts(engine, hasher=hasher, clock=clock),
-                      signin=SignIn(engine, hasher=hasher, clock=clock), tokens=Tokens(engine, clock=clock),
+    rules = rules or SessionRules()
+    web = WebServices(engine=engine,
+                      accounts=Accounts(engine, hasher=hasher, clock=clock, secret_key=secret_key),
+                      signin=SignIn(engine, hasher=hasher, clock=clock, secret_key=secret_key),
+                      tokens=Tokens(engine, clock=clock),
+                      sessions=WebSessions(engine, rules=rules, clock=clock),
                       registry=registry or shipped_kpi_registry(), catalog=catalog or Catalog.load(),
-                      kpi_settings=kpi_settings or KpiSettings(), rules=rules or SessionRules(), clock=clock,
-                      secure_cookies=https)
+                      kpi_settings=kpi_settings or KpiSettings(), rules=rules, clock=clock, secure_cookies=https)
     app = FastAPI(title="crmhub", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="The crmhub API: authenticate with `Authorization: Bearer <API token>` "
                               "(`crmhub tokens create`) or a signed-in browser session.")
@@ -60,22 +65,25 @@ def create_app(engine: Engine, *, secret: str, kpi_settings: KpiSettings | None 
 
 
 def _sessions(app: FastAPI, web: WebServices, codec: SessionCodec) -> None:
-    """Reads the session cookie before each request (ending a timed-out one), writes it back after (last seen now),
-    and sets the security headers."""
+    """Reads the session cookie before each request and looks its session up in the store (ending a timed-out one,
+    refusing an ended one), writes the cookie back after, and sets the security headers."""
 
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         cookie = request.cookies.get(COOKIE)
         session = codec.loads(cookie)
-        now = web.now()
-        if (session.account_id or session.pending_id) and not session.is_live(web.rules, now):
+        if session.session_id is not None:
+            found = await run_in_threadpool(web.sessions.check, session.session_id)  # a store query: off the loop
+            if found.account_id is None:
+                session.clear()
+                session.expired = found.timed_out
+            session.account_id = found.account_id
+        elif session.pending_id is not None and not session.pending_live(web.rules, web.now()):
             session.clear()
             session.expired = True
         request.state.session = session
         response = await call_next(request)
-        if session.account_id is not None:  # now, after the request: a sign-in during it set its own times
-            session.last_seen_at = max(now.timestamp(), session.last_seen_at or 0.0)
-        # An API call with a token needs no cookie; a browser's (it sent one) keeps it fresh.
+        # An API call with a token needs no cookie; a browser's (it sent one) keeps it.
         if cookie is not None or not request.url.path.startswith("/api"):
             response.set_cookie(COOKIE, codec.dumps(session), httponly=True, samesite="lax", secure=web.secure_cookies,
                                 path="/")

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from access import AccountError, NoScope, SignInRefused, TokenRefused
+from access import AccountError, NoScope, SignInRefused, SignInThrottled, TokenRefused
 from analytics.kpi.errors import KpiNotComputable, KpiRequestError
 from analytics.kpi.registry import UnknownCode
 from errors import AuthError, ConfigError, CrmhubError
@@ -33,6 +33,7 @@ ERRORS: Sequence[tuple[type[Exception], int, str]] = (
     (KpiNotComputable, 422, "not_computable"),
     (KpiRequestError, 422, "bad_request"),
     (NoScope, 403, "no_scope"),
+    (SignInThrottled, 429, "too_many_attempts"),
     (SignInRefused, 401, "unauthorized"),
     (TokenRefused, 401, "unauthorized"),
     (AccountError, 422, "bad_request"),
@@ -41,7 +42,7 @@ ERRORS: Sequence[tuple[type[Exception], int, str]] = (
     (CrmhubError, 500, "failed"),
 )
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 422: "bad_request", 500: "internal"}
+         409: "conflict", 422: "bad_request", 429: "too_many_attempts", 500: "internal"}
 NOT_FOUND = "no such page or endpoint: /api/docs lists the API's endpoints"
 
 
@@ -74,6 +75,8 @@ def install(app: FastAPI, templates: Jinja2Templates, *, https: bool) -> None:
         for kind, status, code in ERRORS:
             if isinstance(exc, kind):
                 headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+                if isinstance(exc, SignInThrottled):
+                    headers = {"Retry-After": str(exc.retry_after_seconds)}
                 return answer(request, status, code, getattr(exc, "message", str(exc)), headers)
         return await on_unexpected(request, exc)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from access import Account, NoScope, SignInRefused, scope_of
+from access import Account, Actor, NoScope, SignInRefused, SignInThrottled, scope_of
 from analytics.kpi.views import census_document
 from web import csrf
 from web.auth import page_account, services, session_of, signed_in
@@ -36,12 +36,13 @@ def router(templates: Jinja2Templates) -> APIRouter:
         try:
             account = web.signin.password(username, password)
         except SignInRefused as exc:
-            return render(request, "sign_in.html", 401, message=exc.message, username=username)
+            return _refused(render(request, "sign_in.html", _status(exc), message=exc.message, username=username),
+                            exc)
         session = session_of(request)
         if account.mfa_enrolled:
-            session.start(account_id=None, pending_id=account.id, now=web.now())
+            session.await_code(account.id, web.now())
             return RedirectResponse("/sign-in/code", status_code=303)
-        session.start(account_id=account.id, pending_id=None, now=web.now())
+        session.sign_in(web.sessions.start(account), account.id)
         return RedirectResponse("/", status_code=303)
 
     @pages.api_route("/sign-in/code", methods=["GET", "HEAD"])  # HEAD: uptime checks
@@ -58,13 +59,16 @@ def router(templates: Jinja2Templates) -> APIRouter:
         try:
             account = web.signin.code(session.pending_id, code)
         except SignInRefused as exc:
-            return render(request, "sign_in_code.html", 401, message=exc.message)
-        session.start(account_id=account.id, pending_id=None, now=web.now())
+            return _refused(render(request, "sign_in_code.html", _status(exc), message=exc.message), exc)
+        session.sign_in(web.sessions.start(account), account.id)
         return RedirectResponse("/", status_code=303)
 
     @pages.post("/sign-out", dependencies=[Depends(csrf.check)])
     def sign_out(request: Request) -> Response:
-        session_of(request).clear()
+        session, account = session_of(request), signed_in(request)
+        if session.session_id is not None and account is not None:  # ended in the store: every copy of the cookie
+            services(request).sessions.end(session.session_id, actor=Actor(account.id, account.username))
+        session.clear()
         return RedirectResponse("/sign-in", status_code=303)
 
     @pages.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks
@@ -87,3 +91,13 @@ def _scope_words(account: Account) -> str:
     if account.role == "manager":
         return f"the records of your team and your own (CRM user {as_user})"
     return f"your own records (CRM user {as_user})"
+
+
+def _status(refusal: SignInRefused) -> int:
+    return 429 if isinstance(refusal, SignInThrottled) else 401
+
+
+def _refused(response: Response, refusal: SignInRefused) -> Response:
+    if isinstance(refusal, SignInThrottled):
+        response.headers["Retry-After"] = str(refusal.retry_after_seconds)
+    return response

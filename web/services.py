@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from access import Accounts, SessionRules, SignIn, Tokens
+from access import Accounts, SessionRules, SignIn, Tokens, WebSessions
 from access.accounts import Clock
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.registry import KpiRegistry
@@ -20,6 +20,7 @@ class WebServices:
     accounts: Accounts
     signin: SignIn
     tokens: Tokens
+    sessions: WebSessions
     registry: KpiRegistry
     catalog: Catalog
     kpi_settings: KpiSettings

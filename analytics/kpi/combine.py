@@ -27,9 +27,10 @@ from analytics.kpi.compile import same_cohort
 from analytics.kpi.dims import require_dimension
 from analytics.kpi.errors import KpiDefinitionError, KpiNotComputable, KpiRequestError
 from analytics.kpi.measure_sql import Slice
-from analytics.kpi.query import KpiRow
 from analytics.kpi.schema import ADDITIVE, KpiFile
 from analytics.kpi.shared_scan import ZERO_OVER_NO_ROWS, Key, MeasureId, measure_id
+
+Cell = tuple[Key, float | None, float | None, float | None]  # a row's key, value, numerator, denominator
 
 
 def check(kpi: KpiFile, measures: Mapping[str, Measure], want: Slice, fiscal_start: int) -> None:
@@ -65,52 +66,45 @@ def check(kpi: KpiFile, measures: Mapping[str, Measure], want: Slice, fiscal_sta
 
 
 def kpi_rows(kpi: KpiFile, measures: Mapping[str, Measure], values: Mapping[MeasureId, Mapping[Key, Any]],
-             want: Slice, fiscal_start: int) -> list[KpiRow]:
+             want: Slice, fiscal_start: int) -> list[Cell]:
     """``kpi`` at ``want``'s grain, in key order (check() has passed)."""
     of = {role: values[measure_id(m)] for role, m in measures.items()}
     if kpi.type in ("simple", "as_of") or (kpi.type == "cumulative" and want.period is None):
-        return [_row(want, key, _scaled(value, kpi.scale)) for key, value in sorted(of["measure"].items())]
+        return [(key, _scaled(value, kpi.scale), None, None) for key, value in sorted(of["measure"].items())]
     if kpi.type == "cumulative":
         return _cumulative(kpi, of["measure"], want, fiscal_start)
     keys = sorted(set().union(*(v.keys() for v in of.values())))
     inputs = {role: {key: _at(v, key, measures[role]) for key in keys} for role, v in of.items()}
-    rows: list[KpiRow] = []
+    rows: list[Cell] = []
     if kpi.type in ("ratio", "conversion"):
         for key in keys:
             num, den = inputs["numerator"][key], inputs["denominator"][key]
             value = None if num is None or den is None or den == 0 else float(num) / float(den)
-            rows.append(_row(want, key, _scaled(value, kpi.scale), _float(num), _float(den)))
+            rows.append((key, _scaled(value, kpi.scale), _float(num), _float(den)))
         return rows
     tree = expr.parse(str(kpi.formula), functions=False)
     for key in keys:
         value = expr.evaluate(tree, {role: _float(v[key]) for role, v in inputs.items()})
-        rows.append(_row(want, key, _scaled(value, kpi.scale)))
+        rows.append((key, _scaled(value, kpi.scale), None, None))
     return rows
 
 
-def _cumulative(kpi: KpiFile, values: Mapping[Key, Any], want: Slice, fiscal_start: int) -> list[KpiRow]:
+def _cumulative(kpi: KpiFile, values: Mapping[Key, Any], want: Slice, fiscal_start: int) -> list[Cell]:
     width = len(want.dimensions)
     running: dict[tuple[Any, ...], float] = defaultdict(float)
-    rows = []
+    rows: list[Cell] = []
     for key, value in sorted(values.items(), key=lambda kv: (kv[0][:width], kv[0][width])):
         start: date = key[width]
         part = (*key[:width], bucket(start, kpi.reset, fiscal_start) if kpi.reset else None)
         running[part] += float(value or 0)
-        rows.append(_row(want, key, _scaled(running[part], kpi.scale)))
-    return sorted(rows, key=lambda r: (*r.members.values(), r.period_start))
+        rows.append((key, _scaled(running[part], kpi.scale), None, None))
+    return rows
 
 
 def _at(values: Mapping[Key, Any], key: Key, measure: Measure) -> Any:
     if key in values:
         return values[key]
     return 0 if measure.spec.agg in ZERO_OVER_NO_ROWS else None
-
-
-def _row(want: Slice, key: Key, value: float | None, numerator: float | None = None,
-         denominator: float | None = None) -> KpiRow:
-    width = len(want.dimensions)
-    members: dict[str, str] = {str(d): str(k) for d, k in zip(want.dimensions, key[:width], strict=True)}
-    return KpiRow(members, key[width] if want.period else None, value, numerator, denominator)
 
 
 def _float(value: Any) -> float | None:

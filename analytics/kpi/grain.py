@@ -1,4 +1,4 @@
-"""The grains kpi_value holds, and how a computed KPI becomes kpi_value rows.
+"""The grains kpi_value holds.
 
 A grain is a dimension (``all``: the total, member ``*``) and a period kind (``all``: the whole range, period_start
 1970-01-01). The default grains, each computed over the store's whole range:
@@ -12,12 +12,10 @@ Additive KPIs are read at coarser grains by summing these (analytics/kpi/materia
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
-from analytics.kpi.query import KpiRequest, KpiResult, KpiRow
+from analytics.kpi.query import KpiRequest
 from analytics.kpi.schema import DIMENSIONS, PERIODS, Dimension, KpiFile, Period
 
 ALL = "all"
@@ -56,21 +54,6 @@ class Grain:
     def request(self, kpi: KpiFile) -> KpiRequest:
         """The whole range of ``kpi`` at this grain."""
         return KpiRequest(kpi.code, self.dimensions, self.period_kind)
-
-    def rows(self, kpi: KpiFile, result: KpiResult, *, digest: str, currency: str, now: datetime
-             ) -> list[dict[str, Any]]:
-        """``result`` as kpi_value rows."""
-        return self.value_rows(kpi, result.rows, digest=digest, currency=currency, now=now)
-
-    def value_rows(self, kpi: KpiFile, rows: Sequence[KpiRow], *, digest: str, currency: str, now: datetime
-                   ) -> list[dict[str, Any]]:
-        """A KPI's rows at this grain as kpi_value rows."""
-        return [{"kpi_code": kpi.code, "dimension": self.dimension,
-                 "member": next(iter(r.members.values())) if self.dimensions else ALL_MEMBERS,
-                 "period": self.period, "period_start": r.period_start or WHOLE_RANGE, "value": r.value,
-                 "numerator": r.numerator, "denominator": r.denominator,
-                 "currency": currency if kpi.unit == "currency" else None, "definition_hash": digest,
-                 "computed_at": now} for r in rows]
 
 
 def _dimension(text: str) -> Dimension:

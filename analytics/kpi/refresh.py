@@ -9,9 +9,10 @@ entity some sync run has fed; ``full`` computes every KPI. A KPI left out is not
 compiles it (materialised.py reads kpi_value only for KPIs the last refresh materialised).
 
 The KPIs are computed grain by grain from shared scans of their measures (refresh_batch.py), each grain's rows
-replaced in one transaction; a KPI that fails keeps no row. One ``kpi_refresh`` row records the refresh: its ``inputs`` hold,
-per entity, the latest sync run that changed it ({entity: sync_run id}), the settings' digest, the grains, the
-materialised KPIs' definition hashes, the KPIs that failed and the warnings of each (rows left out).
+replaced in one transaction; a KPI that fails keeps no row. One ``kpi_refresh`` row records the refresh: its
+``inputs`` hold, per entity, the latest sync run that changed it ({entity: sync_run id}), the settings' digest,
+the grains, the materialised KPIs' definition hashes, the KPIs that failed and the warnings of each (rows left
+out).
 A KPI that cannot be cut at a grain (a case KPI by company when cases have no account) is skipped there.
 """
 

@@ -14,21 +14,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, delete
 
 from analytics.kpi.catalog import Catalog, Measure
 from analytics.kpi.combine import check, kpi_rows
 from analytics.kpi.errors import KpiDefinitionError, KpiNotComputable, KpiRequestError
-from analytics.kpi.grain import Grain
+from analytics.kpi.grain import ALL_MEMBERS, WHOLE_RANGE, Grain
 from analytics.kpi.hooks import AsOfHook, CurrencyHook
 from analytics.kpi.measure_sql import Dialect, Slice, measure_select
 from analytics.kpi.schema import KpiFile
 from analytics.kpi.shared_scan import GrainValues, MeasureId, measure_id, read_grain
 from analytics.kpi.zone import DialectName
 from config.models.kpi import KpiSettings
+from store.bulk import BulkWriter
 from store.tables import kpi_value
 
-CHUNK = 5_000  # kpi_value rows per INSERT
+CHUNK = 50_000  # kpi_value rows per bulk write
+COLUMNS = ("kpi_code", "dimension", "member", "period", "period_start", "value", "numerator", "denominator",
+           "currency", "definition_hash", "computed_at")
 # Told after each grain: (KPI x grain steps done, steps to do, the grain done)
 Steps = Callable[[int, int, str], None]
 
@@ -68,18 +71,29 @@ def recompute(engine: Engine, kpis: Sequence[KpiFile], digests: dict[str, str], 
         unchecked -= {measure_id(m) for k in able for m in measures[k.code].values()}
         for mid, found in got.found.items():
             gaps.setdefault(mid, found)
-        rows: list[dict[str, Any]] = []
-        done: list[str] = []
-        for kpi in able:
-            made = _rows(kpi, measures[kpi.code], got, gaps, want, grain, on, out, digest=digests[kpi.code],
-                         currency=settings.currency, now=now)
-            if made is not None:
-                rows += made
-                done.append(kpi.code)
+        with engine.begin() as conn:  # the grain's rows of these KPIs replaced in one transaction
+            conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_([k.code for k in kpis]),
+                                                 kpi_value.c.dimension == grain.dimension,
+                                                 kpi_value.c.period == grain.period))
+            writer = BulkWriter(conn, kpi_value, COLUMNS)
+            buffer: list[tuple[Any, ...]] = []
+            for kpi in able:
+                made = _rows(kpi, measures[kpi.code], got, gaps, want, grain, on, out, digest=digests[kpi.code],
+                             currency=settings.currency if kpi.unit == "currency" else None, now=now)
+                if made is None:
+                    continue
                 counted[kpi.code] = counted.get(kpi.code, 0) + len(made)
-        _write(engine, grain, [k.code for k in kpis], rows, dropped=[c for c in written if c in out.failed])
-        written.update(done)
+                buffer += made
+                if len(buffer) >= CHUNK:
+                    writer.write(buffer)
+                    buffer = []
+            writer.write(buffer)
+            dropped = [c for c in written if c in out.failed]
+            if dropped:  # failed at this grain after rows at an earlier one: none of it stays
+                conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_(dropped)))
+        written.update(k.code for k in able if k.code not in out.failed)
         written -= set(out.failed)
+        del got
         if progress is not None:
             progress(step * len(kpis), len(grains) * len(kpis), str(grain))
     out.computed = [k.code for k in kpis if k.code not in out.failed]
@@ -101,7 +115,7 @@ def _can(kpi: KpiFile, measures: dict[str, Measure], want: Slice, grain: Grain, 
 
 def _rows(kpi: KpiFile, measures: dict[str, Measure], got: GrainValues,
           gaps: dict[MeasureId, list[tuple[int, list[str]]]], want: Slice, grain: Grain, on: Dialect, out: Outcome,
-          *, digest: str, currency: str, now: datetime) -> list[dict[str, Any]] | None:
+          *, digest: str, currency: str | None, now: datetime) -> list[tuple[Any, ...]] | None:
     """The KPI's kpi_value rows at this grain; None when it fails (recorded in ``out``)."""
     for measure in measures.values():
         why = got.failed.get(measure_id(measure))
@@ -115,7 +129,10 @@ def _rows(kpi: KpiFile, measures: dict[str, Measure], got: GrainValues,
     except (KpiNotComputable, KpiDefinitionError) as exc:
         out.failed[kpi.code] = f"{grain}: {type(exc).__name__}: {exc}"
         return None
-    return grain.value_rows(kpi, found, digest=digest, currency=currency, now=now)
+    member = (lambda key: key[0]) if grain.dimensions else (lambda key: ALL_MEMBERS)
+    start = (lambda key: key[-1]) if grain.period_kind else (lambda key: WHOLE_RANGE)
+    return [(kpi.code, grain.dimension, member(key), grain.period, start(key), value, num, den, currency, digest, now)
+            for key, value, num, den in found]
 
 
 def _warn(kpi: KpiFile, measure: Measure, found: list[tuple[int, list[str]]], on: Dialect, out: Outcome) -> None:
@@ -130,15 +147,3 @@ def _warn(kpi: KpiFile, measure: Measure, found: list[tuple[int, list[str]]], on
         listed = out.warnings.setdefault(kpi.code, [])
         if message not in listed:
             listed.append(message)
-
-
-def _write(engine: Engine, grain: Grain, codes: list[str], rows: list[dict[str, Any]], *, dropped: list[str]
-           ) -> None:
-    """The grain's rows of ``codes`` replaced by ``rows``; every row of ``dropped`` (failed since) deleted."""
-    with engine.begin() as conn:
-        conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_(codes), kpi_value.c.dimension == grain.dimension,
-                                             kpi_value.c.period == grain.period))
-        if dropped:
-            conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_(dropped)))
-        for at in range(0, len(rows), CHUNK):
-            conn.execute(insert(kpi_value), rows[at:at + CHUNK])

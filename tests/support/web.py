@@ -22,6 +22,7 @@ from web import create_app
 # The fewest argon2 rounds: hashing is the library's job; these tests check what crmhub does with it.
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 SECRET = "s" * 48  # the session secret of the tests' apps
+KEY = "a2V5LW9mLXRoZS10ZXN0cy10b3RwLXNlZWRzLTMyYnk="  # CRMHUB_SECRET_KEY of the tests (a Fernet key)
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -56,7 +57,7 @@ def add_account(engine: Engine, username: str, role: Role = "admin", crm_user_id
 
 def app_for(engine: Engine, clock: Clock, *, idle_minutes: int = 30, https: bool = False) -> FastAPI:
     return create_app(engine, secret=SECRET, hasher=CHEAP, clock=clock,
-                      rules=SessionRules(idle=timedelta(minutes=idle_minutes)), https=https)
+                      rules=SessionRules(idle=timedelta(minutes=idle_minutes)), https=https, secret_key=KEY)
 
 
 def csrf_of(client: TestClient, path: str = "/sign-in") -> str:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import store
 from access import list_events
 from hub.cli import app
-from tests.support.web import Clock, add_users, app_for
+from tests.support.web import KEY, Clock, add_users, app_for
 
 
 @pytest.fixture
@@ -48,7 +48,9 @@ def test_users_lifecycle(config: Path) -> None:
     assert code == 0 and (doc["account"]["role"], doc["account"]["crm_user_id"]) == ("manager", "u2")
     code, doc = _run(config, "users", "set-role", "rita", "boss")
     assert code == 2 and "'boss' is no role; a role is one of admin, revenue_ops" in doc["error"]["message"]
-    code, doc = _run(config, "users", "enrol-mfa", "rita")
+    code, doc = _run(config, "users", "enrol-mfa", "rita", env={"CRMHUB_SECRET_KEY": ""})
+    assert code == 2 and "CRMHUB_SECRET_KEY is not set" in doc["error"]["message"]
+    code, doc = _run(config, "users", "enrol-mfa", "rita", env={"CRMHUB_SECRET_KEY": KEY})
     assert code == 0 and doc["otpauth_uri"].startswith("otpauth://totp/crmhub:rita?secret=")
     code, doc = _run(config, "users", "disable", "rita")
     assert code == 0 and doc["account"]["disabled_at"]

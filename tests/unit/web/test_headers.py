@@ -13,7 +13,7 @@ from access import Accounts, Tokens
 from access.audit import CLI
 from access.totp import code_at
 from store.tables import web_account
-from tests.support.web import PASSWORD, SECRET, Clock, add_account, app_for, csrf_of, sign_in
+from tests.support.web import KEY, PASSWORD, SECRET, Clock, add_account, app_for, csrf_of, sign_in
 from web.security import CSP
 
 
@@ -78,7 +78,7 @@ def test_pages_are_accessible_html(sqlite_db: Engine) -> None:
 def test_no_secret_in_any_answer_or_log(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     clock = Clock()
     add_account(engine, "ada", clock=clock)
-    enrolment = Accounts(engine, clock=clock).enrol_mfa("ada", actor=CLI)
+    enrolment = Accounts(engine, clock=clock, secret_key=KEY).enrol_mfa("ada", actor=CLI)
     _, token = Tokens(engine, clock=clock).create("ada", "t", actor=CLI)
     with engine.connect() as conn:
         stored_hash = conn.execute(select(web_account.c.password_hash)).scalar_one()
