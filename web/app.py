@@ -21,7 +21,7 @@ from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.registry import KpiRegistry
 from config.models.kpi import KpiSettings
 from errors import ConfigError
-from web import api, docs, errors, pages, security
+from web import api, api_dashboard, docs, errors, pages, routes_dashboard, security
 from web.services import WebServices
 from web.session import COOKIE, SessionCodec
 
@@ -57,6 +57,8 @@ def create_app(engine: Engine, *, secret: str, kpi_settings: KpiSettings | None 
     app.include_router(api.router)
     app.include_router(docs.router(templates))
     app.include_router(pages.router(templates))
+    app.include_router(api_dashboard.router)
+    app.include_router(routes_dashboard.router(templates))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _sessions(app, web, SessionCodec(secret))
     return app

@@ -152,7 +152,8 @@ def test_values_equal_compute_for_the_caller_s_scope(api: tuple[TestClient, dict
 def test_openapi_and_docs_are_local(api: tuple[TestClient, dict[str, str]]) -> None:
     client, _ = api
     spec = client.get("/api/openapi.json").json()
-    assert set(spec["paths"]) == {"/api/v1/me", "/api/v1/kpis", "/api/v1/kpis/{code}", "/api/v1/kpis/{code}/values"}
+    assert set(spec["paths"]) == {"/api/v1/me", "/api/v1/kpis", "/api/v1/kpis/{code}", "/api/v1/kpis/{code}/values",
+                                  "/api/v1/dashboard"}
     page = client.get("/api/docs")
     assert page.status_code == 200 and "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
     assert "http" not in page.text.replace('data-openapi="/api/openapi.json"', "")  # nothing from another host
