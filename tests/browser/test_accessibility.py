@@ -4,10 +4,13 @@ CRMHUB_SCREENSHOTS=1 the same pages are saved to docs/web/img/ for the docs."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import YEAR, Demo, new_context
 from tests.support.browser import axe_violations, blocking, screenshot
+
+pytestmark = pytest.mark.browser
 
 
 def check(page: Page) -> None:

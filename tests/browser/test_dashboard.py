@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 from sqlalchemy import Engine
 
@@ -16,6 +17,8 @@ from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.query import KpiRequest, compute
 from config.models.kpi import KpiSettings
 from tests.browser.conftest import YEAR, Demo
+
+pytestmark = pytest.mark.browser
 
 
 def computed(engine: Engine, code: str, as_user: str | None) -> float | None:

@@ -3,9 +3,12 @@ cookie taken before signing out refused afterwards (the session row is ended, no
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Demo, new_context, sign_in
+
+pytestmark = pytest.mark.browser
 
 
 def test_sign_in_with_a_code_then_out_and_the_old_cookie_is_dead(browser: Browser, demo: Demo) -> None:
