@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import YEAR, Demo, new_context
 from tests.support.browser import axe_violations, blocking, screenshot
+from tests.support.browser_demo import YEAR, Demo, new_context
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import Demo, new_context, sign_in
+from tests.support.browser_demo import Demo, new_context, sign_in
 
 pytestmark = pytest.mark.browser
 
