@@ -193,3 +193,23 @@ def test_signed_out_and_tokenless_callers_get_no_export(app: App) -> None:
     assert client.get(f"/dashboard/export.xlsx?{YEAR}", follow_redirects=False).headers["location"] == "/sign-in"
     assert client.get(f"/api/v1/dashboard/export?format=pdf&{YEAR}").status_code == 401
     assert date.fromisoformat(YEAR.split("&")[0].split("=")[1]) == date(2025, 1, 1)  # the range the names carry
+
+
+def test_a_reps_deals_in_every_export_are_the_pages(app: App) -> None:
+    client = browser(app, "ada")
+    query = f"level=rep&member=u1&region=FR&team=east&{YEAR}"
+    deals = api(app, "ada", query)["deals"]
+    page = client.get(f"/dashboard?{query}").text
+    table = page.split('<table class="deals">')[1]
+    amounts = [html.unescape(a) for a in re.findall(r'<td class="number">([^<]*)</td>', table)]
+    assert len(amounts) == len(deals) == 2  # o1 and o2: u1's deals on a French account (test_dashboard_pages)
+    book = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx", query)))
+    rows = list(book["Deals"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[7], r[8]) for r in rows] == [(d["id"], d["amount"], d["currency"]) for d in deals]
+    deck = Presentation(io.BytesIO(export(client, "pptx", query)))
+    tables = [s.table for slide in deck.slides for s in slide.shapes if isinstance(s, GraphicFrame) and s.has_table]
+    assert len(tables) == 1 and [tables[0].cell(r, 5).text for r in range(1, len(tables[0].rows))] == amounts
+    assert [tables[0].cell(r, 0).text for r in range(1, len(tables[0].rows))] == [d["name"] for d in deals]
+    pdf = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(export(client, "pdf", query)))
+                                       .pages))
+    assert all(amount in pdf for amount in amounts) and "Region FR" in pdf and "Team east" in pdf
