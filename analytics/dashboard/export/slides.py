@@ -23,7 +23,7 @@ ROWS_PER_SLIDE = 14  # a table row of 12 pt on a 16:9 slide; more rows go on the
 WIDE = (Inches(13.333), Inches(7.5))
 
 
-def to_pptx(board: Dashboard, *, currency: str) -> bytes:
+def to_pptx(board: Dashboard, *, currency: str, rows_per_slide: int = ROWS_PER_SLIDE) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDE
     first = deck.slides.add_slide(deck.slide_layouts[TITLE_LAYOUT])
@@ -33,10 +33,10 @@ def to_pptx(board: Dashboard, *, currency: str) -> bytes:
     for tile in board.tiles:
         _tile(deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT]), tile, board, currency)
     header, rows, title = _table(board, currency)
-    for start in range(0, max(len(rows), 1), ROWS_PER_SLIDE):
+    for start in range(0, max(len(rows), 1), rows_per_slide):
         slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY_LAYOUT])
         _title(slide, title)
-        _grid(slide, header, rows[start:start + ROWS_PER_SLIDE])
+        _grid(slide, header, rows[start:start + rows_per_slide])
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
