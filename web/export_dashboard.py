@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from analytics.dashboard import Dashboard
 from analytics.dashboard.charts import trend_svg
 from analytics.dashboard.export import FORMATS, filename, to_pdf, to_pptx, to_xlsx
-from analytics.dashboard.export.common import as_of_text, period_title, range_text, scope_text
+from analytics.dashboard.export.common import as_of_text, charted, period_title, range_text, scope_text
 from analytics.dashboard.view import PERIOD_WORDS
 
 
@@ -34,7 +34,7 @@ def export_response(request: Request, templates: Jinja2Templates, board: Dashboa
 
 def print_html(request: Request, templates: Jinja2Templates, board: Dashboard, currency: str) -> str:
     page = templates.env.get_template("dashboard.html")
-    svgs = {t.code: trend_svg(t, period_title=period_title(board)) for t in board.tiles if t.trend}
+    svgs = {t.code: trend_svg(t, period_title=period_title(board)) for t in board.tiles if charted(t)}
     context: dict[str, Any] = {"request": request, "board": board, "view": board.view, "period_words": PERIOD_WORDS,
                                "currency": currency, "specs": {}, "svgs": svgs}
     blocks = {name: "".join(page.blocks[name](page.new_context(context))) for name in ("tiles", "drill")}

@@ -22,8 +22,9 @@ from analytics.kpi.errors import KpiDefinitionError, KpiNotComputable, KpiReques
 from analytics.kpi.grain import ALL_MEMBERS, WHOLE_RANGE, Grain
 from analytics.kpi.hooks import AsOfHook, CurrencyHook
 from analytics.kpi.measure_sql import Dialect, Slice, measure_select
+from analytics.kpi.rollup import reading_order, roll, rolls_up, serves, teams
 from analytics.kpi.schema import KpiFile
-from analytics.kpi.shared_scan import GrainValues, MeasureId, measure_id, read_grain
+from analytics.kpi.shared_scan import Derive, GrainValues, Key, MeasureId, measure_id, read_grain
 from analytics.kpi.zone import DialectName
 from config.models.kpi import KpiSettings
 from store.bulk import BulkWriter
@@ -59,15 +60,24 @@ def recompute(engine: Engine, kpis: Sequence[KpiFile], digests: dict[str, str], 
         except KpiDefinitionError as exc:
             out.failed[kpi.code] = f"{type(exc).__name__}: {exc}"
     unchecked: set[MeasureId] = {measure_id(m) for found in measures.values() for m in found.values()}
+    rollable = {measure_id(m) for found in measures.values() for m in found.values() if rolls_up(m)}
     gaps: dict[MeasureId, list[tuple[int, list[str]]]] = {}
     written: set[str] = set()
     counted: dict[str, int] = {}
-    for step, grain in enumerate(grains, start=1):
-        want = Slice(grain.dimensions, grain.period_kind)
+    slices = [Slice(g.dimensions, g.period_kind) for g in grains]
+    order = reading_order(slices)
+    earlier: list[tuple[Slice, GrainValues]] = []  # grains read that a later one rolls up from
+    with engine.connect() as conn:
+        team_of = teams(conn)
+    for step, index in enumerate(order, start=1):
+        grain, want = grains[index], slices[index]
         able = [k for k in kpis if k.code not in out.failed and _can(k, measures[k.code], want, grain, on, out)]
         with engine.connect() as conn:
             got = read_grain(conn, [m for k in able for m in measures[k.code].values()], want, on,
-                             check_rates=unchecked)
+                             check_rates=unchecked, derive=_deriver(earlier, want, team_of, on.fiscal_start))
+        later = [slices[i] for i in order[step:]]
+        if any(serves(want, s, on.fiscal_start) for s in later):
+            earlier.append((want, GrainValues(values={m: v for m, v in got.values.items() if m in rollable})))
         unchecked -= {measure_id(m) for k in able for m in measures[k.code].values()}
         for mid, found in got.found.items():
             gaps.setdefault(mid, found)
@@ -95,10 +105,24 @@ def recompute(engine: Engine, kpis: Sequence[KpiFile], digests: dict[str, str], 
         written -= set(out.failed)
         del got
         if progress is not None:
-            progress(step * len(kpis), len(grains) * len(kpis), str(grain))
+            progress(step * len(kpis), len(grains) * len(kpis), str(grain))  # finest grain first
     out.computed = [k.code for k in kpis if k.code not in out.failed]
     out.rows = sum(n for code, n in counted.items() if code not in out.failed)
     return out
+
+
+def _deriver(earlier: list[tuple[Slice, GrainValues]], want: Slice, team_of: dict[str, str], fiscal_start: int
+             ) -> Derive:
+    """A measure's values rolled up from the coarsest grain read before that serves ``want`` (None: read it)."""
+    def derive(measure: Measure) -> dict[Key, Any] | None:
+        if not rolls_up(measure):
+            return None
+        for finer, got in reversed(earlier):
+            values = got.values.get(measure_id(measure))
+            if values is not None and serves(finer, want, fiscal_start):
+                return roll(values, measure, finer, want, team_of=team_of, fiscal_start=fiscal_start)
+        return None
+    return derive
 
 
 def _can(kpi: KpiFile, measures: dict[str, Measure], want: Slice, grain: Grain, on: Dialect, out: Outcome) -> bool:

@@ -18,7 +18,7 @@ measure with such rows runs its precondition query (conversion.py) to name the (
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,6 +39,7 @@ from analytics.kpi.zone import Clock
 MeasureId = tuple[str, str]  # (measure name, anchor path): what one set of values is of
 Key = tuple[Any, ...]  # a grain's members, then its period start
 ZERO_OVER_NO_ROWS = frozenset({"count", "sum", "count_distinct"})
+Derive = Callable[[Measure], dict[Key, Any] | None]
 
 
 def measure_id(measure: Measure) -> MeasureId:
@@ -61,15 +62,18 @@ def shared(measure: Measure, on: Dialect) -> bool:
 
 
 def read_grain(conn: Connection, measures: Iterable[Measure], want: Slice, on: Dialect, *,
-               check_rates: Collection[MeasureId]) -> GrainValues:
+               check_rates: Collection[MeasureId], derive: Derive | None = None) -> GrainValues:
     """Every measure of ``measures`` at ``want``'s grain (its dimensions, period; no range, filter or scope).
     ``check_rates``: the measures to look for amounts left without a rate in (their rows are the same at every
-    grain: once is enough)."""
+    grain: once is enough). ``derive``: gives a measure's values without a read where it can (rollup.py)."""
     out = GrainValues()
     groups: dict[tuple[str, str, bool], list[Measure]] = defaultdict(list)
     alone: list[Measure] = []
     for measure in {measure_id(m): m for m in measures}.values():
-        if shared(measure, on):
+        derived = derive(measure) if derive is not None else None
+        if derived is not None:
+            out.values[measure_id(measure)] = derived
+        elif shared(measure, on):
             groups[(measure.spec.entity, measure.anchor_path, measure.spec.as_of)].append(measure)
         else:
             alone.append(measure)
@@ -125,7 +129,7 @@ def _read_scan(conn: Connection, group: list[Measure], want: Slice, on: Dialect,
     out.values.update(values)
     for i in sorted(left_out):  # name the (currency, day) pairs: the measure's own precondition query
         measure = columns[i][0]
-        _, checks = measure_select(measure, Slice(), on, kpi=measure.name)
+        _, checks = measure_select(measure, want, on, kpi=measure.name)  # an as-of measure's rows are the grain's
         _run_checks(conn, measure_id(measure), checks, out)
 
 

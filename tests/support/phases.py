@@ -24,6 +24,7 @@ SERIAL_GROUP = "serial"
 WIDE_SANDBOXES: dict[str, str] = {
     "tests/contract/": "crm",  # session-scoped, one small sandbox per CRM
     "tests/integration/ops/": "hubspot",  # package-scoped, the scheduler and worker tests' HubSpot
+    "tests/browser/": "demo",  # package-scoped, the browser tests' uvicorn server (and the Chromium beside it)
 }
 
 

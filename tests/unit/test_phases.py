@@ -37,6 +37,12 @@ def test_the_ops_package_sandbox_keeps_its_users_together_and_only_them() -> Non
     assert other == "tests/integration/ops/test_metrics.py"
 
 
+def test_the_browser_tests_share_one_server_and_chromium_per_worker() -> None:
+    groups = {group_of(f"tests/browser/{module}::test_x", ["admin", "browser", "demo"], {}, serial=False)
+              for module in ("test_sign_in.py", "test_dashboard.py", "test_accessibility.py")}
+    assert groups == {"tests/browser"}
+
+
 def test_serial_tests_share_one_group_wherever_they_live() -> None:
     assert group_of("tests/integration/ops/test_celery_workers.py::test_x", ["hubspot"], {}, serial=True) == "serial"
     assert group_of("tests/unit/sync/test_x.py::test_y", [], {}, serial=True) == SERIAL_GROUP

@@ -24,8 +24,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     draw(document);
     htmx.onLoad(draw);
+    // The link that asked for the table was swapped out with the old one, so htmx fires afterRequest again on its
+    // nearest ancestor still in the page, and event.detail.elt names that ancestor: the link is the request's.
     document.body.addEventListener("htmx:afterRequest", function (event) {
-      var tiles = event.detail.elt && event.detail.elt.getAttribute("data-tiles");
+      var link = event.detail.requestConfig && event.detail.requestConfig.elt;
+      var tiles = link && link.getAttribute && link.getAttribute("data-tiles");
       if (tiles && event.detail.successful) {
         htmx.ajax("GET", tiles, { target: "#tiles", swap: "outerHTML" });
       }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analytics.dashboard.service import Dashboard
+from analytics.dashboard.tiles import Tile
 from analytics.dashboard.view import PERIOD_WORDS
 
 
@@ -29,6 +30,12 @@ def filename(board: Dashboard, suffix: str) -> str:
              board.view.start.isoformat(), board.view.end.isoformat()]
     stem = "-".join(p for p in parts if p)
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem) + "." + suffix
+
+
+def charted(tile: Tile) -> bool:
+    """Whether the tile's trend gets a chart: not when it has no value at all (the page draws none either: an empty
+    chart says nothing, and to a screen reader it is an unlabelled image); its table still lists the periods."""
+    return any(point.value is not None for point in tile.trend)
 
 
 def period_title(board: Dashboard) -> str:

@@ -13,7 +13,15 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from analytics.dashboard.export.common import TITLE, as_of_text, period_title, range_text, scope_text, view_text
+from analytics.dashboard.export.common import (
+    TITLE,
+    as_of_text,
+    charted,
+    period_title,
+    range_text,
+    scope_text,
+    view_text,
+)
 from analytics.dashboard.numbers import amount_text, excel_format, number_text
 from analytics.dashboard.service import Dashboard
 from analytics.dashboard.tiles import Tile
@@ -55,7 +63,7 @@ def _tile(slide: Slide, tile: Tile, board: Dashboard, currency: str) -> None:
     box.text = "\n".join(lines)
     for paragraph in box.paragraphs:
         paragraph.font.size = Pt(14)
-    if not tile.trend:
+    if not charted(tile):
         return
     # python-pptx's chart data classes are untyped, and its add_chart hint names their base class only.
     data = CategoryChartData(number_format=excel_format(tile.unit, currency))  # type: ignore[no-untyped-call]

@@ -12,7 +12,15 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from analytics.dashboard.export.common import TITLE, as_of_text, period_title, range_text, scope_text, view_text
+from analytics.dashboard.export.common import (
+    TITLE,
+    as_of_text,
+    charted,
+    period_title,
+    range_text,
+    scope_text,
+    view_text,
+)
 from analytics.dashboard.numbers import excel_format, number_text
 from analytics.dashboard.service import Dashboard
 from analytics.dashboard.tiles import Tile
@@ -75,7 +83,7 @@ def _trend(book: Workbook, sheet: Worksheet, tile: Tile, board: Dashboard, forma
     sheet.set_column(0, 1, 16)
     if tile.note:
         sheet.write(0, 3, tile.note)
-    if not tile.trend:
+    if not charted(tile):
         return
     last = len(tile.trend)
     chart = book.add_chart({"type": "line"})

@@ -58,8 +58,10 @@ def test_read_from_kpi_value_once_refreshed_with_the_same_figures(db: Engine) ->
     told: list[tuple[int, int, str]] = []
     # full: a fresh refresh computes only what sync runs fed, and this store was built by hand
     refresh(db, KPIS, catalog=REGISTRY.catalog, settings=SETTINGS, full=True, progress=lambda *p: told.append(p))
-    # one step per KPI and grain, told after each grain
-    assert told == [(3 * n, 15, str(g)) for n, g in enumerate(DEFAULT_GRAINS, start=1)]
+    # one step per KPI and grain, told after each grain, finest first (coarser ones roll up from them)
+    order = ["rep:month", "team:month", "all:month", "company:quarter", "all:all"]
+    assert sorted(order) == sorted(str(g) for g in DEFAULT_GRAINS)
+    assert told == [(3 * n, 15, g) for n, g in enumerate(order, start=1)]
     stored = _table(db, "team")
     assert {k.source for k in stored.kpis} == {"kpi_value"}  # additive: rolled up from the months refreshed
     assert _rounded(stored) == _rounded(compiled)
