@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 SCALE ?= 1000
 PYTEST_ARGS ?=
 
-.PHONY: install chromium demo test test-fast bench lint lock clean docs docs-gen
+.PHONY: install chromium pango demo test test-fast bench lint lock clean docs docs-gen
 
 install: $(STAMP)
 
@@ -31,7 +31,7 @@ TEST_WORKERS ?= 2
 # starts once per worker (tests/support/phases.py); then the serial tests alone. The second phase runs even when the
 # first failed, so one run shows every failure; a phase left without tests by PYTEST_ARGS (pytest's exit 5) is no
 # failure.
-test: install chromium
+test: install chromium pango
 	@status=0; \
 	set -x; \
 	$(TEST_ENV) $(BIN)/python -m pytest --phase parallel -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) \
@@ -52,6 +52,20 @@ chromium:
 	      || { $$sudo apt-get update -qq >/dev/null 2>&1 && $$sudo apt-get install -y -qq chromium >/dev/null 2>&1; } \
 	      || echo "could not install chromium with apt-get: the browser tests will skip"; \
 	  else echo "no chromium and no apt-get: the browser tests will skip"; fi; }
+
+# WeasyPrint (the dashboard's PDF export) loads Pango, a system library: installed with apt-get when absent, as
+# chromium is above. Without it the PDF export fails, saying which library it could not load.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo -n"; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's Pango for WeasyPrint"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    $$sudo apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 \
+	      || { $$sudo apt-get update -qq >/dev/null 2>&1 && \
+	           $$sudo apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1; } \
+	      || echo "could not install Pango with apt-get: the PDF export and its tests will fail"; \
+	  else echo "no Pango and no apt-get: the PDF export and its tests will fail"; fi; }
 
 # The fast lane: the unit tests (no sandbox process, no network beyond the local databases), volume tests left out.
 # One pytest-xdist worker per core, test by test: unit tests share no port, file or database (each store is a new

@@ -39,6 +39,7 @@ OTHERS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
                                           ("scoring_accuracy", "Scoring accuracy (public datasets)"))),
     ("kpi", "bench.kpi", "main", (("kpi_latency", "KPI latency: compiled, and served after a refresh"),
                                   ("kpi_refresh", "KPI refresh and peak RSS"))),
+    ("dashboard_export", "bench.dashboard_export", "main", (("dashboard_export", "Dashboard exports"),)),
 )
 
 

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from access import Accounts, SessionRules, SignIn, Tokens, WebSessions
 from access.accounts import Clock, utc_now
+from analytics.dashboard.numbers import amount_text, number_text
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.registry import KpiRegistry
@@ -53,11 +54,12 @@ def create_app(engine: Engine, *, secret: str, kpi_settings: KpiSettings | None 
                               "(`crmhub tokens create`) or a signed-in browser session.")
     app.state.services = web
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals.update(number_text=number_text, amount_text=amount_text)  # shared with the exports
     errors.install(app, templates, https=https)
     app.include_router(api.router)
     app.include_router(docs.router(templates))
     app.include_router(pages.router(templates))
-    app.include_router(api_dashboard.router)
+    app.include_router(api_dashboard.router(templates))
     app.include_router(routes_dashboard.router(templates))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _sessions(app, web, SessionCodec(secret))

@@ -1,5 +1,6 @@
 """The sales dashboard's pages: ``GET /dashboard`` (the whole page) and its HTMX fragments ``/dashboard/tiles`` and
-``/dashboard/drill`` (one block of the same template each, so a fragment is what the page shows). The view state is
+``/dashboard/drill`` (one block of the same template each, so a fragment is what the page shows), and its exports
+``/dashboard/export.{pdf,xlsx,pptx}`` (web/export_dashboard.py). The view state is
 the query string (analytics/dashboard/view.py); the numbers come from ``analytics.dashboard.build`` for the signed-in
 account's scope. A bad view state is the error page with 422 (web/errors.py)."""
 
@@ -14,9 +15,11 @@ from fastapi.templating import Jinja2Templates
 from access import Account, scope_of
 from analytics.dashboard import Dashboard, DashboardSources, build, parse_view
 from analytics.dashboard.charts import trend_spec
+from analytics.dashboard.export import FORMATS
+from analytics.dashboard.view import PERIOD_WORDS
 from web.auth import page_account, services, session_of
+from web.export_dashboard import export_response
 
-PERIOD_WORDS = {"week": "week", "month": "month", "quarter": "quarter", "fiscal_quarter": "fiscal quarter"}
 BLOCKS = {"tiles": frozenset({"tiles"}), "drill": frozenset({"drill"})}  # fragment -> the parts it computes
 
 
@@ -46,6 +49,16 @@ def router(templates: Jinja2Templates) -> APIRouter:
     def dashboard(request: Request, account: Account = Depends(page_account)) -> Response:
         board = dashboard_of(request, account, frozenset({"tiles", "drill"}))
         return templates.TemplateResponse(request, "dashboard.html", context(request, account, board))
+
+    @pages.get("/dashboard/export.{suffix}")
+    def export(request: Request, suffix: str, account: Account = Depends(page_account)) -> Response:
+        """The view as a file: /dashboard/export.pdf, .xlsx or .pptx with the page's query string."""
+        if suffix not in FORMATS:
+            return templates.TemplateResponse(request, "error.html", {
+                "status": 404, "title": "Not Found", "message": f"no dashboard export {suffix!r}: "
+                f"{', '.join(FORMATS)} are"}, status_code=404)
+        board = dashboard_of(request, account, frozenset({"tiles", "drill"}))
+        return export_response(request, templates, board, suffix, services(request).kpi_settings.currency)
 
     @pages.get("/dashboard/{fragment}")
     def fragment(request: Request, fragment: str, account: Account = Depends(page_account)) -> Response:

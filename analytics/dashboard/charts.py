@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
+import vl_convert as vlc
 
 from analytics.dashboard.tiles import Tile
 
@@ -28,3 +29,14 @@ def trend_spec(tile: Tile, *, period_title: str) -> dict[str, Any]:
                          description=f"{tile.label} by {period_title}: {len(values)} periods"))
     spec: dict[str, Any] = chart.to_dict()
     return spec
+
+
+PRINT_WIDTH = 520  # px: a tile's chart on an A4 landscape page (the page's charts fill their container instead)
+
+
+def trend_svg(tile: Tile, *, period_title: str) -> str:
+    """The tile's trend as SVG, drawn by vl-convert (Vega itself, embedded: no browser) from the spec the page
+    draws, so the PDF shows the page's chart. The spec's width only: "container" needs a browser's layout."""
+    spec = {**trend_spec(tile, period_title=period_title), "width": PRINT_WIDTH}
+    svg: str = vlc.vegalite_to_svg(spec)
+    return svg

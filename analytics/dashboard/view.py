@@ -21,6 +21,9 @@ LEVELS: tuple[Level, ...] = ("company", "region", "team", "rep")
 CHILD: Mapping[Level, Level | None] = {"company": "region", "region": "team", "team": "rep", "rep": None}
 # The trend's grains: a day is too fine for a dashboard and a year too coarse for a trend.
 TREND_PERIODS: tuple[Period, ...] = ("week", "month", "quarter", "fiscal_quarter")
+# How each grain is written in titles and axes ("by fiscal quarter").
+PERIOD_WORDS: Mapping[str, str] = {"week": "week", "month": "month", "quarter": "quarter",
+                                   "fiscal_quarter": "fiscal quarter"}
 # The headline tiles, in their order on the page: (shipped KPI code, label). Definitions as data.
 TILES: tuple[tuple[str, str], ...] = (
     ("WON_REVENUE", "Won revenue"),

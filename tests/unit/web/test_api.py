@@ -153,7 +153,11 @@ def test_openapi_and_docs_are_local(api: tuple[TestClient, dict[str, str]]) -> N
     client, _ = api
     spec = client.get("/api/openapi.json").json()
     assert set(spec["paths"]) == {"/api/v1/me", "/api/v1/kpis", "/api/v1/kpis/{code}", "/api/v1/kpis/{code}/values",
-                                  "/api/v1/dashboard"}
+                                  "/api/v1/dashboard", "/api/v1/dashboard/export"}
+    export = spec["paths"]["/api/v1/dashboard/export"]["get"]
+    assert set(export["responses"]["200"]["content"]) >= {"application/pdf", "application/vnd.openxmlformats-"
+                                                          "officedocument.spreadsheetml.sheet"}
+    assert {p["name"] for p in export["parameters"]} >= {"format", "level", "member", "from", "to"}
     page = client.get("/api/docs")
     assert page.status_code == 200 and "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
     assert "http" not in page.text.replace('data-openapi="/api/openapi.json"', "")  # nothing from another host
