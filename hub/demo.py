@@ -20,8 +20,8 @@ from hub import exitcodes
 from hub.cmd_sync import kpi_refresh_after, print_kpi_refresh, sync_command
 from hub.context import App
 from hub.demo_crms import CRMS, DemoCrm
+from hub.demos import console, unify
 from hub.demos import kpis as kpi_demo
-from hub.demos import unify
 from hub.demos import writeback as writeback_demo
 from hub.output import Output
 from sandbox.common.launcher import SandboxAdmin, SandboxProcess
@@ -93,6 +93,7 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
         report["quarantine"] = _quarantine(engine)
         _print_quarantine(out, report)
         report["kpis"] = kpi_demo.kpi_block(app)
+        report["console"] = console.console_block(app, cfg_path)
         report["seconds"] = round(time.perf_counter() - started, 2)
         agree = all(obj["agree"] for p in report["phases"] for t in p["truth"].values() for obj in t.values())
         agree = agree and all(o["agree"] for c in report["writeback"]["visible"].values() for o in c.values())
