@@ -93,7 +93,7 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
         report["quarantine"] = _quarantine(engine)
         _print_quarantine(out, report)
         report["kpis"] = kpi_demo.kpi_block(app)
-        report["console"] = console.console_block(app, cfg_path)
+        report["console"] = console.console_block(app, cfg_path, {k: v for c in crms for k, v in c.env.items()})
         report["seconds"] = round(time.perf_counter() - started, 2)
         agree = all(obj["agree"] for p in report["phases"] for t in p["truth"].values() for obj in t.values())
         agree = agree and all(o["agree"] for c in report["writeback"]["visible"].values() for o in c.values())

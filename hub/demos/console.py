@@ -1,9 +1,14 @@
 """The demo's last act: how to open the web console on the demo's store, with a demo admin and a demo rep whose
-credentials are printed (access/demo_accounts.py makes them)."""
+credentials are printed (access/demo_accounts.py makes them).
+
+``crmhub serve`` loads the demo's crmhub.yaml, whose connections name their secrets as ``${DEMO_...}`` variables
+that live only in the demo's process; they go, with a fresh CRMHUB_WEB_SECRET, into ``console.env`` beside the
+config (owner-only), which the printed command reads."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +19,14 @@ from hub.context import App
 URL = "http://127.0.0.1:8000/"
 
 
-def console_block(app: App, cfg_path: Path) -> dict[str, Any]:
+def console_block(app: App, cfg_path: Path, env: Mapping[str, str]) -> dict[str, Any]:
+    """Make the accounts, write console.env (``env``: the demo CRMs' variables) and print how to serve."""
     made = make_demo_accounts(app.engine, Accounts(app.engine))
-    secret = secrets.token_urlsafe(48)
-    command = f"CRMHUB_WEB_SECRET={secret} .venv/bin/crmhub serve --config {cfg_path}"
+    env_path = cfg_path.parent / "console.env"
+    env_path.touch(mode=0o600)
+    lines = {"CRMHUB_WEB_SECRET": secrets.token_urlsafe(48), **env}
+    env_path.write_text("".join(f"{k}={v}\n" for k, v in lines.items()), encoding="utf-8")
+    command = f"env $(cat {env_path}) .venv/bin/crmhub serve --config {cfg_path}"
     out = app.out
     out.info("[bold]The web console on the demo's store[/]")
     out.info(f"  {command}")
