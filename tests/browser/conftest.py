@@ -27,21 +27,21 @@ def browser(demo: Demo) -> Iterator[Browser]:
         chromium.close()
 
 
+def _signed_in(browser: Browser, demo: Demo, username: str) -> Iterator[Page]:
+    context = new_context(browser, demo)
+    page = context.new_page()
+    sign_in(page, demo, username)
+    yield page
+    context.close()
+
+
 @pytest.fixture(scope="package")
 def admin(browser: Browser, demo: Demo) -> Iterator[Page]:
     """A page signed in as the admin (password and code), shared by the tests that only read."""
-    context = new_context(browser, demo)
-    page = context.new_page()
-    sign_in(page, demo, "ada")
-    yield page
-    context.close()
+    yield from _signed_in(browser, demo, "ada")
 
 
 @pytest.fixture(scope="package")
 def rep(browser: Browser, demo: Demo) -> Iterator[Page]:
     """A page signed in as the rep rita (crm_user u1)."""
-    context = new_context(browser, demo)
-    page = context.new_page()
-    sign_in(page, demo, "rita")
-    yield page
-    context.close()
+    yield from _signed_in(browser, demo, "rita")
