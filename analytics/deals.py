@@ -9,7 +9,8 @@ Until enough deals have closed, the CRM's own stage probability is the answer (t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import Connection, Engine, select
 
 from analytics import model as trained
 from analytics import registry
+from analytics.model_guard import activation_problems
 from analytics.reasons import top_reasons
 from analytics.score_rows import save_deal_scores
 from analytics.timeutil import utc_now
@@ -132,38 +134,56 @@ def _rep_win_rate(all_deals: pd.DataFrame, owners: pd.Series, at: pd.Series) -> 
 
 
 def training_snapshots(data: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Closed deals seen half-way through their lives, labelled won (1) or lost (0)."""
+    """Closed deals seen half-way through their lives, labelled won (1) or lost (0), in id order (the same deals
+    give the same model whatever order the store returns them in)."""
     deals = data["deals"]
     closed = deals[deals["is_closed"].fillna(False).astype(bool) & deals["closed_at"].notna()
-                   & deals["created_at"].notna()]
+                   & deals["created_at"].notna()].sort_index()
     middle = closed["created_at"] + (closed["closed_at"] - closed["created_at"]) / 2
     frame = features_at(data, middle)
     return frame, closed["is_won"].fillna(False).astype(int).to_numpy()
 
 
 def train(engine: Engine, *, folds: int = 5, algorithm: str = "auto", progress: Progress | None = None,
-          min_closed: int = MIN_CLOSED) -> dict[str, Any]:
-    """Cross-validate and fit the win model on closed deals; store and activate the version."""
+          min_closed: int = MIN_CLOSED, exclude: Sequence[str] = ()) -> dict[str, Any]:
+    """Cross-validate and fit the win model on closed deals; store the version, active unless model_guard finds it
+    worse than the active one (``activated``, ``rejected``). ``exclude``: features left out
+    (``scoring.exclude_deal_features``)."""
     say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    say("reading closed deals and their histories")
     with engine.connect() as conn:
         data = load(conn)
+        active = registry.active_model(conn, "deal")
     frame, y = training_snapshots(data)
     won, lost = int(y.sum()), int(len(y) - y.sum())
     if min(won, lost) < min_closed:
         raise ValueError(f"{won} won and {lost} lost deals; training needs {min_closed} of each: the CRM's stage "
                          "probability stays the answer")
-    columns = [c for c in frame.columns if frame[c].nunique(dropna=True) > 1]
+    unknown = [name for name in exclude if name not in frame.columns]
+    if unknown:
+        raise ValueError(f"scoring.exclude_deal_features: {', '.join(map(repr, unknown))} is not a deal feature; the "
+                         f"features are {', '.join(frame.columns)}")
+    columns = [c for c in frame.columns if c not in exclude and frame[c].nunique(dropna=True) > 1]
     say(f"cross-validating the win model on {len(y):,} closed deals")
-    metrics = trained.cross_validate(frame[columns], y, folds=folds, algorithm=algorithm)
-    fitted = trained.fit(frame[columns], y, algorithm=algorithm)
+    metrics = trained.cross_validate(frame[columns], y, folds=folds, algorithm=algorithm, progress=say)
+    metrics.pop("out_of_fold")
+    fitted = trained.fit(frame[columns], y, algorithm=metrics["chosen"], progress=say)
+    metrics["seconds"] = round(time.perf_counter() - started, 1)
+    previous = active[0] if active is not None and isinstance(active[1], trained.TrainedModel) else None
+    problems = activation_problems(metrics, previous.metrics if previous else None,
+                                   previous.version if previous else None)
     version = registry.new_version("deal", fitted.algorithm)
     closed = data["deals"].loc[frame.index, "closed_at"]
     with engine.begin() as conn:
         registry.save_model(conn, version=version, kind="deal", algorithm=fitted.algorithm, features=columns,
                             metrics=metrics, artifact=fitted, training_from=closed.min().to_pydatetime(),
-                            training_to=closed.max().to_pydatetime(), n_train=len(y),
-                            params={"snapshot": "half-way through each closed deal", "calibration": "sigmoid"})
-    return {"version": version, "algorithm": fitted.algorithm, "metrics": metrics, "n_train": len(y)}
+                            training_to=closed.max().to_pydatetime(), n_train=len(y), rejected=problems,
+                            params={"snapshot": "half-way through each closed deal", "calibration": "sigmoid",
+                                    "excluded": list(exclude)})
+    return {"version": version, "algorithm": fitted.algorithm, "metrics": metrics, "n_train": len(y),
+            "activated": not problems, "rejected": problems,
+            "active_version": version if not problems else (previous.version if previous else None)}
 
 
 def score(engine: Engine, *, as_of: datetime | None = None, validity_hours: int = 24, top: int = 3,

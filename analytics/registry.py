@@ -29,11 +29,13 @@ class ModelRecord:
     n_train: int
     metrics: dict[str, Any]
     created_at: datetime
+    params: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
         return {"version": self.version, "kind": self.kind, "algorithm": self.algorithm, "status": self.status,
                 "features": self.features, "training_from": self.training_from, "training_to": self.training_to,
-                "n_train": self.n_train, "metrics": self.metrics, "created_at": self.created_at}
+                "n_train": self.n_train, "metrics": self.metrics, "created_at": self.created_at,
+                "rejected": list(self.params.get("rejected", []))}
 
 
 def new_version(kind: str, algorithm: str, when: datetime | None = None) -> str:
@@ -43,8 +45,11 @@ def new_version(kind: str, algorithm: str, when: datetime | None = None) -> str:
 def save_model(conn: Connection, *, version: str, kind: str, algorithm: str, features: Sequence[str],
                metrics: Mapping[str, Any], artifact: Any | None = None, training_from: datetime | None = None,
                training_to: datetime | None = None, n_train: int = 0, params: Mapping[str, Any] | None = None,
-               activate: bool = True) -> None:
-    """Store a model version; activating it retires the kind's previous active version (kept for the audit)."""
+               activate: bool = True, rejected: Sequence[str] = ()) -> None:
+    """Store a model version; activating it retires the kind's previous active version (kept for the audit). A
+    version with ``rejected`` reasons (analytics.model_guard) is stored as ``rejected`` and never activated."""
+    if rejected:
+        activate = False
     blob = None
     if artifact is not None:
         buffer = io.BytesIO()
@@ -54,9 +59,11 @@ def save_model(conn: Connection, *, version: str, kind: str, algorithm: str, fea
         conn.execute(update(score_model).where(score_model.c.kind == kind, score_model.c.status == "active")
                      .values(status="retired"))
     conn.execute(score_model.insert().values(
-        version=version, kind=kind, algorithm=algorithm, status="active" if activate else "retired",
+        version=version, kind=kind, algorithm=algorithm,
+        status="active" if activate else "rejected" if rejected else "retired",
         features=list(features), training_from=training_from, training_to=training_to, n_train=n_train,
-        metrics=dict(metrics), params=dict(params or {}), artifact=blob, created_at=utc_now()))
+        metrics=dict(metrics), params={**dict(params or {}), **({"rejected": list(rejected)} if rejected else {})},
+        artifact=blob, created_at=utc_now()))
 
 
 def ensure_rule_model(conn: Connection, *, kind: str, version: str, features: Sequence[str],
@@ -102,4 +109,4 @@ def update_metrics(conn: Connection, version: str, extra: Mapping[str, Any]) -> 
 def _record(row: RowMapping) -> ModelRecord:
     return ModelRecord(row["version"], row["kind"], row["algorithm"], row["status"], list(row["features"] or []),
                        row["training_from"], row["training_to"], int(row["n_train"] or 0), dict(row["metrics"] or {}),
-                       row["created_at"])
+                       row["created_at"], dict(row["params"] or {}))

@@ -21,7 +21,8 @@ from sqlalchemy import Connection, Engine, func, select
 from analytics import model as trained
 from analytics import registry, rules
 from analytics.features import FeatureSpec, lead_features
-from analytics.grade import grade
+from analytics.grade import grade, thresholds_from_shares
+from analytics.model_guard import activation_problems
 from analytics.reasons import top_reasons
 from analytics.score_rows import save_lead_scores
 from analytics.timeutil import utc_now
@@ -36,14 +37,28 @@ class NotEnoughLabels(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class LabelRule:
+    """Which unconverted leads are negatives (config ``scoring.labels``): those whose status says they are over, or
+    older than ``after_days``; the rest are still open and train nothing."""
+
+    not_converted_statuses: tuple[str, ...] = ("Closed - Not Converted", "Unqualified", "Disqualified", "Lost",
+                                               "Cannot Contact", "No Longer Interested", "Canceled", "Junk",
+                                               "Bad Timing")
+    after_days: int | None = 180
+
+
+@dataclass(frozen=True, slots=True)
 class ScoringOptions:
     weights: rules.Weights = field(default_factory=rules.Weights)
-    grades: dict[str, int] = field(default_factory=lambda: {"hot": 70, "warm": 40})
+    grades: dict[str, float] = field(default_factory=lambda: {"hot": 70, "warm": 40})
     lowest_grade: str = "cold"
     validity_hours: int = 24
     top_reasons: int = 3
     min_conversions: int = 200
     spec: FeatureSpec = field(default_factory=FeatureSpec)
+    exclude_features: tuple[str, ...] = ("age_days",)
+    grade_shares: dict[str, float] | None = field(default_factory=lambda: {"hot": 0.1, "warm": 0.3})
+    labels: LabelRule = field(default_factory=LabelRule)
 
     @classmethod
     def from_settings(cls, settings: Any) -> ScoringOptions:
@@ -53,7 +68,11 @@ class ScoringOptions:
                    lowest_grade=settings.lowest_grade, validity_hours=settings.validity_hours,
                    top_reasons=settings.top_reasons, min_conversions=settings.min_conversions,
                    spec=FeatureSpec(tuple(settings.pricing_url_patterns), tuple(settings.demo_patterns),
-                                    tuple(settings.custom_features)))
+                                    tuple(settings.custom_features)),
+                   exclude_features=tuple(settings.exclude_features),
+                   grade_shares=None if settings.grade_shares is None else dict(settings.grade_shares),
+                   labels=LabelRule(tuple(settings.labels.not_converted_statuses),
+                                    settings.labels.unconverted_after_days))
 
 
 @dataclass(slots=True)
@@ -146,16 +165,21 @@ def score_frame(conn: Connection, frame: pd.DataFrame, options: ScoringOptions) 
         probability, contributions = fitted.predict_explained(frame)
         score = np.round(probability * 100.0, 1)
         version = record.version
+        # Shares in config: the thresholds fixed when the model was trained (grades keep their meaning between
+        # scoring runs); no shares: the configured thresholds.
+        kept = record.params.get("grade_thresholds") if options.grade_shares is not None else None
+        thresholds = kept or options.grades
     else:
         registry.ensure_rule_model(conn, kind="lead", version=rules.VERSION, features=list(rules.LABELS),
                                    params={"weights": vars_of(options.weights)})
         score = np.round(by_rules.score, 1)
         contributions = by_rules.contributions
         version = rules.VERSION
+        thresholds = options.grades
     texts, payloads = top_reasons(contributions, {c: _labels(c) for c in contributions.columns},
                                   options.top_reasons)
     return Scored(score, probability, by_rules.engagement, by_rules.intent, by_rules.fit,
-                  grade(score, options.grades, options.lowest_grade), texts, payloads, version)
+                  grade(score, thresholds, options.lowest_grade), texts, payloads, version)
 
 
 def vars_of(weights: rules.Weights) -> dict[str, float]:
@@ -195,37 +219,93 @@ def score_leads(engine: Engine, *, options: ScoringOptions, entity: str = "lead"
     return ScoreRun(entity, count, result.version, grades, {k: round(v, 3) for k, v in seconds.items()})
 
 
-def training_set(conn: Connection, *, as_of: datetime, spec: FeatureSpec) -> tuple[pd.DataFrame, np.ndarray]:
-    """Leads whose outcome is recorded (``converted`` true or false) with their features."""
+ENTRY_TIME_RHO = 0.98  # a feature ranked this closely with record age measures when the record entered, nothing else
+
+
+def training_set(conn: Connection, *, as_of: datetime, spec: FeatureSpec,
+                 labels: LabelRule | None = None) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Leads whose outcome is known, with their features, in id order (the same rows give the same model whatever
+    order the store returns them in); and how many unconverted leads were left out as still open."""
+    rule = labels or LabelRule()
     frame = lead_features(conn, entity="lead", as_of=as_of, spec=spec)
-    labels = pd.Series(dict(conn.execute(select(lead.c.id, lead.c.converted)
-                                         .where(lead.c.deleted_at.is_(None), lead.c.converted.is_not(None))).all()))
-    frame = frame.loc[frame.index.intersection(labels.index)]
-    return frame, labels.loc[frame.index].astype(int).to_numpy()
+    t = lead.c
+    known = pd.DataFrame(conn.execute(select(t.id, t.converted, t.status, t.created_at)
+                                      .where(t.deleted_at.is_(None), t.converted.is_not(None))).all(),
+                         columns=["id", "converted", "status", "created_at"]).set_index("id")
+    converted = known["converted"].astype(bool)
+    closed = known["status"].fillna("").astype(str).str.strip().str.casefold().isin(
+        {s.casefold() for s in rule.not_converted_statuses})
+    old = pd.Series(False, index=known.index)
+    if rule.after_days is not None:
+        created = pd.to_datetime(known["created_at"], utc=True)
+        old = (created <= pd.Timestamp(as_of) - pd.Timedelta(days=rule.after_days)).fillna(False)
+    over = converted | closed | old
+    ids = known.index[over].intersection(frame.index).sort_values()
+    return frame.loc[ids], converted.loc[ids].astype(int).to_numpy(), int((~over).sum())
+
+
+def training_columns(frame: pd.DataFrame, exclude: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+    """The columns a model trains on, and the ones left out with why: excluded in config, no information (empty or
+    constant), or a proxy of record age (entry time under another name, e.g. a sequential record number)."""
+    unknown = [name for name in exclude if name not in frame.columns]
+    if unknown:
+        raise ValueError(f"scoring.exclude_features: {', '.join(map(repr, unknown))} is not a feature; the features "
+                         f"are {', '.join(frame.columns)}")
+    left_out = {name: "excluded in config (scoring.exclude_features)" for name in exclude}
+    informative = set(model_columns(frame))
+    age = frame["age_days"] if "age_days" in frame.columns else None
+    for name in frame.columns:
+        if name in left_out:
+            continue
+        if name not in informative:
+            left_out[name] = "no information: empty or one value"
+        elif (name != "age_days" and age is not None and age.nunique() > 1
+              and pd.api.types.is_numeric_dtype(frame[name])):
+            rho = frame[name].corr(age, method="spearman", min_periods=30)
+            if pd.notna(rho) and abs(rho) >= ENTRY_TIME_RHO:
+                left_out[name] = (f"tracks record age (rank correlation {rho:+.2f}): it measures when the record "
+                                  "entered the store")
+    return [c for c in frame.columns if c not in left_out], left_out
 
 
 def train_lead_model(engine: Engine, *, options: ScoringOptions, as_of: datetime | None = None,
                      algorithm: str = "auto", folds: int = 5, progress: Progress | None = None) -> dict[str, Any]:
-    """Cross-validate, fit on every labelled lead, store the version with its features, window and metrics."""
+    """Cross-validate, fit on every labelled lead, store the version with its features, window and metrics; it
+    becomes the active model only when model_guard finds nothing wrong with it (``activated``, ``rejected``)."""
     as_of = as_of or utc_now()
     say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    say("reading the labelled leads and their features")
     with engine.connect() as conn:
-        frame, y = training_set(conn, as_of=as_of, spec=options.spec)
+        frame, y, still_open = training_set(conn, as_of=as_of, spec=options.spec, labels=options.labels)
         window = conn.execute(select(func.min(lead.c.created_at), func.max(lead.c.created_at))
                               .where(lead.c.converted.is_not(None))).one()
+        active = registry.active_model(conn, "lead")
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     if min(positives, negatives) < options.min_conversions:
-        raise NotEnoughLabels(f"{positives} converted and {negatives} unconverted leads are labelled; training needs "
+        raise NotEnoughLabels(f"{positives} converted and {negatives} not-converted leads are labelled ({still_open} "
+                              f"unconverted leads are still open: see scoring.labels); training needs "
                               f"{options.min_conversions} of each (scoring.min_conversions): the rule model stays")
-    columns = model_columns(frame)
-    say(f"cross-validating on {len(y):,} leads ({folds} folds)")
-    metrics = trained.cross_validate(frame[columns], y, folds=folds, algorithm=algorithm)
-    say("fitting on every labelled lead")
-    fitted = trained.fit(frame[columns], y, algorithm=algorithm)
+    columns, left_out = training_columns(frame, options.exclude_features)
+    say(f"cross-validating on {len(y):,} leads ({folds} folds, {len(columns)} features)")
+    metrics = trained.cross_validate(frame[columns], y, folds=folds, algorithm=algorithm, progress=say)
+    out_of_fold = metrics.pop("out_of_fold")
+    fitted = trained.fit(frame[columns], y, algorithm=metrics["chosen"], progress=say)
+    metrics["seconds"] = round(time.perf_counter() - started, 1)
+    previous = active[0] if active is not None and isinstance(active[1], trained.TrainedModel) else None
+    problems = activation_problems(metrics, previous.metrics if previous else None,
+                                   previous.version if previous else None)
+    thresholds = (thresholds_from_shares(np.round(out_of_fold * 100.0, 1), options.grade_shares)
+                  if options.grade_shares else None)
     version = registry.new_version("lead", fitted.algorithm)
     with engine.begin() as conn:
         registry.save_model(conn, version=version, kind="lead", algorithm=fitted.algorithm, features=columns,
                             metrics=metrics, artifact=fitted, training_from=window[0], training_to=window[1],
-                            n_train=len(y), params={"calibration": "sigmoid", "explained": fitted.explained})
-    return {"version": version, "algorithm": fitted.algorithm, "features": columns, "metrics": metrics,
-            "n_train": len(y)}
+                            n_train=len(y), activate=not problems, rejected=problems,
+                            params={"calibration": "sigmoid", "explained": fitted.explained, "left_out": left_out,
+                                    "still_open": still_open, "grade_thresholds": thresholds,
+                                    "grade_shares": options.grade_shares})
+    return {"version": version, "algorithm": fitted.algorithm, "features": columns, "left_out": left_out,
+            "metrics": metrics, "n_train": len(y), "still_open": still_open, "activated": not problems,
+            "rejected": problems, "grade_thresholds": thresholds,
+            "active_version": version if not problems else (previous.version if previous else None)}

@@ -23,7 +23,7 @@ from analytics import model as trained
 from analytics.datasets.load import DatasetMissing, datasets_dir, load_olist, load_x_education
 from analytics.datasets.maven import load_maven
 from analytics.features import FeatureSpec, lead_features
-from analytics.scoring import ScoringOptions, model_columns, score_leads, training_set
+from analytics.scoring import ScoringOptions, model_columns, score_leads, training_columns, training_set
 from analytics.synthetic import populate
 from analytics.timeutil import utc_now
 from bench.common import QUICK_RECORDS, markdown, peak_rss_mb, save
@@ -44,9 +44,11 @@ def _fresh(workdir: Path, name: str) -> Engine:
 
 def _lead_auc(engine: Engine, custom: tuple[str, ...]) -> dict[str, Any]:
     with engine.connect() as conn:
-        frame, y = training_set(conn, as_of=utc_now(), spec=FeatureSpec(custom_fields=custom))
-    columns = model_columns(frame)
-    return trained.cross_validate(frame[columns], y, folds=5, seed=0, algorithm="auto")
+        frame, y, _open = training_set(conn, as_of=utc_now(), spec=FeatureSpec(custom_fields=custom))
+    columns, _left_out = training_columns(frame, ScoringOptions().exclude_features)
+    result = trained.cross_validate(frame[columns], y, folds=5, seed=0, algorithm="auto")
+    result.pop("out_of_fold")
+    return result
 
 
 def _row(name: str, figure: str, measured: float, target: str, reference: str, met: bool | None,

@@ -23,9 +23,25 @@ forecast_app = typer.Typer(invoke_without_command=True, help="Revenue forecast p
 
 @contextmanager
 def _status(out: Output, message: str) -> Iterator[Callable[[str], None]]:
-    """A Rich spinner for long work (on stderr with --json); yields a function that updates its text."""
+    """A Rich spinner for long work (on stderr with --json); yields a function that updates its text. Where the
+    console is no terminal (a log, a pipe, CI) a spinner shows nothing: each step is a line on stderr instead."""
+    if not out.console.is_terminal:
+        out.note(message)
+        yield out.note
+        return
     with out.console.status(message) as status:
         yield lambda text: status.update(text)
+
+
+def _trained_lines(out: Output, trained: dict[str, Any], what: str) -> None:
+    """What training gave, in words: the figures, and why a version was not made active."""
+    m = trained["metrics"]
+    out.info(f"trained {trained['version']} on {trained['n_train']:,} {what}: {m['folds']}-fold AUC {m['auc']:.3f}, "
+             f"Brier {m['brier']:.3f} (base rate {m['brier_base_rate']:.3f}), {m['seconds']:.0f} s")
+    if trained["rejected"]:
+        keeps = trained["active_version"] or "the rule model"
+        out.warning(f"{trained['version']} was not activated: {'; '.join(trained['rejected'])}. {keeps} keeps "
+                    "scoring")
 
 
 def _fail(out: Output, message: str, code: int) -> None:
@@ -39,7 +55,8 @@ def _fail(out: Output, message: str, code: int) -> None:
 def score_leads_cmd(
     train: bool = typer.Option(False, "--train", help="Retrain the conversion model first (needs labelled leads)."),
     entity: str = typer.Option(None, help="lead | contact (default: both)."),
-    algorithm: str = typer.Option("auto", help="auto | hgb | catboost | logistic (auto: chosen by inner CV)."),
+    algorithm: str = typer.Option("auto", help="auto | hgb | catboost | logistic (auto: chosen by inner CV on at "
+                                               "most 4,000 training rows per fold)."),
     config: Path = config_option(),
     as_json: bool = json_option(),
 ) -> None:
@@ -66,9 +83,12 @@ def score_leads_cmd(
                   **({"warning": warning} if warning else {})})
     else:
         if trained:
-            m = trained["metrics"]
-            out.info(f"trained {trained['version']} on {trained['n_train']:,} leads: 5-fold AUC {m['auc']:.3f}, "
-                     f"Brier {m['brier']:.3f}")
+            _trained_lines(out, trained, "leads")
+            for name, why in trained["left_out"].items():
+                if not why.startswith("no information"):
+                    out.info(f"left out {name}: {why}")
+            if trained["still_open"]:
+                out.info(f"{trained['still_open']:,} unconverted leads are still open (scoring.labels): not used")
         for one in run.runs:
             if one.scored:
                 out.table(f"{one.entity} scores ({one.model_version})", ["grade", "#records"],
@@ -98,7 +118,8 @@ def score_deals_cmd(
         with _status(out, "scoring deals") as say:
             if train:
                 try:
-                    trained = deals.train(app.engine, algorithm=algorithm, progress=say)
+                    trained = deals.train(app.engine, algorithm=algorithm, progress=say,
+                                          exclude=app.cfg.scoring.exclude_deal_features)
                 except ValueError as exc:
                     _fail(out, str(exc), exitcodes.RECORDS_FAILED)
             result = deals.score(app.engine, validity_hours=app.cfg.scoring.validity_hours,
@@ -107,7 +128,7 @@ def score_deals_cmd(
         out.json({"ok": True, "trained": trained, **result})
         return
     if trained:
-        out.info(f"trained {trained['version']}: 5-fold AUC {trained['metrics']['auc']:.3f}")
+        _trained_lines(out, trained, "closed deals")
     out.info(f"scored {result['scored']:,} open deals with {result['model_version']}; "
              f"{deals.accuracy_text(result['tracked_accuracy'])}")
 

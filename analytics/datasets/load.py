@@ -11,6 +11,7 @@ is in maven.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -86,8 +87,26 @@ def iso_utc(values: pd.Series, fmt: str) -> pd.Series:
     return parsed.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").where(parsed.notna(), None)
 
 
-def load_x_education(engine: Engine, root: Path) -> dict[str, int]:
+def load_x_education(engine: Engine, root: Path, *, imported_at: datetime | None = None,
+                     order: str = "file") -> dict[str, int]:
+    """The case study's leads. Every outcome in it is final (sales recorded each one), which a CRM says with the
+    lead's status: Closed - Converted or Closed - Not Converted. ``imported_at``: stamp ``created_at`` as a CRM does
+    for leads imported one a second in Lead Number order (creation order) from then, as when the set is put into
+    a sandbox; None leaves it empty (the CSV has no date). ``order``: the order the rows are landed in: ``file``,
+    ``chronological`` (Lead Number) or ``shuffled`` (seed 0)."""
     frame = read_csv(require(root, "x_education", "Leads.csv"))
+    frame["Lead Status"] = np.where(frame["Converted"] == "1", "Closed - Converted", "Closed - Not Converted")
+    number = pd.to_numeric(frame["Lead Number"])
+    frame["Created"] = None
+    if imported_at is not None:
+        seconds = pd.to_timedelta(number.rank(method="first").to_numpy() - 1, unit="s")
+        frame["Created"] = (pd.Timestamp(imported_at) + seconds).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    if order == "chronological":
+        frame = frame.iloc[np.argsort(number.to_numpy(), kind="stable")]
+    elif order == "shuffled":
+        frame = frame.iloc[np.random.default_rng(0).permutation(len(frame))]
+    elif order != "file":
+        raise ValueError(f"order must be file, chronological or shuffled, not {order!r}")
     return {"leads": land(engine, spec("x_education")["leads"], frame, connection="x_education",
                           primary_key="Prospect ID")}
 

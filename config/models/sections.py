@@ -104,6 +104,17 @@ class ScoringWeights(StrictModel):
         return self
 
 
+class LeadLabels(StrictModel):
+    """Which leads train the conversion model. Converted leads are positives; an unconverted lead is a negative
+    only once it is over: its status is one of ``not_converted_statuses`` (case-insensitive), or it is older than
+    ``unconverted_after_days``. Other unconverted leads are still open: not negatives, left out of training."""
+
+    not_converted_statuses: list[str] = Field(default_factory=lambda: [
+        "Closed - Not Converted", "Unqualified", "Disqualified", "Lost", "Cannot Contact", "No Longer Interested",
+        "Canceled", "Junk", "Bad Timing"])
+    unconverted_after_days: int | None = Field(default=180, ge=1)  # None: only a closed status makes a negative
+
+
 class ScoringSettings(StrictModel):
     """Grade names and the minimum score (0-100) for each, e.g. hot from 70, warm from 40."""
 
@@ -117,6 +128,17 @@ class ScoringSettings(StrictModel):
     validity_hours: int = Field(default=24, ge=1, le=24 * 90)
     top_reasons: int = Field(default=3, ge=1, le=10)
     custom_features: list[str] = Field(default_factory=list)  # keys of lead/contact `custom` JSON used as features
+    # Built-in features left out of the trained lead model. Record age is out by default: it measures when a record
+    # entered the CRM, which after an import is the import order, not anything about the lead.
+    exclude_features: list[str] = Field(default_factory=lambda: ["age_days"])
+    exclude_deal_features: list[str] = Field(default_factory=list)  # the same for the deal win model
+    # With a trained model, grades are shares of the training leads by out-of-fold score, best grade first (hot:
+    # the top 10 %, warm: the next 30 %); the thresholds are fixed at training and kept with the model. None: the
+    # trained model is graded by ``grades`` too (the rule model always is).
+    grade_shares: dict[Identifier, Annotated[float, Field(gt=0, lt=1)]] | None = Field(
+        default_factory=lambda: {"hot": 0.1, "warm": 0.3}
+    )
+    labels: LeadLabels = Field(default_factory=lambda: LeadLabels())
     pricing_url_patterns: list[str] = Field(default_factory=lambda: ["/pricing"])  # web visits that show intent
     demo_patterns: list[str] = Field(default_factory=lambda: ["demo"])  # form fills (url or subject) = demo request
 
@@ -124,6 +146,11 @@ class ScoringSettings(StrictModel):
     def _distinct_thresholds(self) -> ScoringSettings:
         owner: dict[int, str] = {}
         problems: list[tuple[Loc, str]] = []
+        if self.grade_shares is not None and sum(self.grade_shares.values()) >= 1:
+            problems.append((("grade_shares",), f"shares add up to {sum(self.grade_shares.values()):.2f}; they must "
+                                                f"leave some leads to '{self.lowest_grade}' (sum below 1)"))
+        if self.grade_shares is not None and self.lowest_grade in self.grade_shares:
+            problems.append((("grade_shares", self.lowest_grade), "is the lowest grade: it takes the leads left"))
         for grade, threshold in self.grades.items():
             if threshold in owner:
                 problems.append(

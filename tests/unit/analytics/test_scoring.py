@@ -51,7 +51,9 @@ def test_trained_model_is_versioned_and_then_scores(sqlite_store: Engine) -> Non
     assert result["metrics"]["auc"] > 0.6 and len(result["metrics"]["auc_folds"]) == 3
     with sqlite_store.connect() as conn:
         record, _fitted = registry.active_model(conn, "lead") or (None, None)
-    assert record is not None and record.version == result["version"] and record.n_train == 1500
+    # Unconverted leads younger than scoring.labels.unconverted_after_days are still open: not negatives.
+    assert result["still_open"] > 0 and result["n_train"] + result["still_open"] == 1500
+    assert record is not None and record.version == result["version"] and record.n_train == result["n_train"]
     assert record.features == result["features"] and record.training_from is not None
     run = score_leads(sqlite_store, options=options, as_of=NOW)
     assert run.model_version == result["version"]
