@@ -2,9 +2,9 @@
 
 Scoring through the scikit-learn pipeline costs a DataFrame round trip per call (column selection, string
 encoders, validation): for one lead that overhead is most of the time, and for reasons it is paid once per explained
-feature. Here the category encoders are turned into dictionaries at training time, the booster runs on a float
-matrix, and a reason only re-runs the trees on the rows whose value differs from the baseline. The results are the
-pipeline's own (``tests/unit/analytics/test_model.py`` compares them).
+unit (a group of correlated features). Here the category encoders are turned into dictionaries at training time, the
+booster runs on a float matrix, and a reason only re-runs the trees on the rows whose values differ from the baseline.
+The results are the pipeline's own (``tests/unit/analytics/test_model.py`` compares them).
 """
 
 from __future__ import annotations
@@ -60,27 +60,30 @@ class Compiled:
         return np.asarray(self.calibrator.predict(raw), dtype=np.float64)
 
     def explained(self, matrix: np.ndarray, baseline: np.ndarray,
-                  features: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities, and the points (x100) each explained feature adds against its baseline value.
+                  groups: Sequence[str | Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities, and the points (x100) each explained unit adds against its baseline values.
 
-        The rows and their "feature set to baseline" variants go through the trees as one stacked matrix (the
-        booster's per-call overhead is most of one lead's cost); rows already at the baseline contribute exactly 0
-        and are not re-scored.
+        A unit is a group of input columns (a bare name is a group of one) set to the baseline together. The rows
+        and their "unit set to baseline" variants go through the trees as one stacked matrix (the booster's per-call
+        overhead is most of one lead's cost); rows already at the baseline in every column of a unit contribute
+        exactly 0 to it and are not re-scored.
         """
         n = len(matrix)
         blocks, changed = [matrix], []
-        for name in features:
-            j = self.inputs.index(name)
-            value = baseline[j]
-            same = np.isnan(matrix[:, j]) if np.isnan(value) else matrix[:, j] == value
+        for group in groups:
+            slots = [self.inputs.index(name) for name in ([group] if isinstance(group, str) else group)]
+            values = baseline[slots]
+            columns = matrix[:, slots]
+            # NaN baselines (an all-missing category) match NaN values; ``==`` alone never matches NaN.
+            same = ((columns == values) | (np.isnan(columns) & np.isnan(values))).all(axis=1)
             rows = np.flatnonzero(~same)
             moved = matrix[rows]
-            moved[:, j] = value
+            moved[:, slots] = values
             blocks.append(moved)
             changed.append(rows)
         stacked = self.probability(np.vstack(blocks)) if len(blocks) > 1 else self.probability(matrix)
         probability = stacked[:n]
-        out = np.zeros((n, len(features)))
+        out = np.zeros((n, len(groups)))
         offset = n
         for i, rows in enumerate(changed):
             out[rows, i] = (probability[rows] - stacked[offset:offset + rows.size]) * 100.0

@@ -10,7 +10,7 @@ which is how a million leads and one lead are scored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,6 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
-from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit, cross_val_score
@@ -30,6 +29,8 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEnc
 from threadpoolctl import threadpool_limits
 
 from analytics.compiled import Compiled, compile_pipeline
+from analytics.groups import as_groups, chosen_units, correlated_groups, joined_label, member_order
+from analytics.groups import permutation_importance as grouped_importance
 
 CANDIDATES = ("hgb", "catboost", "logistic")
 ALGORITHMS = ("auto", *CANDIDATES)
@@ -41,8 +42,8 @@ MAX_NATIVE_CATEGORIES = 200  # HistGradientBoosting bins categories into at most
 CATBOOST_THREADS = -1
 CHOICE_ROWS = 4_000  # rows the inner choice of ``auto`` looks at (a stratified sample of the training rows)
 Progress = Callable[[str], None]
-EXPLAINED_FEATURES = 4  # reasons are computed for the most important features only (3 are shown): each one re-runs
-# the trees on the rows it changes, so this bounds the cost of scoring 1,000,000 leads
+EXPLAINED_FEATURES = 4  # reasons are computed for the most important units (groups of correlated features, 3 are
+# shown) only: each one re-runs the trees on the rows it changes, so this bounds the cost of scoring 1,000,000 leads
 
 
 def _signed_log(x: np.ndarray) -> np.ndarray:
@@ -183,10 +184,22 @@ class TrainedModel:
     explained: list[str] = field(default_factory=list)
     compiled: Compiled | None = None  # the same model as arrays (gradient boosting only): the fast scoring path
     baseline_row: np.ndarray | None = None  # ``baseline`` encoded for ``compiled``
+    # explained unit -> its columns, most important first (the unit is named after that one). Last field: an artifact
+    # pickled before groups existed loads without it, and ``_groups`` reads each unit as its own column.
+    explained_groups: dict[str, list[str]] = field(default_factory=dict)
 
     def _fast(self) -> Compiled | None:
         # Artifacts stored before the compiled path existed lack the slot: they score through the pipeline.
         return getattr(self, "compiled", None)
+
+    def _groups(self) -> list[list[str]]:
+        """The columns each explained unit sets to its baseline, in ``explained`` order."""
+        return as_groups(self.explained, getattr(self, "explained_groups", None))
+
+    def unit_labels(self, label_of: Callable[[str], str]) -> dict[str, str]:
+        """Reason label of each explained unit: its members' labels joined ("euribor3m, emp var rate & nr employed")."""
+        return {name: joined_label([label_of(c) for c in group])
+                for name, group in zip(self.explained, self._groups(), strict=True)}
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         fast = self._fast()
@@ -197,20 +210,21 @@ class TrainedModel:
             return probability
 
     def predict_explained(self, frame: pd.DataFrame, chunk: int = 100_000) -> tuple[np.ndarray, pd.DataFrame]:
-        """``predict`` and ``explain`` in one: each chunk and its "feature set to baseline" variants go through the
-        pipeline as one stacked batch, so one lead costs one pipeline call instead of 1 + explained features."""
+        """``predict`` and ``explain`` in one: each chunk and its "unit set to baseline" variants go through the
+        pipeline as one stacked batch, so one lead costs one pipeline call instead of 1 + explained units."""
         fast = self._fast()
         baseline = getattr(self, "baseline_row", None)
         if fast is not None and baseline is not None:
             return self._fast_explained(fast, baseline, frame, chunk)
         data = prepare(frame[self.columns], self.categorical)
+        groups = self._groups()
         probability = np.empty(len(data))
         contributions = np.empty((len(data), len(self.explained)))
         with threadpool_limits(limits=1, user_api="openmp"):
             for start in range(0, len(data), chunk):
                 part = data.iloc[start:start + chunk]
                 n = len(part)
-                stacked = pd.concat([part, *(part.assign(**{name: self.baseline[name]}) for name in self.explained)],
+                stacked = pd.concat([part, *(part.assign(**{c: self.baseline[c] for c in group}) for group in groups)],
                                     ignore_index=True)
                 proba = self.estimator.predict_proba(stacked)[:, 1]
                 probability[start:start + n] = proba[:n]
@@ -222,23 +236,34 @@ class TrainedModel:
                         chunk: int) -> tuple[np.ndarray, pd.DataFrame]:
         probability = np.empty(len(frame))
         contributions = np.empty((len(frame), len(self.explained)))
+        groups = self._groups()
         for start in range(0, len(frame), chunk):
-            part, explained = fast.explained(fast.encode(frame.iloc[start:start + chunk]), baseline, self.explained)
+            part, explained = fast.explained(fast.encode(frame.iloc[start:start + chunk]), baseline, groups)
             probability[start:start + len(part)] = part
             contributions[start:start + len(part)] = explained
         return probability, pd.DataFrame(contributions, index=frame.index, columns=self.explained)
 
     def explain(self, frame: pd.DataFrame, probability: np.ndarray) -> pd.DataFrame:
-        """Signed contributions in probability points (x100): how far each important feature moves this record
-        away from a typical one (the feature set to its training median / most common value)."""
+        """Signed contributions in probability points (x100): how far each explained unit moves this record away
+        from a typical one (every column of the unit set to its training median / most common value)."""
         data = prepare(frame[self.columns], self.categorical)
         out = {}
         with threadpool_limits(limits=1, user_api="openmp"):
-            for name in self.explained:
+            for name, group in zip(self.explained, self._groups(), strict=True):
                 moved = data.copy(deep=False)
-                moved[name] = self.baseline[name]
+                for c in group:
+                    moved[c] = self.baseline[c]
                 out[name] = (probability - self.estimator.predict_proba(moved)[:, 1]) * 100.0
-        return pd.DataFrame(out, index=frame.index)
+        return pd.DataFrame(out, index=frame.index, columns=self.explained)
+
+
+def reason_labels(fitted: object, columns: Iterable[str], label_of: Callable[[str], str]) -> dict[str, str]:
+    """Reason label of each contribution column: a trained model's units by ``TrainedModel.unit_labels`` (a group's
+    members' labels joined), any other column (rules, cold start) by ``label_of`` alone."""
+    labels = {c: label_of(c) for c in columns}
+    if isinstance(fitted, TrainedModel):
+        labels.update(fitted.unit_labels(label_of))
+    return labels
 
 
 def fit(frame: pd.DataFrame, y: np.ndarray, *, algorithm: str = "auto", seed: int = 0,
@@ -268,17 +293,32 @@ def _fit(frame: pd.DataFrame, y: np.ndarray, *, algorithm: str, seed: int, expla
         model.baseline = {c: (data[c].mode(dropna=True).iloc[0] if c in categorical and data[c].notna().any()
                               else np.nan if c in categorical else float(np.nanmedian(data[c])))
                           for c in data.columns}
-        sample = data.sample(min(len(data), 2000), random_state=seed)
-        ys = np.asarray(y)[data.index.get_indexer(sample.index)]
-        importance = permutation_importance(estimator, sample, ys, scoring="roc_auc", n_repeats=2,
-                                            random_state=seed)
-        ranked = np.argsort(-importance.importances_mean)
-        model.explained = [data.columns[i] for i in ranked[:EXPLAINED_FEATURES]
-                           if importance.importances_mean[i] > 0]
+        model.explained, model.explained_groups = _explained_units(estimator, data, y, categorical, seed)
     model.compiled = compile_pipeline(estimator, list(frame.columns), categorical)
     if model.compiled is not None and explain:
         model.baseline_row = model.compiled.encode(pd.DataFrame({c: [v] for c, v in model.baseline.items()}))[0]
     return model
+
+
+def _explained_units(estimator: CalibratedClassifierCV, data: pd.DataFrame, y: np.ndarray, categorical: list[str],
+                     seed: int) -> tuple[list[str], dict[str, list[str]]]:
+    """The explained units (named after their most important member) and the columns of each: correlated groups
+    ranked by a grouped permutation importance on a 2,000-row sample of the training rows."""
+    sample = data.sample(min(len(data), 2000), random_state=seed)
+    ys = np.asarray(y)[data.index.get_indexer(sample.index)]
+
+    def predict(rows: pd.DataFrame) -> np.ndarray:
+        return np.asarray(estimator.predict_proba(rows)[:, 1])
+
+    groups = correlated_groups(data, categorical)
+    importance = grouped_importance(predict, sample, ys, groups, seed=seed)
+    chosen = [groups[i] for i in chosen_units(importance, EXPLAINED_FEATURES)]
+    # A member's own importance only orders a chosen group's members (and so names it): single columns need none.
+    joined = [c for group in chosen if len(group) > 1 for c in group]
+    single = dict(zip(joined, grouped_importance(predict, sample, ys, [[c] for c in joined], seed=seed),
+                      strict=True))
+    ordered = member_order(chosen, single)
+    return [group[0] for group in ordered], {group[0]: group for group in ordered}
 
 
 def cross_validate(frame: pd.DataFrame, y: np.ndarray, *, folds: int = 5, seed: int = 0,

@@ -94,6 +94,82 @@ def test_compiled_path_gives_the_pipelines_probabilities_and_reasons() -> None:
     assert np.allclose(contributions.to_numpy(), fitted.explain(new, reference).to_numpy())
 
 
+def _copies(n: int = 600, seed: int = 3) -> tuple[pd.DataFrame, np.ndarray]:
+    """Three near-copies of one signal (like euribor3m, emp.var.rate and nr.employed), one with gaps, beside a
+    category and noise."""
+    rng = np.random.default_rng(seed)
+    signal = rng.normal(size=n)
+    channel = rng.choice(["web", "event", "partner"], size=n)
+    logit = 2.0 * signal + np.where(channel == "event", 1.0, -0.5)
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    frame = pd.DataFrame({"rate": signal + rng.normal(scale=0.05, size=n),
+                          "index": 3 * signal + rng.normal(scale=0.1, size=n),
+                          "employed": np.exp(signal) + rng.normal(scale=0.01, size=n),
+                          "channel": channel, "noise": rng.normal(size=n)})
+    frame.loc[rng.random(n) < 0.1, "employed"] = np.nan
+    return frame, y
+
+
+def test_near_copies_of_one_signal_are_one_explained_group_moved_together() -> None:
+    frame, y = _copies()
+    fitted = model.fit(frame, y, algorithm="hgb")
+    grouped = [name for name in fitted.explained if len(fitted.explained_groups[name]) > 1]
+    assert len(grouped) == 1 and sorted(fitted.explained_groups[grouped[0]]) == ["employed", "index", "rate"]
+    unit = grouped[0]
+    assert unit == fitted.explained_groups[unit][0]  # named after its most important member
+    assert not {"employed", "index", "rate"} - {unit} & set(fitted.explained)  # no member is explained twice
+    p, contributions = fitted.predict_explained(frame)
+    moved = model.prepare(frame, fitted.categorical).assign(**{c: fitted.baseline[c] for c in ("rate", "index",
+                                                                                                 "employed")})
+    expected = (p - fitted.estimator.predict_proba(moved[fitted.columns])[:, 1]) * 100.0
+    assert np.allclose(contributions[unit].to_numpy(), expected)
+    label = fitted.unit_labels(str.upper)[unit]
+    assert label.startswith(unit.upper()) and label.count(",") == 1 and " & " in label
+
+
+def test_compiled_path_equals_the_pipeline_with_groups() -> None:
+    frame, y = _copies()
+    frame.loc[frame.index[::7], "channel"] = None
+    fitted = model.fit(frame, y, algorithm="hgb")
+    assert fitted.compiled is not None and any(len(g) > 1 for g in fitted.explained_groups.values())
+    new = frame.iloc[:150].copy()
+    new.loc[new.index[:10], "channel"] = "webinar"
+    unit = next(name for name, group in fitted.explained_groups.items() if len(group) > 1)
+    for c in fitted.explained_groups[unit]:  # some rows at the baseline in every member, some in one member only
+        new.loc[new.index[10:20], c] = fitted.baseline[c]
+    new.loc[new.index[20:30], fitted.explained_groups[unit][-1]] = fitted.baseline[fitted.explained_groups[unit][-1]]
+    reference = fitted.estimator.predict_proba(model.prepare(new[fitted.columns], fitted.categorical))[:, 1]
+    p, contributions = fitted.predict_explained(new, chunk=60)
+    assert np.allclose(p, reference)
+    assert np.allclose(contributions.to_numpy(), fitted.explain(new, reference).to_numpy())
+    assert (contributions[unit].iloc[10:20] == 0.0).all() and (contributions[unit].iloc[20:30] != 0.0).any()
+
+
+def test_an_artifact_stored_before_groups_still_explains_each_feature_alone() -> None:
+    """Pickled before ``explained_groups`` existed: the attribute is missing after loading, each explained name is
+    its own unit, and both scoring paths still agree."""
+    import io
+
+    import joblib
+
+    frame, y = _mixed(400)
+    fitted = model.fit(frame, y, algorithm="hgb")
+    del fitted.explained_groups
+    buffer = io.BytesIO()
+    joblib.dump(fitted, buffer)
+    buffer.seek(0)
+    old = joblib.load(buffer)
+    assert not hasattr(old, "explained_groups")
+    p, contributions = old.predict_explained(frame.iloc[:50])
+    assert list(contributions.columns) == old.explained
+    assert np.allclose(contributions.to_numpy(), old.explain(frame.iloc[:50], p).to_numpy())
+    assert old.unit_labels(str.upper) == {name: name.upper() for name in old.explained}
+    name = old.explained[0]
+    moved = model.prepare(frame.iloc[:50], old.categorical).assign(**{name: old.baseline[name]})
+    expected = (p - old.estimator.predict_proba(moved[old.columns])[:, 1]) * 100.0
+    assert np.allclose(contributions[name].to_numpy(), expected)
+
+
 def test_rows_at_the_baseline_contribute_exactly_nothing() -> None:
     frame, y = _mixed()
     fitted = model.fit(frame, y, algorithm="hgb")
