@@ -209,7 +209,10 @@ def score(engine: Engine, *, as_of: datetime | None = None, validity_hours: int 
             registry.ensure_rule_model(conn, kind="deal", version=version, features=["stage", "probability"],
                                        params={"rule": "CRM stage probability, else the stage's historical win "
                                                        "rate, else the overall win rate"})
-        texts, payloads = top_reasons(contributions, LABELS, top)
+        texts, payloads = top_reasons(contributions, trained.reason_labels(active[1] if active else None,
+                                                                           contributions.columns,
+                                                                           lambda c: LABELS.get(c, c)),
+                                      top, subject="deal")
         scored_at, until = db_time(conn, as_of), db_time(conn, as_of + timedelta(hours=validity_hours))
         rows = zip(frame.index.tolist(), np.round(probability, 4).tolist(), texts, payloads,
                    [version] * len(frame), [scored_at] * len(frame), [until] * len(frame), strict=True)
