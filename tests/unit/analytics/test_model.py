@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from analytics import model
 
@@ -79,19 +80,33 @@ def _mixed(n: int = 700, seed: int = 2) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, y
 
 
-def test_compiled_path_gives_the_pipelines_probabilities_and_reasons() -> None:
+@pytest.mark.parametrize("grouped", [False, True], ids=["features", "groups"])
+def test_compiled_path_gives_the_pipelines_probabilities_and_reasons(grouped: bool) -> None:
     frame, y = _mixed()
+    if grouped:  # two near-copies of visits (gaps where visits has them): one explained unit of three columns
+        rng = np.random.default_rng(5)
+        frame["visits_2x"] = 2 * frame["visits"] + rng.normal(scale=0.05, size=len(frame))
+        frame["visits_exp"] = np.exp(frame["visits"]) + rng.normal(scale=0.01, size=len(frame))
     fitted = model.fit(frame, y, algorithm="hgb")
     assert fitted.compiled is not None and "page" in fitted.compiled.categories
     # Scoring rows include categories never seen in training and an all-missing batch column.
     new = frame.iloc[:120].copy()
     new.loc[new.index[:10], "channel"] = "webinar"
     new.loc[new.index[10:20], "page"] = "never-seen"
+    if grouped:
+        members = fitted.explained_groups[fitted.explained[0]]
+        assert sorted(members) == ["visits", "visits_2x", "visits_exp"]
+        # Rows at the baseline in every member contribute 0; at the baseline in one member only, they still move.
+        new.loc[new.index[20:30], members] = [fitted.baseline[c] for c in members]
+        new.loc[new.index[30:40], members[-1]] = fitted.baseline[members[-1]]
     reference = fitted.estimator.predict_proba(model.prepare(new[fitted.columns], fitted.categorical))[:, 1]
     assert np.allclose(fitted.predict(new), reference)
     p, contributions = fitted.predict_explained(new, chunk=50)
     assert np.allclose(p, reference)
     assert np.allclose(contributions.to_numpy(), fitted.explain(new, reference).to_numpy())
+    if grouped:
+        unit = contributions[fitted.explained[0]]
+        assert (unit.iloc[20:30] == 0.0).all() and (unit.iloc[30:40] != 0.0).any()
 
 
 def _copies(n: int = 600, seed: int = 3) -> tuple[pd.DataFrame, np.ndarray]:
@@ -125,24 +140,6 @@ def test_near_copies_of_one_signal_are_one_explained_group_moved_together() -> N
     assert np.allclose(contributions[unit].to_numpy(), expected)
     label = fitted.unit_labels(str.upper)[unit]
     assert label.startswith(unit.upper()) and label.count(",") == 1 and " & " in label
-
-
-def test_compiled_path_equals_the_pipeline_with_groups() -> None:
-    frame, y = _copies()
-    frame.loc[frame.index[::7], "channel"] = None
-    fitted = model.fit(frame, y, algorithm="hgb")
-    assert fitted.compiled is not None and any(len(g) > 1 for g in fitted.explained_groups.values())
-    new = frame.iloc[:150].copy()
-    new.loc[new.index[:10], "channel"] = "webinar"
-    unit = next(name for name, group in fitted.explained_groups.items() if len(group) > 1)
-    for c in fitted.explained_groups[unit]:  # some rows at the baseline in every member, some in one member only
-        new.loc[new.index[10:20], c] = fitted.baseline[c]
-    new.loc[new.index[20:30], fitted.explained_groups[unit][-1]] = fitted.baseline[fitted.explained_groups[unit][-1]]
-    reference = fitted.estimator.predict_proba(model.prepare(new[fitted.columns], fitted.categorical))[:, 1]
-    p, contributions = fitted.predict_explained(new, chunk=60)
-    assert np.allclose(p, reference)
-    assert np.allclose(contributions.to_numpy(), fitted.explain(new, reference).to_numpy())
-    assert (contributions[unit].iloc[10:20] == 0.0).all() and (contributions[unit].iloc[20:30] != 0.0).any()
 
 
 def test_an_artifact_stored_before_groups_still_explains_each_feature_alone() -> None:
