@@ -19,6 +19,7 @@ from sklearn.metrics import roc_auc_score
 CORRELATED = 0.8  # |Spearman rank correlation| from which two numeric columns count as one signal
 MIN_PAIRED_ROWS = 30  # fewer rows with both values: a correlation is noise, the pair is never joined
 SHOWN_MEMBERS = 3  # a group label names this many members, then "& N more"
+LabelOf = Callable[[str], str]  # a column's reason label, e.g. "custom__nr_employed" -> "nr employed"
 
 
 def correlated_groups(data: pd.DataFrame, categorical: Sequence[str]) -> list[list[str]]:

@@ -10,7 +10,7 @@ which is how a million leads and one lead are scored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEnc
 from threadpoolctl import threadpool_limits
 
 from analytics.compiled import Compiled, compile_pipeline
-from analytics.groups import as_groups, chosen_units, correlated_groups, joined_label, member_order
+from analytics.groups import LabelOf, as_groups, chosen_units, correlated_groups, joined_label, member_order
 from analytics.groups import permutation_importance as grouped_importance
 
 CANDIDATES = ("hgb", "catboost", "logistic")
@@ -196,7 +196,7 @@ class TrainedModel:
         """The columns each explained unit sets to its baseline, in ``explained`` order."""
         return as_groups(self.explained, getattr(self, "explained_groups", None))
 
-    def unit_labels(self, label_of: Callable[[str], str]) -> dict[str, str]:
+    def unit_labels(self, label_of: LabelOf) -> dict[str, str]:
         """Reason label of each explained unit: its members' labels joined ("euribor3m, emp var rate & nr employed")."""
         return {name: joined_label([label_of(c) for c in group])
                 for name, group in zip(self.explained, self._groups(), strict=True)}
@@ -257,7 +257,7 @@ class TrainedModel:
         return pd.DataFrame(out, index=frame.index, columns=self.explained)
 
 
-def reason_labels(fitted: object, columns: Iterable[str], label_of: Callable[[str], str]) -> dict[str, str]:
+def reason_labels(fitted: object, columns: pd.Index, label_of: LabelOf) -> dict[str, str]:
     """Reason label of each contribution column: a trained model's units by ``TrainedModel.unit_labels`` (a group's
     members' labels joined), any other column (rules, cold start) by ``label_of`` alone."""
     labels = {c: label_of(c) for c in columns}

@@ -8,8 +8,9 @@ Text (``lead_score.reasons``, at most ``REASON_TEXT_LIMIT`` characters): the ``k
 largest first, as ``label +12; label -3; label +0.4``. A contribution that rounds to 1 point or more is shown in
 whole points, a smaller one with one decimal, and one that rounds to 0.0 is never shown: "+0" tells a rep nothing
 and reads like a bug. A row that no unit moves by 0.05 points or more still gets a text, in words: by default
-``typical on A, B and C: score near the average lead's`` (its explained units sit at their typical values), or the
-caller's ``quiet`` text (the rule model's all-zero rows have no signals at all, which is not "typical").
+``typical on A, B and C: score near the average lead's`` (its explained units sit at their typical values), or with
+``quiet="no signals"`` the ``NO_SIGNALS`` text (the rule model's all-zero rows have no signals at all, which is not
+"typical").
 
 JSON (``lead_score.contributions``): the same ``k`` units, largest first, each ``[label, points]`` with the points
 rounded to 2 decimals and pairs that round to exactly 0 dropped, e.g. ``[["time on site", 12.41], ["lead origin",
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -30,16 +32,16 @@ NO_SIGNALS = "no engagement, intent or fit signals yet"  # the rule model's row 
 
 
 def top_reasons(contributions: pd.DataFrame, labels: Mapping[str, str], k: int, *, subject: str = "lead",
-                quiet: str | None = None) -> tuple[list[str], list[str]]:
+                quiet: Literal["typical", "no signals"] = "typical") -> tuple[list[str], list[str]]:
     """Per row: ("pricing page visits +12; demo requested +9", '[["pricing page visits", 12.4], …]').
 
-    ``subject`` names what is scored in the default text for a row nothing moves ("… near the average deal's");
-    ``quiet`` replaces that text. Vectorised choice of the k largest |contribution| per row; only the string
-    building is per row.
+    ``quiet`` chooses the text of a row nothing moves: "typical" (a trained model's row at its baselines; ``subject``
+    names what is scored, "… near the average deal's") or "no signals" (a rule model's row without points).
+    Vectorised choice of the k largest |contribution| per row; only the string building is per row.
     """
     names = np.array([labels.get(c, c) for c in contributions.columns], dtype=object)
     k = min(k, len(names))
-    still = (quiet if quiet is not None else _typical([str(n) for n in names[:k]], subject))[:REASON_TEXT_LIMIT]
+    still = NO_SIGNALS if quiet == "no signals" else _typical([str(n) for n in names[:k]], subject)[:REASON_TEXT_LIMIT]
     if k == 0:
         return [still] * len(contributions), ["[]"] * len(contributions)
     values = contributions.to_numpy(dtype=float)

@@ -23,7 +23,7 @@ from analytics import registry, rules
 from analytics.features import FeatureSpec, lead_features
 from analytics.grade import grade, thresholds_from_shares
 from analytics.model_guard import activation_problems
-from analytics.reasons import NO_SIGNALS, top_reasons
+from analytics.reasons import top_reasons
 from analytics.score_rows import save_lead_scores
 from analytics.timeutil import utc_now
 from store.rawsql import db_time
@@ -178,7 +178,7 @@ def score_frame(conn: Connection, frame: pd.DataFrame, options: ScoringOptions) 
         thresholds = options.grades
     texts, payloads = top_reasons(contributions, trained.reason_labels(active[1] if active else None,
                                                                        contributions.columns, _labels),
-                                  options.top_reasons, quiet=None if probability is not None else NO_SIGNALS)
+                                  options.top_reasons, quiet="typical" if probability is not None else "no signals")
     return Scored(score, probability, by_rules.engagement, by_rules.intent, by_rules.fit,
                   grade(score, thresholds, options.lowest_grade), texts, payloads, version)
 

@@ -43,7 +43,7 @@ def test_no_shown_reason_is_a_rounded_zero() -> None:
 def test_a_row_nothing_moves_says_so_in_words() -> None:
     still = pd.DataFrame({"stage": [0.0]})
     assert top_reasons(still, {}, 3, subject="deal")[0] == ["typical on stage: score near the average deal's"]
-    assert top_reasons(still, {}, 3, quiet=NO_SIGNALS)[0] == [NO_SIGNALS]
+    assert top_reasons(still, {}, 3, quiet="no signals")[0] == [NO_SIGNALS]
     # A model with nothing to explain (an old artifact) still gives every row a text.
     assert top_reasons(pd.DataFrame(index=range(2)), {}, 3) == (["score near the average lead's"] * 2, ["[]"] * 2)
     long = pd.DataFrame({f"c{i}": [0.0] for i in range(3)})
