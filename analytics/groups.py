@@ -48,7 +48,7 @@ def correlated_groups(data: pd.DataFrame, categorical: Sequence[str]) -> list[li
     return list(members.values())
 
 
-def permutation_importance(predict: Callable[[pd.DataFrame], np.ndarray], sample: pd.DataFrame, y: np.ndarray,
+def grouped_importance(predict: Callable[[pd.DataFrame], np.ndarray], sample: pd.DataFrame, y: np.ndarray,
                            groups: Sequence[Sequence[str]], *, n_repeats: int = 2,
                            seed: int = 0) -> list[float]:
     """Mean drop in AUC when all columns of a group are shuffled together (one row permutation per repeat), per

@@ -28,9 +28,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, SplineTransformer, TargetEncoder
 from threadpoolctl import threadpool_limits
 
+from analytics import groups as grouping
 from analytics.compiled import Compiled, compile_pipeline
-from analytics.groups import LabelOf, as_groups, chosen_units, correlated_groups, joined_label, member_order
-from analytics.groups import permutation_importance as grouped_importance
 
 CANDIDATES = ("hgb", "catboost", "logistic")
 ALGORITHMS = ("auto", *CANDIDATES)
@@ -194,11 +193,11 @@ class TrainedModel:
 
     def _groups(self) -> list[list[str]]:
         """The columns each explained unit sets to its baseline, in ``explained`` order."""
-        return as_groups(self.explained, getattr(self, "explained_groups", None))
+        return grouping.as_groups(self.explained, getattr(self, "explained_groups", None))
 
-    def unit_labels(self, label_of: LabelOf) -> dict[str, str]:
+    def unit_labels(self, label_of: grouping.LabelOf) -> dict[str, str]:
         """Reason label of each explained unit: its members' labels joined ("euribor3m, emp var rate & nr employed")."""
-        return {name: joined_label([label_of(c) for c in group])
+        return {name: grouping.joined_label([label_of(c) for c in group])
                 for name, group in zip(self.explained, self._groups(), strict=True)}
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
@@ -257,7 +256,7 @@ class TrainedModel:
         return pd.DataFrame(out, index=frame.index, columns=self.explained)
 
 
-def reason_labels(fitted: object, columns: pd.Index, label_of: LabelOf) -> dict[str, str]:
+def reason_labels(fitted: object, columns: pd.Index, label_of: grouping.LabelOf) -> dict[str, str]:
     """Reason label of each contribution column: a trained model's units by ``TrainedModel.unit_labels`` (a group's
     members' labels joined), any other column (rules, cold start) by ``label_of`` alone."""
     labels = {c: label_of(c) for c in columns}
@@ -310,14 +309,14 @@ def _explained_units(estimator: CalibratedClassifierCV, data: pd.DataFrame, y: n
     def predict(rows: pd.DataFrame) -> np.ndarray:
         return np.asarray(estimator.predict_proba(rows)[:, 1])
 
-    groups = correlated_groups(data, categorical)
-    importance = grouped_importance(predict, sample, ys, groups, seed=seed)
-    chosen = [groups[i] for i in chosen_units(importance, EXPLAINED_FEATURES)]
+    groups = grouping.correlated_groups(data, categorical)
+    importance = grouping.grouped_importance(predict, sample, ys, groups, seed=seed)
+    chosen = [groups[i] for i in grouping.chosen_units(importance, EXPLAINED_FEATURES)]
     # A member's own importance only orders a chosen group's members (and so names it): single columns need none.
     joined = [c for group in chosen if len(group) > 1 for c in group]
-    single = dict(zip(joined, grouped_importance(predict, sample, ys, [[c] for c in joined], seed=seed),
+    single = dict(zip(joined, grouping.grouped_importance(predict, sample, ys, [[c] for c in joined], seed=seed),
                       strict=True))
-    ordered = member_order(chosen, single)
+    ordered = grouping.member_order(chosen, single)
     return [group[0] for group in ordered], {group[0]: group for group in ordered}
 
 
