@@ -312,10 +312,11 @@ def _explained_units(estimator: CalibratedClassifierCV, data: pd.DataFrame, y: n
     groups = grouping.correlated_groups(data, categorical)
     importance = grouping.grouped_importance(predict, sample, ys, groups, seed=seed)
     chosen = [groups[i] for i in grouping.chosen_units(importance, EXPLAINED_FEATURES)]
-    # A member's own importance only orders a chosen group's members (and so names it): single columns need none.
+    # A member's own importance only orders a chosen group's members (and so names it): single columns need none,
+    # and a model without a chosen group pays for no second pass.
     joined = [c for group in chosen if len(group) > 1 for c in group]
     single = dict(zip(joined, grouping.grouped_importance(predict, sample, ys, [[c] for c in joined], seed=seed),
-                      strict=True))
+                      strict=True)) if joined else {}
     ordered = grouping.member_order(chosen, single)
     return [group[0] for group in ordered], {group[0]: group for group in ordered}
 
