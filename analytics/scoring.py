@@ -303,7 +303,8 @@ def train_lead_model(engine: Engine, *, options: ScoringOptions, as_of: datetime
         registry.save_model(conn, version=version, kind="lead", algorithm=fitted.algorithm, features=columns,
                             metrics=metrics, artifact=fitted, training_from=window[0], training_to=window[1],
                             n_train=len(y), activate=not problems, rejected=problems,
-                            params={"calibration": "sigmoid", "explained": fitted.explained, "left_out": left_out,
+                            params={"calibration": "sigmoid", "explained": fitted.explained,
+                                    "explained_groups": dict(fitted.explained_groups), "left_out": left_out,
                                     "still_open": still_open, "grade_thresholds": thresholds,
                                     "grade_shares": options.grade_shares})
     return {"version": version, "algorithm": fitted.algorithm, "features": columns, "left_out": left_out,

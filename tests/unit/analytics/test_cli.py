@@ -54,3 +54,29 @@ def test_deals_forecast_and_adjust(tmp_path: Path) -> None:
     assert json.loads(trail.stdout)["adjustments"][0]["reason"] == "known deal"
     models = runner.invoke(app, ["score", "models", "--json", "--config", str(config)])
     assert {m["kind"] for m in json.loads(models.stdout)["models"]} == {"deal", "forecast"}
+
+
+def test_train_reports_progress_on_stderr_and_a_refused_model_in_words(tmp_path: Path) -> None:
+    """No terminal (a log, CI): each training step is a line on stderr, also under --json; a second model trained on
+    scrambled labels is refused in words and the first keeps scoring."""
+    path = tmp_path / "crmhub.yaml"
+    path.write_text(f"version: 1\nstore: {{url: 'sqlite:///{tmp_path / 'cli.db'}'}}\n"
+                    "scoring: {min_conversions: 50}\n")
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    store.ensure_schema(engine)
+    populate(engine, leads=1500, seed=5, now=NOW)
+    runner = CliRunner()
+    args = ["score", "leads", "--train", "--algorithm", "logistic", "--entity", "lead", "--config", str(path)]
+    first = runner.invoke(app, [*args, "--json"])
+    assert first.exit_code == 0, first.output
+    trained = json.loads(first.stdout)["trained"]
+    assert trained["activated"] and "age_days" in trained["left_out"] and trained["still_open"] > 0
+    for step in ("reading the labelled leads", "cross-validating: fold 1/5", "fitting logistic"):
+        assert step in first.stderr
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE lead SET converted = (substr(id, 36, 1) < '8')")  # a coin per id
+    engine.dispose()
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "was not activated: its 5-fold AUC" in second.output
+    assert f"{trained['version']} keeps scoring" in second.output
