@@ -9,6 +9,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sqlalchemy import Engine, insert, select
 
 from analytics import model, registry
@@ -52,7 +53,7 @@ def test_every_split_is_stratified_and_shuffled_with_a_fixed_seed() -> None:
     assert all(np.diff(fold).max() > 1 for fold in map(np.array, first))  # not contiguous blocks of stored rows
     fitted = model.fit(frame, y, algorithm="hgb", seed=7, explain=False)
     cv = fitted.estimator.cv
-    assert isinstance(cv, model.StratifiedKFold) and cv.shuffle and cv.random_state == 7
+    assert isinstance(cv, StratifiedKFold) and cv.shuffle and cv.random_state == 7
 
 
 def test_the_training_set_is_read_in_id_order(sqlite_store: Engine) -> None:
@@ -161,11 +162,12 @@ def test_a_trained_model_grades_by_shares_of_its_training_scores(sqlite_store: E
 def test_auto_chooses_on_a_bounded_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     frame, y = _time_ordered(900)
     seen: list[int] = []
-    real = model.cross_val_score
+    real = cross_val_score
 
     def spy(estimator: object, x: pd.DataFrame, *args: object, **kwargs: object) -> np.ndarray:
         seen.append(len(x))
-        return real(estimator, x, *args, **kwargs)  # type: ignore[arg-type]
+        scores: np.ndarray = real(estimator, x, *args, **kwargs)
+        return scores
 
     monkeypatch.setattr(model, "CHOICE_ROWS", 300)
     monkeypatch.setattr(model, "cross_val_score", spy)
