@@ -11,6 +11,8 @@ deal's current flag, but only when its close date is before N (a deal closed lat
 
 ``as_of_rows`` is a SELECT with every column of ``opportunity`` (those four and the two flags as of N) plus
 ``as_of_period`` (S), one row per deal and period: the engine reads it where it would read the table itself.
+The latest row before N is found by a join, not a search per (deal, period): each history row holds from its
+``changed_at`` until the deal's next row's (``history_intervals``), and N falls in at most one of those intervals.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, Date, Integer, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import Boolean, Date, Integer, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select, Subquery
 
@@ -82,23 +84,35 @@ def stage_flags() -> Subquery:
             .group_by(names.c.connection, names.c.name).subquery("stage_flags"))
 
 
+def history_intervals() -> Subquery:
+    """Each live ``opportunity_stage`` row with the instant the deal's next row replaced it (``until``; NULL for
+    its latest): the row is the deal's state at every cutoff in [changed_at, until). Ordered by (changed_at, id),
+    so of rows changed at the same instant only the highest id holds an interval that is not empty; a row without
+    ``changed_at`` is before no cutoff and is left out."""
+    h = opportunity_stage.c
+    until = func.lead(h.changed_at).over(partition_by=h.opportunity_id, order_by=(h.changed_at, h.id))
+    return (select(h.opportunity_id, *(h[f] for f in HISTORY_FIELDS), h.changed_at, until.label("until"))
+            .where(h.deleted_at.is_(None), h.changed_at.is_not(None)).subquery("as_of_hist"))
+
+
 def as_of_rows(bounds: Sequence[tuple[date, date]], zone: str = "UTC") -> Select[Any]:
     """Every live deal at the end of each period (first day, first day after) of ``bounds``: see the module's
-    docstring."""
+    docstring. The history row in force at a cutoff is the one whose interval (history_intervals) holds it: one
+    join, rather than a search of the deal's rows for each (deal, period)."""
     periods = periods_table(bounds, zone)
     opp = opportunity.alias("as_of_opp")
-    latest = (select(opportunity_stage.c.id)
-              .where(opportunity_stage.c.opportunity_id == opp.c.id, opportunity_stage.c.deleted_at.is_(None),
-                     opportunity_stage.c.changed_at < periods.c.cutoff)
-              .order_by(opportunity_stage.c.changed_at.desc(), opportunity_stage.c.id.desc())
-              .limit(1).correlate(opp, periods).scalar_subquery())
-    base = (select(opp, periods.c.period_start, periods.c.period_next, latest.label("history_id"))
-            .select_from(opp.join(periods, opp.c.created_at < periods.c.cutoff))
+    hist = history_intervals()
+    in_force = and_(hist.c.opportunity_id == opp.c.id, hist.c.changed_at < periods.c.cutoff,
+                    or_(hist.c.until.is_(None), hist.c.until >= periods.c.cutoff))
+    base = (select(opp, periods.c.period_start, periods.c.period_next,
+                   hist.c.changed_at.label("history_at"),
+                   *(hist.c[f].label(f"history_{f}") for f in HISTORY_FIELDS))
+            .select_from(opp.join(periods, opp.c.created_at < periods.c.cutoff).outerjoin(hist, in_force))
             .where(opp.c.deleted_at.is_(None)).subquery("as_of_base"))
-    hist = opportunity_stage.alias("as_of_hist")
     flags = stage_flags()
-    known = base.c.history_id.is_not(None)
-    fields: dict[str, ColumnElement[Any]] = {f: case((known, hist.c[f]), else_=base.c[f]) for f in HISTORY_FIELDS}
+    known = base.c.history_at.is_not(None)
+    fields: dict[str, ColumnElement[Any]] = {f: case((known, base.c[f"history_{f}"]), else_=base.c[f])
+                                             for f in HISTORY_FIELDS}
     stage = fields["stage"]
     closed_by_then = and_(base.c.close_date.is_not(None), base.c.close_date < base.c.period_next)
     is_closed = case((flags.c.closed.is_not(None), flags.c.closed == 1),
@@ -109,6 +123,5 @@ def as_of_rows(bounds: Sequence[tuple[date, date]], zone: str = "UTC") -> Select
     fields["is_won"] = cast(is_won, Boolean)
     columns = [fields[c.name].label(c.name) if c.name in fields else base.c[c.name] for c in opportunity.c]
     return (select(*columns, base.c.period_start.label(PERIOD_COLUMN))
-            .select_from(base.outerjoin(hist, hist.c.id == base.c.history_id)
-                         .outerjoin(flags, and_(flags.c.connection == base.c.source_connection,
-                                                flags.c.name == stage))))
+            .select_from(base.outerjoin(flags, and_(flags.c.connection == base.c.source_connection,
+                                                    flags.c.name == stage))))

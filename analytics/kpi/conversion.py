@@ -13,6 +13,12 @@ when the connection keeps rates, else in R.
 
 A row whose currency has no rate at its day in either source is never counted at 1:1: its converted amount is NULL,
 so every aggregate leaves it out, and the hook's warning lists the (currency, day) pairs (``KpiResult.warnings``).
+
+Each rate is a join, not a subquery per row and amount: ``currency_rate`` as intervals (a rate holds from its start
+date until the next start date of the same source and code, ``rate_intervals``), LEFT JOINed on the one holding the
+row's day; the four joins are made once for every amount of the rows converted with the same currency and day (the
+measures of a shared scan), and a planner sees their true cost (PostgreSQL priced the correlated subqueries so high
+that it JIT-compiled every scan, which took longer than the scan).
 """
 
 from __future__ import annotations
@@ -21,12 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Float, String, case, cast, func, literal, null, select
+from sqlalchemy import Connection, Float, String, and_, case, cast, func, literal, null, or_, select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import FromClause
+from sqlalchemy.sql.selectable import FromClause, Subquery
 
 from analytics.kpi.catalog import Measure
 from analytics.kpi.hooks import Precondition
+from analytics.kpi.source import Source
 from store.tables import currency_rate
 
 CONFIG_SOURCE = "config"
@@ -62,25 +69,39 @@ class Converter:
         return func.coalesce(func.nullif(currency, ""), fallback)
 
     def convert(self, amount: ColumnElement[Any], currency: ColumnElement[Any], source: ColumnElement[Any],
-                day: ColumnElement[Any]) -> Conversion:
+                day: ColumnElement[Any], rows: Source) -> Conversion:
+        """``amount`` of ``rows`` converted; the four rates it needs are joined to ``rows`` (once for all its
+        amounts converted with the same currency and day)."""
         code = self.currency_of(currency, source)
         number = cast(amount, Float)
 
-        def via(src: ColumnElement[Any]) -> ColumnElement[Any]:
-            return number / _rate(src, code, day) * _rate(src, literal(self.reporting), day)
+        def via(src: ColumnElement[Any], name: str) -> ColumnElement[Any]:
+            return (number / _rate(rows, src, code, day, f"rate_{name}_from")
+                    * _rate(rows, src, literal(self.reporting), day, f"rate_{name}_to"))
 
         value = case((code == self.reporting, number),
-                     else_=func.coalesce(via(source), via(literal(CONFIG_SOURCE))))
+                     else_=func.coalesce(via(source, "own"), via(literal(CONFIG_SOURCE), "config")))
         return Conversion(value, amount, code, day)
 
 
-def _rate(source: ColumnElement[Any], code: ColumnElement[Any], day: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The rate of ``code`` in ``source`` in force on ``day``: the one with the latest start date up to it."""
-    found = (select(currency_rate.c.rate)
-             .where(currency_rate.c.source == source, currency_rate.c.iso_code == code,
-                    currency_rate.c.start_date <= day)
-             .order_by(currency_rate.c.start_date.desc()).limit(1))
-    return found.scalar_subquery()
+def rate_intervals(name: str) -> Subquery:
+    """``currency_rate`` with each rate's end: the next start date of the same source and code (NULL: none)."""
+    r = currency_rate.c
+    until = func.lead(r.start_date).over(partition_by=(r.source, r.iso_code), order_by=r.start_date)
+    return select(r.source, r.iso_code, r.start_date, r.rate, until.label("until")).subquery(name)
+
+
+def _rate(rows: Source, source: ColumnElement[Any], code: ColumnElement[Any], day: ColumnElement[Any], name: str
+          ) -> ColumnElement[Any]:
+    """The rate of ``code`` in ``source`` in force on ``day`` (the one with the latest start date up to it): at most
+    one interval holds a day, as (source, code, start date) is currency_rate's primary key."""
+    def on(table: FromClause) -> ColumnElement[bool]:
+        c = table.c
+        return and_(c.source == source, c.iso_code == code, c.start_date <= day,
+                    or_(c.until.is_(None), c.until > day))
+
+    rate: ColumnElement[Any] = rows.join_one(rate_intervals, on, name).c.rate
+    return rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +115,8 @@ class DatedRates:
         return cls(Converter.load(conn, reporting))
 
     def convert(self, measure: Measure, amount: ColumnElement[Any], currency: ColumnElement[Any],
-                day: ColumnElement[Any]) -> ColumnElement[Any]:
-        return self.converter.convert(amount, currency, _connection_of(currency), day).value
+                day: ColumnElement[Any], rows: Source) -> ColumnElement[Any]:
+        return self.converter.convert(amount, currency, _connection_of(currency), day, rows).value
 
     def preconditions(self, measure: Measure, rows: FromClause, currency: ColumnElement[Any], *, kpi: str
                       ) -> tuple[Precondition, ...]:

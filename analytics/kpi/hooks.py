@@ -21,6 +21,7 @@ from sqlalchemy.sql.selectable import FromClause
 
 from analytics.kpi.catalog import Measure
 from analytics.kpi.schema import Period
+from analytics.kpi.source import Source
 from analytics.kpi.zone import Clock
 
 
@@ -36,8 +37,9 @@ class Precondition:
 
 class CurrencyHook(Protocol):
     def convert(self, measure: Measure, amount: ColumnElement[Any], currency: ColumnElement[Any],
-                day: ColumnElement[Any]) -> ColumnElement[Any]:
-        """``amount`` (in ``currency``) in the reporting currency at ``day`` (the row's local anchor date)."""
+                day: ColumnElement[Any], rows: Source) -> ColumnElement[Any]:
+        """``amount`` (in ``currency``) in the reporting currency at ``day`` (the row's local anchor date); what it
+        reads besides may be joined to ``rows`` (Source.join_one: one row at most for each of theirs)."""
         ...
 
     def preconditions(self, measure: Measure, rows: FromClause, currency: ColumnElement[Any], *, kpi: str
@@ -62,7 +64,7 @@ class ReportingCurrencyOnly:
     reporting: str = "USD"
 
     def convert(self, measure: Measure, amount: ColumnElement[Any], currency: ColumnElement[Any],
-                day: ColumnElement[Any]) -> ColumnElement[Any]:
+                day: ColumnElement[Any], rows: Source) -> ColumnElement[Any]:
         return amount
 
     def preconditions(self, measure: Measure, rows: FromClause, currency: ColumnElement[Any], *, kpi: str

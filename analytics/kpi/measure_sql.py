@@ -80,7 +80,7 @@ def measure_select(measure: Measure, want: Slice, on: Dialect, *, kpi: str
         currency = source.column(str(measure.facts.currency))
         # the unconverted amount and its day go along, so a hook can tell a missing rate from a missing amount
         columns += [currency.label("currency"), value.label("amount"), day.label("day")]
-        value = on.currency.convert(measure, value, currency, day)
+        value = on.currency.convert(measure, value, currency, day, source)
     columns.append((value if value is not None else literal(1)).label("v"))
     rows = select(*columns).select_from(source.from_clause()).where(and_(*conditions)).subquery(_alias(measure))
     checks = on.currency.preconditions(measure, rows, rows.c.currency, kpi=kpi) if spec.currency else ()

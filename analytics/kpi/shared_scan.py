@@ -184,7 +184,7 @@ def _aggregates(measure: Measure, source: Source, on: Dialect, day: ColumnElemen
     value = amount
     missing = None
     if spec.currency and amount is not None:
-        value = on.currency.convert(measure, amount, source.column(str(measure.facts.currency)), day)
+        value = on.currency.convert(measure, amount, source.column(str(measure.facts.currency)), day, source)
         if check_rates:
             gap = and_(*conditions, amount.is_not(None), value.is_(None))
             missing = func.count(case((gap, literal(1))))

@@ -1,12 +1,15 @@
 """The rows a measure reads: its entity's live rows, with each ref it names joined many-to-one.
 
-Every join here is on the joined table's primary key (``<x>_id = x.id``), so it can never multiply a row: the
+Every join here is on the joined table's primary key (``<x>_id = x.id``), or a lookup of one row by a unique key
+(``join_one``: the exchange rate in force on a row's day), so it can never multiply a row: the
 measure's own rows stay one each however many children or duplicates the store holds. A joined row that is deleted
 is joined as absent (NULLs), never as a live value. A base row whose ``deleted_at`` is set never counts.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Float, Integer, and_, cast
@@ -44,7 +47,7 @@ class Source:
     def __init__(self, entity: str, base: FromClause | None = None) -> None:
         self.entity = entity
         self.base: FromClause = base if base is not None else table_alias(entity, "base")
-        self._joins: dict[str, tuple[Alias, ColumnElement[bool]]] = {}
+        self._joins: dict[str, tuple[FromClause, ColumnElement[bool]]] = {}
 
     def column(self, path: str) -> ColumnElement[Any]:
         """The SQL of a column path (the catalog has checked it)."""
@@ -68,7 +71,25 @@ class Source:
         """``table`` LEFT JOINed on ``table.id = key``, live rows only; once per alias name."""
         if table.name not in self._joins:
             self._joins[table.name] = (table, and_(table.c.id == key, table.c.deleted_at.is_(None)))
-        return self._joins[table.name][0]
+        joined = self._joins[table.name][0]
+        assert isinstance(joined, Alias)
+        return joined
+
+    def join_one(self, make: Callable[[str], FromClause], on: Callable[[FromClause], ColumnElement[bool]],
+                 name: str) -> FromClause:
+        """A table LEFT JOINed where at most one of its rows can match each row (the caller's guarantee: a lookup
+        on a unique key, as a rate in force on a day), once per (name, condition): ``make`` builds it under an alias
+        name, ``on`` says the condition on it. The same name with another condition gets a name of its own."""
+        for n in itertools.count():
+            alias = name if n == 0 else f"{name}_{n}"
+            table = self._joins[alias][0] if alias in self._joins else make(alias)
+            condition = on(table)
+            if alias not in self._joins:
+                self._joins[alias] = (table, condition)
+                return table
+            if self._joins[alias][1].compare(condition):
+                return table
+        raise AssertionError("unreachable")  # itertools.count never ends
 
     def from_clause(self) -> FromClause | Join:
         joined: FromClause | Join = self.base

@@ -143,6 +143,27 @@ def test_a_stage_with_unknown_flags_falls_back_on_the_deal_s_own(db: Engine) -> 
         (JAN,): 147, (FEB,): 107, (MAR,): 100}
 
 
+
+def test_ties_deleted_and_undated_history_rows(db: Engine) -> None:
+    _stages(db)
+    add_many(db, "opportunity", [
+        _deal("t1", "u1", _at(2025, 1, 2), "Negotiation", 9, 50, date(2025, 9, 1), False, False),
+        _deal("t2", "u1", _at(2025, 1, 2), "Negotiation", 9, 50, date(2025, 9, 1), False, False)])
+    add_many(db, "opportunity_stage", [
+        # t1: two rows changed at the same instant in January: the higher id (h2) is the state; h1 is not
+        _history("t1", 1, _at(2025, 1, 3), "Prospecting", 100, 10, date(2025, 9, 1)),
+        _history("t1", 2, _at(2025, 1, 3), "Prospecting", 200, 10, date(2025, 9, 1)),
+        # ...then in February a deleted row (never a state) and a row without a time (before no cutoff)
+        {**_history("t1", 3, _at(2025, 2, 3), "Prospecting", 4000, 10, date(2025, 9, 1)),
+         "deleted_at": _at(2025, 2, 4)},
+        {**_history("t1", 4, _at(2025, 2, 5), "Prospecting", 50000, 10, date(2025, 9, 1)), "changed_at": None},
+        # t2: its only row is deleted: no history, its own row (9) at every period
+        {**_history("t2", 1, _at(2025, 1, 3), "Prospecting", 600000, 10, date(2025, 9, 1)),
+         "deleted_at": _at(2025, 1, 4)}])
+    assert values(run(db, "OPEN_PIPELINE_AS_OF", "month", start=START, end=date(2025, 3, 1))) == {
+        (JAN,): 209, (FEB,): 209}
+
+
 # --- differential: the same rules in Python on a random store ---
 
 def _random_store(engine: Engine, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
