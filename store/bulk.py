@@ -2,8 +2,9 @@
 
 Values pass through each column type's own bind processing (SQLAlchemy's, and crmhub's UtcDateTime), so a row reads
 back exactly as one inserted through SQLAlchemy; then the driver takes them in bulk, without SQLAlchemy's per-row
-statement work: SQLite's ``executemany``, PostgreSQL's ``COPY ... FROM STDIN`` in text format, each call's rows
-rendered as one block of text (copy_text.py) rather than handed to the driver row by row.
+statement work: SQLite's ``executemany``, PostgreSQL's ``COPY ... FROM STDIN`` in text format, rendered a slice of
+rows at a time as one block of text (copy_text.py) rather than handed to the driver row by row, and sent by a
+thread while the next slice is rendered.
 
 The work is done column by column (a call's rows transposed once): a column's processing and rendering then run as
 one loop over its values, and the columns that repeat few values (codes, dates, timestamps) are done once per value.
