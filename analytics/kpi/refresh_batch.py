@@ -153,10 +153,19 @@ def _rows(kpi: KpiFile, measures: dict[str, Measure], got: GrainValues,
     except (KpiNotComputable, KpiDefinitionError) as exc:
         out.failed[kpi.code] = f"{grain}: {type(exc).__name__}: {exc}"
         return None
-    member = (lambda key: key[0]) if grain.dimensions else (lambda key: ALL_MEMBERS)
-    start = (lambda key: key[-1]) if grain.period_kind else (lambda key: WHOLE_RANGE)
-    return [(kpi.code, grain.dimension, member(key), grain.period, start(key), value, num, den, currency, digest, now)
-            for key, value, num, den in found]
+    code, dimension, period = kpi.code, grain.dimension, grain.period
+    # one comprehension per key shape: the rows are many, a call per row to pick member and start is not free
+    if grain.dimensions and grain.period_kind:
+        return [(code, dimension, key[0], period, key[-1], value, num, den, currency, digest, now)
+                for key, value, num, den in found]
+    if grain.dimensions:
+        return [(code, dimension, key[0], period, WHOLE_RANGE, value, num, den, currency, digest, now)
+                for key, value, num, den in found]
+    if grain.period_kind:
+        return [(code, dimension, ALL_MEMBERS, period, key[-1], value, num, den, currency, digest, now)
+                for key, value, num, den in found]
+    return [(code, dimension, ALL_MEMBERS, period, WHOLE_RANGE, value, num, den, currency, digest, now)
+            for _, value, num, den in found]
 
 
 def _warn(kpi: KpiFile, measure: Measure, found: list[tuple[int, list[str]]], on: Dialect, out: Outcome) -> None:
