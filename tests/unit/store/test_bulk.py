@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Connection, insert, select
 
@@ -83,3 +85,11 @@ def test_copy_block_keeps_equal_numbers_apart() -> None:
     assert column_text(["a", None, "a"], memo=True) == ["a", "\\N", "a"]
     assert copy_block([["a", "b"], ["1", "\\N"]]) == "a\t1\nb\t\\N\n"
     assert copy_block([]) == ""
+
+
+def test_a_refused_row_fails_the_write(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the server refuses a duplicate key in a later slice, while the writer thread sends: the error still surfaces
+    monkeypatch.setattr(bulk, "SLICE", 10)
+    rows = _rows("dup")
+    with pytest.raises((psycopg.IntegrityError, sqlite3.IntegrityError)):
+        BulkWriter(conn, kpi_value, COLUMNS).write([*rows, rows[3]])
