@@ -13,6 +13,7 @@ one loop over its values, and the columns that repeat few values (codes, dates, 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack, closing
 from typing import Any
 
 from psycopg.copy import QueuedLibpqWriter
@@ -39,11 +40,24 @@ class BulkWriter:
         self._numeric = [numeric(table.c[c].type) for c in columns]
         self._postgresql = dialect.name == "postgresql"
         names = ", ".join(f'"{c}"' for c in columns)
+        self._stack: ExitStack | None = None  # within ``with``
+        self._copy: Any = None  # the open COPY, within ``with`` on PostgreSQL
         self._sql = (f'COPY "{table.name}" ({names}) FROM STDIN' if self._postgresql
                      else f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})')
 
+    def __enter__(self) -> BulkWriter:
+        """Within ``with``, one COPY stays open across write() calls (closed at the end): the server works through
+        one call's rows while the caller makes the next ones."""
+        self._stack = ExitStack()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        stack, self._stack, self._copy = self._stack, None, None
+        if stack is not None:
+            stack.__exit__(*exc)  # type: ignore[arg-type]  # (type, value, traceback) as given
+
     def write(self, rows: Iterable[tuple[Any, ...]]) -> int:
-        """Append ``rows``; how many were written."""
+        """Append ``rows``; how many were written (within ``with`` on PostgreSQL: sent, checked at its end)."""
         listed = rows if isinstance(rows, list) else list(rows)
         if not listed:
             return 0
@@ -51,20 +65,32 @@ class BulkWriter:
         wrong = next((row for row in listed if len(row) != width), None)
         if wrong is not None:
             raise ValueError(f"{self.table.name}: a row of {len(wrong)} values for {width} columns: {wrong!r}")
-        cursor: Any = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open: in use
-        try:
+        if self._postgresql and self._stack is not None:
+            if self._copy is None:
+                self._copy = self._open(self._stack)
+            self._send(self._copy, listed)
+            return len(listed)
+        with ExitStack() as stack:
             if self._postgresql:
-                # A thread sends each slice while the next is rendered: the server's work overlaps ours
-                with cursor.copy(self._sql, writer=QueuedLibpqWriter(cursor)) as copy:
-                    for start in range(0, len(listed), SLICE):
-                        columns = self._columns(listed[start:start + SLICE])
-                        copy.write(copy_block([column_text(values, memo=not self._numeric[i])
-                                               for i, values in enumerate(columns)]))
+                self._send(self._open(stack), listed)
             else:
+                cursor = stack.enter_context(closing(self._cursor()))
                 cursor.executemany(self._sql, list(zip(*self._columns(listed), strict=True)))
-        finally:
-            cursor.close()
         return len(listed)
+
+    def _cursor(self) -> Any:
+        return self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open: in use
+
+    def _open(self, stack: ExitStack) -> Any:
+        """A COPY whose rows a thread sends while the next are rendered: the server's work overlaps ours."""
+        cursor = stack.enter_context(closing(self._cursor()))
+        return stack.enter_context(cursor.copy(self._sql, writer=QueuedLibpqWriter(cursor)))
+
+    def _send(self, copy: Any, rows: list[tuple[Any, ...]]) -> None:
+        for start in range(0, len(rows), SLICE):
+            columns = self._columns(rows[start:start + SLICE])
+            copy.write(copy_block([column_text(values, memo=not self._numeric[i])
+                                   for i, values in enumerate(columns)]))
 
     def _columns(self, rows: list[tuple[Any, ...]]) -> list[list[Any]]:
         return [self._processed(i, list(values)) for i, values in enumerate(zip(*rows, strict=True))]

@@ -85,19 +85,19 @@ def recompute(engine: Engine, kpis: Sequence[KpiFile], digests: dict[str, str], 
             conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_([k.code for k in kpis]),
                                                  kpi_value.c.dimension == grain.dimension,
                                                  kpi_value.c.period == grain.period))
-            writer = BulkWriter(conn, kpi_value, COLUMNS)
-            buffer: list[tuple[Any, ...]] = []
-            for kpi in able:
-                made = _rows(kpi, measures[kpi.code], got, gaps, want, grain, on, out, digest=digests[kpi.code],
-                             currency=settings.currency if kpi.unit == "currency" else None, now=now)
-                if made is None:
-                    continue
-                counted[kpi.code] = counted.get(kpi.code, 0) + len(made)
-                buffer += made
-                if len(buffer) >= CHUNK:
-                    writer.write(buffer)
-                    buffer = []
-            writer.write(buffer)
+            with BulkWriter(conn, kpi_value, COLUMNS) as writer:  # one COPY per grain: the server overlaps us
+                buffer: list[tuple[Any, ...]] = []
+                for kpi in able:
+                    made = _rows(kpi, measures[kpi.code], got, gaps, want, grain, on, out, digest=digests[kpi.code],
+                                 currency=settings.currency if kpi.unit == "currency" else None, now=now)
+                    if made is None:
+                        continue
+                    counted[kpi.code] = counted.get(kpi.code, 0) + len(made)
+                    buffer += made
+                    if len(buffer) >= CHUNK:
+                        writer.write(buffer)
+                        buffer = []
+                writer.write(buffer)
             dropped = [c for c in written if c in out.failed]
             if dropped:  # failed at this grain after rows at an earlier one: none of it stays
                 conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_(dropped)))

@@ -93,3 +93,14 @@ def test_a_refused_row_fails_the_write(conn: Connection, monkeypatch: pytest.Mon
     rows = _rows("dup")
     with pytest.raises((psycopg.IntegrityError, sqlite3.IntegrityError)):
         BulkWriter(conn, kpi_value, COLUMNS).write([*rows, rows[3]])
+
+
+def test_within_with_one_copy_takes_every_write(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "SLICE", 7)
+    rows = _rows("with")
+    with BulkWriter(conn, kpi_value, COLUMNS) as writer:
+        assert writer.write(rows[:50]) == 50
+        assert writer.write([]) == 0
+        assert writer.write(rows[50:]) == len(rows) - 50
+    conn.execute(insert(kpi_value), [dict(zip(COLUMNS, row, strict=True)) for row in _rows("orm")])
+    assert [tuple(map(repr, r)) for r in _read(conn, "with")] == [tuple(map(repr, r)) for r in _read(conn, "orm")]
