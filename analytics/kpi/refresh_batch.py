@@ -85,19 +85,19 @@ def recompute(engine: Engine, kpis: Sequence[KpiFile], digests: dict[str, str], 
             conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_([k.code for k in kpis]),
                                                  kpi_value.c.dimension == grain.dimension,
                                                  kpi_value.c.period == grain.period))
-            writer = BulkWriter(conn, kpi_value, COLUMNS)
-            buffer: list[tuple[Any, ...]] = []
-            for kpi in able:
-                made = _rows(kpi, measures[kpi.code], got, gaps, want, grain, on, out, digest=digests[kpi.code],
-                             currency=settings.currency if kpi.unit == "currency" else None, now=now)
-                if made is None:
-                    continue
-                counted[kpi.code] = counted.get(kpi.code, 0) + len(made)
-                buffer += made
-                if len(buffer) >= CHUNK:
-                    writer.write(buffer)
-                    buffer = []
-            writer.write(buffer)
+            with BulkWriter(conn, kpi_value, COLUMNS) as writer:  # one COPY per grain: the server overlaps us
+                buffer: list[tuple[Any, ...]] = []
+                for kpi in able:
+                    made = _rows(kpi, measures[kpi.code], got, gaps, want, grain, on, out, digest=digests[kpi.code],
+                                 currency=settings.currency if kpi.unit == "currency" else None, now=now)
+                    if made is None:
+                        continue
+                    counted[kpi.code] = counted.get(kpi.code, 0) + len(made)
+                    buffer += made
+                    if len(buffer) >= CHUNK:
+                        writer.write(buffer)
+                        buffer = []
+                writer.write(buffer)
             dropped = [c for c in written if c in out.failed]
             if dropped:  # failed at this grain after rows at an earlier one: none of it stays
                 conn.execute(delete(kpi_value).where(kpi_value.c.kpi_code.in_(dropped)))
@@ -153,10 +153,19 @@ def _rows(kpi: KpiFile, measures: dict[str, Measure], got: GrainValues,
     except (KpiNotComputable, KpiDefinitionError) as exc:
         out.failed[kpi.code] = f"{grain}: {type(exc).__name__}: {exc}"
         return None
-    member = (lambda key: key[0]) if grain.dimensions else (lambda key: ALL_MEMBERS)
-    start = (lambda key: key[-1]) if grain.period_kind else (lambda key: WHOLE_RANGE)
-    return [(kpi.code, grain.dimension, member(key), grain.period, start(key), value, num, den, currency, digest, now)
-            for key, value, num, den in found]
+    code, dimension, period = kpi.code, grain.dimension, grain.period
+    # one comprehension per key shape: the rows are many, a call per row to pick member and start is not free
+    if grain.dimensions and grain.period_kind:
+        return [(code, dimension, key[0], period, key[-1], value, num, den, currency, digest, now)
+                for key, value, num, den in found]
+    if grain.dimensions:
+        return [(code, dimension, key[0], period, WHOLE_RANGE, value, num, den, currency, digest, now)
+                for key, value, num, den in found]
+    if grain.period_kind:
+        return [(code, dimension, ALL_MEMBERS, period, key[-1], value, num, den, currency, digest, now)
+                for key, value, num, den in found]
+    return [(code, dimension, ALL_MEMBERS, period, WHOLE_RANGE, value, num, den, currency, digest, now)
+            for _, value, num, den in found]
 
 
 def _warn(kpi: KpiFile, measure: Measure, found: list[tuple[int, list[str]]], on: Dialect, out: Outcome) -> None:
