@@ -13,13 +13,14 @@ from hub.cli import app
 from tests.support.canonical_rows import NOW
 
 
-def _config(tmp_path: Path) -> Path:
+def _config(tmp_path: Path, scoring: str = "{grades: {hot: 60, warm: 30}, min_conversions: 500}", leads: int = 200,
+            seed: int = 9) -> Path:
+    """A crmhub.yaml with ``scoring`` over a SQLite store of ``leads`` synthetic leads."""
     path = tmp_path / "crmhub.yaml"
-    path.write_text(f"version: 1\nstore: {{url: 'sqlite:///{tmp_path / 'cli.db'}'}}\n"
-                    "scoring: {grades: {hot: 60, warm: 30}, min_conversions: 500}\n")
+    path.write_text(f"version: 1\nstore: {{url: 'sqlite:///{tmp_path / 'cli.db'}'}}\nscoring: {scoring}\n")
     engine = store.make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
     store.ensure_schema(engine)
-    populate(engine, leads=200, seed=9, now=NOW)
+    populate(engine, leads=leads, seed=seed, now=NOW)
     engine.dispose()
     return path
 
@@ -59,12 +60,8 @@ def test_deals_forecast_and_adjust(tmp_path: Path) -> None:
 def test_train_reports_progress_on_stderr_and_a_refused_model_in_words(tmp_path: Path) -> None:
     """No terminal (a log, CI): each training step is a line on stderr, also under --json; a second model trained on
     scrambled labels is refused in words and the first keeps scoring."""
-    path = tmp_path / "crmhub.yaml"
-    path.write_text(f"version: 1\nstore: {{url: 'sqlite:///{tmp_path / 'cli.db'}'}}\n"
-                    "scoring: {min_conversions: 50}\n")
+    path = _config(tmp_path, "{min_conversions: 50}", leads=1500, seed=5)
     engine = store.make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
-    store.ensure_schema(engine)
-    populate(engine, leads=1500, seed=5, now=NOW)
     runner = CliRunner()
     args = ["score", "leads", "--train", "--algorithm", "logistic", "--entity", "lead", "--config", str(path)]
     first = runner.invoke(app, [*args, "--json"])
