@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
 from analytics import model as trained
 from analytics import registry, rules
@@ -223,10 +223,20 @@ def score_leads(engine: Engine, *, options: ScoringOptions, entity: str = "lead"
 ENTRY_TIME_RHO = 0.98  # a feature ranked this closely with record age measures when the record entered, nothing else
 
 
+class TrainingSet(NamedTuple):
+    """Leads whose outcome is known with their features, in id order (the same rows give the same model whatever
+    order the store returns them in); their outcomes; how many unconverted leads were left out as still open; and
+    when the leads trained on were created (first, last; None where no lead has a date)."""
+
+    frame: pd.DataFrame
+    y: np.ndarray
+    still_open: int
+    created: tuple[datetime | None, datetime | None]
+
+
 def training_set(conn: Connection, *, as_of: datetime, spec: FeatureSpec,
-                 labels: LabelRule | None = None) -> tuple[pd.DataFrame, np.ndarray, int]:
-    """Leads whose outcome is known, with their features, in id order (the same rows give the same model whatever
-    order the store returns them in); and how many unconverted leads were left out as still open."""
+                 labels: LabelRule | None = None) -> TrainingSet:
+    """See TrainingSet; ``labels``: which unconverted leads are negatives (scoring.labels)."""
     rule = labels or LabelRule()
     frame = lead_features(conn, entity="lead", as_of=as_of, spec=spec)
     t = lead.c
@@ -242,7 +252,9 @@ def training_set(conn: Connection, *, as_of: datetime, spec: FeatureSpec,
         old = (created <= pd.Timestamp(as_of) - pd.Timedelta(days=rule.after_days)).fillna(False)
     over = converted | closed | old
     ids = known.index[over].intersection(frame.index).sort_values()
-    return frame.loc[ids], converted.loc[ids].astype(int).to_numpy(), int((~over).sum())
+    dates = pd.to_datetime(known.loc[ids, "created_at"], utc=True).dropna()
+    window = (dates.min().to_pydatetime(), dates.max().to_pydatetime()) if len(dates) else (None, None)
+    return TrainingSet(frame.loc[ids], converted.loc[ids].astype(int).to_numpy(), int((~over).sum()), window)
 
 
 def training_columns(frame: pd.DataFrame, exclude: Sequence[str]) -> tuple[list[str], dict[str, str]]:
@@ -278,9 +290,7 @@ def train_lead_model(engine: Engine, *, options: ScoringOptions, as_of: datetime
     started = time.perf_counter()
     say("reading the labelled leads and their features")
     with engine.connect() as conn:
-        frame, y, still_open = training_set(conn, as_of=as_of, spec=options.spec, labels=options.labels)
-        window = conn.execute(select(func.min(lead.c.created_at), func.max(lead.c.created_at))
-                              .where(lead.c.converted.is_not(None))).one()
+        frame, y, still_open, window = training_set(conn, as_of=as_of, spec=options.spec, labels=options.labels)
         active = registry.active_model(conn, "lead")
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     if min(positives, negatives) < options.min_conversions:

@@ -55,7 +55,7 @@ def _fresh(workdir: Path, name: str) -> Engine:
 
 def _lead_auc(engine: Engine, custom: tuple[str, ...]) -> dict[str, Any]:
     with engine.connect() as conn:
-        frame, y, _open = training_set(conn, as_of=utc_now(), spec=FeatureSpec(custom_fields=custom))
+        frame, y, _open, _created = training_set(conn, as_of=utc_now(), spec=FeatureSpec(custom_fields=custom))
     columns, _left_out = training_columns(frame, ScoringOptions().exclude_features)
     result = trained.cross_validate(frame[columns], y, folds=5, seed=0, algorithm="auto")
     result.pop("out_of_fold")

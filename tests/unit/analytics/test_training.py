@@ -59,7 +59,7 @@ def test_every_split_is_stratified_and_shuffled_with_a_fixed_seed() -> None:
 def test_the_training_set_is_read_in_id_order(sqlite_store: Engine) -> None:
     populate(sqlite_store, leads=200, seed=11, now=NOW)
     with sqlite_store.connect() as conn:
-        frame, y, _ = training_set(conn, as_of=NOW, spec=FeatureSpec())
+        frame, y, _, _ = training_set(conn, as_of=NOW, spec=FeatureSpec())
     assert list(frame.index) == sorted(frame.index) and len(y) == len(frame)
 
 
@@ -78,11 +78,12 @@ def test_open_leads_are_not_negatives(sqlite_store: Engine) -> None:
         _lead(conn, "open", converted=False, status="Working - Contacted", age_days=20)
         _lead(conn, "new", converted=False, status=None, age_days=1)
     with sqlite_store.connect() as conn:
-        frame, y, still_open = training_set(conn, as_of=NOW, spec=FeatureSpec())
-        only_status, _, open_by_status = training_set(conn, as_of=NOW, spec=FeatureSpec(),
+        frame, y, still_open, created = training_set(conn, as_of=NOW, spec=FeatureSpec())
+        only_status, _, open_by_status, _ = training_set(conn, as_of=NOW, spec=FeatureSpec(),
                                                       labels=LabelRule(after_days=None))
     assert dict(zip(frame.index, y, strict=True)) == {"closed": 0, "junk": 0, "stale": 0, "won": 1}
     assert still_open == 2
+    assert created == (NOW - timedelta(days=200), NOW - timedelta(days=3))  # the leads trained on, not the open ones
     assert list(only_status.index) == ["closed", "junk", "won"] and open_by_status == 3
 
 
