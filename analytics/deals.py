@@ -24,6 +24,7 @@ from analytics import registry
 from analytics.model_guard import activation_problems
 from analytics.reasons import top_reasons
 from analytics.score_rows import save_deal_scores
+from analytics.scoring import training_columns
 from analytics.timeutil import utc_now
 from store.rawsql import db_time
 from store.tables import account, activity, deal_score, opportunity, opportunity_stage
@@ -160,11 +161,7 @@ def train(engine: Engine, *, folds: int = 5, algorithm: str = "auto", progress: 
     if min(won, lost) < min_closed:
         raise ValueError(f"{won} won and {lost} lost deals; training needs {min_closed} of each: the CRM's stage "
                          "probability stays the answer")
-    unknown = [name for name in exclude if name not in frame.columns]
-    if unknown:
-        raise ValueError(f"scoring.exclude_deal_features: {', '.join(map(repr, unknown))} is not a deal feature; the "
-                         f"features are {', '.join(frame.columns)}")
-    columns = [c for c in frame.columns if c not in exclude and frame[c].nunique(dropna=True) > 1]
+    columns, _ = training_columns(frame, exclude, setting="scoring.exclude_deal_features", entry_age=None)
     say(f"cross-validating the win model on {len(y):,} closed deals")
     metrics = trained.cross_validate(frame[columns], y, folds=folds, algorithm=algorithm, progress=say)
     metrics.pop("out_of_fold")

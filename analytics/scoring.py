@@ -246,33 +246,34 @@ def training_set(conn: Connection, *, as_of: datetime, spec: FeatureSpec,
     converted = known["converted"].astype(bool)
     closed = known["status"].fillna("").astype(str).str.strip().str.casefold().isin(
         {s.casefold() for s in rule.not_converted_statuses})
-    old = pd.Series(False, index=known.index)
-    if rule.after_days is not None:
-        created = pd.to_datetime(known["created_at"], utc=True)
-        old = (created <= pd.Timestamp(as_of) - pd.Timedelta(days=rule.after_days)).fillna(False)
+    created = pd.to_datetime(known["created_at"], utc=True)
+    old = (created <= pd.Timestamp(as_of) - pd.Timedelta(days=rule.after_days) if rule.after_days is not None
+           else pd.Series(False, index=known.index))
     over = converted | closed | old
     ids = known.index[over].intersection(frame.index).sort_values()
-    dates = pd.to_datetime(known.loc[ids, "created_at"], utc=True).dropna()
+    dates = created.loc[ids].dropna()
     window = (dates.min().to_pydatetime(), dates.max().to_pydatetime()) if len(dates) else (None, None)
     return TrainingSet(frame.loc[ids], converted.loc[ids].astype(int).to_numpy(), int((~over).sum()), window)
 
 
-def training_columns(frame: pd.DataFrame, exclude: Sequence[str]) -> tuple[list[str], dict[str, str]]:
-    """The columns a model trains on, and the ones left out with why: excluded in config, no information (empty or
-    constant), or a proxy of record age (entry time under another name, e.g. a sequential record number)."""
+def training_columns(frame: pd.DataFrame, exclude: Sequence[str], *, setting: str = "scoring.exclude_features",
+                     entry_age: str | None = "age_days") -> tuple[list[str], dict[str, str]]:
+    """The columns a model trains on, and the ones left out with why: excluded in config (``setting``), no
+    information (empty or constant), or a proxy of ``entry_age``, the record's age in the store (entry time under
+    another name, e.g. a sequential record number; None: no such check, as for a deal's age, which is its life)."""
     unknown = [name for name in exclude if name not in frame.columns]
     if unknown:
-        raise ValueError(f"scoring.exclude_features: {', '.join(map(repr, unknown))} is not a feature; the features "
+        raise ValueError(f"{setting}: {', '.join(map(repr, unknown))} is not a feature; the features "
                          f"are {', '.join(frame.columns)}")
-    left_out = {name: "excluded in config (scoring.exclude_features)" for name in exclude}
+    left_out = {name: f"excluded in config ({setting})" for name in exclude}
     informative = set(model_columns(frame))
-    age = frame["age_days"] if "age_days" in frame.columns else None
+    age = frame[entry_age] if entry_age in frame.columns else None
     for name in frame.columns:
         if name in left_out:
             continue
         if name not in informative:
             left_out[name] = "no information: empty or one value"
-        elif (name != "age_days" and age is not None and age.nunique() > 1
+        elif (name != entry_age and age is not None and age.nunique() > 1
               and pd.api.types.is_numeric_dtype(frame[name])):
             rho = frame[name].corr(age, method="spearman", min_periods=30)
             if pd.notna(rho) and abs(rho) >= ENTRY_TIME_RHO:
