@@ -58,9 +58,9 @@ def test_x_education_in_import_order_trains_the_shuffled_model_and_meets_the_ref
                 result = train_lead_model(engine, options=options, as_of=AS_OF, algorithm="hgb", folds=5)
     # Same leads, same training set row for row (read in id order), so the same model: every split in it is
     # shuffled with a fixed seed.
-    (chrono, y_chrono, _), (shuffled, y_shuffled, _) = frames["chronological"], frames["shuffled"]
-    pd.testing.assert_frame_equal(chrono, shuffled)
-    assert (y_chrono == y_shuffled).all()
+    chrono, shuffled = frames["chronological"], frames["shuffled"]
+    pd.testing.assert_frame_equal(chrono.frame, shuffled.frame)
+    assert (chrono.y == shuffled.y).all()
     m = result["metrics"]
     assert result["n_train"] == 9240 and result["still_open"] == 0  # every outcome in the case study is final
     assert "age_days" in result["left_out"] and "age_days" not in result["features"]
