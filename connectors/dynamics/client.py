@@ -20,6 +20,7 @@ from connectors.base import ApiUsage
 from connectors.dynamics.objects import API_PATH
 from connectors.errors import CursorExpired
 from connectors.http.budget import Budget
+from connectors.http.jsonbody import loads
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
 from connectors.http.tls import Endpoint
@@ -87,7 +88,8 @@ class DynamicsClient:
         """A GET on a path under the API root or a full nextLink / deltaLink; the JSON body."""
         headers = {"Prefer": prefer} if prefer else {}
         resp = self._send("GET", url, object=object, params=params, headers=headers)
-        return resp.json()  # type: ignore[no-any-return]
+        body: dict[str, Any] = loads(resp.content)
+        return body
 
     def post_batch(self, body: bytes, boundary: str, *, object: str) -> httpx.Response:
         headers = {"Content-Type": f"multipart/mixed; boundary={boundary}", "Prefer": "odata.continue-on-error",

@@ -20,6 +20,7 @@ from urllib3.util.retry import Retry
 
 from connectors.base import ApiUsage
 from connectors.http.budget import Budget
+from connectors.http.jsonbody import loads
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
 from connectors.http.tls import Endpoint
@@ -129,7 +130,7 @@ class HubSpotClient:
             resp = call()
             self._observe(resp.headers)
             data = resp.data
-            return resp.status, (json.loads(data) if data else {})
+            return resp.status, (loads(data) if data else {})
 
         return run_with_policy(
             once, settings=self._retry, classify=self._classify,

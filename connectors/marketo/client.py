@@ -19,6 +19,7 @@ from pyrate_limiter import Duration, Limiter, Rate
 
 from connectors.base import ApiUsage
 from connectors.http.budget import Budget
+from connectors.http.jsonbody import loads
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
 from connectors.http.tls import Endpoint
@@ -115,7 +116,7 @@ class MarketoClient:
             if resp.status_code != 200:
                 raise HttpStatusError(resp.status_code, resp.text[:300])
             if resp.headers.get("content-type", "").startswith("application/json"):
-                _check(resp.json())  # an error envelope instead of a file (a token or rate error)
+                _check(loads(resp.content))  # an error envelope instead of a file (a token or rate error)
             return resp.content
 
         return self._call(obj, go)
@@ -129,7 +130,7 @@ class MarketoClient:
             resp = send(headers)
             if resp.status_code != 200:
                 raise HttpStatusError(resp.status_code, resp.text[:300])
-            return _check(resp.json())
+            return _check(loads(resp.content))
 
         return self._call(obj, go)
 
@@ -160,7 +161,7 @@ class MarketoClient:
                 resp = self._http.get(f"{self.base}/rest/v1/stats/usage.json", headers=headers)
                 if resp.status_code != 200:
                     raise HttpStatusError(resp.status_code, resp.text[:300])
-                return _check(resp.json())
+                return _check(loads(resp.content))
 
             body = self._call(obj, go, observe=False)
             with self._usage_lock:

@@ -13,6 +13,7 @@ from simple_salesforce.api import Salesforce  # the package re-exports it implic
 
 from connectors.base import ApiUsage
 from connectors.http.budget import Budget
+from connectors.http.jsonbody import response_json
 from connectors.http.redact import Redactor
 from connectors.http.retry import DEFAULT_TABLE, Action, Failure, RetrySettings, run_with_policy
 from connectors.http.tls import Endpoint
@@ -71,11 +72,11 @@ class SalesforceClient:
     # --- the calls ------------------------------------------------------------------------------------------------
     def get_json(self, path: str, *, obj: str | None = None, params: Mapping[str, Any] | None = None,
                  headers: Mapping[str, str] | None = None) -> Any:
-        return self.request("GET", path, obj=obj, params=params, headers=headers).json()
+        return response_json(self.request("GET", path, obj=obj, params=params, headers=headers))
 
     def send_json(self, method: str, path: str, body: Any, *, obj: str | None = None) -> Any:
         resp = self.request(method, path, obj=obj, data=json.dumps(body))
-        return resp.json() if resp.content else None
+        return response_json(resp) if resp.content else None
 
     def request(self, method: str, path: str, *, obj: str | None = None, params: Mapping[str, Any] | None = None,
                 data: str | bytes | None = None, headers: Mapping[str, str] | None = None) -> requests.Response:
