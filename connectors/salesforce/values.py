@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,16 +27,18 @@ def soql_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def flatten(obj: Mapping[str, Any], prefix: str = "") -> Record:
-    """A REST record -> native names; relationship objects become ``Owner.Name`` keys (as Bulk CSV headers are)."""
+def flatten(obj: dict[str, Any], prefix: str = "") -> Record:
+    """A REST record -> native names; relationship objects become ``Owner.Name`` keys (as Bulk CSV headers are).
+
+    Records come from JSON, whose objects decode to plain dicts: an exact type test costs less than an
+    ``isinstance(..., Mapping)`` on every field (an abstract-class check), and top-level names need no prefix."""
     out: Record = {}
     for key, value in obj.items():
-        if key == "attributes":
-            continue
-        if isinstance(value, Mapping):
-            out.update(flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
+        if type(value) is dict:
+            if key != "attributes":
+                out.update(flatten(value, f"{prefix}{key}."))
+        elif key != "attributes":
+            out[prefix + key if prefix else key] = value
     return out
 
 

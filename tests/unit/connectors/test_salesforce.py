@@ -135,6 +135,17 @@ def test_bulk_csv_cells_read_as_rest_sends_them() -> None:
     assert row == rest
 
 
+def test_rest_records_flatten_relationships_in_order_and_keep_empty_lookups() -> None:
+    row = {"attributes": {"type": "Contact", "url": "/x"}, "Id": "003A",
+           "Account": {"attributes": {"type": "Account"}, "Name": "Acme",
+                       "Owner": {"attributes": {"type": "User"}, "Name": "Jo Rep", "Email": None}},
+           "ReportsTo": None, "Title": "VP", "MailingAddress": {"city": "Oslo"}}
+    flat = flatten(row)
+    assert list(flat.items()) == [("Id", "003A"), ("Account.Name", "Acme"), ("Account.Owner.Name", "Jo Rep"),
+                                  ("Account.Owner.Email", None), ("ReportsTo", None), ("Title", "VP"),
+                                  ("MailingAddress.city", "Oslo")]
+
+
 def test_query_all_rows_split_into_records_and_tombstones_with_merges() -> None:
     rows = [{"Id": "003A", "IsDeleted": False, "SystemModstamp": "2026-03-01T12:00:00.000+0000"},
             {"Id": "003B", "IsDeleted": True, "SystemModstamp": "2026-03-01T12:00:01.000+0000",
