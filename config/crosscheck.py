@@ -168,7 +168,7 @@ def _values_problems(override: MappingOverride, facts: ObjectFacts, where: list[
 def quality_problems(quality: QualitySettings, catalogue: Catalogue) -> list[ConfigProblem]:
     """The ``quality:`` section against the shipped entities, rules and expectations."""
     problems: list[ConfigProblem] = []
-    for entity, rules in quality.items():
+    for entity, rules in quality.entities.items():
         if entity not in catalogue.entities:
             problems.append(ConfigProblem(
                 keypath.join(["quality", keypath.key(entity)]),

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, Tag
 
 from config import keypath
+from config.models.base import extra_values
 
 _KEY_MARKER = "[key]"
 _NOT_A_TAG = object()  # a location part that is a key, not a union's tag
@@ -51,7 +52,7 @@ def locate(root: type[BaseModel], loc: Sequence[str | int]) -> Location:
 def _step(current: Any, part: str | int) -> tuple[type[BaseModel] | None, Any]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         field = current.model_fields.get(part) if isinstance(part, str) else None
-        return current, field.annotation if field is not None else None
+        return current, field.annotation if field is not None else extra_values(current)
     origin = get_origin(current)
     args = get_args(current)
     if origin in (dict, Mapping) and len(args) == 2:

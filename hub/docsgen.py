@@ -292,6 +292,8 @@ def _description(info: FieldInfo, comment: str) -> str:
 
 
 def _walk(model: type[BaseModel], prefix: str, title: str, tables: list[_Table]) -> None:
+    from config.models.base import extra_values
+
     # The same mapping under the same key path (a connection's `objects`, for each CRM kind) is described once.
     if any(t.title == title and t.model is model for t in tables):
         return
@@ -304,6 +306,11 @@ def _walk(model: type[BaseModel], prefix: str, title: str, tables: list[_Table])
         table.rows.append((f"`{path}`", _type_text(info.annotation) + _bounds(info.metadata), _default_text(info),
                            _description(info, comments.get(name, ""))))
         below += list(_nested(path, info.annotation))
+    extra = extra_values(model)
+    if extra is not None:  # keys of the admin's choosing next to the fields (the entities of `quality:`)
+        path = prefix + KEY_PLACEHOLDERS.get(prefix.rstrip(".").rsplit(".", 1)[-1], "<key>")
+        table.rows.append((f"`{path}`", _type_text(extra), "", comments.get("__pydantic_extra__", "")))
+        below += list(_nested(path, extra))
     for sub_prefix, sub_model, sub_title in below:
         _walk(sub_model, sub_prefix, sub_title, tables)
 

@@ -1,7 +1,9 @@
-"""Run a suite over a batch of canonical rows with Great Expectations and sort the rows by verdict.
+"""Run a suite over a batch of canonical rows and sort the rows by verdict.
 
-Great Expectations takes seconds to import, so it is imported on the first check, not with this module; the context
-and suites are built once per checker and reused for every batch.
+Great Expectations is the engine of record. The expectations the shipped suites use are evaluated natively by
+default (quality/native.py: GX's own pandas operations without its ~100 ms per validate), any other rule by GX;
+``quality.engine: gx`` in crmhub.yaml sends every rule to GX. GX takes seconds to import, so it is imported on the
+first batch that needs it, not with this module; the context and suites are built once per checker and reused.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from quality.native import NativeCheck, native_check
 from quality.own_rules import Exists
 from quality.own_rules import unexpected as own_unexpected
 from quality.score import record_score
 from quality.suite import Rule
+
+_RULE_KEY = "crmhub_rule"  # in each GX expectation's meta: the rule it runs
 
 
 class QualityFailure(Exception):
@@ -43,6 +48,8 @@ class QualityChecker:
         self._gx: Any = None
         self._batch_def: Any = None
         self._gx_suites: dict[str, Any] = {}
+        self._gx_alike: dict[str, dict[str, str]] = {}
+        self._natives: dict[str, dict[str, NativeCheck]] = {}
 
     def check(self, entity: str, rows: Sequence[dict[str, Any]], *, exists: Exists | None = None,
               now: datetime | None = None) -> Verdict:
@@ -91,29 +98,64 @@ class QualityChecker:
 
     def _gx_unexpected(self, entity: str, rules: Sequence[Rule], rows: Sequence[dict[str, Any]],
                        verdict: Verdict) -> dict[str, list[int]]:
-        """Great Expectations' rules over the batch: the positions of the rows each rule found unexpected."""
+        """The Great Expectations rules over the batch: the positions of the rows each rule found unexpected.
+
+        A rule the native evaluator reproduces exactly runs there (quality/native.py); the rest go to GX in one
+        validate, which is skipped when nothing is left for it.
+        """
         gx_rules = [r for r in rules if not r.own]
         if not gx_rules:
             return {}
         import pandas as pd
 
-        started = time.perf_counter()
         columns = sorted({r.column for r in gx_rules if r.column})
         frame = pd.DataFrame({c: [row.get(c) for row in rows] for c in columns})
         frame["_row"] = range(len(rows))
+        natives = self._native_checks(entity, gx_rules)
+        out: dict[str, list[int]] = {}
+        for rule in gx_rules:
+            check = natives.get(rule.name)
+            if check is None or rule.column is None:
+                continue
+            try:
+                bad = check(frame[rule.column])
+            except Exception as problem:  # as GX's catch_exceptions: the rule could not run, the batch stops
+                raise QualityFailure(f"rule {rule.name} ({rule.expectation}) could not run: {problem}") from problem
+            if bad:
+                out[rule.name] = bad
+        rest = [r for r in gx_rules if r.name not in natives]
+        if rest:
+            out.update(self._validate(entity, rest, frame, verdict))
+        return out
+
+    def _native_checks(self, entity: str, rules: Sequence[Rule]) -> dict[str, NativeCheck]:
+        """The rules of ``entity`` run natively, by name: decided once per entity, the suites do not change."""
+        if entity not in self._natives:
+            checks = {r.name: native_check(r.expectation, r.kwargs) for r in rules if r.engine == "native"}
+            self._natives[entity] = {name: check for name, check in checks.items() if check is not None}
+        return self._natives[entity]
+
+    def _validate(self, entity: str, rules: Sequence[Rule], frame: Any, verdict: Verdict) -> dict[str, list[int]]:
+        started = time.perf_counter()
         result = self._batch().get_batch(batch_parameters={"dataframe": frame}).validate(
-            self._suite(entity, gx_rules),
+            self._suite(entity, rules),
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_row"]},
         )
         verdict.seconds_in_gx += time.perf_counter() - started
         out: dict[str, list[int]] = {}
-        for rule, res in zip(gx_rules, result.results, strict=True):
+        by_name = {rule.name: rule for rule in rules}
+        stands_for: dict[str, list[Rule]] = {}  # GX orders results its own way (by column): each names its rule
+        for rule in rules:
+            stands_for.setdefault(self._gx_alike[entity][rule.name], []).append(rule)
+        for res in result.results:
+            first = by_name[res.expectation_config.meta[_RULE_KEY]]
             if res.success:
                 continue
             problem = _exception(res.exception_info)
             if problem is not None:
-                raise QualityFailure(f"rule {rule.name} ({rule.expectation}) could not run: {problem}")
-            out[rule.name] = [int(item["_row"]) for item in res.result.get("unexpected_index_list") or []]
+                raise QualityFailure(f"rule {first.name} ({first.expectation}) could not run: {problem}")
+            bad = [int(item["_row"]) for item in res.result.get("unexpected_index_list") or []]
+            out.update({rule.name: bad for rule in stands_for[self._gx_alike[entity][first.name]]})
         return out
 
     # --- Great Expectations, built once ----------------------------------------------------------------------------
@@ -129,13 +171,27 @@ class QualityChecker:
         return self._batch_def
 
     def _suite(self, entity: str, rules: Sequence[Rule]) -> Any:
+        """The GX suite of these rules; GX keeps one of two expectations it finds equal (defaults filled in), so
+        ``_gx_alike`` records, by rule name, the rule whose expectation's result stands for it."""
         if entity not in self._gx_suites:
             suite = self._gx.ExpectationSuite(name=f"crmhub_{entity}")
+            kept: list[tuple[str, Any]] = []
+            alike: dict[str, str] = {}
             for rule in rules:
                 cls = getattr(self._gx.expectations, _camel(rule.expectation))
-                suite.add_expectation(cls(**rule.kwargs))
-            self._gx_suites[entity] = suite
+                kwargs = {**rule.kwargs, "meta": {**(rule.kwargs.get("meta") or {}), _RULE_KEY: rule.name}}
+                expectation = cls(**kwargs)
+                alike[rule.name] = next((name for name, other in kept if _same(other, expectation)), rule.name)
+                kept.append((rule.name, expectation))
+                suite.add_expectation(expectation)
+            self._gx_suites[entity], self._gx_alike[entity] = suite, alike
         return self._gx_suites[entity]
+
+
+def _same(one: Any, other: Any) -> bool:
+    """As GX's suite compares expectations: type and kwargs (defaults filled in), not meta."""
+    return bool(one.expectation_type == other.expectation_type
+                and one.configuration.kwargs == other.configuration.kwargs)
 
 
 def _exception(info: Any) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from config import Catalogue, ConfigFileError, QualitySettings, quality_problems
+from config import Catalogue, ConfigFileError, QualityEngine, QualitySettings, quality_problems
 from mapping.model import ENTITIES
 from quality.own_rules import COLUMN_PARAMS, OWN_EXPECTATIONS, check_kwargs
 from quality.vocabulary import EXPECTATIONS
@@ -30,6 +30,8 @@ class Rule:
     severity: str = "quarantine"
     weight: float = 0.0  # in the record's quality score; 0: the severity's (quality/score.py)
     message: str = ""  # what a quarantined record's reason says; empty: the expectation described
+    # native: crmhub's evaluator when it reproduces this rule exactly (quality/native.py), else GX; gx: always GX
+    engine: QualityEngine = "native"
 
     @property
     def own(self) -> bool:
@@ -74,7 +76,7 @@ def load_suites(path: Path | None = None, *, overrides: QualitySettings | None =
         suites = parse_suites(yaml.safe_load(text), source="quality/suites/default.yaml")
     else:
         suites = parse_suites(yaml.safe_load(path.read_text()), source=str(path))
-    return apply_overrides(suites, overrides) if overrides else suites
+    return apply_overrides(suites, overrides) if overrides is not None else suites
 
 
 def quality_catalogue(suites: Mapping[str, tuple[Rule, ...]]) -> Catalogue:
@@ -90,12 +92,13 @@ def quality_catalogue(suites: Mapping[str, tuple[Rule, ...]]) -> Catalogue:
 
 
 def apply_overrides(suites: Mapping[str, tuple[Rule, ...]], overrides: QualitySettings) -> dict[str, tuple[Rule, ...]]:
-    """``suites`` changed by the ``quality:`` section; a ConfigFileError at its key paths if a name is unknown."""
+    """``suites`` changed by the ``quality:`` section (its engine set on every rule); a ConfigFileError at its key
+    paths if a name is unknown."""
     problems = quality_problems(overrides, quality_catalogue(suites))
     if problems:
         raise ConfigFileError(problems)
-    out = dict(suites)
-    for entity, changes in overrides.items():
+    out = {entity: tuple(replace(rule, engine=overrides.engine) for rule in rules) for entity, rules in suites.items()}
+    for entity, changes in overrides.entities.items():
         rules = list(out.get(entity, ()))
         shipped = {rule.name for rule in rules}
         for name, change in changes.items():
@@ -103,7 +106,7 @@ def apply_overrides(suites: Mapping[str, tuple[Rule, ...]], overrides: QualitySe
                 rules = [_changed(rule, change) if rule.name == name else rule for rule in rules]
             else:
                 rules.append(Rule(name, str(change.expectation), dict(change.kwargs), change.severity or "quarantine",
-                                  change.weight or 0.0))
+                                  change.weight or 0.0, engine=overrides.engine))
         out[entity] = tuple(rule for rule in rules if _enabled(rule.name, changes))
     return out
 

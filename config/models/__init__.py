@@ -12,7 +12,7 @@ from config.models.hubspot import (
 from config.models.kpi import KpiRate, KpiSettings
 from config.models.marketo import MarketoClientCredentialsAuth, MarketoConnection
 from config.models.object_mapping import FieldSource, MappingEntry, ObjectDefinition
-from config.models.quality import QualityRuleSettings, QualitySettings
+from config.models.quality import QualityEngine, QualityRuleSettings, QualitySettings
 from config.models.root import CrmhubConfig
 from config.models.salesforce import (
     SalesforceAuth,
@@ -56,6 +56,7 @@ __all__ = [
     "MarketoConnection",
     "ObjectDefinition",
     "ObjectSettings",
+    "QualityEngine",
     "QualityRuleSettings",
     "QualitySettings",
     "SalesforceAuth",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -36,3 +37,11 @@ def problems_error(title: str, problems: Sequence[tuple[Loc, str]]) -> Validatio
             for loc, message in problems
         ],
     )
+
+
+def extra_values(model: type[BaseModel]) -> Any:
+    """The type of the values a model keeps under keys of the admin's choosing (typed ``__pydantic_extra__``, such as
+    the entities of ``quality:``), or None when its keys are only its fields."""
+    extra = get_type_hints(model).get("__pydantic_extra__")
+    args = get_args(extra)
+    return args[1] if len(args) == 2 else None

@@ -36,7 +36,7 @@ class CrmhubConfig(StrictModel):
     identity: IdentitySettings = Field(default_factory=IdentitySettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
     kpi: KpiSettings = Field(default_factory=KpiSettings)  # the KPI engine's calendar, time zone and currency
-    quality: QualitySettings = Field(default_factory=dict)  # overrides of the shipped quality rules
+    quality: QualitySettings = Field(default_factory=QualitySettings)  # the quality engine, changes to shipped rules
 
     @field_validator("quality", mode="before")
     @classmethod

@@ -105,7 +105,24 @@ def test_unknown_names_are_config_errors_naming_the_key_and_the_nearest_name() -
 
 def test_no_section_leaves_the_shipped_suites() -> None:
     assert load_suites(overrides=_quality({}).quality) == load_suites()
-    assert _quality({"contact": {"email_format": None}}).quality == {"contact": {"email_format": _empty()}}
+    assert _quality({"contact": {"email_format": None}}).quality.entities == {"contact": {"email_format": _empty()}}
+
+
+def test_the_engine_is_native_unless_the_admin_chooses_gx() -> None:
+    assert {r.engine for rules in load_suites(overrides=_quality({}).quality).values() for r in rules} == {"native"}
+    cfg = _quality({"engine": "gx", "contact": {"title_required": {
+        "expectation": "expect_column_values_to_not_be_null", "kwargs": {"column": "title"}}}})
+    assert cfg.quality.engine == "gx"
+    suites = load_suites(overrides=cfg.quality)
+    assert {r.engine for rules in suites.values() for r in rules} == {"gx"}  # the admin's own rule too
+    assert "title_required" in {r.name for r in suites["contact"]}
+
+
+@pytest.mark.parametrize("engine", ["fast", None, ["gx"]])
+def test_a_bad_engine_is_named_at_its_key_path(engine: Any) -> None:
+    with pytest.raises(ConfigFileError) as caught:
+        _quality({"engine": engine})
+    assert [str(p) for p in caught.value.problems] == ["quality.engine: expected 'native' or 'gx'"]
 
 
 def _empty() -> Any:
