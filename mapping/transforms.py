@@ -17,6 +17,8 @@ from typing import Any
 import phonenumbers
 import pycountry
 
+from mapping.plus_numbers import plus_e164
+
 
 class TransformError(ValueError):
     def __init__(self, expected: str, value: Any) -> None:
@@ -151,12 +153,32 @@ def t_email(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> s
     return str(value).strip().lower()
 
 
-@lru_cache(maxsize=65536)
 def _e164(raw: str, region: str | None) -> str:
+    """A number already written +<country code> needs no region: its answer is cached once for every region."""
+    fast = _plus_e164(raw)
+    return fast if fast is not None else _parsed_e164(raw, region)
+
+
+def _plus_e164(raw: str) -> str | None:
+    found = plus_e164(raw)  # phonenumbers' own answer without its parser's cost, or None: not certain, parse it
+    if found is None:
+        return None
+    e164, possible = found
+    if not possible:
+        raise TransformError("a possible phone number", raw)
+    return e164
+
+
+@lru_cache(maxsize=65536)
+def _parsed_e164(raw: str, region: str | None) -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise TransformError("a phone number", raw) from None
+    return _possible_e164(number, raw)
+
+
+def _possible_e164(number: phonenumbers.PhoneNumber, raw: str) -> str:
     if not phonenumbers.is_possible_number(number):
         raise TransformError("a possible phone number", raw)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
