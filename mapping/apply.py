@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mapping.canonical_ids import canonical_id
+from mapping.compiled import row_builder
 from mapping.spec import FieldRule, ObjectMapping
-from mapping.transforms import TRANSFORMS, TransformError, ref_source_id
+from mapping.transforms import TRANSFORMS, Transform, TransformError, ref_source_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,36 +27,73 @@ class MapResult:
 
 def map_records(om: ObjectMapping, records: Sequence[dict[str, Any]], *, connection: str,
                 primary_key: str = "id") -> MapResult:
+    """Rows from the compiled mapping (mapping/compiled.py); a record it cannot build a row from takes the per-rule
+    path, which keeps it as a reject with its reasons."""
     out = MapResult()
-    plan = [(r, TRANSFORMS.get(r.transform)) for r in om.rules]
+    build = row_builder(om, connection=connection, primary_key=primary_key)
+    plan: _Plan | None = None
     for record in records:
-        source_id = str(record[primary_key])
-        row: dict[str, Any] = {"id": canonical_id(connection, om.object, source_id),
-                               "source_connection": connection, "source_object": om.object,
-                               "source_id": source_id}
-        reasons: list[dict[str, Any]] = []
-        for rule, fn in plan:
-            raw = record.get(rule.source) if rule.source else None
-            try:
-                if rule.transform == "ref":
-                    ref = ref_source_id(raw, rule.args.get("id_prefix"))
-                    row[rule.target] = canonical_id(connection, str(rule.args["object"]), ref) if ref else None
-                else:
-                    row[rule.target] = fn(raw, rule.args, record)  # type: ignore[misc]
-            except (TransformError, ValueError, ArithmeticError) as exc:  # one bad value rejects one record
-                reasons.append({"field": rule.target, "source_field": rule.source,
-                                "rule": f"transform:{rule.transform}", "message": _message(rule, source_id, exc),
-                                "value": _jsonable(raw)})
-                if "column_type" in rule.args:  # a raw table's column: the type it holds, for a person to act on
-                    reasons[-1]["expected_type"] = rule.args["column_type"]
-        reasons += _type_changes(om, record)
-        if om.keeps_custom:
-            row["custom"] = {key: record.get(src) for src, key in om.custom if record.get(src) not in (None, "")}
+        try:
+            row = build(record)
+        except (TransformError, ValueError, ArithmeticError):  # a value a transform refuses: the rules say which
+            row = None
+        if row is None:
+            plan = plan or _plan(om)
+            row, reasons = _map_by_rule(om, plan, record, connection, primary_key)
+            if reasons:
+                out.rejects.append(Reject(row["source_id"], record, reasons))
+                continue
+        out.rows.append(row)
+    return out
+
+
+def map_records_by_rule(om: ObjectMapping, records: Sequence[dict[str, Any]], *, connection: str,
+                        primary_key: str = "id") -> MapResult:
+    """``map_records`` taking every record through the per-rule path: what the compiled path must equal."""
+    out = MapResult()
+    plan = _plan(om)
+    for record in records:
+        row, reasons = _map_by_rule(om, plan, record, connection, primary_key)
         if reasons:
-            out.rejects.append(Reject(source_id, record, reasons))
+            out.rejects.append(Reject(row["source_id"], record, reasons))
         else:
             out.rows.append(row)
     return out
+
+
+_Plan = list[tuple[FieldRule, Transform | None]]
+
+
+def _plan(om: ObjectMapping) -> _Plan:
+    return [(r, TRANSFORMS.get(r.transform)) for r in om.rules]
+
+
+def _map_by_rule(om: ObjectMapping, plan: _Plan, record: dict[str, Any], connection: str,
+                 primary_key: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One record, rule by rule: its row and the reasons it cannot land (none: it lands)."""
+    source_id = str(record[primary_key])
+    row: dict[str, Any] = {"id": canonical_id(connection, om.object, source_id),
+                           "source_connection": connection, "source_object": om.object,
+                           "source_id": source_id}
+    reasons: list[dict[str, Any]] = []
+    for rule, fn in plan:
+        raw = record.get(rule.source) if rule.source else None
+        try:
+            if rule.transform == "ref":
+                ref = ref_source_id(raw, rule.args.get("id_prefix"))
+                row[rule.target] = canonical_id(connection, str(rule.args["object"]), ref) if ref else None
+            else:
+                row[rule.target] = fn(raw, rule.args, record)  # type: ignore[misc]
+        except (TransformError, ValueError, ArithmeticError) as exc:  # one bad value rejects one record
+            reasons.append({"field": rule.target, "source_field": rule.source,
+                            "rule": f"transform:{rule.transform}", "message": _message(rule, source_id, exc),
+                            "value": _jsonable(raw)})
+            if "column_type" in rule.args:  # a raw table's column: the type it holds, for a person to act on
+                reasons[-1]["expected_type"] = rule.args["column_type"]
+    reasons += _type_changes(om, record)
+    if om.keeps_custom:
+        row["custom"] = {key: record.get(src) for src, key in om.custom if record.get(src) not in (None, "")}
+    return row, reasons
 
 
 def _message(rule: FieldRule, source_id: str, exc: Exception) -> str:

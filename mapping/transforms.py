@@ -17,6 +17,8 @@ from typing import Any
 import phonenumbers
 import pycountry
 
+from mapping.plus_numbers import plus_e164
+
 
 class TransformError(ValueError):
     def __init__(self, expected: str, value: Any) -> None:
@@ -151,12 +153,33 @@ def t_email(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> s
     return str(value).strip().lower()
 
 
-@lru_cache(maxsize=65536)
 def _e164(raw: str, region: str | None) -> str:
+    """A number already written +<country code> needs no region: its answer is cached once for every region."""
+    fast = _plus_e164(raw)
+    return fast if fast is not None else _parsed_e164(raw, region)
+
+
+@lru_cache(maxsize=65536)  # contacts of one company share its number
+def _plus_e164(raw: str) -> str | None:
+    found = plus_e164(raw)  # phonenumbers' own answer without its parser's cost, or None: not certain, parse it
+    if found is None:
+        return None
+    e164, possible = found
+    if not possible:
+        raise TransformError("a possible phone number", raw)
+    return e164
+
+
+@lru_cache(maxsize=65536)
+def _parsed_e164(raw: str, region: str | None) -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise TransformError("a phone number", raw) from None
+    return _possible_e164(number, raw)
+
+
+def _possible_e164(number: phonenumbers.PhoneNumber, raw: str) -> str:
     if not phonenumbers.is_possible_number(number):
         raise TransformError("a possible phone number", raw)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -236,6 +259,70 @@ def ref_source_id(value: Any, id_prefix: str | None = None) -> str | None:
     if id_prefix and not ref.startswith(id_prefix):
         return None
     return ref
+
+
+def prepared(name: str, args: Mapping[str, Any]) -> Transform | None:
+    """``TRANSFORMS.get(name)`` for rules with these ``args``, for the compiled mapper (mapping/compiled.py): what
+    the transform reads from its arguments is read once, and a value that is plain text takes the short way. The
+    answers are the transform's own (tests/unit/mapping/test_compiled.py holds them equal); any other value goes to
+    the transform itself."""
+    if name == "string":
+        return _plain_text(t_string, lower=bool(args.get("lower")))
+    if name == "email":
+        return _plain_text(t_email, lower=True)
+    if name == "phone":
+        return _phone(args.get("region_from") or None)
+    if name == "datetime":
+        return _offset_datetime
+    return TRANSFORMS.get(name)
+
+
+def _plain_text(transform: Transform, *, lower: bool) -> Transform:
+    """``t_string``/``t_email`` for a str: blank is None, else trimmed (and lower case when asked)."""
+
+    def plain_text(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> Any:
+        if type(value) is not str:
+            return transform(value, args, record)
+        text = value.strip()
+        if not text:
+            return None
+        return text.lower() if lower else text
+
+    return plain_text
+
+
+def _phone(region_from: Any) -> Transform:
+    """``t_phone`` for a str, with the field naming the record's country read once."""
+
+    def phone(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
+        if type(value) is not str:
+            return t_phone(value, args, record)
+        text = value.strip()
+        if not text:
+            return None
+        region = (_country_code(str(record.get(region_from) or "")) or None) if region_from else None
+        return _e164(text, region)
+
+    return phone
+
+
+def _offset_datetime(value: Any, args: Mapping[str, Any], record: Mapping[str, Any]) -> datetime | None:
+    """``t_datetime`` for a str holding an ISO-8601 date-time with its offset, as CRMs send them; anything else (epoch
+    milliseconds, no offset, so bare dates too, no date-time at all) goes to ``t_datetime`` itself."""
+    if type(value) is not str:
+        return t_datetime(value, args, record)
+    text = value.strip()
+    if not text:
+        return None
+    if text.lstrip("-").isdigit():
+        return t_datetime(value, args, record)
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return t_datetime(value, args, record)
+    if parsed.tzinfo is None:
+        return t_datetime(value, args, record)
+    return parsed.astimezone(UTC)
 
 
 TRANSFORMS: Mapping[str, Transform] = {
