@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection
 
-import store.quarantine
 from store.quarantine import (
     add_quarantine,
     list_quarantine,
@@ -137,11 +136,12 @@ def test_supersede_updates_only_the_ids_that_have_an_open_row(filled: Connection
     assert list_quarantine(filled, status="replayed")[0]["resolved_at"] is not None
 
 
-def test_supersede_with_more_open_rows_than_it_probes_updates_every_chunk(filled: Connection,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store.quarantine, "OPEN_PROBE", 1)  # three open rows in sf/Contact: more than probed
-    reread = ["1", "3", *(f"absent-{i}" for i in range(2_000))]
+def test_supersede_with_more_open_rows_than_half_the_ids_updates_every_chunk(filled: Connection) -> None:
+    add_quarantine(filled, [_record(f"open-{i}", [_reason("email", "valid_email")]) for i in range(1_100)])
+    reread = ["1", "3", *(f"absent-{i}" for i in range(2_000))]  # 1,103 open rows: more than it probes (1,001)
     with statements(filled) as seen:
         assert supersede_quarantine(filled, connection="sf", object="Contact", source_ids=reread) == 2
     assert len(touching(seen, "UPDATE", "quarantine")) == 3  # 2,002 ids in 900-id chunks, as before the probe
-    assert sorted(r["source_id"] for r in list_quarantine(filled, status="replayed")) == ["1", "3"]
+    replayed = list_quarantine(filled, status="replayed")
+    assert sorted(r["source_id"] for r in replayed) == ["1", "3"]
+    assert len(list_quarantine(filled, connection="sf", limit=5_000)) == 1_101
