@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, exists, select, update
 
 from store.chunking import IN_LIST_CHUNK, chunked
 from store.tables import source_link, writeback_ledger, writeback_result
@@ -45,6 +45,12 @@ def ledger_for_records(conn: Connection, *, connection: str, object: str,
             c.connection == connection, c.object == object, c.source_id.in_(chunk))).mappings()
         out += [dict(r) for r in rows]
     return out
+
+
+def ledger_holds(conn: Connection, *, connection: str, object: str) -> bool:
+    """Whether crmhub ever wrote back to this object: one probe of the ledger's primary key (connection, object, …)."""
+    c = writeback_ledger.c
+    return bool(conn.execute(select(exists().where(c.connection == connection, c.object == object))).scalar_one())
 
 
 def ledger_fields(conn: Connection, *, connection: str, object: str) -> list[str]:

@@ -31,6 +31,11 @@ def record_read_back(conn: Connection, *, connection: str, object: str, records:
     out = ReadBack()
     if not records or version_field is None:
         return out
+    # Most streams were never written back to: one probe of the ledger's key instead of looking up every record.
+    # Asked per unit, not once per run: a write-back (sync/writeback/run.py) takes no stream lock, so one may start
+    # while this sync runs, and its records read after that must still be told from a person's edits.
+    if not ledger.ledger_holds(conn, connection=connection, object=object):
+        return out
     by_id = {str(r[primary_key]): r for r in records}
     sent = ledger.ledger_for_records(conn, connection=connection, object=object, source_ids=list(by_id))
     echoed: set[str] = set()

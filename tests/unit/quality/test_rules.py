@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import quality.score
 from quality.checker import QualityChecker
 from quality.own_rules import FRESH, REFERENCE, unexpected
 from quality.score import record_score
@@ -56,6 +57,27 @@ def test_the_score_is_the_severity_weighted_share_of_rules_passed() -> None:
     assert record_score(rules, ["q", "heavy"]) == pytest.approx(1 - 6 / 10)
     assert record_score(rules, ["w", "q", "f", "heavy"]) == 0.0
     assert record_score([], ["anything"]) == 1.0
+
+
+def test_a_suites_score_is_summed_once_per_set_of_rules_broken(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = (Rule("w", "expect_x", {}, "warn"), Rule("q", "expect_x", {}, "quarantine"),
+             Rule("f", "expect_x", {}, "fail", weight=0.7), Rule("heavy", "expect_x", {}, "warn", weight=4.0))
+    subsets = [[], ["w"], ["q", "w"], ["w", "q"], ["heavy", "f"], ["w", "q", "f", "heavy"], ["w", "w"], ["x"]]
+    expected = [record_score(list(rules), failed) for failed in subsets]  # a list: never kept, always summed
+    summed: list[frozenset[str]] = []
+    real = quality.score._score
+
+    def counted(rules: Any, broken: frozenset[str]) -> float:
+        summed.append(broken)
+        return real(rules, broken)
+
+    monkeypatch.setattr(quality.score, "_score", counted)
+    for _ in range(3):  # a unit's records break the same few sets over and over
+        assert [record_score(rules, failed) for failed in subsets] == expected
+    # Each distinct non-empty set once; nothing broken is 1.0 without a sum.
+    assert sorted(map(sorted, summed)) == [["f", "heavy"], ["f", "heavy", "q", "w"], ["q", "w"], ["w"], ["x"]]
+    # Another suite (a new tuple of the same rules) is scored on its own.
+    assert record_score(tuple(list(rules)), ["w"]) == expected[1] and len(summed) == 6
 
 
 def test_the_checker_scores_every_row_and_warns_on_references(checker: QualityChecker) -> None:

@@ -14,6 +14,7 @@ from store.quarantine import (
     resolve_quarantine,
     supersede_quarantine,
 )
+from tests.support.statements import statements, touching
 
 
 def _reason(field: str, rule: str, value: Any = None) -> dict[str, Any]:
@@ -114,3 +115,33 @@ def test_supersede_closes_only_the_reread_records_of_that_object(filled: Connect
     assert supersede_quarantine(filled, connection="sf", object="contacts", source_ids=["4"]) == 0
     assert sorted(r["source_id"] for r in list_quarantine(filled)) == ["2", "4"]
     assert sorted(r["source_id"] for r in list_quarantine(filled, status="replayed")) == ["1", "3"]
+
+
+def test_supersede_updates_nothing_when_the_stream_has_no_open_row(filled: Connection) -> None:
+    """A unit of a stream with nothing open (here: only another connection's row) costs one probe, no UPDATE."""
+    unit = [f"id-{i}" for i in range(2_000)]
+    with statements(filled) as seen:
+        assert supersede_quarantine(filled, connection="sf", object="contacts", source_ids=unit) == 0
+    assert touching(seen, "UPDATE", "quarantine") == []
+    assert len(seen) == 1
+    assert [r["status"] for r in list_quarantine(filled, status=None)] == ["open"] * 4
+
+
+def test_supersede_updates_only_the_ids_that_have_an_open_row(filled: Connection) -> None:
+    unit = ["3", *(f"id-{i}" for i in range(2_000))]
+    with statements(filled) as seen:
+        assert supersede_quarantine(filled, connection="sf", object="Contact", source_ids=unit) == 1
+    assert len(touching(seen, "UPDATE", "quarantine")) == 1  # not one per 900 ids of the unit
+    assert [r["source_id"] for r in list_quarantine(filled, status="replayed")] == ["3"]
+    assert list_quarantine(filled, status="replayed")[0]["resolved_at"] is not None
+
+
+def test_supersede_with_more_open_rows_than_half_the_ids_updates_every_chunk(filled: Connection) -> None:
+    add_quarantine(filled, [_record(f"open-{i}", [_reason("email", "valid_email")]) for i in range(1_100)])
+    reread = ["1", "3", *(f"absent-{i}" for i in range(2_000))]  # 1,103 open rows: more than it probes (1,001)
+    with statements(filled) as seen:
+        assert supersede_quarantine(filled, connection="sf", object="Contact", source_ids=reread) == 2
+    assert len(touching(seen, "UPDATE", "quarantine")) == 3  # 2,002 ids in 900-id chunks, as before the probe
+    replayed = list_quarantine(filled, status="replayed")
+    assert sorted(r["source_id"] for r in replayed) == ["1", "3"]
+    assert len(list_quarantine(filled, connection="sf", limit=5_000)) == 1_101

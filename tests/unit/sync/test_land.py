@@ -8,7 +8,10 @@ datetimes.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import uuid
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,11 +23,12 @@ from connectors.base import Cursor, Tombstone
 from connectors.errors import BudgetExhausted
 from mapping.canonical_ids import canonical_id
 from quality.checker import QualityChecker
-from store.tables import contact, source_link, sync_run
+from store.tables import contact, record_quality, source_link, sync_run
 from sync.counts import Counts
 from sync.land import Unit, content_hash, land
 from sync.stream import RunSummary, run_stream
 from tests.support.fakes import MAPPING, SPEC, T0, FakeConnector, Page, page_cursor, pages_of, person
+from tests.support.statements import statements, touching
 
 DELETED_AT = datetime(2024, 5, 2, 9, 30, tzinfo=UTC)
 
@@ -412,6 +416,43 @@ def test_content_hash_ignores_write_times_only() -> None:
     )
     assert content_hash(row) != content_hash({**row, "first_name": "Grace"})
     assert content_hash(row) == content_hash(dict(reversed(list(row.items()))))
+
+
+def test_content_hash_keeps_the_digest_stored_before_for_every_value_type() -> None:
+    """Stored hashes must keep matching after an upgrade, or every record is rewritten once: this digest is what
+    ``blake2b(json.dumps(row, sort_keys=True, default=str))`` gave for this row before the hash was sped up."""
+    row = {"id": "c7be7aae-4a1c-538d-ade0-cf07ee84baed", "source_id": "1000", "name": "Zoë \"Q\" O'Brien\n\t✓ 😀",
+           "count": 42, "big": 2**70, "neg": -7, "ratio": 0.1, "huge": 1e16, "tiny": 5e-324, "whole": 3.0,
+           "nan": float("nan"), "inf": float("inf"), "flag": True, "off": False, "missing": None,
+           "created_at": datetime(2024, 8, 23, 19, 23, tzinfo=UTC),
+           "updated_at": datetime(2024, 8, 26, 19, 23, 5, 120, tzinfo=UTC),
+           "offset": datetime(2024, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=2))), "naive": datetime(2024, 1, 1),
+           "birthday": date(1990, 2, 28), "amount": Decimal("1234.5600"),
+           "uid": uuid.UUID("6f1c2f0e-9a53-4b8e-b1f4-6c0de1c2a6b1"),
+           "custom": {"z": [1, "two", None, {"b": 2, "a": 1}], "a": {"nested": date(2024, 1, 1)}}, "tags": ["x", "y"],
+           "empty": {}, "tup": (1, 2)}
+    assert content_hash(row) == "043bc2c672822bc246903b52e9dc974f"
+    assert content_hash({**row, "synced_at": datetime.now(UTC), "deleted_at": None}) == content_hash(row)
+
+
+def test_an_unchanged_record_rescored_alike_costs_no_score_write(engine: Engine) -> None:
+    rows = [_row(str(i), first_name=f"P{i}") for i in range(3)]
+    scores = [(r["id"], 1.0, []) for r in rows]
+    first_run = _start(engine)
+    assert land(engine, replace(_unit(rows), scores=scores), run_id=first_run).upserted == 3
+    with statements(engine) as seen:
+        again = land(engine, replace(_unit(rows), scores=scores), run_id=_start(engine))
+    assert again == Counts(read=3, unchanged=3)
+    assert touching(seen, "INSERT", "record_quality") == []
+    assert touching(seen, "UPDATE", "quarantine") == []  # nothing open: nothing to supersede
+    # A rule added since: the same record now breaks it, and its new score is written.
+    rescored = [(rows[0]["id"], 0.5, ["has_phone"]), *scores[1:]]
+    run_id = _start(engine)
+    land(engine, replace(_unit(rows), scores=rescored), run_id=run_id)
+    with engine.connect() as conn:
+        kept = {r.record_id: (r.score, r.failed, r.run_id) for r in conn.execute(select(record_quality))}
+    assert kept[rows[0]["id"]] == (0.5, ["has_phone"], run_id)
+    assert kept[rows[1]["id"]] == (1.0, [], first_run)  # unchanged and scored alike: the row that gave it
 
 
 def test_a_complete_id_listing_tombstones_what_the_crm_purged(engine: Engine, checker: QualityChecker) -> None:
