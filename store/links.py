@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, false, func, or_, select, update
 
-from store.chunking import IN_LIST_CHUNK, chunked
+from store.chunking import IN_LIST_CHUNK, chunked, one_of
 from store.erasure import erase_canonical, strip_quarantine
 from store.raw import entity_table
 from store.tables import source_link
@@ -24,13 +24,17 @@ def link_hashes(
 
     The hash is ``None`` for a tombstone of a record that was never read alive.
     """
+    ids = list(dict.fromkeys(source_ids))
+    dialect = conn.dialect.name
+    # PostgreSQL takes the whole unit as one array parameter: one round trip, one index probe per id.
+    chunks = [ids] if dialect == "postgresql" and ids else chunked(ids, IN_LIST_CHUNK)
     found: dict[str, tuple[str | None, bool]] = {}
-    for chunk in chunked(list(dict.fromkeys(source_ids)), IN_LIST_CHUNK):
+    for chunk in chunks:
         rows = conn.execute(
             select(source_link.c.source_id, source_link.c.content_hash, source_link.c.is_deleted).where(
                 source_link.c.connection == connection,
                 source_link.c.object == object,
-                source_link.c.source_id.in_(chunk),
+                one_of(dialect, source_link.c.source_id, chunk),
             )
         )
         found.update({row.source_id: (row.content_hash, bool(row.is_deleted)) for row in rows})
