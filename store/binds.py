@@ -83,6 +83,13 @@ def as_core_errors(conn: Connection, statement: str) -> Iterator[None]:
         raise StatementError(str(exc), statement, None, exc) from exc
 
 
+def announce(conn: Connection, cursor: Any, statement: str, parameters: Any, *, many: bool = False) -> None:
+    """Tell Core's ``before_cursor_execute`` listeners of a statement sent straight to the driver: statement logs,
+    tracing and the tests that pin which work a path skips must still see every write."""
+    if conn._has_events or conn.engine._has_events:
+        conn.dispatch.before_cursor_execute(conn, cursor, statement, parameters, None, many)
+
+
 def driver_connection(conn: Connection) -> Any:
     """The driver's own connection under ``conn``, inside ``conn``'s transaction.
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, false, func, or_, select, update
 
-from store.binds import as_core_errors, driver_connection
+from store.binds import announce, as_core_errors, driver_connection
 from store.chunking import IN_LIST_CHUNK, chunked
 from store.erasure import erase_canonical, strip_quarantine
 from store.raw import entity_table
@@ -37,11 +37,14 @@ def link_hashes(
     found: dict[str, tuple[str | None, bool]] = {}
     with as_core_errors(conn, query), closing(driver_connection(conn).cursor()) as cursor:
         for chunk in chunks:
+            params: tuple[Any, ...]
             if postgresql:
-                cursor.execute(query.format("%s") + "source_id = ANY(%s)", (connection, object, list(chunk)))
+                sql, params = query.format("%s") + "source_id = ANY(%s)", (connection, object, list(chunk))
             else:
-                cursor.execute(query.format("?") + f"source_id IN ({', '.join('?' for _ in chunk)})",
+                sql, params = (query.format("?") + f"source_id IN ({', '.join('?' for _ in chunk)})",
                                (connection, object, *chunk))
+            announce(conn, cursor, sql, params)
+            cursor.execute(sql, params)
             found.update({source_id: (content_hash, bool(is_deleted))
                           for source_id, content_hash, is_deleted in cursor.fetchall()})
     return found

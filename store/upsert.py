@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from store.binds import as_core_errors, bind_plan, bound_columns, driver_connection
+from store.binds import announce, as_core_errors, bind_plan, bound_columns, driver_connection
 from store.upsert_copy import copy_upsert, copyable
 from store.upsert_core import core_upsert
 from store.upsert_sql import sqlite_statement
@@ -50,7 +50,9 @@ def upsert(
     if plan is not None and dialect.name == "sqlite":
         sql = sqlite_statement(table, plan.names, tuple(key), to_update, dialect)
         with as_core_errors(conn, sql), closing(driver_connection(conn).cursor()) as cursor:
-            cursor.executemany(sql, list(zip(*bound_columns(plan, rows), strict=True)))
+            parameters = list(zip(*bound_columns(plan, rows), strict=True))
+            announce(conn, cursor, sql, parameters, many=True)
+            cursor.executemany(sql, parameters)
     elif plan is not None and copyable(table, plan.names, dialect):
         copy_upsert(conn, table, plan, rows, key=tuple(key), update=to_update)
     else:

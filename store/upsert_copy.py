@@ -18,7 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.types import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, String, TypeDecorator, TypeEngine
 
-from store.binds import BindPlan, as_core_errors, bound_columns, driver_connection
+from store.binds import BindPlan, announce, as_core_errors, bound_columns, driver_connection
 from store.copy_text import NULL, column_text, copy_block, numeric, text
 from store.upsert_sql import staged_statement
 
@@ -60,9 +60,12 @@ def copy_upsert(
             else column_text(column, memo=not numeric(table.c[plan.names[i]].type))
             for i, column in enumerate(values)
         ])
+        announce(conn, cursor, sql.create, None)
         cursor.execute(sql.create)
+        announce(conn, cursor, sql.copy, None)
         with cursor.copy(sql.copy) as copy:
             copy.write(block)
+        announce(conn, cursor, sql.apply, None)
         cursor.execute(sql.apply)
 
 
