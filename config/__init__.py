@@ -43,6 +43,7 @@ from config.models import (
     SchedulerSettings,
     ScoringSettings,
     StoreSettings,
+    SyncSettings,
     WritebackSettings,
     redact_url,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "ScoringSettings",
     "Settings",
     "StoreSettings",
+    "SyncSettings",
     "WritebackSettings",
     "check_config",
     "example_config",
