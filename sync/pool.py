@@ -152,8 +152,7 @@ class Pipeline(Generic[U]):
             if self._executor is not None and (self.in_flight or self._is_ready()):
                 while len(self.in_flight) >= self.limit:
                     self._land_oldest()
-                self.in_flight.append((unit, self.units, self._executor.submit(
-                    work, records, self.mapping, self.connection, self.primary_key)))
+                self.in_flight.append((unit, self.units, self._submit(records)))
                 while self.in_flight and self.in_flight[0][2].done():
                     self._land_oldest()
             else:
@@ -219,25 +218,33 @@ class Pipeline(Generic[U]):
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor, self._warm, self.workers = None, [], 0
 
+    def _submit(self, records: Sequence[Record]) -> Future[Checked]:
+        assert self._executor is not None
+        try:
+            return self._executor.submit(work, records, self.mapping, self.connection, self.primary_key)
+        except BrokenProcessPool as exc:  # a worker died since: the unit it held fails, not this one
+            while self.in_flight:
+                self._land_oldest()
+            raise self._failed(self.units, exc) from exc
+
     def _land_oldest(self) -> None:
         unit, number, future = self.in_flight.popleft()
         try:
             checked = future.result()
         except QualityFailure:  # a rule of severity 'fail': the run stops with its message, as in one process
             raise
-        except BrokenProcessPool as exc:
-            raise UnitFailed(f"unit {number} of this run was not mapped and checked: its worker process ended "
-                             f"unexpectedly (killed, or out of memory?); the units before it landed with their "
-                             f"cursor and the next run resumes there", connection=self.connection,
-                             object=self.mapping.object) from exc
         except Exception as exc:
-            raise UnitFailed(f"unit {number} of this run was not mapped and checked: the worker process raised "
-                             f"{type(exc).__name__}: {exc}; the units before it landed with their cursor and the "
-                             f"next run resumes there", connection=self.connection,
-                             object=self.mapping.object) from exc
+            raise self._failed(number, exc) from exc
         if checked.worker is not None:
             self._count(checked.worker)
         self.land(unit, checked)
+
+    def _failed(self, number: int, exc: Exception) -> UnitFailed:
+        why = ("its worker process ended unexpectedly (killed, or out of memory?)" if isinstance(exc, BrokenProcessPool)
+               else f"the worker process raised {type(exc).__name__}: {exc}")
+        return UnitFailed(f"unit {number} of this run was not mapped and checked: {why}; the units before it landed "
+                          f"with their cursor and the next run resumes there", connection=self.connection,
+                          object=self.mapping.object)
 
     def _count(self, worker: tuple[int, float]) -> None:
         pid, cpu = worker
