@@ -23,6 +23,7 @@ from sqlalchemy import Engine, insert, select
 import store
 import sync.pool
 import sync.stream
+from config import parse_config
 from connectors.base import Record, Tombstone
 from mapping.spec import FieldRule, ObjectMapping
 from quality.checker import QualityChecker
@@ -31,6 +32,7 @@ from quality.suite import Rule, load_suites
 from store.tables import metadata, writeback_ledger
 from sync.land import Unit
 from sync.pool import Checked, Pipeline, UnitFailed
+from sync.runner import plan_sync
 from sync.stream import RunSummary, run_stream
 from tests.support.fakes import MAPPING, SPEC, FakeConnector, Page, page_cursor, person
 from tests.support.stores import fresh_engine
@@ -227,3 +229,39 @@ def test_the_pipeline_keeps_at_most_workers_plus_one_units_in_flight(referring: 
     finally:
         pipeline.close()
     assert landed == list(range(8)) and 1 <= most <= 2
+
+
+def test_a_fail_rule_broken_on_a_worker_stops_the_run_as_in_one_process(tmp_path: Path) -> None:
+    suites = load_suites()
+    no_bo = Rule("no_bo", "expect_column_values_to_not_match_regex", {"column": "first_name", "regex": "^Bo$"},
+                 "fail")
+    checker = QualityChecker({**suites, "contact": (*suites["contact"], no_bo)})
+    outcomes = []
+    for workers in (0, 1):
+        (tmp_path / str(workers)).mkdir()
+        engine = next(fresh_engine("sqlite", tmp_path / str(workers)))
+        try:
+            failed = run_stream(engine=engine, connector=FakeConnector(_pages()), spec=SPEC, mapping=MAPPING,
+                                checker=checker, unit_size=4, workers=workers)  # person 5 is read as Bo in unit 2
+            with engine.connect() as conn:
+                outcomes.append((failed.status, failed.error_kind, failed.error, failed.counts.read,
+                                 store.load_cursor(conn, connection="toy", object="people")))
+        finally:
+            engine.dispose()
+    assert outcomes[0] == outcomes[1]
+    status, kind, error, read, cursor = outcomes[0]
+    assert (status, kind, read) == ("failed", "quality", 4) and "no_bo" in str(error)
+    assert cursor == (page_cursor(1).watermark, dict(page_cursor(1).state))
+
+
+@pytest.mark.parametrize(("cores", "setting", "workers"), [(1, "auto", 0), (2, "auto", 1), (8, "auto", 7),
+                                                           (1, 3, 3), (8, 0, 0)])
+def test_auto_is_one_worker_per_core_beside_the_main_process(monkeypatch: pytest.MonkeyPatch, cores: int,
+                                                             setting: Any, workers: int) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert sync.pool.resolve_workers(setting) == workers
+
+
+def test_the_config_s_worker_count_reaches_the_plan() -> None:
+    cfg = parse_config("version: 1\nsync:\n  workers: auto\n")
+    assert plan_sync(cfg).workers == "auto" and parse_config("version: 1\n").sync.workers == 0
