@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from bench import dynamics_sync, hubspot_sync, report, salesforce_sync
-from bench.common import RESULTS, save
+from bench.common import RESULTS, STORES, save
 from bench.sync import sync_figures
 
 CRMHUB_SYNCS: dict[str, tuple[ModuleType, str]] = {
@@ -49,7 +49,12 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated: " + ", ".join([*CRMHUB_SYNCS, *(o[0] for o in
                                                                                                       OTHERS)]))
     parser.add_argument("--volumes", default="", help="comma-separated sync volumes to run (default: every tier)")
+    parser.add_argument("--workers", default="0", help="comma-separated sync.workers counts for crmhub's syncs "
+                                                       "(processes mapping and checking beside the main one)")
+    parser.add_argument("--stores", default=",".join(STORES), help="comma-separated: " + ", ".join(STORES))
     args = parser.parse_args()
+    workers = tuple(int(n) for n in args.workers.split(",") if n.strip())
+    stores = tuple(s.strip() for s in args.stores.split(",") if s.strip() in STORES)
     # A SIGTERM (or a SIGINT, which a background shell ignores) must still stop the sandboxes and drop the stores.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     only = {name.strip() for name in args.only.split(",") if name.strip()}
@@ -70,7 +75,7 @@ def main() -> None:
                 continue
             print(f"\n# {CRMHUB_SYNCS[name][1]}: {tier:,} records", flush=True)
             alternatives = getattr(mod, "alternatives", None) if tier <= COMPARE_UP_TO else None
-            rows[name] += sync_figures(mod.CASE, tier, alternatives=alternatives)
+            rows[name] += sync_figures(mod.CASE, tier, alternatives=alternatives, workers=workers, stores=stores)
             save(f"{name}_sync", rows[name], title=CRMHUB_SYNCS[name][1])
             compared = [r for name_rows in rows.values() for r in name_rows]
             save("side_by_side", report.side_by_side(compared))

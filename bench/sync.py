@@ -48,11 +48,14 @@ class SyncCase:
     edit_share: float = 0.1  # of the records a person edits between the initial and the incremental sync
 
 
-def sync_figures(case: SyncCase, volume: int, *, alternatives: Alternatives | None = None) -> list[dict[str, Any]]:
-    """Initial, incremental and unchanged-CRM syncs of ``volume`` records per variant and store, plus the
-    alternatives' rows (their own ``tool`` column) on the same data."""
+def sync_figures(case: SyncCase, volume: int, *, alternatives: Alternatives | None = None,
+                 workers: tuple[int, ...] = (0,), stores: tuple[str, ...] = STORES) -> list[dict[str, Any]]:
+    """Initial, incremental and unchanged-CRM syncs of ``volume`` records per variant, store and worker count
+    (``sync.workers``: processes mapping and checking beside the main one), plus the alternatives' rows (their own
+    ``tool`` column) on the same data."""
     scale, options = case.sandbox(volume)
-    wanted = [(v, kind) for v in case.variants if v.max_volume is None or volume <= v.max_volume for kind in STORES]
+    wanted = [(v, kind, n) for v in case.variants if v.max_volume is None or volume <= v.max_volume
+              for kind in stores for n in workers]
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         # One fresh process per (variant, store), started first: their imports overlap the sandbox's seeding.
         children = [stack.enter_context(_closing(Child("bench.sync_worker"))) for _ in wanted]
@@ -61,14 +64,14 @@ def sync_figures(case: SyncCase, volume: int, *, alternatives: Alternatives | No
         admin = SandboxAdmin(sb.info, timeout=900.0)  # 100,000 edits of a 1,000,000-record CRM take minutes
         truth = admin.get(f"/_admin/truth/{case.object}")["count"]
         info = dataclasses.asdict(sb.info)
-        runs = [(v, kind, stack.enter_context(store_url(kind, Path(tmp))), child)
-                for (v, kind), child in zip(wanted, children, strict=True)]
-        runs = [run for run in runs if run[2] is not None]
+        runs = [(v, kind, n, stack.enter_context(store_url(kind, Path(tmp))), child)
+                for (v, kind, n), child in zip(wanted, children, strict=True)]
+        runs = [run for run in runs if run[3] is not None]
         for child in children:
             child.ready()
         job = {"case": case.module, "sandbox": info}
-        initial = [child.ask({**job, "variant": v.label, "store_url": url, "phase": "initial"})
-                   for v, _, url, child in runs]
+        initial = [child.ask({**job, "variant": v.label, "store_url": url, "phase": "initial", "workers": n})
+                   for v, _, n, url, child in runs]
         others = alternatives(sb.info, truth, Path(tmp)) if alternatives else []
         edits = max(1, int(truth * case.edit_share))
         try:
@@ -76,11 +79,11 @@ def sync_figures(case: SyncCase, volume: int, *, alternatives: Alternatives | No
                                 {"seed": 11, "edits": edits, "deletes": edits // 20, "creates": edits // 20})
         except Exception as exc:  # the initial syncs' figures stand; their rows say why the rest is missing
             failed = {"error": f"the person's edits failed, no incremental sync: {type(exc).__name__}: {exc}"}
-            return [_row(case, v, kind, truth, first, failed, {}) for (v, kind, _, _), first
+            return [_row(case, v, kind, truth, first, failed, {}) for (v, kind, _, _, _), first
                     in zip(runs, initial, strict=True)] + others
         time.sleep(1.5)  # past the connector's settle lag
         rows = []
-        for (v, kind, _, child), first in zip(runs, initial, strict=True):
+        for (v, kind, _, _, child), first in zip(runs, initial, strict=True):
             again = child.ask({"phase": "incremental"})
             rows.append(_row(case, v, kind, truth, first, again, edited))
     return rows + others
@@ -106,6 +109,8 @@ def _row(case: SyncCase, variant: Variant, kind: str, truth: int, first: dict[st
     row |= {
         "initial_rec_per_s": first["records_per_s"], "initial_s": first["seconds"],
         "initial_cpu_us_per_rec": per_record(first.get("cpu_s"), first["read"]),
+        "initial_main_cpu_us_per_rec": per_record(first.get("cpu_main_s"), first["read"]),
+        "workers": first.get("workers", 0),
         "api_calls": first["api_calls"], "by_endpoint": ", ".join(f"{k} {n}" for k, n in calls.items()),
         "api_calls_minimum": case.minimum_calls(variant.label, truth, calls),
         "share_in_gx": first["share_in_gx"], "peak_rss_mb": first["peak_rss_mb"],

@@ -6,8 +6,10 @@ made), then, past the settle lag, a sync of the unchanged CRM, whose API calls a
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -31,6 +33,7 @@ class SyncWorker:
     def __init__(self) -> None:
         self.checker = QualityChecker(load_suites())
         self.parts: tuple[SyncCase, Connector, Engine, SandboxAdmin] | None = None
+        self.workers = 0
 
     def warm_up(self) -> None:
         """Great Expectations' import takes seconds: before the clock starts, once per entity."""
@@ -42,14 +45,18 @@ class SyncWorker:
             self.parts = _build(job)
         case, connector, engine, admin = self.parts
         admin.reset_calls()
-        started, cpu = time.perf_counter(), cpu_seconds()
-        summary = _sync(case, connector, engine, self.checker)
+        workers = int(job.get("workers", self.workers))
+        self.workers = workers  # the incremental phase runs as the initial one did
+        started, cpu, helpers = time.perf_counter(), cpu_seconds(), forkserver_cpu()
+        summary = _sync(case, connector, engine, self.checker, workers)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        in_workers = summary.cpu_in_workers + forkserver_cpu() - helpers
         calls = _api_calls(case, admin)
         result: dict[str, Any] = {
             "read": summary.counts.read, "seconds": round(seconds, 2),
             "records_per_s": round(summary.counts.read / seconds) if seconds else None,
-            "api_calls": sum(calls.values()), "calls_by_endpoint": calls, "cpu_s": round(cpu, 2),
+            "api_calls": sum(calls.values()), "calls_by_endpoint": calls, "cpu_s": round(cpu + in_workers, 2),
+            "cpu_main_s": round(cpu, 2), "workers": workers,
             "share_in_gx": round(summary.seconds_in_quality / seconds, 3) if seconds else None,
             "reconciled": summary.counts.reconciles(), "status": summary.status, "error": summary.error,
             "counts": summary.counts.as_dict(),
@@ -57,7 +64,7 @@ class SyncWorker:
         if job["phase"] == "incremental":
             time.sleep(1.5)  # the edits' own sync is past the settle lag: what follows must find nothing
             admin.reset_calls()
-            again = _sync(case, connector, engine, self.checker)
+            again = _sync(case, connector, engine, self.checker, workers)
             unchanged = _api_calls(case, admin)
             result |= {"unchanged_calls": sum(unchanged.values()), "unchanged_by_endpoint": unchanged,
                        "unchanged_upserted": again.counts.upserted}
@@ -81,10 +88,28 @@ def _build(job: dict[str, Any]) -> tuple[SyncCase, Connector, Engine, SandboxAdm
     return case, connector, store.make_engine(job["store_url"]), admin
 
 
-def _sync(case: SyncCase, connector: Connector, engine: Engine, checker: QualityChecker) -> RunSummary:
+def _sync(case: SyncCase, connector: Connector, engine: Engine, checker: QualityChecker,
+          workers: int) -> RunSummary:
     spec = spec_named(connector.objects, case.object, connection=connector.name)
     mapping = load_spec(case.crm)[case.object]
-    return run_stream(engine=engine, connector=connector, spec=spec, mapping=mapping, checker=checker)
+    return run_stream(engine=engine, connector=connector, spec=spec, mapping=mapping, checker=checker,
+                      workers=workers)
+
+
+def forkserver_cpu() -> float:
+    """CPU seconds so far of the forkserver the worker pool forks its processes from (sync/pool.py): not a child
+    this process waits for, so not in RUSAGE_CHILDREN; its one import of Great Expectations is a cost of the pool."""
+    total, me, tick = 0.0, os.getpid(), os.sysconf("SC_CLK_TCK")
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (proc / "stat").read_text()
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after the command name, which may hold spaces
+        if int(fields[1]) == me and b"forkserver" in cmdline:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def _api_calls(case: SyncCase, admin: SandboxAdmin) -> dict[str, int]:

@@ -44,6 +44,7 @@ from config.models import (
     SchedulerSettings,
     ScoringSettings,
     StoreSettings,
+    SyncSettings,
     WritebackSettings,
     redact_url,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "ScoringSettings",
     "Settings",
     "StoreSettings",
+    "SyncSettings",
     "WritebackSettings",
     "check_config",
     "example_config",

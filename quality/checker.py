@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quality.native import NativeCheck, native_check
-from quality.own_rules import Exists
+from quality.own_rules import REFERENCE, Exists
 from quality.own_rules import unexpected as own_unexpected
 from quality.score import record_score
 from quality.suite import Rule
@@ -38,6 +38,15 @@ class Verdict:
     scores: list[tuple[str, float, list[str]]] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Findings:
+    """What ``QualityChecker.local`` found: the rows (by position) each store-free rule found unexpected."""
+
+    gx: dict[str, list[int]] = field(default_factory=dict)  # by rule name: Great Expectations' rules
+    own: dict[int, list[int]] = field(default_factory=dict)  # by the rule's position in its suite: crmhub's own
+    seconds_in_gx: float = 0.0
+
+
 def _camel(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
@@ -55,15 +64,39 @@ class QualityChecker:
               now: datetime | None = None) -> Verdict:
         """Sort rows by verdict. ``exists`` answers reference rules from the store (without it only the batch
         counts); ``now`` is the freshness rules' clock."""
+        return self.finish(entity, rows, self.local(entity, rows, now=now), exists=exists)
+
+    def needs_store(self, entity: str) -> bool:
+        """Whether ``finish`` asks the store: a worker process without one can then only run ``local``."""
+        return any(_needs_store(rule) for rule in self.suites.get(entity, ()))
+
+    def local(self, entity: str, rows: Sequence[dict[str, Any]], *, now: datetime | None = None) -> Findings:
+        """Every rule that needs no store, over the batch: what a worker process can check on its own."""
         rules = self.suites.get(entity, ())
         if not rows or not rules:
-            return Verdict(passed=list(rows), scores=[(str(r.get("id")), 1.0, []) for r in rows])
-        verdict = Verdict()
-        broken = self._gx_unexpected(entity, rules, rows, verdict)
+            return Findings()
+        timing = Verdict()
+        gx = self._gx_unexpected(entity, rules, rows, timing)
         moment = now or datetime.now(UTC)
-        for rule in rules:
+        own = {i: own_unexpected(rule.expectation, rule.kwargs, rows, exists=None, now=moment)
+               for i, rule in enumerate(rules) if rule.own and not _needs_store(rule)}
+        return Findings(gx, own, timing.seconds_in_gx)
+
+    def finish(self, entity: str, rows: Sequence[dict[str, Any]], found: Findings, *,
+               exists: Exists | None = None) -> Verdict:
+        """The rules that ask the store (``exists``), then the rows sorted by verdict with their scores; raises
+        QualityFailure when a rule of severity 'fail' did not hold. The caller must run it right before landing,
+        after the units read before, so the store is the one the rows land in."""
+        rules = self.suites.get(entity, ())
+        if not rows or not rules:
+            return Verdict(passed=list(rows), scores=[(str(r.get("id")), 1.0, []) for r in rows],
+                           seconds_in_gx=found.seconds_in_gx)
+        verdict = Verdict(seconds_in_gx=found.seconds_in_gx)
+        broken = dict(found.gx)
+        for i, rule in enumerate(rules):  # in rule order, as one pass over the suite would have set them
             if rule.own:
-                broken[rule.name] = own_unexpected(rule.expectation, rule.kwargs, rows, exists=exists, now=moment)
+                broken[rule.name] = found.own[i] if i in found.own else own_unexpected(
+                    rule.expectation, rule.kwargs, rows, exists=exists, now=datetime.now(UTC))
         reasons: dict[int, list[dict[str, Any]]] = {}
         failed_rules: dict[int, list[str]] = {}
         failures: list[str] = []
@@ -192,6 +225,10 @@ def _same(one: Any, other: Any) -> bool:
     """As GX's suite compares expectations: type and kwargs (defaults filled in), not meta."""
     return bool(one.expectation_type == other.expectation_type
                 and one.configuration.kwargs == other.configuration.kwargs)
+
+
+def _needs_store(rule: Rule) -> bool:
+    return rule.expectation == REFERENCE
 
 
 def _exception(info: Any) -> str | None:

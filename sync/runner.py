@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 
@@ -20,6 +20,7 @@ from quality.checker import QualityChecker
 from sync.counts import Counts
 from sync.drift import StreamDrift, prepare_drift, record_drift
 from sync.locks import stream_lock
+from sync.pool import resolve_workers
 from sync.raw import RawDrift, RawSettings, planned_mapping, prepare_raw
 from sync.stream import Progress, RunSummary, record_failed_run, run_stream
 
@@ -48,6 +49,7 @@ class SyncPlan:
     # Connections that cannot be used now (credentials refused, the CRM unreachable), with what stopped them: their
     # streams are recorded as failed runs without another attempt; the other connections still run.
     unavailable: dict[str, CrmhubError] = field(default_factory=dict)
+    workers: int | Literal["auto"] = 0  # sync.workers: processes that map and check units beside the main one
 
     def schemas_of(self, connector: Connector) -> dict[str, ObjectSchema]:
         if connector.name not in self.schemas:
@@ -66,7 +68,8 @@ def settle_lag_of(cfg: CrmhubConfig, name: str) -> timedelta:
 def plan_sync(cfg: CrmhubConfig, *, connections: Sequence[str] | None = None, objects: Sequence[str] | None = None,
               clock: Callable[[], datetime] | None = None,
               client_options: dict[str, Any] | None = None) -> SyncPlan:
-    plan = SyncPlan(quarantine_retention=timedelta(days=cfg.store.deleted_quarantine_retention_days))
+    plan = SyncPlan(quarantine_retention=timedelta(days=cfg.store.deleted_quarantine_retention_days),
+                    workers=cfg.sync.workers)
     names = list(connections) if connections else list(cfg.connections)
     for name in names:
         conn = cfg.connection(name)
@@ -192,7 +195,8 @@ def run_plan(plan: SyncPlan, *, engine: Engine, checker: QualityChecker, full_re
             summary = run_stream(engine=engine, connector=stream.connector, spec=stream.spec,
                                  mapping=drift.plan.mapping if drift else stream.mapping, checker=checker,
                                  full_refresh=full_refresh or due is not None,
-                                 progress=progress(stream) if progress else None, guard=lock.ensure)
+                                 progress=progress(stream) if progress else None, guard=lock.ensure,
+                                 workers=resolve_workers(plan.workers))
             if due is not None:
                 summary.notes.insert(0, due)
             if drift is not None:

@@ -19,7 +19,6 @@ from sqlalchemy import Engine
 import store
 from connectors.base import Cascade, ChangeBatch, Connector, Cursor, ObjectSpec, Record, Tombstone
 from connectors.errors import BudgetExhausted, CrmhubError
-from mapping.apply import map_records
 from mapping.model import TABLE_OF
 from mapping.raw import table_of
 from mapping.spec import ObjectMapping
@@ -27,8 +26,9 @@ from quality.checker import QualityChecker, QualityFailure
 from store import writeback as ledger
 from store.quality_scores import live_ids
 from sync.counts import Counts
-from sync.land import Unit, land, rejects_as_quarantine
+from sync.land import Unit, land
 from sync.locks import LockLost
+from sync.pool import Checked, Pipeline, verdict_of
 from sync.prefetch import prefetched
 from sync.run_errors import error_kind
 from sync.writeback.echo import record_read_back
@@ -52,6 +52,7 @@ class RunSummary:
     seconds_in_quality: float = 0.0
     error_kind: str | None = None  # sync/run_errors.py: what ended a failed or stopped run (metrics count it)
     drift: dict[str, Any] = field(default_factory=dict)  # schema drift seen by this run (sync/drift.py)
+    cpu_in_workers: float = 0.0  # CPU seconds of the worker processes that mapped and checked units (sync/pool.py)
     failure: CrmhubError | None = field(default=None, repr=False)  # what ended a failed run, for the caller
 
     @property
@@ -91,9 +92,11 @@ def run_stream(
     unit_size: int = 2000,
     progress: Progress | None = None,
     guard: Callable[[], None] | None = None,
+    workers: int = 0,
 ) -> RunSummary:
     """``guard`` is called right before each unit lands and raises (``LockLost``) when this process may no longer
-    write the stream: the run then stops with nothing more landed."""
+    write the stream: the run then stops with nothing more landed. ``workers`` processes map and check units while
+    this one reads and lands them (sync/pool.py); with 0 this process does it all, with the same results."""
     started = time.perf_counter()
     name = connector.name
     with engine.begin() as conn:
@@ -107,23 +110,41 @@ def run_stream(
     pending: list[ChangeBatch] = []
     units = 0
 
-    def flush() -> None:
+    def land_one(read: ReadUnit, checked: Checked) -> None:
         nonlocal units
-        if not pending:
-            return
-        counts, in_gx, warnings = _land_unit(engine, connector, spec, mapping, checker, pending, run_id, guard)
+        counts, in_gx, warnings = _land_unit(engine, connector, spec, mapping, checker, read, checked, run_id, guard)
         units += 1
         if units in (1, 4, 16, 64, 256, 1024):  # geometric: statistics keep up with a growing first load
             with engine.begin() as conn:
                 store.refresh_statistics(conn, ["source_link", table_of(mapping.entity)])
         summary.counts.add(counts)
-        summary.api_calls += sum(b.api_calls for b in pending)
+        summary.api_calls += read.api_calls
         summary.seconds_in_quality += in_gx
         for rule, n in warnings.items():
             summary.warnings[rule] = summary.warnings.get(rule, 0) + n
-        pending.clear()
         if progress is not None:
             progress(summary.counts)
+
+    pipeline: Pipeline[ReadUnit] = Pipeline(workers=workers, checker=checker, mapping=mapping, connection=name,
+                                            primary_key=spec.primary_key, land=land_one)
+
+    def flush() -> None:
+        if not pending:
+            return
+        read = read_unit(pending, spec.primary_key)
+        pipeline.put(read, read.records)
+        pending.clear()
+
+    def flush_all() -> None:
+        """The last unit read, then every unit in flight, landed in read order."""
+        flush()
+        pipeline.drain()
+
+    def stop_pool() -> None:
+        """Units still in flight after a failure or a stop are dropped, never landed."""
+        pipeline.close()
+        summary.notes += pipeline.notes
+        summary.cpu_in_workers = pipeline.worker_cpu
 
     try:
         batches = connector.read_changes(spec, since, fields=_fields(mapping, written), full_refresh=full_refresh)
@@ -133,29 +154,33 @@ def run_stream(
             summary.notes += [n for n in batch.notes if n not in summary.notes]
             if sum(len(b.upserts) + len(b.deletes) for b in pending) >= unit_size:
                 flush()
-        flush()
+        flush_all()
         summary.status = "succeeded"
     except BudgetExhausted as exc:
-        flush_safely(flush, summary)
+        flush_safely(flush_all, summary)
         summary.status, summary.error, summary.error_kind = "stopped", str(exc), error_kind(exc)
     except (QualityFailure, LockLost) as exc:  # landing more would fail the same way, or land beside another run
         summary.status, summary.error, summary.error_kind = "failed", str(exc), error_kind(exc)
     except CrmhubError as exc:
-        # Whole batches read before the failure land with their cursor; the rest is re-read next run.
-        flush_safely(flush, summary)
+        # Whole batches read before the failure land with their cursor; the rest is re-read next run. After a unit
+        # that failed (sync.pool.UnitFailed: its worker raised or died) nothing more lands: the pipeline refuses.
+        flush_safely(flush_all, summary)
         summary.status, summary.error, summary.error_kind = "failed", str(exc), error_kind(exc)
         summary.failure = exc
     except KeyboardInterrupt:
         # Ctrl-C / SIGINT: a person stopped it. The units landed stay with their cursor; the rest is read next run.
         summary.error_kind = "cancelled"
+        stop_pool()
         _finish(engine, summary, "cancelled", "cancelled by an interrupt (SIGINT); the units landed before it are "
                                               "kept and the next run resumes from their cursor", started)
         raise
     except BaseException as exc:
         # A bug: the run row must not stay 'running' for ever. Record it, then let it propagate.
         summary.error_kind = error_kind(exc)
+        stop_pool()
         _finish(engine, summary, "failed", f"internal error: {type(exc).__name__}: {exc}", started)
         raise
+    stop_pool()
     _finish(engine, summary, summary.status, summary.error, started)
     return summary
 
@@ -243,40 +268,60 @@ def _cascades(batches: Sequence[ChangeBatch]) -> tuple[Cascade, ...]:
     return tuple(Cascade(o, e, f, keep) for (o, e, f), keep in merged.items())
 
 
+@dataclass(frozen=True, slots=True)
+class ReadUnit:
+    """A unit as read, folded (``last_events``): what landing needs beside its mapped and checked rows."""
+
+    records: list[Record]
+    deletes: list[Tombstone]
+    superseded: int
+    cursor: Cursor
+    api_calls: int
+    live_ids: frozenset[str] | None
+    cascades: tuple[Cascade, ...]
+
+
+def read_unit(batches: Sequence[ChangeBatch], primary_key: str) -> ReadUnit:
+    records, deletes, superseded = last_events(batches, primary_key)
+    return ReadUnit(records, deletes, superseded, batches[-1].next_cursor, sum(b.api_calls for b in batches),
+                    _listing(batches), _cascades(batches))
+
+
 def _land_unit(
     engine: Engine,
     connector: Connector,
     spec: ObjectSpec,
     mapping: ObjectMapping,
     checker: QualityChecker,
-    batches: Sequence[ChangeBatch],
+    read: ReadUnit,
+    checked: Checked,
     run_id: int,
     guard: Callable[[], None] | None = None,
 ) -> tuple[Counts, float, dict[str, int]]:
-    records, deletes, superseded = last_events(batches, spec.primary_key)
+    records = read.records
     with engine.begin() as conn:  # our own write-backs coming back: counted as echoes, never as a person's edit
         echoes = record_read_back(conn, connection=connector.name, object=spec.name, records=records,
                            primary_key=spec.primary_key, version_field=spec.cursor_field).echoes
-    mapped = map_records(mapping, records, connection=connector.name, primary_key=spec.primary_key)
-    verdict = checker.check(mapping.entity, mapped.rows, exists=partial(_live_ids, engine))
+    # The store's rules run here, right before landing, after every unit read before: in cursor order.
+    verdict = verdict_of(checked, checker, mapping.entity, partial(_live_ids, engine))
     native = {str(r[spec.primary_key]): r for r in records}
-    quarantined = rejects_as_quarantine(mapped.rejects) + [
+    quarantined = [(sid, native[sid], reasons) for sid, reasons in checked.rejects] + [
         (row["source_id"], native[row["source_id"]], reasons) for row, reasons in verdict.quarantined
     ]
     unit = Unit(
         connection=connector.name,
         object=spec.name,
         entity=mapping.entity,
-        read=len(records) + superseded,
+        read=len(records) + read.superseded,
         passed=verdict.passed,
         quarantined=quarantined,
-        deletes=deletes,
-        cursor=batches[-1].next_cursor,
-        api_calls=sum(b.api_calls for b in batches),
-        superseded=superseded,
-        live_ids=_listing(batches),
+        deletes=read.deletes,
+        cursor=read.cursor,
+        api_calls=read.api_calls,
+        superseded=read.superseded,
+        live_ids=read.live_ids,
         scores=verdict.scores,
-        cascades=_cascades(batches),
+        cascades=read.cascades,
         echoes=echoes,
     )
     if guard is not None:  # last thing before the write: the checks above may have taken a while

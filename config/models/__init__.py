@@ -29,6 +29,7 @@ from config.models.sections import (
     SchedulerSettings,
     ScoringSettings,
     StoreSettings,
+    SyncSettings,
 )
 from config.models.settings_parts import BudgetSettings, MappingOverride, ObjectSettings, WritebackSettings
 from config.models.types import redact_url
@@ -69,6 +70,7 @@ __all__ = [
     "SchedulerSettings",
     "ScoringSettings",
     "StoreSettings",
+    "SyncSettings",
     "WritebackSettings",
     "redact_url",
 ]

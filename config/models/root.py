@@ -23,6 +23,7 @@ from config.models.sections import (
     SchedulerSettings,
     ScoringSettings,
     StoreSettings,
+    SyncSettings,
 )
 from config.models.types import ConnectionName
 
@@ -32,6 +33,7 @@ class CrmhubConfig(StrictModel):
     store: StoreSettings = Field(default_factory=StoreSettings)  # the canonical store (SQLite or PostgreSQL)
     defaults: Defaults = Field(default_factory=Defaults)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)  # how `crmhub scheduler` runs streams
+    sync: SyncSettings = Field(default_factory=SyncSettings)  # how a run uses the machine's cores
     connections: dict[ConnectionName, Connection] = Field(default_factory=dict)  # by name, each with its `kind`
     identity: IdentitySettings = Field(default_factory=IdentitySettings)
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_serializer, model_validator
+from pydantic import Field, field_serializer, field_validator, model_validator
 
 from config.errors import did_you_mean
 from config.models.base import Loc, StrictModel, problems_error
@@ -14,6 +14,7 @@ from config.models.types import BrokerUrl, ConnectionName, Identifier, StoreUrl,
 
 DEFAULT_STORE_URL = "sqlite:///crmhub.db"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
+MAX_WORKERS = 64
 
 
 class StoreSettings(StrictModel):
@@ -37,6 +38,25 @@ class Defaults(StrictModel):
 
     settle_lag_seconds: int = Field(default=120, ge=0, le=MAX_SETTLE_LAG_SECONDS)
     schedule: Schedule = Field(default_factory=lambda: Schedule(interval_minutes=15))
+
+
+class SyncSettings(StrictModel):
+    """How a run uses the machine's cores."""
+
+    # Worker processes that map and check a run's units while the main process reads and lands them, in read
+    # order (sync/pool.py); 0: the main process does it all. The store ends the same either way. auto: one per core
+    # beside the main process's, 0 on one core. The pool starts with a run's second unit: a short run never pays.
+    # Default 0: the pool takes a third off the main process's CPU but adds a fifth in all, so it shortens a run
+    # only where a core is idle (measured figures in docs/design.md).
+    workers: int | Literal["auto"] = 0
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _workers(cls, value: Any) -> Any:
+        # One message for the two shapes the union accepts, not one per shape.
+        if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_WORKERS):
+            return value
+        raise ValueError(f"expected a number of worker processes from 0 to {MAX_WORKERS}, or auto; got {value!r}")
 
 
 class SchedulerSettings(StrictModel):
