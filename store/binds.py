@@ -85,7 +85,8 @@ def as_core_errors(conn: Connection, statement: str) -> Iterator[None]:
 
 def announce(conn: Connection, cursor: Any, statement: str, parameters: Any, *, many: bool = False) -> None:
     """Tell Core's ``before_cursor_execute`` listeners of a statement sent straight to the driver: statement logs,
-    tracing and the tests that pin which work a path skips must still see every write."""
+    tracing and the tests that pin which work a path skips must still see every write. The event carries no
+    execution context (None): that is how a listener tells these from the statements Core runs itself."""
     if conn._has_events or conn.engine._has_events:
         conn.dispatch.before_cursor_execute(conn, cursor, statement, parameters, None, many)
 

@@ -78,7 +78,8 @@ def _same_rows(conn: Connection, table: Table, key: Sequence[str], batches: Batc
         statements: list[str] = []
 
         def record(*args: Any, statements: list[str] = statements) -> None:
-            statements.append(args[2])
+            if args[4] is not None:  # Core's own execution context; the driver path announces without one
+                statements.append(args[2])
 
         event.listen(conn, "before_cursor_execute", record)
         for rows, update in batches:
