@@ -78,6 +78,15 @@ def bench_store(kind: str, workdir: Path) -> Iterator[Engine | None]:
             engine.dispose()
 
 
+@contextmanager
+def scratch_store(kind: str) -> Iterator[Engine]:
+    """``bench_store`` in a directory of its own, for a benchmark that needs the store and stops without it."""
+    with tempfile.TemporaryDirectory() as workdir, bench_store(kind, Path(workdir)) as engine:
+        if engine is None:
+            raise SystemExit(f"no {kind} store to measure into (see the message above)")
+        yield engine
+
+
 class Child:
     """A benchmark run in a fresh process (so its peak RSS is its own): JSON commands in on stdin, one JSON answer
     line out per command. The child warms up (imports) first and says so; ``ready()`` waits for that, so a timed

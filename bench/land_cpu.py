@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import secrets
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import Engine, event
 
 import store
+from bench.common import scratch_store
 from bench.mapping_quality import contacts
 from connectors.base import Cursor, Record
 from mapping.apply import map_records
@@ -30,8 +25,6 @@ from quality.checker import QualityChecker
 from quality.suite import load_suites
 from sync.land import Unit, content_hash, land, rejects_as_quarantine
 from sync.writeback.echo import record_read_back
-
-PG_ADMIN: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres"}
 
 
 def units(n: int, size: int) -> list[tuple[list[Record], Unit]]:
@@ -80,26 +73,6 @@ def land_all(engine: Engine, work: list[tuple[list[Record], Unit]]) -> dict[str,
                                                                                            1)}
 
 
-@contextmanager
-def fresh_store(kind: str) -> Iterator[Engine]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            engine = store.make_engine(f"sqlite:///{Path(tmp) / 'land.db'}")
-            store.ensure_schema(engine)
-            yield engine
-            engine.dispose()
-        return
-    name = f"crmhub_bench_{secrets.token_hex(6)}"
-    with psycopg.connect(**PG_ADMIN, autocommit=True) as server:
-        server.execute(f'CREATE DATABASE "{name}"')
-    engine = store.make_engine(f"postgresql://{PG_ADMIN['user']}@{PG_ADMIN['host']}:{PG_ADMIN['port']}/{name}")
-    try:
-        store.ensure_schema(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with psycopg.connect(**PG_ADMIN, autocommit=True) as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def hash_cpu(work: list[tuple[list[Record], Unit]]) -> float:
@@ -117,7 +90,7 @@ def main() -> None:
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
     work = units(args.records, args.unit)
-    with fresh_store(args.store) as engine:
+    with scratch_store(args.store) as engine:
         first = land_all(engine, work)
         again = land_all(engine, work)
     print(json.dumps({"records": args.records, "unit": args.unit, "store": args.store, "first_load": first,

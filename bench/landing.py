@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import argparse
 import functools
-import secrets
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import psycopg
-from sqlalchemy import Engine
-
 import store
+from bench.common import scratch_store
 from connectors.base import Cursor
 from mapping.canonical_ids import canonical_id
 from sync.land import Unit, land
 
-PG_ADMIN: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "postgres"}
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 
 
@@ -63,26 +56,6 @@ def unit_of(rows: list[dict[str, Any]]) -> Unit:
                 scores=[(row["id"], 1.0, []) for row in rows])
 
 
-@contextmanager
-def fresh_store(kind: str) -> Iterator[Engine]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as directory:
-            engine = store.make_engine(f"sqlite:///{Path(directory) / 'bench.db'}")
-            store.ensure_schema(engine)
-            yield engine
-            engine.dispose()
-        return
-    name = f"crmhub_bench_{secrets.token_hex(6)}"
-    with psycopg.connect(**PG_ADMIN, autocommit=True) as server:
-        server.execute(f'CREATE DATABASE "{name}"')
-    engine = store.make_engine(f"postgresql://{PG_ADMIN['user']}@{PG_ADMIN['host']}:{PG_ADMIN['port']}/{name}")
-    try:
-        store.ensure_schema(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with psycopg.connect(**PG_ADMIN, autocommit=True) as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def cpu_us_per_record(action: Callable[[], Any], records: int) -> float:
@@ -95,7 +68,7 @@ def measure(kind: str, *, size: int, repeat: int) -> dict[str, float]:
     """Best of ``repeat`` CPU µs/record for each landing (the least disturbed by other processes)."""
     best: dict[str, float] = {}
     for _ in range(repeat):
-        with fresh_store(kind) as engine:
+        with scratch_store(kind) as engine:
             with engine.begin() as conn:
                 run_id = store.start_run(conn, connection="hubspot", object="contacts", full_refresh=False)
             for label, revision in (("insert", 1), ("update", 2), ("unchanged", 2)):
