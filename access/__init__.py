@@ -5,10 +5,11 @@ A service: the faces (``hub``, ``web``) call it; it imports only ``config``, ``s
 """
 
 from access.accounts import Accounts
-from access.audit import Actor, AuditEvent, list_events
-from access.errors import AccountError, NoScope, SignInRefused, SignInThrottled, TokenRefused
+from access.audit import Actor, AuditEvent, list_events, log_action
+from access.errors import AccountError, NoScope, NotPermitted, SignInRefused, SignInThrottled, TokenRefused
+from access.permissions import require_role
 from access.records import Account
-from access.roles import ROLES, Role
+from access.roles import CONSOLE_ACTORS, CONSOLE_READERS, ROLES, Role
 from access.scope import scope_of
 from access.sessions import SessionRules
 from access.signin import SignIn
@@ -16,6 +17,8 @@ from access.tokens import ApiToken, Tokens
 from access.web_sessions import WebSessions
 
 __all__ = [
+    "CONSOLE_ACTORS",
+    "CONSOLE_READERS",
     "ROLES",
     "Account",
     "AccountError",
@@ -24,6 +27,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "NoScope",
+    "NotPermitted",
     "Role",
     "SessionRules",
     "SignIn",
@@ -33,5 +37,7 @@ __all__ = [
     "Tokens",
     "WebSessions",
     "list_events",
+    "log_action",
+    "require_role",
     "scope_of",
 ]

@@ -61,3 +61,11 @@ def list_events(engine: Engine, *, limit: int = 100, action: str | None = None) 
         query = query.where(audit_event.c.action == action)
     with engine.connect() as conn:
         return [AuditEvent(**dict(row._mapping)) for row in conn.execute(query)]
+
+
+def log_action(engine: Engine, *, at: datetime, actor: Actor, action: str, target: str,
+               before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
+    """An action that runs its own transactions (a replay, a retry against a CRM): its row in one of its own, after
+    it, so the row says what the action found (before) and what it did (after)."""
+    with engine.begin() as conn:
+        record(conn, at=at, actor=actor, action=action, target=target, before=before, after=after)

@@ -29,3 +29,7 @@ class SignInThrottled(SignInRefused):
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class NotPermitted(AuthError):
+    """The signed-in account's role may not do this: the message names the role that may."""

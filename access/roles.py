@@ -22,3 +22,6 @@ def parse_role(text: str, *, where: str = "role") -> Role:
     if role is None:
         raise AccountError(f"{where}: {text!r} is no role; a role is one of {', '.join(ROLES)}")
     return role
+# The admin console (runs, quarantine, write-back): who may read it, and who may act there (replay, retry).
+CONSOLE_READERS: frozenset[Role] = frozenset({"admin", "revenue_ops", "auditor"})
+CONSOLE_ACTORS: frozenset[Role] = ADMINS

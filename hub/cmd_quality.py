@@ -10,10 +10,7 @@ import typer
 from hub import exitcodes
 from hub.context import config_option, failures, json_option, open_app
 from hub.output import Output
-from quality.checker import QualityChecker
-from quality.suite import load_suites
-from sync.replay import replay
-from sync.runner import plan_sync
+from sync.admin import replay_quarantined
 
 
 def replay_command(
@@ -26,12 +23,7 @@ def replay_command(
     out = Output(as_json=as_json)
     with failures(out):
         app = open_app(config, out)
-        plan = plan_sync(app.cfg, connections=[connection] if connection else None)
-        try:
-            counts = replay(app.engine, plan.streams, QualityChecker(load_suites(overrides=app.cfg.quality)),
-                            connection=connection, rule=rule, batch_size=batch_size)
-        finally:
-            plan.close()
+        counts = replay_quarantined(app.engine, app.cfg, connection=connection, rule=rule, batch_size=batch_size)
     result: dict[str, Any] = {"streams": [c.as_dict() for c in counts],
                               "landed": sum(c.landed for c in counts),
                               "still_quarantined": sum(c.still_quarantined for c in counts)}

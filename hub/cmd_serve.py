@@ -35,7 +35,7 @@ def serve_command(host: str = typer.Option("127.0.0.1", "--host", help="Address 
         rules = SessionRules(idle=timedelta(minutes=s.web_idle_minutes))
         key = s.secret_key.get_secret_value() if s.secret_key is not None else None  # decrypts the TOTP seeds
         app = create_app(ctx.engine, secret=s.web_secret.get_secret_value(), kpi_settings=ctx.cfg.kpi, rules=rules,
-                         https=https, secret_key=key)
+                         https=https, secret_key=key, cfg=ctx.cfg)
     url = f"http://{host}:{port}/"
     if as_json:
         out.json({"url": url, "api": f"{url}api/v1", "docs": f"{url}api/docs"})

@@ -7,7 +7,7 @@ from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, distinct, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Connection, Select, distinct, exists, func, insert, select, true, update
 
 from store.chunking import IN_LIST_CHUNK, chunked, one_of
 from store.erasure import strip_quarantine
@@ -38,10 +38,15 @@ def list_quarantine(
     connection: str | None = None,
     object: str | None = None,
     status: str | None = "open",
+    rule: str | None = None,
+    after_id: int = 0,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Quarantined records, oldest first; ``None`` for a filter means any."""
-    query = select(quarantine).order_by(quarantine.c.id).limit(limit)
+    """Quarantined records, oldest first, with an id above ``after_id`` (keyset paging); ``None`` for a filter means
+    any; ``rule`` keeps the records one of whose reasons is that rule."""
+    query = select(quarantine).where(quarantine.c.id > after_id).order_by(quarantine.c.id).limit(limit)
+    if rule is not None:
+        query = query.where(_has_rule(conn.dialect.name, rule))
     if connection is not None:
         query = query.where(quarantine.c.connection == connection)
     if object is not None:
@@ -60,6 +65,16 @@ def quarantine_summary(conn: Connection, *, status: str | None = "open") -> list
     if status is not None:
         query = query.where(quarantine.c.status == status)
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def _has_rule(dialect: str, rule: str) -> ColumnElement[bool]:
+    """One of the record's reasons names ``rule`` (the reasons are a JSON array of {field, rule, message, value})."""
+    if dialect == "postgresql":
+        return quarantine.c.reasons.op("@>")(func.jsonb_build_array(func.jsonb_build_object("rule", rule)))
+    if dialect == "sqlite":
+        reason = func.json_each(quarantine.c.reasons).table_valued("value").alias("reason")
+        return exists(select(1).select_from(reason).where(func.json_extract(reason.c.value, "$.rule") == rule))
+    raise ValueError(f"list_quarantine's rule filter supports SQLite and PostgreSQL, not {dialect}")
 
 
 def _summary_query(dialect: str) -> Select[Any]:

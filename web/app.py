@@ -20,9 +20,10 @@ from analytics.dashboard.numbers import amount_text, number_text
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.loader import shipped_kpi_registry
 from analytics.kpi.registry import KpiRegistry
+from config import CrmhubConfig
 from config.models.kpi import KpiSettings
 from errors import ConfigError
-from web import api, api_dashboard, docs, errors, pages, routes_dashboard, security
+from web import api, api_admin, api_dashboard, docs, errors, pages, routes_admin, routes_dashboard, security
 from web.services import WebServices
 from web.session import COOKIE, SessionCodec
 
@@ -34,10 +35,11 @@ SECRET_VARIABLE = "CRMHUB_WEB_SECRET"
 def create_app(engine: Engine, *, secret: str, kpi_settings: KpiSettings | None = None,
                rules: SessionRules | None = None, clock: Clock = utc_now, hasher: PasswordHasher | None = None,
                registry: KpiRegistry | None = None, catalog: Catalog | None = None,
-               https: bool = False, secret_key: str | None = None) -> FastAPI:
+               https: bool = False, secret_key: str | None = None, cfg: CrmhubConfig | None = None) -> FastAPI:
     """The application. ``secret`` signs the session cookies ({SECRET_VARIABLE}, at least 32 characters);
     ``https`` when it is served over TLS (the cookie is then Secure and HSTS is sent); ``secret_key`` is
-    CRMHUB_SECRET_KEY, which decrypts the TOTP seeds (without it, accounts with a second factor cannot sign in)."""
+    CRMHUB_SECRET_KEY, which decrypts the TOTP seeds (without it, accounts with a second factor cannot sign in);
+    ``cfg`` is crmhub.yaml, which the admin console's replay and retry need."""
     if len(secret) < MIN_SECRET:
         raise ConfigError(f"{SECRET_VARIABLE}: the session secret needs at least {MIN_SECRET} characters (e.g. "
                           f"`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
@@ -48,7 +50,8 @@ def create_app(engine: Engine, *, secret: str, kpi_settings: KpiSettings | None 
                       tokens=Tokens(engine, clock=clock),
                       sessions=WebSessions(engine, rules=rules, clock=clock),
                       registry=registry or shipped_kpi_registry(), catalog=catalog or Catalog.load(),
-                      kpi_settings=kpi_settings or KpiSettings(), rules=rules, clock=clock, secure_cookies=https)
+                      kpi_settings=kpi_settings or KpiSettings(), rules=rules, clock=clock, secure_cookies=https,
+                      cfg=cfg, secret_key=secret_key)
     app = FastAPI(title="crmhub", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   description="The crmhub API: authenticate with `Authorization: Bearer <API token>` "
                               "(`crmhub tokens create`) or a signed-in browser session.")
@@ -61,6 +64,8 @@ def create_app(engine: Engine, *, secret: str, kpi_settings: KpiSettings | None 
     app.include_router(pages.router(templates))
     app.include_router(api_dashboard.router(templates))
     app.include_router(routes_dashboard.router(templates))
+    app.include_router(api_admin.router)
+    app.include_router(routes_admin.router(templates))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _sessions(app, web, SessionCodec(secret))
     return app

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from access import AccountError, NoScope, SignInRefused, SignInThrottled, TokenRefused
+from access import AccountError, NoScope, NotPermitted, SignInRefused, SignInThrottled, TokenRefused
 from analytics.kpi.errors import KpiNotComputable, KpiRequestError
 from analytics.kpi.registry import UnknownCode
 from errors import AuthError, ConfigError, CrmhubError
@@ -33,6 +33,7 @@ ERRORS: Sequence[tuple[type[Exception], int, str]] = (
     (KpiNotComputable, 422, "not_computable"),
     (KpiRequestError, 422, "bad_request"),
     (NoScope, 403, "no_scope"),
+    (NotPermitted, 403, "forbidden"),
     (SignInThrottled, 429, "too_many_attempts"),
     (SignInRefused, 401, "unauthorized"),
     (TokenRefused, 401, "unauthorized"),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from access import Account, Actor, NoScope, SignInRefused, SignInThrottled, scope_of
+from access import CONSOLE_READERS, Account, Actor, NoScope, SignInRefused, SignInThrottled, scope_of
 from analytics.kpi.views import census_document
 from web import csrf
 from web.auth import page_account, services, session_of, signed_in
@@ -79,7 +79,8 @@ def router(templates: Jinja2Templates) -> APIRouter:
             return render(request, "error.html", 403, status=403, title="No scope", message=exc.message,
                           account=account)
         census = census_document(services(request).registry)
-        return render(request, "home.html", account=account, scope=scope, census=census)
+        return render(request, "home.html", account=account, scope=scope, census=census,
+                      console=account.role in CONSOLE_READERS)
 
     return pages
 

@@ -11,6 +11,7 @@ from access import Accounts, SessionRules, SignIn, Tokens, WebSessions
 from access.accounts import Clock
 from analytics.kpi.catalog import Catalog
 from analytics.kpi.registry import KpiRegistry
+from config import CrmhubConfig
 from config.models.kpi import KpiSettings
 
 
@@ -27,6 +28,10 @@ class WebServices:
     rules: SessionRules
     clock: Clock
     secure_cookies: bool  # served over https: the cookie is Secure and HSTS is sent
+    # crmhub.yaml, which the admin console's actions need (a replay maps with it, a retry builds its connectors);
+    # None: the console's pages show the store, its actions are refused saying why.
+    cfg: CrmhubConfig | None = None
+    secret_key: str | None = None  # CRMHUB_SECRET_KEY: the token cache of a retry's connectors
 
     def now(self) -> datetime:
         return self.clock()

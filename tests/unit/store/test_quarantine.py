@@ -69,6 +69,17 @@ def test_list_filters_and_limit(filled: Connection) -> None:
     assert list_quarantine(filled, status="dismissed") == []
 
 
+def test_list_by_rule_and_after_an_id(filled: Connection) -> None:
+    """The console lists one rule's records page by page; a record failing the rule on two fields is listed once."""
+    assert [r["source_id"] for r in list_quarantine(filled, rule="valid_email")] == ["1", "2", "4"]
+    assert [r["source_id"] for r in list_quarantine(filled, rule="iso_country")] == ["3"]
+    assert list_quarantine(filled, rule="no_such_rule") == []
+    first = list_quarantine(filled, rule="valid_email", limit=2)
+    rest = list_quarantine(filled, rule="valid_email", after_id=first[-1]["id"])
+    assert [r["source_id"] for r in rest] == ["4"]
+    assert [r["source_id"] for r in list_quarantine(filled, rule="valid_email", connection="sf")] == ["1", "2"]
+
+
 def test_summary_counts_records_per_rule(filled: Connection) -> None:
     assert quarantine_summary(filled) == [
         {"connection": "hs", "object": "contacts", "rule": "valid_email", "count": 1},
