@@ -13,6 +13,7 @@ from hub.output import Output
 from mapping.model import TABLE_OF
 from store.quality_scores import record_score_summary, score_history
 from store.schema_drift import accept_type_changes, pending_type_changes
+from sync.admin_connections import check_connection
 from sync.drift import schema_diff
 from sync.run_view import stored_run
 from sync.runner import settle_lag_of
@@ -26,14 +27,7 @@ def connector_for(app: App, name: str) -> Any:
 
 
 def check_command(app: App, name: str) -> dict[str, Any]:
-    connector = connector_for(app, name)
-    try:
-        connector.check()
-        usage = connector.usage
-        return {"ok": True, "connection": name, "kind": connector.kind, "api_calls": usage.calls,
-                "daily_limit": usage.daily_limit, "daily_remaining": usage.daily_remaining}
-    finally:
-        connector.close()
+    return check_connection(app.cfg, name, engine=app.engine, secret_key=settings().secret_key)
 
 
 def discover_command(app: App, name: str, *, diff: bool = False, accept: Sequence[str] = ()) -> dict[str, Any]:

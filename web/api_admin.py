@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from access import CONSOLE_READERS, NotPermitted, require_role
 from sync import admin
+from sync.admin_connections import connections_view
 from web import admin_actions
 from web.auth import Caller, api_caller, services
 
@@ -78,3 +79,14 @@ def dead_letters(request: Request, _: Caller = Depends(reader), connection: str 
 @router.post("/writeback/retry", summary="Re-send a connection's retryable dead letters")
 def retry(request: Request, connection: str, caller: Caller = Depends(actor)) -> dict[str, Any]:
     return admin_actions.retry(services(request), caller.account, connection=connection)
+
+
+@router.get("/connections", summary="The configured connections: objects, schedules, last runs, cursors, write-back")
+def connections(request: Request, _: Caller = Depends(reader)) -> dict[str, Any]:
+    web = services(request)
+    return {"items": connections_view(web.engine, admin_actions.config_of(web, "the connections list"))}
+
+
+@router.post("/connections/{name}/check", summary="Check a connection's credentials and API limits")
+def check(request: Request, name: str, caller: Caller = Depends(actor)) -> dict[str, Any]:
+    return admin_actions.check(services(request), caller.account, connection=name)

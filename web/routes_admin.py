@@ -1,7 +1,8 @@
 """The admin console's pages: ``/admin`` (recent runs and whether they reconcile, open quarantine by rule, the
 write-back's state), ``/admin/quarantine`` (one rule's records, page by page), ``/admin/quarantine/{id}`` (one
-record: payload and reasons), ``/admin/writeback/dead-letters``, and the form posts that replay quarantined records
-and retry dead letters (web/admin_actions.py). Readers: admin, revenue_ops, auditor; actions: admin."""
+record: payload and reasons), ``/admin/writeback/dead-letters``, ``/admin/connections`` (objects, schedules, last
+runs, cursors), and the form posts that replay quarantined records, retry dead letters and check a connection
+(web/admin_actions.py). Readers: admin, revenue_ops, auditor; actions: admin."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from access import CONSOLE_ACTORS, CONSOLE_READERS, Account, require_role
 from sync import admin
+from sync.admin_connections import connections_view
 from web import admin_actions, csrf
 from web.auth import page_account, services, session_of
 
@@ -72,5 +74,17 @@ def router(templates: Jinja2Templates) -> APIRouter:
         result = admin_actions.retry(services(request), account, connection=connection)
         return render(request, "admin_result.html", account, action="Retry", result=result,
                       what=f"connection {connection}")
+
+    @pages.get("/admin/connections")
+    def connections(request: Request, account: Account = Depends(reader)) -> Response:
+        web = services(request)
+        found = connections_view(web.engine, admin_actions.config_of(web, "the connections page"))
+        return render(request, "admin_connections.html", account, connections=found)
+
+    @pages.post("/admin/connections/{name}/check", dependencies=[Depends(csrf.check)])
+    def check(request: Request, name: str, account: Account = Depends(page_account)) -> Response:
+        result = admin_actions.check(services(request), account, connection=name)
+        return render(request, "admin_result.html", account, action="Check", result={"streams": [result]},
+                      what=f"connection {name}")
 
     return pages

@@ -175,3 +175,25 @@ def test_an_action_without_a_config_says_how_to_start_the_console(hub: Engine) -
 def test_the_api_documents_the_admin_endpoints(console: tuple[TestClient, dict[str, str]]) -> None:
     paths = console[0].get("/api/openapi.json").json()["paths"]
     assert {"/api/v1/admin/runs", "/api/v1/admin/quarantine/replay", "/api/v1/admin/writeback/retry"} <= set(paths)
+
+
+def test_connections_show_objects_schedules_and_last_runs_never_credentials(
+        console: tuple[TestClient, dict[str, str]]) -> None:
+    [hs] = _api(console, "/api/v1/admin/connections").json()["items"]
+    assert (hs["name"], hs["kind"], hs["writeback"]["enabled"]) == ("hs", "hubspot", False)
+    [contacts] = hs["objects"]
+    assert (contacts["object"], contacts["enabled"], contacts["last_run"]["counts"]["read"]) == ("contacts", True, 5)
+    assert contacts["schedule"].startswith("every ") and contacts["cursor"] is None
+    page = _browser(console, "ada").get("/admin/connections")
+    assert page.status_code == 200 and "contacts" in page.text and "Check credentials" in page.text
+    assert "pat-na1" not in page.text and "pat-na1" not in str(hs)
+
+
+def test_a_check_of_an_unreachable_crm_is_its_answer_and_audited(
+        console: tuple[TestClient, dict[str, str]], hub: Engine) -> None:
+    answer = _api(console, "/api/v1/admin/connections/hs/check", method="POST")
+    assert answer.status_code == 200 and answer.json()["ok"] is False and answer.json()["error"]
+    [event] = list_events(hub, action="connection.check")
+    assert (event.actor, event.target, event.after["ok"]) == ("ada", "connection:hs", False)
+    unknown = _api(console, "/api/v1/admin/connections/nope/check", method="POST")
+    assert unknown.status_code == 422 and "no connection named 'nope'" in unknown.json()["error"]["message"]
