@@ -27,7 +27,7 @@ def schedule_text(schedule: Schedule) -> str:
 def connections_view(engine: Engine, cfg: CrmhubConfig) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         newest = (select(func.max(sync_run.c.id)).group_by(sync_run.c.connection, sync_run.c.object))
-        last = {(r["connection"], r["object"]): stored_run(r)
+        last = {(r["connection"], r["object"]): stored_run(dict(r))
                 for r in conn.execute(select(sync_run).where(sync_run.c.id.in_(newest))).mappings()}
         out = []
         for name, connection in cfg.connections.items():

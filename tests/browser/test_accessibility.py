@@ -1,6 +1,6 @@
 """axe-core in Chromium: no serious or critical WCAG 2.1 A/AA (or best-practice) violation on the sign-in, code,
-home and dashboard pages, the dashboard with its charts drawn and after a drill to a rep's deals. With
-CRMHUB_SCREENSHOTS=1 the same pages are saved to docs/web/img/ for the docs."""
+home and dashboard pages, the dashboard with its charts drawn and after a drill to a rep's deals, and the admin
+console's pages. With CRMHUB_SCREENSHOTS=1 the same pages are saved to docs/web/img/ for the docs."""
 
 from __future__ import annotations
 
@@ -49,4 +49,16 @@ def test_dashboard_pages(admin: Page) -> None:
     screenshot(admin, "dashboard")
     admin.goto(f"/dashboard?level=rep&member=u1&region=FR&team=east&{YEAR}")
     expect(admin.locator("#drill table.deals")).to_be_visible()
+    check(admin)
+
+
+def test_admin_console_pages(admin: Page) -> None:
+    admin.goto("/")
+    admin.get_by_role("link", name="The admin console").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Admin console")
+    check(admin)
+    admin.get_by_role("link", name="All quarantined records").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Quarantined records")
+    check(admin)
+    admin.goto("/admin/writeback/dead-letters")
     check(admin)
