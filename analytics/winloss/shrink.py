@@ -56,7 +56,12 @@ def fit_prior(wins: Sequence[int], n: Sequence[int]) -> Prior | None:
     bounds = [(-20.0, 20.0), (np.log(1e-3), np.log(MAX_CONCENTRATION))]
     start = np.array([logit(pooled), np.log(10.0)])
     fit = minimize(nll, start, method="L-BFGS-B", bounds=bounds)
-    mu, log_kappa = float(expit(fit.x[0])), float(fit.x[1])
-    # The likelihood is flat near the bound, so the optimiser stops short of it: within a decade counts as there.
-    at_bound = bool(log_kappa >= bounds[1][1] - np.log(10.0))
-    return Prior(mean=mu, concentration=float(np.exp(log_kappa)), at_bound=at_bound)
+    theta = fit.x
+    # Without spread beyond chance the likelihood rises ever more slowly with κ and the optimiser stops early on
+    # the plateau: the bound (μ at the pooled rate) is then at least as likely and is the estimate.
+    at_limit = np.array([logit(pooled), bounds[1][1]])
+    at_bound = nll(at_limit) <= fit.fun + 1e-6
+    if at_bound:
+        theta = at_limit
+    mu, log_kappa = float(expit(theta[0])), float(theta[1])
+    return Prior(mean=mu, concentration=float(np.exp(log_kappa)), at_bound=bool(at_bound))
