@@ -22,7 +22,7 @@ than the observed table's.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from math import exp
 from pathlib import Path
 
@@ -33,48 +33,16 @@ from analytics.winloss.cells import win_loss
 from analytics.winloss.frame import load_closed
 from analytics.winloss.shrink import Prior
 from tests.support.stores import fresh_engine
-from tests.unit.analytics.winloss.builders import put
+from tests.unit.analytics.winloss.builders import golden_store
 
 DIALECTS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
-MARCH = date(2025, 3, 1)
-
-
-def _deal(i: int, won: bool | None, account: str | None, owner: str, day: date = MARCH, *,
-          closed: bool = True) -> dict[str, object]:
-    return {"id": f"o{i}", "is_closed": closed, "is_won": won, "account_id": account, "owner_id": owner,
-            "close_date": day, "amount": 1000.0 * i}
-
-
-def _golden(engine: Engine) -> None:
-    put(engine,
-        account=[{"id": "a1", "tier": "ent", "industry": "x", "country": "DE"},
-                 {"id": "a2", "tier": None, "industry": "retail", "country": "FR"}],
-        crm_user=[{"id": "u1", "last_name": "Ames", "team": "T1"}, {"id": "u2", "last_name": "Bell", "team": "T2"}],
-        territory=[{"id": "t1", "name": "North"}, {"id": "t2", "name": "South"}],
-        territory_assignment=[
-            {"id": "ta1", "territory_id": "t1", "account_id": "a1", "effective_from": date(2025, 1, 1),
-             "effective_to": date(2025, 6, 30)},
-            {"id": "ta2", "territory_id": "t2", "account_id": "a1", "effective_from": date(2025, 7, 1)},
-            {"id": "ta3", "territory_id": "t2", "user_id": "u2"}],
-        competitor=[{"id": "cx", "name": "X"}, {"id": "cy", "name": "Y"}],
-        opportunity=[_deal(1, True, "a1", "u1"), _deal(2, False, "a1", "u1", date(2025, 8, 1)),
-                     _deal(3, False, "a2", "u2"), _deal(4, False, "a2", "u1"), _deal(5, True, "a2", "u2"),
-                     _deal(6, True, "a1", "u2"), _deal(7, True, "a2", "u1"), _deal(8, False, "a2", "u2"),
-                     _deal(9, True, "a1", "u1", date(2025, 9, 1)), _deal(10, None, None, "u2"),
-                     _deal(11, None, "a1", "u1", date(2025, 12, 1), closed=False),
-                     {**_deal(12, True, "a2", "u2"), "deleted_at": datetime(2025, 4, 1, tzinfo=UTC)}],
-        opportunity_competitor=[
-            *({"id": f"x{i}", "opportunity_id": f"o{i}", "competitor_id": "cx"} for i in (1, 2, 3, 4, 6, 11)),
-            *({"id": f"y{i}", "opportunity_id": f"o{i}", "competitor_id": "cy"} for i in (5, 7, 8, 12)),
-            # by name only, no competitor record: still Y (o6 faces both)
-            {"id": "y6", "opportunity_id": "o6", "competitor_name": "Y"}])
 
 
 @pytest.fixture(params=DIALECTS)
 def golden(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     for engine in fresh_engine(request.param, tmp_path):
-        _golden(engine)
+        golden_store(engine)
         yield engine
 
 
