@@ -87,3 +87,45 @@ def winloss_command(
                    for t in model.terms], numeric=["odds ratio", "95 % CI", "p", "q"])
         for note in model.notes:
             out.info(f"model note: {note}")
+
+
+def pricing_command(
+    from_: datetime = typer.Option(None, "--from", formats=["%Y-%m-%d"], help="First close date (inclusive)."),
+    to: datetime = typer.Option(None, "--to", formats=["%Y-%m-%d"], help="Last close date (inclusive)."),
+    config: Path = config_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """Pricing from line items: win rate by discount depth (Wilson intervals, isotonic fit), quarter-end
+    discounting with its interval, discount with no win uplift per rep and quarter, list-vs-sold dispersion."""
+    from analytics.winloss.report import pricing_report
+
+    out = Output(as_json=as_json)
+    with failures(out):
+        app = open_app(config, out)
+        report = pricing_report(app.engine, start=_day(from_), end=_day(to))
+    if as_json:
+        out.json(report.as_dict())
+        return
+    out.info(f"{report.priced_deals:,} of {report.closed_deals:,} closed deals priced from their line items")
+    out.table("win rate by discount depth (p: one-sided Fisher, this bin wins more often than no discount)",
+              ["depth", "#deals", "#won", "win rate", "95 % CI", "isotonic", "p"],
+              [(b.label, b.deals, b.wins, _pct(b.win_rate), _interval(b.ci_low, b.ci_high), _pct(b.isotonic),
+                _p(b.p_uplift)) for b in report.bins], numeric=["win rate", "95 % CI", "isotonic", "p"])
+    q = report.quarter_end
+    if q:
+        out.info(f"quarter-end (last {q['days']} days) won deals: mean depth {_pct(q['mean_depth_quarter_end'])} "
+                 f"vs {_pct(q['mean_depth_rest'])} ({q['deals_quarter_end']:,} vs {q['deals_rest']:,} deals); "
+                 f"difference {100 * q['difference']:+.2f} points, 95 % CI {100 * q['ci_low']:+.2f} to "
+                 f"{100 * q['ci_high']:+.2f}, p = {_p(q['p'])}")
+    wasted = [r for r in report.no_uplift if r["discount_no_uplift"] > 0]
+    out.table("discount with no win uplift, per rep and quarter", ["rep", "quarter", "#discounted won",
+                                                                   "discount", "no uplift"],
+              [(r["rep_name"], r["quarter"], r["discounted_won_deals"], r["discount"], r["discount_no_uplift"])
+               for r in sorted(wasted, key=lambda r: -r["discount_no_uplift"])],
+              numeric=["discount", "no uplift"])
+    overall = report.dispersion.get("overall")
+    if overall:
+        out.info(f"sold ÷ list over {overall['lines']:,} won lines: median {overall['median']:.3f}, "
+                 f"p10–p90 {overall['p10']:.3f}–{overall['p90']:.3f}, CV {overall['cv']:.3f}")
+    for note in report.notes:
+        out.info(f"note: {note}")

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from analytics.winloss.cells import WinLossTable, parse_dims, win_loss
 from analytics.winloss.frame import MULTI, load_closed
 from analytics.winloss.model import FACTORS, ModelResult, fit_model
+from analytics.winloss.pricing import PricingReport, pricing
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,8 @@ def winloss_report(engine: Engine, by: str = "competitor", *, start: date | None
     data = load_closed(engine, start=start, end=end)
     model = fit_model(data, factors) if factors is not None and len(data.deals) else None
     return WinLossReport(start, end, win_loss(data, dims), model)
+
+
+def pricing_report(engine: Engine, *, start: date | None = None, end: date | None = None) -> PricingReport:
+    """Discount depth against winning, quarter-end discounting, discount without uplift, list-vs-sold spread."""
+    return pricing(engine, load_closed(engine, start=start, end=end))

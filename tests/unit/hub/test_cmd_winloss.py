@@ -51,3 +51,14 @@ def test_winloss_period_and_usage_errors(tmp_path: Path) -> None:
     assert "colour is not one of" in json.loads(bad.stdout)["error"]["message"]
     product_factor = runner.invoke(app, ["winloss", "--controls", "product", "--json", "--config", str(config)])
     assert product_factor.exit_code == 2
+
+
+def test_pricing_json_and_text(tmp_path: Path) -> None:
+    config = _config(tmp_path)  # the golden store has no line items: nothing priced, said in a note
+    runner = CliRunner()
+    result = runner.invoke(app, ["pricing", "--json", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is True and payload["priced_deals"] == 0 and payload["closed_deals"] == 10
+    text = runner.invoke(app, ["pricing", "--config", str(config)])
+    assert text.exit_code == 0 and "0 of 10 closed deals priced" in text.stdout
