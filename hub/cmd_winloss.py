@@ -22,7 +22,7 @@ def _pct(value: float | None) -> str:
 
 
 def _interval(low: float | None, high: float | None) -> str:
-    return "" if low is None or high is None else f"{100 * low:.1f}–{100 * high:.1f}"
+    return "" if low is None or high is None else f"{100 * low:.1f}-{100 * high:.1f}"
 
 
 def _p(value: float | None) -> str:
@@ -41,7 +41,7 @@ def winloss_command(
     as_json: bool = json_option(),
 ) -> None:
     """Win/loss over closed deals: win rate with its Wilson 95 % interval, Fisher's test of each cell against the
-    rest with Benjamini–Hochberg q, the empirical-Bayes rate, and odds ratios of win ~ competitor + log(size) +
+    rest with Benjamini-Hochberg q, the empirical-Bayes rate, and odds ratios of win ~ competitor + log(size) +
     segment + region."""
     from analytics.winloss.cells import FDR
     from analytics.winloss.report import winloss_report
@@ -62,8 +62,8 @@ def winloss_command(
         return
     table = report.table
     fill = "no closed deals" if table.competitor_fill_rate is None else _pct(table.competitor_fill_rate)
-    out.info(f"{table.deals:,} closed deals, {table.wins:,} won ({_pct(table.wins / table.deals if table.deals else None)}"
-             f"); competitor recorded on {fill}")
+    rate = _pct(table.wins / table.deals if table.deals else None)
+    out.info(f"{table.deals:,} closed deals, {table.wins:,} won ({rate}); competitor recorded on {fill}")
     out.table(f"win/loss by {', '.join(table.dims)} (* BH q < {FDR:.0%})",
               [*table.dims, "#won", "#lost", "#open", "win rate", "95 % CI", "shrunk", "odds vs rest", "p", "q", ""],
               [(*c.labels, c.wins, c.losses, c.open, _pct(c.win_rate), _interval(c.ci_low, c.ci_high),
@@ -83,7 +83,7 @@ def winloss_command(
         out.table(f"{model.formula}: odds ratios ({model.deals:,} deals; baselines: "
                   + ", ".join(f"{k} {v}" for k, v in model.baselines.items()) + ")",
                   ["term", "#deals", "odds ratio", "95 % CI", "p", "q"],
-                  [(t.name, t.deals, f"{t.odds_ratio:.2f}", f"{t.ci_low:.2f}–{t.ci_high:.2f}", _p(t.p), _p(t.q))
+                  [(t.name, t.deals, f"{t.odds_ratio:.2f}", f"{t.ci_low:.2f}-{t.ci_high:.2f}", _p(t.p), _p(t.q))
                    for t in model.terms], numeric=["odds ratio", "95 % CI", "p", "q"])
         for note in model.notes:
             out.info(f"model note: {note}")
@@ -126,6 +126,6 @@ def pricing_command(
     overall = report.dispersion.get("overall")
     if overall:
         out.info(f"sold ÷ list over {overall['lines']:,} won lines: median {overall['median']:.3f}, "
-                 f"p10–p90 {overall['p10']:.3f}–{overall['p90']:.3f}, CV {overall['cv']:.3f}")
+                 f"p10-p90 {overall['p10']:.3f}-{overall['p90']:.3f}, CV {overall['cv']:.3f}")
     for note in report.notes:
         out.info(f"note: {note}")

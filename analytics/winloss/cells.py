@@ -1,7 +1,7 @@
 """The win/loss table: closed deals cut by one or more dimensions (several at once make cells of their members).
 
 Per cell: wins, losses, win rate with its Wilson 95 % interval, Fisher's exact test against every closed deal not in
-the cell (odds ratio and p), the Benjamini–Hochberg adjusted p across the table's cells (``q``), and the
+the cell (odds ratio and p), the Benjamini-Hochberg adjusted p across the table's cells (``q``), and the
 empirical-Bayes win rate with its 95 % posterior interval. Per table: the deals, the pooled rate, the fill rate of
 competitor data, the chi-square test of the whole dimension where it applies, the prior and notes.
 """

@@ -96,8 +96,8 @@ def _deals(conn: Connection, start: date | None, end: date | None) -> pd.DataFra
     if end is not None:
         query = query.where(o.close_date <= end)
     rows = pd.DataFrame(conn.execute(query).mappings().all(),
-                        columns=["id", "is_closed", "is_won", "amount", "close_date", "rep", "team", "tier", "industry", "region",
-                                 "account_id"])
+                        columns=["id", "is_closed", "is_won", "amount", "close_date", "rep", "team", "tier",
+                                 "industry", "region", "account_id"])
     rows["is_closed"] = rows["is_closed"].fillna(False).astype(bool)
     rows["is_won"] = rows["is_won"].fillna(False).astype(bool) & rows["is_closed"]
     rows["amount"] = pd.to_numeric(rows["amount"], errors="coerce").astype(float)

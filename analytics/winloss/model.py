@@ -31,7 +31,7 @@ class Term:
     ci_high: float
     p: float
     deals: int  # deals with the level (all deals used, for log_amount)
-    q: float | None = None  # Benjamini–Hochberg across the competitor terms (the family the model is asked about)
+    q: float | None = None  # Benjamini-Hochberg across the competitor terms (the family the model is asked about)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Each closed deal's list value, sold value and discount depth, from its line items.
 
-A line's list value is ``list_price × quantity`` (quantity 1 when empty); its sold value is ``total_price``, else
-``unit_price × quantity`` less ``discount_percent`` or ``discount_amount``. A line without a list price or a sold
-value cannot say what was given away and is left out. A deal's depth is 1 − Σ sold / Σ list over its usable lines
-(negative: sold above list); its discount in currency is Σ list − Σ sold. Deals with no usable line are not priced.
+A line's list value is ``list_price x quantity`` (quantity 1 when empty); its sold value is ``total_price``, else
+``unit_price x quantity`` less ``discount_percent`` or ``discount_amount``. A line without a list price or a sold
+value cannot say what was given away and is left out. A deal's depth is 1 - Σ sold / Σ list over its usable lines
+(negative: sold above list); its discount in currency is Σ list - Σ sold. Deals with no usable line are not priced.
 Sums are in the lines' own currency: a store holding several is said so in a note, not converted.
 """
 

@@ -1,8 +1,9 @@
 """Pricing (FR-034): what discounting buys.
 
-- Win rate against discount depth: closed deals binned (``none``: sold at or above list) by depth (``BINS``), each bin's win rate with its Wilson
-  interval and Fisher's test against the no-discount bin; and the isotonic fit (scikit-learn
-  ``IsotonicRegression``, direction chosen by the data) of win on depth, the monotone curve nearest the deals.
+- Win rate against discount depth: closed deals binned by depth (``BINS``; ``none``: sold at or above list), each
+  bin's win rate with its Wilson interval and Fisher's test against the no-discount bin; and the isotonic fit
+  (scikit-learn ``IsotonicRegression``, direction chosen by the data) of win on depth, the monotone curve nearest
+  the deals.
 - Quarter-end discounting: the mean depth of won deals closed in the last ``QUARTER_END_DAYS`` days of a calendar
   quarter minus that of the other won deals, with Welch's 95 % interval (scipy ``ttest_ind``).
 - Discount with no win uplift, per rep and quarter: the currency given away on won deals whose depth bin wins no
@@ -116,7 +117,8 @@ def _no_uplift(priced: pd.DataFrame, bins: list[DepthBin], names: dict[str, str]
     won["wasted"] = won["discount"].where(cut[won.index].isin(useless), 0.0)
     grouped = won.groupby([won["rep"].fillna("(none)"), "quarter"]).agg(
         deals=("discount", "size"), discount=("discount", "sum"), no_uplift=("wasted", "sum"))
-    return [{"rep": str(rep), "rep_name": names.get(str(rep), str(rep)), "quarter": q, "discounted_won_deals": int(r.deals), "discount": float(r.discount),
+    return [{"rep": str(rep), "rep_name": names.get(str(rep), str(rep)), "quarter": q,
+             "discounted_won_deals": int(r.deals), "discount": float(r.discount),
              "discount_no_uplift": float(r.no_uplift)} for (rep, q), r in grouped.iterrows()]
 
 

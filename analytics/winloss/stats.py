@@ -8,7 +8,7 @@
 - A dimension's cells all at once (k x 2, where Fisher's exact test does not apply): Pearson's chi-square test of
   homogeneity (scipy ``chi2_contingency``), only on single-valued dimensions (a multi-valued one counts a deal in
   several cells, so its table is no contingency table).
-- Benjamini–Hochberg across the cells of one table (scipy ``false_discovery_control``).
+- Benjamini-Hochberg across the cells of one table (scipy ``false_discovery_control``).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def chi_square(wins: Sequence[int], losses: Sequence[int]) -> tuple[float, int, 
 
 
 def bh_adjust(pvalues: Sequence[float | None]) -> list[float | None]:
-    """Benjamini–Hochberg adjusted p-values over those present (None stays None: an untested cell is no test)."""
+    """Benjamini-Hochberg adjusted p-values over those present (None stays None: an untested cell is no test)."""
     present = [i for i, p in enumerate(pvalues) if p is not None]
     out: list[float | None] = [None] * len(pvalues)
     if present:

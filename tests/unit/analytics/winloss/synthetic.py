@@ -32,5 +32,5 @@ def planted(seed: int, *, n: int = 1500, log_odds: Mapping[str, float] | None = 
         "industry": None, "account_id": None, "territory": None}).set_index("id", drop=False)
     links = pd.DataFrame({"id": ids, "member": faced}).dropna().reset_index(drop=True)
     empty = pd.DataFrame(columns=["id", "member"])
-    return ClosedDeals(deals[DEAL_COLUMNS + ["territory"]], {"competitor": links, "product": empty}), \
+    return ClosedDeals(deals[[*DEAL_COLUMNS, "territory"]], {"competitor": links, "product": empty}), \
         pd.Series(prob, index=ids)

@@ -1,5 +1,5 @@
 """Planted effects: over 20 seeds, closed deals where competitor P truly lowers the odds of winning (odds ratio
-0.4) and five others change nothing. The controlled model, its competitor terms adjusted by Benjamini–Hochberg at
+0.4) and five others change nothing. The controlled model, its competitor terms adjusted by Benjamini-Hochberg at
 10 %, finds P and keeps the false discoveries among the nulls within the nominal rate; the win/loss table flags P.
 
 Why the false-discovery check is on the model and not the table: the table tests each cell against the rest of

@@ -1,7 +1,7 @@
 """Pricing on a store worked out by hand, Welch's interval against its formula, and the isotonic fit against a
 pool-adjacent-violators written here.
 
-Ten closed deals, one line each, list 100 (p7: list 100 × 2):
+Ten closed deals, one line each, list 100 (p7: list 100 x 2):
 
     p1 won  sold 100 (total_price)              depth  0     2025-03-01  Ames
     p2 lost sold 100                            depth  0     2025-02-01
@@ -9,7 +9,7 @@ Ten closed deals, one line each, list 100 (p7: list 100 × 2):
     p4 won  sold 97                             depth  0.03  2025-03-25  Ames  (quarter end: 6 days left)
     p5 won  unit 100 less 4 % (no total)        depth  0.04  2025-03-20  Bell  (11 days left)
     p6 lost unit 100 less 2 (discount_amount)   depth  0.02  2025-02-01
-    p7 won  2 × 100, total 170                  depth  0.15  2025-02-10  Bell
+    p7 won  2 x 100, total 170                  depth  0.15  2025-02-10  Bell
     p8 lost sold 88                             depth  0.12  2025-02-10
     p9 won  sold 110 (above list), no quantity  depth -0.10  2025-02-15  Ames
     p10 lost, its line has no list price: not priced
@@ -17,6 +17,7 @@ Ten closed deals, one line each, list 100 (p7: list 100 × 2):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from math import sqrt
@@ -120,7 +121,7 @@ def test_isotonic_equals_pool_adjacent_violators() -> None:
     xs, fitted = _pava(depth, won.astype(float), increasing=False)
     for b in bins:
         assert b.isotonic == pytest.approx(float(np.interp(b.mean_depth, xs, fitted)), abs=1e-12), b.label
-    assert all(a.isotonic >= b.isotonic for a, b in zip(bins, bins[1:], strict=False))
+    assert all(a.isotonic >= b.isotonic for a, b in itertools.pairwise(bins))
 
 
 def test_nothing_priced_is_a_note(tmp_path: Path) -> None:
