@@ -82,8 +82,12 @@ def build_design(data: ClosedDeals, factors: tuple[str, ...]) -> Design:
     baselines: dict[str, str] = {}
     for factor in factors:
         if factor == "competitor":
-            parts.append(_competitor_columns(data, deals.index, notes))
-            baselines["competitor"] = "no competitor recorded"
+            columns = _competitor_columns(data, deals.index, notes)
+            if columns.shape[1]:
+                baselines["competitor"] = "no competitor recorded"
+            else:
+                notes.append("competitor: none recorded on these deals, no column")
+            parts.append(columns)
         else:
             labels = data.names.get(factor, {})  # territory and rep ids read as their names
             parts.append(_factor_columns(deals[factor].map(lambda v, lab=labels: lab.get(v, v)), factor, baselines,

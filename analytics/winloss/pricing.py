@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -117,9 +117,13 @@ def _no_uplift(priced: pd.DataFrame, bins: list[DepthBin], names: dict[str, str]
     won["wasted"] = won["discount"].where(cut[won.index].isin(useless), 0.0)
     grouped = won.groupby([won["rep"].fillna("(none)"), "quarter"]).agg(
         deals=("discount", "size"), discount=("discount", "sum"), no_uplift=("wasted", "sum"))
-    return [{"rep": str(rep), "rep_name": names.get(str(rep), str(rep)), "quarter": q,
-             "discounted_won_deals": int(r.deals), "discount": float(r.discount),
-             "discount_no_uplift": float(r.no_uplift)} for (rep, q), r in grouped.iterrows()]
+    out = []
+    for key, r in grouped.iterrows():
+        rep, quarter = (str(k) for k in cast(tuple[Any, Any], key))
+        out.append({"rep": rep, "rep_name": names.get(rep, rep), "quarter": quarter,
+                    "discounted_won_deals": int(r["deals"]), "discount": float(r["discount"]),
+                    "discount_no_uplift": float(r["no_uplift"])})
+    return out
 
 
 def _spread(ratio: pd.Series) -> dict[str, float]:

@@ -20,7 +20,9 @@ def planted(seed: int, *, n: int = 1500, log_odds: Mapping[str, float] | None = 
     effects = dict.fromkeys(COMPETITORS, 0.0) | dict(log_odds or {"P": float(np.log(0.4))})
     rng = np.random.default_rng(seed)
     ids = [f"d{i:05d}" for i in range(n)]
-    faced = np.where(rng.random(n) < with_competitor, rng.choice(list(COMPETITORS), size=n), None)
+    draws, names = rng.random(n), rng.choice(list(COMPETITORS), size=n)
+    faced = np.array([str(c) if d < with_competitor else None for d, c in zip(draws, names, strict=True)],
+                     dtype=object)
     amount = rng.lognormal(9.0, 1.0, size=n)
     logit = 0.2 + np.array([effects[c] if c else 0.0 for c in faced]) + 0.1 * (np.log(amount) - 9.0)
     prob = 1 / (1 + np.exp(-logit))

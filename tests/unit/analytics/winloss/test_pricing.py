@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import date
 from math import sqrt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ from tests.unit.analytics.winloss.builders import put
 DIALECTS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 FEB = date(2025, 2, 1)
-DEALS = [  # id, won, day, rep, line fields
+DEALS: list[tuple[str, bool, date, str, dict[str, Any]]] = [  # id, won, day, rep, line fields
     ("p1", True, date(2025, 3, 1), "u1", {"list_price": 100, "total_price": 100}),
     ("p2", False, FEB, "u1", {"list_price": 100, "total_price": 100}),
     ("p3", False, FEB, "u2", {"list_price": 100, "total_price": 100}),
