@@ -29,6 +29,7 @@ from hub.cmd_score import forecast_app, score_app
 from hub.cmd_serve import serve_command
 from hub.cmd_state import state_app
 from hub.cmd_sync import kpi_refresh_after, print_kpi_refresh, print_summaries, sync_command
+from hub.cmd_winloss import pricing_command, winloss_command
 from hub.context import config_option, failures, json_option, open_app, settings
 from hub.metrics import DEFAULT_HOST
 from hub.output import Output
@@ -95,6 +96,8 @@ app.add_typer(kpi_app, name="kpi")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.command("serve")(serve_command)
+app.command("winloss")(winloss_command)
+app.command("pricing")(pricing_command)
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
 
