@@ -43,18 +43,18 @@ def fit_markov(paths: Sequence[tuple[Sequence[str], bool]], *, order: int = 1) -
         if not path:
             continue
         states = path_states(path, order)
-        for a, b in zip([START, *states], states, strict=False):
-            counts[(a, b)] += 1
+        for before, after in zip([START, *states], states, strict=False):
+            counts[(before, after)] += 1
         counts[(states[-1], "conv" if converted else "null")] += 1
     transient = sorted({a for a, _ in counts} | {START}, key=lambda s: (s != START, s))
     index = {s: i for i, s in enumerate(transient)}
     q = np.zeros((len(transient), len(transient)))
     r = np.zeros((len(transient), 2))
-    for (a, b), n in counts.items():
-        if isinstance(b, str):
-            r[index[a], 0 if b == "conv" else 1] += n
+    for (source, target), n in counts.items():
+        if isinstance(target, str):
+            r[index[source], 0 if target == "conv" else 1] += n
         else:
-            q[index[a], index[b]] += n
+            q[index[source], index[target]] += n
     totals = q.sum(axis=1) + r.sum(axis=1)
     totals[totals == 0] = 1.0  # START of an empty set of paths: no transitions, probability 0
     q /= totals[:, None]
