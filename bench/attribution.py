@@ -31,8 +31,9 @@ def synthetic(n: int, channels: int, seed: int = 0) -> list[Journey]:
         touches = tuple(Touch(START + timedelta(days=float(d)), names[int(c)], record=f"{k}:{i}")
                         for i, (c, d) in enumerate(zip(picks, days, strict=True)))
         converted = bool(rng.random() < min(0.05 + lift[np.unique(picks)].sum(), 0.95))
-        out.append(Journey(f"j{k}", touches, converted, float(rng.integers(1, 50)) * 1000 if converted else 0.0,
-                           converted_at=touches[-1].at + timedelta(days=1), lead_index=int(rng.integers(0, len(picks)))))
+        value = float(rng.integers(1, 50)) * 1000 if converted else 0.0
+        out.append(Journey(f"j{k}", touches, converted, value, converted_at=touches[-1].at + timedelta(days=1),
+                           lead_index=int(rng.integers(0, len(picks)))))
     return out
 
 
