@@ -11,6 +11,7 @@ import typer
 from config import ConfigFileError, Settings
 from hub import exitcodes
 from hub.cmd_access import tokens_app, users_app
+from hub.cmd_attribution import attribution_app
 from hub.cmd_identity import duplicates_command, identity_app
 from hub.cmd_inspect import (
     check_command,
@@ -89,6 +90,7 @@ app.add_typer(quality_app, name="quality")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(score_app, name="score")
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(attribution_app, name="attribution")
 app.add_typer(identity_app, name="identity")
 app.add_typer(state_app, name="state")
 app.add_typer(models_app, name="models")
