@@ -29,10 +29,12 @@ def pick(weights: Mapping[str, float], state: Mapping[str, float]) -> tuple[str,
     total = sum(weights.values())
     c = bound(len(weights))
     after = dict(state)
+    order = {rep: i for i, rep in enumerate(weights)}
     for rep, weight in weights.items():
-        after[rep] = after.get(rep, 0.0) + weight / total
+        # Rounded so float noise never breaks a tie the weights make exact (equal weights cycle in order).
+        after[rep] = round(after.get(rep, 0.0) + weight / total, 12)
     # Credits carried from picks among other sets can sit below 1 - C; the rep furthest behind then goes first.
     ready = [r for r in weights if after[r] >= 1.0 - c - 1e-12] or [max(weights, key=lambda r: after[r])]
-    best = min(ready, key=lambda r: ((c - after[r]) * total / weights[r], list(weights).index(r)))
-    after[best] -= 1.0
+    best = min(ready, key=lambda r: (round((c - after[r]) * total / weights[r], 9), order[r]))
+    after[best] = round(after[best] - 1.0, 12)
     return best, after
