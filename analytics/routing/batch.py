@@ -27,6 +27,7 @@ class Assignment:
     bound: float  # the LP optimum: no assignment can do better
     gap: float  # (bound - value) / max(|bound|, tiny); 0 when solved exactly
     method: str
+    prices: list[float]  # per rep: the LP's shadow price of one more unit of its capacity (0 when uncapped)
 
 
 def assign(values: Sequence[Sequence[float | None]], capacity: Sequence[int | None]) -> Assignment:
@@ -42,7 +43,7 @@ def assign(values: Sequence[Sequence[float | None]], capacity: Sequence[int | No
                 gains.append(float(v))
     k = len(gains)
     if k == 0:
-        return Assignment([None] * n, 0.0, 0.0, 0.0, "nothing eligible")
+        return Assignment([None] * n, 0.0, 0.0, 0.0, "nothing eligible", [0.0] * m)
     pair_lead, pair_rep = np.asarray(rows), np.asarray(cols)
     # Variables: one per eligible pair, then one queue variable per lead.
     cost = np.concatenate([-(np.asarray(gains) + ASSIGN_BONUS), np.zeros(n)])
@@ -60,6 +61,10 @@ def assign(values: Sequence[Sequence[float | None]], capacity: Sequence[int | No
     if result.status != 0:
         raise RuntimeError(f"batch routing LP failed: {result.message}")
     x, bound, method = result.x, -float(result.fun), "linprog (HiGHS), integral vertex"
+    prices = [0.0] * m
+    if capped:
+        for j, dual in zip(capped, result.ineqlin.marginals, strict=True):
+            prices[j] = max(0.0, -float(dual))  # HiGHS reports d(cost)/d(b) <= 0 for a binding cap
     if np.any(np.abs(x - np.round(x)) > 1e-6):
         constraints = [LinearConstraint(lead_rows, 1, 1)]
         if capped:
@@ -75,4 +80,4 @@ def assign(values: Sequence[Sequence[float | None]], capacity: Sequence[int | No
     value = float(np.asarray(gains)[chosen].sum())
     bonus_bound = bound - ASSIGN_BONUS * int(chosen.sum())  # the bound on value alone, for the same assignment count
     gap = max(0.0, (bonus_bound - value) / max(abs(bonus_bound), 1e-12))
-    return Assignment(reps, value, bonus_bound, gap if gap > 1e-9 else 0.0, method)
+    return Assignment(reps, value, bonus_bound, gap if gap > 1e-9 else 0.0, method, prices)

@@ -25,16 +25,19 @@ class Choice:
 
 def frame(lead: Mapping[str, Any], pool: Pool, *, rule: Rule | None, probability: float, probability_source: str,
           deal_value: float, effects: Effects, loads: Mapping[str, int], now: datetime,
-          state: Mapping[str, float], check_cap: bool = True) -> dict[str, Any]:
+          state: Mapping[str, float], check_cap: bool = True,
+          prices: Mapping[str, float] | None = None) -> dict[str, Any]:
     """Everything ``choose`` needs for ``lead`` in ``pool`` at ``now`` (UTC-aware); ``check_cap`` False for a
-    batch, whose solver keeps every rep within its cap."""
+    batch, whose solver keeps every rep within its cap. ``prices``: each rep's capacity price (bid price) in
+    expected-value units, subtracted before the value band, so a scarce rep is kept for the leads only they
+    convert well (``service`` takes them from the batch LP over a forecast of the leads to come)."""
     fields = routing_fields(lead, pool)
     members = []
     for m in pool.members:
         load = loads.get(m.rep, 0)
         effect = effects.effect(m.rep, fields["segment"])
         members.append({"rep": m.rep, "weight": m.weight, "load": load, "cap": m.cap, "effect": effect,
-                        "ev": min(probability * effect, 1.0) * deal_value,
+                        "ev": min(probability * effect, 1.0) * deal_value, "price": (prices or {}).get(m.rep, 0.0),
                         "why_not": ineligible(m, fields, available_now=available(m, now),
                                                load=load if check_cap else None)})
     return {"lead_id": str(lead["id"]), "fields": fields, "probability": probability,
@@ -63,9 +66,11 @@ def choose(inputs: Mapping[str, Any]) -> Choice:
         return Choice(None, f"{prefix}queue: none of {len(members)} members eligible ({full} at cap)", None, state)
     strategy = inputs["strategy"]
     if strategy == "value":
-        best = max(m["ev"] for m in eligible)
-        band = [m for m in eligible if m["ev"] >= best * (1.0 - inputs["tolerance"])]
-        why = f"value: {len(band)} of {len(eligible)} eligible within {inputs['tolerance']:.0%} of the best"
+        net = {m["rep"]: m["ev"] - m["price"] for m in eligible}
+        best = max(net.values())
+        band = [m for m in eligible if net[m["rep"]] >= best - inputs["tolerance"] * abs(best)]
+        priced = " net of capacity prices" if any(m["price"] for m in eligible) else ""
+        why = f"value: {len(band)} of {len(eligible)} eligible within {inputs['tolerance']:.0%} of the best{priced}"
     else:
         band = eligible
         why = f"{strategy}: {len(eligible)} of {len(members)} members eligible"

@@ -34,6 +34,13 @@ def unassigned_leads(conn: Connection, *, closed_statuses: Collection[str]) -> l
                                   not_(_closed(closed_statuses)), not_(routed)))
 
 
+def recent_leads(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """The latest ``limit`` live leads by creation, whoever owns them: a stand-in for the mix of leads to come."""
+    rows = conn.execute(select(*LEAD_COLUMNS).where(lead.c.deleted_at.is_(None))
+                        .order_by(lead.c.created_at.desc(), lead.c.id.desc()).limit(limit)).mappings()
+    return [dict(r) for r in rows]
+
+
 def open_loads(conn: Connection, reps: Collection[str], *, closed_statuses: Collection[str]) -> dict[str, int]:
     """Open leads per rep: owned in the store, plus those routing assigned that the store does not show owned yet
     (their owner is written back to the CRM, then synced)."""

@@ -30,6 +30,9 @@ class Scenario:
     lead_segment: np.ndarray  # per new lead: its segment's index
     lead_probability: np.ndarray  # per new lead: its base conversion probability (what the lead score says)
     caps: list[int]
+    # A second draw from the arrivals' distribution: what the recent leads tell of the leads to come.
+    forecast_segment: np.ndarray
+    forecast_probability: np.ndarray
 
     def true_rate(self, rep: int, lead: int) -> float:
         return min(float(self.lead_probability[lead] * self.skill[rep, self.lead_segment[lead]]), 1.0)
@@ -58,14 +61,24 @@ def planted(seed: int = 7, *, reps: int = 8, segments: int = 5, history: int = 4
     outcomes = [Outcome(names[r], seg_names[s], bool(c)) for r, s, c in zip(h_rep, h_seg, converted, strict=True)]
     cap = math.ceil(slack * leads / reps)
     return Scenario(names, seg_names, skill, outcomes, rng.integers(0, segments, leads), rng.beta(2, 8, leads),
-                    [cap] * reps)
+                    [cap] * reps, rng.integers(0, segments, leads), rng.beta(2, 8, leads))
+
+
+def bid_prices(scenario: Scenario, effects: Effects) -> dict[str, float]:
+    """Capacity prices from the batch LP over the forecast draw, valued with the learned effects."""
+    values = [[min(float(p) * effects.effect(r, scenario.segments[s]), 1.0) for r in scenario.reps]
+              for s, p in zip(scenario.forecast_segment, scenario.forecast_probability, strict=True)]
+    prices = assign(values, list(scenario.caps)).prices
+    return dict(zip(scenario.reps, prices, strict=True))
 
 
 def route_online(scenario: Scenario, strategy: Strategy, *, effects: Effects | None = None,
-                 tolerance: float = 0.05) -> list[int | None]:
-    """Each new lead in turn through ``frame`` and ``choose``, as ``crmhub route`` decides it."""
+                 tolerance: float = 0.05, priced: bool = False) -> list[int | None]:
+    """Each new lead in turn through ``frame`` and ``choose``, as ``crmhub route`` decides it; ``priced``: net of
+    capacity prices from the forecast (the pool's ``forecast_leads``)."""
     pool = scenario.pool(strategy, tolerance)
     learned = effects if effects is not None else fit(scenario.history)
+    prices = bid_prices(scenario, learned) if priced else None
     loads = dict.fromkeys(scenario.reps, 0)
     state: dict[str, float] = {}
     index = {r: i for i, r in enumerate(scenario.reps)}
@@ -73,7 +86,8 @@ def route_online(scenario: Scenario, strategy: Strategy, *, effects: Effects | N
     for i, (s, p) in enumerate(zip(scenario.lead_segment, scenario.lead_probability, strict=True)):
         lead = {"id": f"L{i}", "industry": scenario.segments[s]}
         choice = choose(frame(lead, pool, rule=None, probability=float(p), probability_source="scenario",
-                              deal_value=1.0, effects=learned, loads=loads, now=AT, state=state))
+                              deal_value=1.0, effects=learned, loads=loads, now=AT, state=state,
+                              prices=prices))
         state = choice.state_after
         if choice.rep is not None:
             loads[choice.rep] += 1

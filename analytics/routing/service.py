@@ -54,6 +54,7 @@ class _PoolContext:
     effects: Effects
     deal_values: dict[str | None, float]
     state: dict[str, float]
+    prices: dict[str, float] = field(default_factory=dict)
 
 
 def route(engine: Engine, spec: RoutingSpec, *, now: datetime, pool: str | None = None, batch: bool = False,
@@ -77,6 +78,9 @@ def route(engine: Engine, spec: RoutingSpec, *, now: datetime, pool: str | None 
         reps = {m.rep for name in pools for m in spec.pools[name].members}
         loads = repo.open_loads(conn, reps, closed_statuses=labels.closed_statuses)
         contexts = {name: _context(conn, spec.pools[name], name, labels, now) for name in sorted(pools)}
+        for name, ctx in contexts.items():
+            if ctx.pool.strategy == "value" and ctx.pool.forecast_leads and not batch:
+                ctx.prices = _bid_prices(conn, spec, name, ctx, loads, probabilities or {}, now)
         by_pool: dict[str, list[tuple[dict[str, Any], Rule | None]]] = {}
         for lead, name, rule in routed:
             by_pool.setdefault(name, []).append((lead, rule))
@@ -97,6 +101,21 @@ def _context(conn: Connection, pool: Pool, name: str, labels: Labels, now: datet
                         repo.last_state(conn, name))
 
 
+def _bid_prices(conn: Connection, spec: RoutingSpec, name: str, ctx: _PoolContext, loads: Mapping[str, int],
+                passed: Mapping[str, float], now: datetime) -> dict[str, float]:
+    """Each member's capacity price: the dual of its cap in the batch LP over the pool's recent leads."""
+    assert ctx.pool.forecast_leads is not None
+    recent = [(lead, rule) for lead in repo.recent_leads(conn, ctx.pool.forecast_leads)
+              for pool, rule in [resolve(spec, lead)] if pool == name]
+    if not recent:
+        return {}
+    scores = repo.probabilities(conn, [str(lead["id"]) for lead, _ in recent])
+    framed = [_framed(ctx, lead, rule, loads, scores, passed, now, check_cap=False) for lead, rule in recent]
+    capacity = {m.rep: None if m.cap is None else max(m.cap - loads.get(m.rep, 0), 0) for m in ctx.pool.members}
+    prices = solve(framed, capacity).prices
+    return {m.rep: p for m, p in zip(ctx.pool.members, prices, strict=True)}
+
+
 def _probability(lead_id: str, passed: Mapping[str, float], scores: Mapping[str, tuple[float, str]],
                  pool: Pool) -> tuple[float, str]:
     if lead_id in passed:
@@ -111,7 +130,7 @@ def _framed(ctx: _PoolContext, lead: dict[str, Any], rule: Rule | None, loads: M
     segment_value = ctx.deal_values.get(field_value(lead, ctx.pool.segment_field), ctx.pool.deal_value)
     return frame(lead, ctx.pool, rule=rule, probability=p, probability_source=source, deal_value=segment_value,
                  effects=ctx.effects, loads=loads, now=now, state=ctx.state if check_cap else {},
-                 check_cap=check_cap)
+                 check_cap=check_cap, prices=ctx.prices)
 
 
 def _row(run: RouteRun, name: str, pool: Pool, now: datetime, inputs: dict[str, Any], rep: str | None, fired: str,

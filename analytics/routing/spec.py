@@ -86,6 +86,11 @@ class Pool(_Strict):
     segment_field: str = "industry"
     deal_value: float = Field(default=1.0, gt=0)  # expected deal value when history has none for a segment
     default_probability: float = Field(default=0.1, gt=0, le=1)  # for a lead with no score
+    # value: how many leads are expected before the caps free up. When set, the pool's latest this-many leads stand
+    # in for the arrivals to come; the batch LP over them with the remaining caps prices each rep's capacity, and
+    # online decisions rank reps by expected value net of that price (keeping a scarce specialist for the leads
+    # only they convert well). None: no prices, plain greedy expected value.
+    forecast_leads: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _unique(self) -> Pool:
