@@ -26,11 +26,13 @@ class Choice:
 def frame(lead: Mapping[str, Any], pool: Pool, *, rule: Rule | None, probability: float, probability_source: str,
           deal_value: float, effects: Effects, loads: Mapping[str, int], now: datetime,
           state: Mapping[str, float], check_cap: bool = True,
-          prices: Mapping[str, float] | None = None) -> dict[str, Any]:
+          prices: Mapping[str, float] | None = None,
+          availability: Mapping[str, str | None] | None = None) -> dict[str, Any]:
     """Everything ``choose`` needs for ``lead`` in ``pool`` at ``now`` (UTC-aware); ``check_cap`` False for a
     batch, whose solver keeps every rep within its cap. ``prices``: each rep's capacity price (bid price) in
     expected-value units, subtracted before the value band, so a scarce rep is kept for the leads only they
-    convert well (``service`` takes them from the batch LP over a forecast of the leads to come)."""
+    convert well (``service`` takes them from the batch LP over a forecast of the leads to come).
+    ``availability``: each member's ``available(member, now)``, computed once for many leads decided at ``now``."""
     fields = routing_fields(lead, pool)
     members = []
     for m in pool.members:
@@ -38,7 +40,8 @@ def frame(lead: Mapping[str, Any], pool: Pool, *, rule: Rule | None, probability
         effect = effects.effect(m.rep, fields["segment"])
         members.append({"rep": m.rep, "weight": m.weight, "load": load, "cap": m.cap, "effect": effect,
                         "ev": min(probability * effect, 1.0) * deal_value, "price": (prices or {}).get(m.rep, 0.0),
-                        "why_not": ineligible(m, fields, available_now=available(m, now),
+                        "why_not": ineligible(m, fields, available_now=(availability[m.rep] if availability is not None
+                                                              else available(m, now)),
                                                load=load if check_cap else None)})
     return {"lead_id": str(lead["id"]), "fields": fields, "probability": probability,
             "probability_source": probability_source, "deal_value": deal_value, "strategy": pool.strategy,

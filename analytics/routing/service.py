@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine
 from analytics.routing import repo
 from analytics.routing.decide import choose, frame
 from analytics.routing.effects import Effects, fit
-from analytics.routing.eligibility import field_value
+from analytics.routing.eligibility import available, field_value
 from analytics.routing.match import resolve
 from analytics.routing.rebatch import solve
 from analytics.routing.spec import Pool, RoutingSpec, Rule
@@ -55,6 +55,7 @@ class _PoolContext:
     deal_values: dict[str | None, float]
     state: dict[str, float]
     prices: dict[str, float] = field(default_factory=dict)
+    availability: dict[str, str | None] = field(default_factory=dict)  # per member, at the run's time
 
 
 def route(engine: Engine, spec: RoutingSpec, *, now: datetime, pool: str | None = None, batch: bool = False,
@@ -98,7 +99,7 @@ def _context(conn: Connection, pool: Pool, name: str, labels: Labels, now: datet
     outcomes = repo.history(conn, reps, segment_field=pool.segment_field, closed_statuses=labels.closed_statuses,
                             after_days=labels.after_days, now=now)
     return _PoolContext(pool, fit(outcomes), repo.deal_values(conn, segment_field=pool.segment_field),
-                        repo.last_state(conn, name))
+                        repo.last_state(conn, name), availability={m.rep: available(m, now) for m in pool.members})
 
 
 def _bid_prices(conn: Connection, spec: RoutingSpec, name: str, ctx: _PoolContext, loads: Mapping[str, int],
@@ -130,7 +131,7 @@ def _framed(ctx: _PoolContext, lead: dict[str, Any], rule: Rule | None, loads: M
     segment_value = ctx.deal_values.get(field_value(lead, ctx.pool.segment_field), ctx.pool.deal_value)
     return frame(lead, ctx.pool, rule=rule, probability=p, probability_source=source, deal_value=segment_value,
                  effects=ctx.effects, loads=loads, now=now, state=ctx.state if check_cap else {},
-                 check_cap=check_cap, prices=ctx.prices)
+                 check_cap=check_cap, prices=ctx.prices, availability=ctx.availability)
 
 
 def _row(run: RouteRun, name: str, pool: Pool, now: datetime, inputs: dict[str, Any], rep: str | None, fired: str,
