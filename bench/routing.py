@@ -19,7 +19,10 @@ from sqlalchemy import Engine, insert
 
 import store
 from analytics.routing.batch import assign
-from analytics.routing.scenario import oracle, planted, route_online
+from analytics.routing.decide import choose, frame
+from analytics.routing.effects import fit
+from analytics.routing.eligibility import available
+from analytics.routing.scenario import bid_prices, oracle, planted, route_online
 from analytics.routing.service import route
 from analytics.routing.spec import Member, Pool, RoutingSpec
 from store.tables import lead
@@ -57,6 +60,31 @@ def online(leads: int, reps: int) -> dict[str, float]:
         engine = _store(Path(tmp) / "bench.db", leads=0, reps=reps, history=20_000, seed=1)
         times = _single_leads(engine, _spec(reps, cap=10_000), leads)
         engine.dispose()
+    ordered = sorted(times)
+    return {"decisions": len(times), "p50_ms": 1000 * statistics.median(times),
+            "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))]}
+
+
+def decisions(leads: int, reps: int) -> dict[str, float]:
+    """The decision alone (``frame`` + ``choose``), as a long-lived router would make it with the effects and
+    capacity prices already in hand: effects fitted on 20,000 history leads, prices from 2,000 forecast leads."""
+    scenario = planted(5, reps=reps, segments=6, history=20_000, leads=leads, slack=1.25)
+    effects = fit(scenario.history)
+    prices = bid_prices(scenario, effects)
+    pool = scenario.pool("value")
+    loads = dict.fromkeys(scenario.reps, 0)
+    state: dict[str, float] = {}
+    availability = {m.rep: available(m, NOW) for m in pool.members}
+    times = []
+    for i, (s, p) in enumerate(zip(scenario.lead_segment, scenario.lead_probability, strict=True)):
+        started = time.perf_counter()
+        choice = choose(frame({"id": f"L{i}", "industry": scenario.segments[s]}, pool, rule=None,
+                              probability=float(p), probability_source="bench", deal_value=1.0, effects=effects,
+                              loads=loads, now=NOW, state=state, prices=prices, availability=availability))
+        times.append(time.perf_counter() - started)
+        state = choice.state_after
+        if choice.rep is not None:
+            loads[choice.rep] += 1
     ordered = sorted(times)
     return {"decisions": len(times), "p50_ms": 1000 * statistics.median(times),
             "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))]}
@@ -114,8 +142,12 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--decisions", type=int, default=200)
     args = parser.parse_args()
+    d = decisions(args.leads, args.reps)
+    print(f"decision alone (frame + choose, effects and prices in hand): {d['decisions']:,} leads, {args.reps} reps: "
+          f"p50 {d['p50_ms']:.2f} ms, p95 {d['p95_ms']:.2f} ms")
     o = online(args.decisions, args.reps)
-    print(f"online: {o['decisions']} single-lead route() calls, {args.reps} reps, value + capacity prices over "
+    print(f"one route() call per new lead (reads history, fits effects, prices capacity each time): "
+          f"{o['decisions']} calls, {args.reps} reps, value + capacity prices over "
           f"2,000 recent leads, SQLite: p50 {o['p50_ms']:.1f} ms, p95 {o['p95_ms']:.1f} ms per decision")
     b = batch(args.leads, args.reps)
     print(f"batch: {b['leads']:,} leads x {b['reps']} reps: assignment {b['solver_s']:.2f} s "
