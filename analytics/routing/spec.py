@@ -15,6 +15,18 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from errors import ConfigError
+from store.tables import lead
+
+LEAD_FIELDS: frozenset[str] = frozenset(c.name for c in lead.c)
+
+
+def _lead_field(name: str) -> str:
+    """A lead column or ``custom.<key>``: what routing can read off a lead."""
+    if name.startswith("custom.") and len(name) > len("custom."):
+        return name
+    if name not in LEAD_FIELDS:
+        raise ValueError(f"{name!r} is not a lead field (expected one of {sorted(LEAD_FIELDS)} or custom.<key>)")
+    return name
 
 Strategy = Literal["round_robin", "weighted", "value"]
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -92,6 +104,11 @@ class Pool(_Strict):
     # only they convert well). None: no prices, plain greedy expected value.
     forecast_leads: int | None = Field(default=None, ge=1)
 
+    @field_validator("territory_field", "skill_field", "language_field", "segment_field")
+    @classmethod
+    def _field(cls, value: str) -> str:
+        return _lead_field(value)
+
     @model_validator(mode="after")
     def _unique(self) -> Pool:
         reps = [m.rep for m in self.members]
@@ -114,6 +131,13 @@ class Rule(_Strict):
     def _listed(cls, value: object) -> object:
         if isinstance(value, dict):
             return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
+        return value
+
+    @field_validator("when")
+    @classmethod
+    def _fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name in value:
+            _lead_field(name)
         return value
 
     @model_validator(mode="after")

@@ -45,6 +45,9 @@ def test_a_good_file_loads_and_rules_resolve_in_order(tmp_path: Path) -> None:
     (("strategy: weighted", "strategy: random"), "pools.enterprise.strategy: Input should be 'round_robin', "
                                                  "'weighted' or 'value'"),
     (("cap: 20", "cap: -1"), "pools.inbound.members.0.cap: Input should be greater than or equal to 0"),
+    (("strategy: value", "strategy: value\n    segment_field: sector"), "pools.inbound.segment_field: Value error, "
+                                                                       "'sector' is not a lead field"),
+    (("{country: AT}", "{land: AT}"), "rules.1.when: Value error, 'land' is not a lead field"),
 ])
 def test_mistakes_name_the_key_and_what_is_expected(tmp_path: Path, change: tuple[str, str], message: str) -> None:
     path = tmp_path / "routing.yaml"
