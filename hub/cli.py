@@ -26,6 +26,7 @@ from hub.cmd_inspect import (
 from hub.cmd_kpi import kpi_app
 from hub.cmd_models import models_app
 from hub.cmd_quality import replay_command
+from hub.cmd_route import route_command
 from hub.cmd_score import forecast_app, score_app
 from hub.cmd_serve import serve_command
 from hub.cmd_state import state_app
@@ -100,6 +101,7 @@ app.add_typer(tokens_app, name="tokens")
 app.command("serve")(serve_command)
 app.command("winloss")(winloss_command)
 app.command("pricing")(pricing_command)
+app.command("route")(route_command)
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
 

@@ -1073,3 +1073,27 @@ audit_event = Table(
     Column("after", json_type()),
     Index("ix_audit_event_at", "at"),
 )
+
+# Lead routing (analytics/routing/): one row per decision, with everything it was decided from (``inputs``: the
+# lead's routing fields, its probability, every member's eligibility, load, cap, effect and expected value, the
+# round-robin state before) and the rule that fired, so ``analytics.routing.replay`` gives the same rep again. A NULL
+# rep_id is a queued lead (every member full or ineligible). Write-back reads rep_id by lead_id; the lead's CRM ids
+# are in source_link (entity 'lead').
+routing_decision = Table(
+    "routing_decision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(36), nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=False),
+    Column("pool", String(100), nullable=False),
+    Column("mode", String(10), nullable=False),  # online | batch
+    Column("strategy", String(20), nullable=False),  # round_robin | weighted | value
+    Column("lead_id", String(36), nullable=False),
+    Column("rep_id", String(36)),
+    Column("fired", String(255), nullable=False),  # the rule or strategy step that chose (or queued)
+    Column("expected_value", Float),
+    Column("inputs", json_type(), nullable=False),
+    Column("state_after", json_type()),  # the pool's round-robin state after an online decision
+    Index("ix_routing_decision_lead_id", "lead_id"),
+    Index("ix_routing_decision_pool_id", "pool", "id"),
+)
