@@ -69,13 +69,22 @@ def durations(days: np.ndarray, ends: np.ndarray) -> Durations:
         # estimate itself: its "approximating" note is about smooth curves.
         warnings.simplefilter("ignore")
         km_mean = float(restricted_mean_survival_time(km, t=float(days.max())))
-        median, p80 = _finite(km.percentile(0.5)), _finite(km.percentile(0.2))
+    median, p80 = _quantile(km, 0.5), _quantile(km, 0.2)
     naive_mean = float(days[finished].mean())
     share, event_median = _event_incidence(days, ends) if n_event else (0.0, None)
     return Durations(**base, median=median, p80=p80,
                      event_share=share, event_median=event_median, naive_mean=naive_mean,
                      naive_median=float(np.median(days[finished])), km_mean=km_mean,
                      naive_bias_days=naive_mean - km_mean)
+
+
+def _quantile(km: KaplanMeierFitter, q: float) -> float | None:
+    """The first time S(t) <= q (the usual Kaplan-Meier quantile), None when it never falls that far. lifelines'
+    ``percentile`` compares floats exactly, and S is a product of fractions (1 - 3/6 may come out a hair above 0.5).
+    """
+    curve = km.survival_function_.iloc[:, 0]
+    below = curve.index[curve.to_numpy() <= q + 1e-9]
+    return float(below[0]) if len(below) else None
 
 
 def _event_incidence(days: np.ndarray, ends: np.ndarray) -> tuple[float, float | None]:
