@@ -73,6 +73,17 @@ def health_cmd(
               ["pipeline", "stage", "#spells", "#running", "#median", "#p80", "#naive mean", "#bias"],
               [(r["pipeline"], r["stage"], r["n"], r["n_censored"], _days(r["median"]), _days(r["p80"]),
                 _days(r["naive_mean"]), _days(r["naive_bias_days"])) for r in result["stage_days"]])
+    for v in result["velocity"]:
+        if v["velocity_per_day"] is None:
+            out.info("velocity: not enough closed deals in the last 365 days")
+            continue
+        gains = ", ".join(f"{name} {gain:,.0f}" for name, gain in v["plus_10_percent"].items())
+        out.info(f"velocity {v['velocity_per_day']:,.0f}/day = {v['open_deals']:,.0f} open x {v['win_rate']:.1%} "
+                 f"won x {v['avg_won_amount']:,.0f} / {v['days_to_win']:.1f} days; +10 % of each lever adds {gains}")
+    out.table("quota coverage (open pipeline closing this period / quota remaining)",
+              ["owner", "period", "#quota", "#won", "#remaining", "#pipeline", "#coverage"],
+              [(c["owner_id"], f"{c['period_start']}..{c['period_end']}", c["quota"], c["won"], c["remaining"],
+                c["pipeline"], "" if c["coverage"] is None else f"{c['coverage']:.2f}x") for c in result["coverage"]])
 
 
 @pipeline_app.command("cycle")
@@ -129,3 +140,34 @@ def warnings_cmd(
     counts = ", ".join(f"{n:,} {kind}" for kind, n in result["by_kind"].items()) or "none"
     out.info(f"{result['open_deals']:,} open deals; warnings: {counts}"
              + ("" if dry_run else f"; {result['stored']:,} stored"))
+
+
+@pipeline_app.command("waterfall")
+def waterfall_cmd(
+    period: str = typer.Option("quarter", help="month | quarter: the one containing --as-of."),
+    by: str = typer.Option("owner_id", help="owner_id | segment | pipeline"),
+    as_of: str = _as_of_option(),
+    config: Path = config_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """How the period's pipeline (open deals expected to close in it) moved: start, created, increased, decreased,
+    slipped in and out, won, lost, end; each row reconciles exactly (``check`` 0)."""
+    from analytics.pipeline.cycle import DIMENSIONS
+    from analytics.pipeline.service import pipeline_waterfall
+    from analytics.pipeline.waterfall import STEPS
+
+    out = Output(as_json=as_json)
+    if period not in ("month", "quarter"):
+        _fail(out, f"--period must be month or quarter, not {period!r}")
+    if by not in DIMENSIONS:
+        _fail(out, f"--by must be one of {', '.join(DIMENSIONS)}, not {by!r}")
+    when = _instant(out, as_of)
+    with failures(out):
+        app = open_app(config, out)
+        result = pipeline_waterfall(app.engine, when, period=period, by=by)
+    if as_json:
+        out.json(result)
+        return
+    out.table(f"pipeline waterfall, {period} from {result['start']:%Y-%m-%d} through {result['through']:%Y-%m-%d}",
+              [by, *(f"#{step}" for step in STEPS), "#check"],
+              [(r[by], *(r[step] for step in STEPS), r["check"]) for r in result["rows"]])

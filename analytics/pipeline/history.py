@@ -28,6 +28,12 @@ def frame(rows: object, columns: tuple[str, ...]) -> pd.DataFrame:
     return out[list(columns)]
 
 
+def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values[key]`` for each key (NaN/NaT where absent), on ``keys``' index. Not ``keys.map(values)``: pandas
+    casts an empty datetime mapping to float and fails."""
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
 def utc(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series, utc=True)
 
@@ -59,9 +65,11 @@ class DealHistory:
         deals.loc[reopened, "outcome"] = OPEN
         last = moves.groupby("opportunity_id").last()
         known = deals["id"].isin(last.index)
-        deals.loc[known, "stage"] = deals.loc[known, "id"].map(last["stage"])
-        dated = deals["id"].map(last["close_date"])
+        deals.loc[known, "stage"] = lookup(deals.loc[known, "id"], last["stage"])
+        dated = lookup(deals["id"], last["close_date"])  # groupby's last: the last value that is not null
         deals["close_date"] = dated.where(dated.notna(), deals["close_date"])
+        sized = pd.to_numeric(lookup(deals["id"], last["amount"]), errors="coerce").astype(float)
+        deals["amount"] = sized.where(sized.notna(), deals["amount"])
         activities = self.activities[self.activities["occurred_at"] <= stamp]
         return replace(self, deals=deals, moves=moves, activities=activities, as_of=when)
 

@@ -21,6 +21,7 @@ from analytics.pipeline.history import (
     WON,
     DealHistory,
     frame,
+    lookup,
     utc,
 )
 from store.tables import (
@@ -89,7 +90,7 @@ def _deals(conn: Connection, stages: pd.DataFrame, moves: pd.DataFrame) -> pd.Da
     raw["outcome"] = np.where(~closed, OPEN, np.where(raw["is_won"].fillna(False).astype(bool), WON, LOST))
     raw["closed_at"] = _closed_at(raw, stages, moves).where(closed)
     # A deal whose history starts before its creation stamp (an import) began with its first move.
-    first = raw["id"].map(moves.groupby("opportunity_id")["changed_at"].min())
+    first = utc(lookup(raw["id"], moves.groupby("opportunity_id")["changed_at"].min()))
     raw["created_at"] = raw["created_at"].where(first.isna() | (raw["created_at"] <= first), first)
     return frame(raw, DEAL_COLUMNS).reset_index(drop=True)
 
@@ -98,7 +99,7 @@ def _closed_at(raw: pd.DataFrame, stages: pd.DataFrame, moves: pd.DataFrame) -> 
     """When each deal closed: its first move into a closed stage, else its close date (a close without history)."""
     closing = stages.loc[stages["is_closed"], "stage"]
     first_close = moves[moves["stage"].isin(closing)].groupby("opportunity_id")["changed_at"].min()
-    return raw["id"].map(first_close).fillna(raw["close_date"])
+    return utc(lookup(raw["id"], first_close)).fillna(raw["close_date"])
 
 
 def _activities(conn: Connection) -> pd.DataFrame:

@@ -12,6 +12,8 @@ from analytics.pipeline.conversion import conversion, overall
 from analytics.pipeline.cycle import DIMENSIONS, cycle, stage_durations
 from analytics.pipeline.load import load_history
 from analytics.pipeline.rules import WarningRules
+from analytics.pipeline.velocity import coverage, period_bounds, velocity
+from analytics.pipeline.waterfall import waterfall
 
 
 def health(engine: Engine, as_of: datetime, *, cohorts: bool = False) -> dict[str, Any]:
@@ -19,7 +21,8 @@ def health(engine: Engine, as_of: datetime, *, cohorts: bool = False) -> dict[st
     history = load_history(engine, as_of)
     rows = conversion(history)
     return {"as_of": as_of, "deals": len(history.deals),
-            "conversion": rows if cohorts else overall(rows), "stage_days": stage_durations(history)}
+            "conversion": rows if cohorts else overall(rows), "stage_days": stage_durations(history),
+            "velocity": velocity(history), "coverage": coverage(history)}
 
 
 def sales_cycle(engine: Engine, as_of: datetime, *, by: str | None = None) -> dict[str, Any]:
@@ -41,3 +44,17 @@ def refresh_warnings(engine: Engine, as_of: datetime, *, rules: WarningRules = W
             "by_kind": {k: int(n) for k, n in found["kind"].value_counts().sort_index().items()},
             "warnings": [{**row, "value": float(row["value"]), "threshold": float(row["threshold"])}
                          for row in found.to_dict("records")]}
+
+
+def pipeline_waterfall(engine: Engine, as_of: datetime, *, period: str = "quarter",
+                       by: str = "owner_id") -> dict[str, Any]:
+    """The waterfall of the month or quarter containing ``as_of``, up to ``as_of`` when it is still running."""
+    if period not in ("month", "quarter"):
+        raise ValueError(f"--period must be month or quarter, not {period!r}")
+    if by not in DIMENSIONS:
+        raise ValueError(f"--by must be one of {', '.join(DIMENSIONS)}, not {by!r}")
+    start, end = period_bounds(as_of, period)
+    upto = min(end, as_of)
+    history = load_history(engine, upto)
+    return {"as_of": as_of, "period": period, "start": start, "end": end, "through": upto, "by": by,
+            "rows": waterfall(history, start, upto, period_end=end, by=by)}

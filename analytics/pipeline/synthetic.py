@@ -88,7 +88,7 @@ def generate(knobs: Knobs = Knobs()) -> tuple[dict[str, list[dict[str, Any]]], P
             finish = (datetime(2026 + (quarter == 3), (4 + 3 * quarter - 1) % 12 + 1, 1, tzinfo=UTC)
                       - timedelta(days=1)).date()
             rows["quota"].append({"id": f"quota-{owner}-{quarter}", "owner_id": owner, "period_start": begin,
-                                  "period_end": finish, "quota_type": "revenue", "amount": 150_000.0})
+                                  "period_end": finish, "quota_type": "revenue", "amount": 700_000.0})
     _cut(rows, knobs.end)
     return rows, planted
 
