@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.pipeline.history import LOST, OPEN, WON, DealHistory
+from analytics.pipeline.history import LOST, OPEN, WON, DealHistory, records
 
 
 def progress(history: DealHistory) -> pd.DataFrame:
@@ -44,7 +44,7 @@ def conversion(history: DealHistory, cohort: str = "M") -> list[dict[str, Any]]:
     pipeline = deals["pipeline"].reindex(furthest.index)
     furthest = furthest.where(outcome != WON, pipeline.map(last_rank) + 1)
     rows: list[dict[str, Any]] = []
-    for stage in stages.itertuples(index=False):
+    for stage in records(stages):
         in_pipe = moves[(moves["pipeline"] == stage.pipeline) & (moves["reached"] >= stage.rank)]
         entered = in_pipe.groupby("opportunity_id")["changed_at"].min()
         won_only = furthest.index[(pipeline == stage.pipeline) & (furthest >= stage.rank)
@@ -74,6 +74,7 @@ def overall(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return []
     table = pd.DataFrame(rows).groupby(["pipeline", "rank", "stage"], sort=True)[
         ["entered", "passed", "lost", "open"]].sum().reset_index()
+    records_: list[dict[str, Any]] = table.to_dict("records")  # type: ignore[assignment]
     return [{**row, "rate": row["passed"] / row["entered"],
              "closed_rate": row["passed"] / (row["passed"] + row["lost"]) if row["passed"] + row["lost"] else None}
-            for row in table.to_dict("records")]
+            for row in records_]

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from analytics.pipeline.history import DealHistory
+from analytics.pipeline.history import DealHistory, records
 from analytics.pipeline.rules import WarningRules
 from analytics.pipeline.signals import close_dates, contacts, ghosted
 from analytics.pipeline.stalled import WARNING_COLUMNS, stalled
@@ -34,7 +34,7 @@ def save(engine: Engine, history: DealHistory, warnings: pd.DataFrame, computed_
     """Replace every stored warning by ``warnings``; returns how many were stored."""
     source = history.deals.set_index("id")[["source_connection", "source_object", "source_id"]]
     rows: list[dict[str, Any]] = []
-    for row in warnings.itertuples(index=False):
+    for row in records(warnings):
         link = source.loc[row.opportunity_id]
         rows.append({"opportunity_id": row.opportunity_id, "kind": row.kind, "reason": row.reason,
                      "value": _number(row.value), "threshold": _number(row.threshold),

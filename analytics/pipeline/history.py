@@ -7,8 +7,10 @@ against what happened next.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -22,10 +24,15 @@ ROLE_COLUMNS = ("opportunity_id", "contact_id", "role", "title")
 QUOTA_COLUMNS = ("owner_id", "period_start", "period_end", "amount")
 
 
-def frame(rows: object, columns: tuple[str, ...]) -> pd.DataFrame:
+def frame(rows: Any, columns: tuple[str, ...]) -> pd.DataFrame:
     """A frame with exactly these columns, also when there are no rows."""
     out = pd.DataFrame(rows, columns=list(columns)) if rows is not None else pd.DataFrame(columns=list(columns))
     return out[list(columns)]
+
+
+def records(table: pd.DataFrame, *, index: bool = False) -> Iterator[Any]:
+    """The rows of ``table`` as named tuples, typed Any: pandas types each field as every cell type there is."""
+    return table.itertuples(index=index)
 
 
 def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.pipeline.history import OPEN, DealHistory
+from analytics.pipeline.history import OPEN, DealHistory, records
 from analytics.pipeline.rules import SENIOR_ROLES, SENIOR_TITLES, WarningRules
 from analytics.pipeline.stalled import WARNING_COLUMNS
 
@@ -33,7 +33,7 @@ def ghosted(history: DealHistory, rules: WarningRules) -> pd.DataFrame:
     stats["limit"] = (stats["usual"] * rules.ghost_factor).clip(lower=rules.ghost_min_days)
     hits = stats[(stats["gaps"] >= rules.ghost_min_gaps) & (stats["silence"] > stats["limit"])]
     reasons = [f"no reply or meeting for {r.silence:.0f} days; this buyer usually responds every {r.usual:.0f} days "
-               f"(warning beyond {r.limit:.0f})" for r in hits.itertuples()]
+               f"(warning beyond {r.limit:.0f})" for r in records(hits, index=True)]
     return _rows(hits.index.to_series(), "ghosted", reasons, hits["silence"], hits["limit"])
 
 
@@ -53,7 +53,8 @@ def close_dates(history: DealHistory, rules: WarningRules) -> pd.DataFrame:
     pushed = pushed[pushed["pushes"] >= rules.pushes]
     moved = _rows(pushed.index.to_series(), "pushed",
                   [f"close date pushed {int(r.pushes)} times, from {r.first:%Y-%m-%d} to {r.last:%Y-%m-%d}"
-                   for r in pushed.itertuples()], pushed["pushes"], pd.Series(float(rules.pushes), index=pushed.index))
+                   for r in records(pushed, index=True)],
+                  pushed["pushes"], pd.Series(float(rules.pushes), index=pushed.index))
     return pd.concat([overdue, moved], ignore_index=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.pipeline.history import OPEN, WON, DealHistory
+from analytics.pipeline.history import OPEN, WON, DealHistory, records
 from analytics.pipeline.rules import WarningRules
 from analytics.pipeline.spells import spells
 
@@ -41,7 +41,7 @@ def stalled(history: DealHistory, rules: WarningRules) -> pd.DataFrame:
     pct = round(rules.norm_quantile * 100)
     reasons = [f"{r.days:.0f} days in {r.stage}; won {_who(r.segment) if s else 'deals'} leave it within "
                f"{r.base:.0f} days (p{pct} of {int(r.basis)}), warning beyond {r.limit:.0f}"
-               for r, s in zip(hits.itertuples(index=False), scope[hits.index], strict=True)]
+               for r, s in zip(records(hits), scope[hits.index], strict=True)]
     return pd.DataFrame({"opportunity_id": hits["opportunity_id"].to_numpy(), "kind": "stalled",
                          "reason": reasons, "value": hits["days"].to_numpy(), "threshold": hits["limit"].to_numpy()})
 

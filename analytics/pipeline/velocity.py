@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.pipeline.history import LOST, OPEN, WON, DealHistory
+from analytics.pipeline.history import LOST, OPEN, WON, DealHistory, records
 
 LEVERS = ("open_deals", "win_rate", "avg_won_amount", "days_to_win")
 ELASTICITY = {"open_deals": 1.0, "win_rate": 1.0, "avg_won_amount": 1.0, "days_to_win": -1.0}
@@ -68,7 +68,7 @@ def coverage(history: DealHistory) -> list[dict[str, Any]]:
                             & (as_of < history.quotas["period_end"] + pd.Timedelta(days=1))]
     deals = history.deals
     rows = []
-    for q in quotas.sort_values(["owner_id", "period_start"]).itertuples(index=False):
+    for q in records(quotas.sort_values(["owner_id", "period_start"])):
         mine = deals[deals["owner_id"] == q.owner_id]
         end = q.period_end + pd.Timedelta(days=1)
         won = mine[(mine["outcome"] == WON) & (mine["closed_at"] >= q.period_start) & (mine["closed_at"] < end)]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.pipeline.history import WON, DealHistory
+from analytics.pipeline.history import WON, DealHistory, records
 
 STEPS = ("start", "created", "increased", "decreased", "slipped_in", "slipped_out", "won", "lost", "end")
 
@@ -30,7 +30,7 @@ def waterfall(history: DealHistory, start: datetime, end: datetime, *, period_en
     closes = pd.Timestamp(period_end) if period_end is not None else hi
     moves = {deal: group for deal, group in history.moves.groupby("opportunity_id")}
     totals: dict[Any, dict[str, float]] = {}
-    for deal in history.deals.itertuples(index=False):
+    for deal in records(history.deals):
         steps = totals.setdefault(getattr(deal, by), dict.fromkeys(STEPS, 0.0))
         _walk(deal, moves.get(deal.id), lo, hi, closes, steps)
     rows = [{by: key, **steps} for key, steps in sorted(totals.items(), key=lambda kv: str(kv[0]))]

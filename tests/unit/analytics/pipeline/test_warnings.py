@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from analytics.pipeline import deal_warnings
-from analytics.pipeline.history import DealHistory
+from analytics.pipeline.history import DealHistory, records
 from analytics.pipeline.load import load_history
 from analytics.pipeline.rules import WarningRules
 from tests.support.pipeline_rows import AS_OF, golden, land
@@ -22,7 +22,7 @@ def test_warnings_by_hand(golden_history: DealHistory) -> None:
     E: in Q with one contact, an analyst. F: two contacts, one a VP. Nobody else is open."""
     found = deal_warnings.compute(golden_history, RULES)
     got = {(r.opportunity_id, r.kind): (round(r.value, 6), round(r.threshold, 6))
-           for r in found.itertuples(index=False)}
+           for r in records(found)}
     assert got == {("C", "stalled"): (57.0, 7.2), ("C", "ghosted"): (45.0, 15.0), ("C", "overdue"): (14.0, 0.0),
                    ("C", "pushed"): (2.0, 2.0), ("E", "few_contacts"): (1.0, 2.0),
                    ("E", "no_senior_contact"): (0.0, 1.0)}
