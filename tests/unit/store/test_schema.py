@@ -85,7 +85,7 @@ def test_concurrent_first_use_migrates_once(engine: Engine) -> None:
     for own in engines:
         own.dispose()
     assert failures == []
-    assert current_revision(engine) == "0017"
+    assert current_revision(engine) == "0019"
     assert _schema_diffs(engine, metadata) == []
 
 
