@@ -1,7 +1,7 @@
 """Lead routing: every decision with the inputs it was made from and the rule that fired (analytics/routing/).
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-07
 
 Written out by hand (not imported from store.tables) so this revision stays what it was when tables.py moves on.
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0022"
-down_revision: str | Sequence[str] | None = "0017"
+down_revision: str | Sequence[str] | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
