@@ -24,6 +24,7 @@ from hub.cmd_inspect import (
 )
 from hub.cmd_kpi import kpi_app
 from hub.cmd_models import models_app
+from hub.cmd_pipeline import pipeline_app
 from hub.cmd_quality import replay_command
 from hub.cmd_score import forecast_app, score_app
 from hub.cmd_serve import serve_command
@@ -89,6 +90,7 @@ app.add_typer(quality_app, name="quality")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(score_app, name="score")
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(identity_app, name="identity")
 app.add_typer(state_app, name="state")
 app.add_typer(models_app, name="models")

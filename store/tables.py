@@ -713,6 +713,23 @@ forecast_adjustment = Table(
     Index("ix_forecast_adjustment_period", "period_kind", "period_start", "level", "key"),
 )
 
+# Deal warnings (analytics/pipeline/): one row per open deal and kind, the whole set replaced by each run in one
+# transaction (migration 0019). The deal's source record is copied so a write-back reads one table.
+deal_warning = Table(
+    "deal_warning",
+    metadata,
+    Column("opportunity_id", String(36), nullable=False),
+    Column("kind", String(30), nullable=False),  # stalled | ghosted | overdue | pushed | few_contacts | ...
+    Column("reason", Text, nullable=False),  # short text for a CRM field
+    Column("value", Float),  # what was measured (days in stage, days of silence, pushes, contacts)
+    Column("threshold", Float),  # what it was held against
+    Column("source_connection", String(100)),
+    Column("source_object", String(100)),
+    Column("source_id", String(255)),
+    Column("computed_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("opportunity_id", "kind"),
+)
+
 
 # Write-back: what crmhub last sent per (connection, object, record, field set), and one result per record sent.
 writeback_ledger = Table(
