@@ -97,6 +97,7 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
         report["seconds"] = round(time.perf_counter() - started, 2)
         agree = all(obj["agree"] for p in report["phases"] for t in p["truth"].values() for obj in t.values())
         agree = agree and all(o["agree"] for c in report["writeback"]["visible"].values() for o in c.values())
+        agree = agree and all(w["agree"] for w in report["writeback"]["deal_warnings"])
         unified = report["identity"]["ok"] and (report["drift"] is None or report["drift"]["ok"])
         report["ok"] = agree and unified and report["kpis"]["ok"] and worst in (exitcodes.OK,)
         out.info(f"demo finished in {report['seconds']} s — {'all counts agree' if report['ok'] else 'see errors'}")
@@ -115,11 +116,12 @@ def run_demo(out: Output, *, scale: int, workdir: Path, only: list[str] | None =
 
 
 def _score_and_write_back(app: App, crms: tuple[DemoCrm, ...], out: Output) -> tuple[dict[str, Any], int]:
-    out.info("[bold]scoring, then writing the scores back into every CRM[/]")
+    out.info("[bold]scoring and deal warnings, then writing them back into every CRM[/]")
     scored = writeback_demo.score_everything(app)
     summaries, code = writeback_demo.write_back(app, crms)
     visible = writeback_demo.verify(app, crms)
     top = writeback_demo.top_leads(app)
+    warned = writeback_demo.warned_deals(app, crms)
     out.table("write-back", ["stream", "status", "#sent", "#updated", "#unchanged", "#skipped", "#failed",
                              "#api calls", "seconds"],
               [(f"{s['connection']}/{s['object']}", s["status"], s["sent"], s["updated"], s["unchanged"],
@@ -128,10 +130,16 @@ def _score_and_write_back(app: App, crms: tuple[DemoCrm, ...], out: Output) -> t
                                                                       "#visible", "agree"],
               [(c, o, v["written"], v["visible_via_api"], "yes" if v["agree"] else "NO")
                for c, objs in visible.items() for o, v in objs.items()])
+    kinds = scored["deal_warnings"]["by_kind"]
+    out.table(f"deal warnings: {scored['deal_warnings']['stored']} on {scored['deal_warnings']['open_deals']} open "
+              f"deals ({', '.join(f'{k} {n}' for k, n in kinds.items()) or 'none'}), as each CRM's API shows them",
+              ["deal", "warned deals in this CRM", "field", "the CRM shows", "agree"],
+              [(f"{w['connection']}/{w['object']}/{w['source_id']}", w["warned"], w["field"], w["in_crm"],
+                "yes" if w["agree"] else "NO") for w in warned])
     out.table(f"top {len(top)} leads and contacts", ["score", "grade", "who", "where", "reasons"],
               [(t["score"], t["grade"], t["name"], f"{t['connection']}/{t['object']}/{t['source_id']}",
                 t["reasons"]) for t in top])
-    return {"scored": scored, "runs": summaries, "visible": visible, "top_leads": top}, code
+    return {"scored": scored, "runs": summaries, "visible": visible, "top_leads": top, "deal_warnings": warned}, code
 
 
 def _chosen(only: list[str]) -> tuple[DemoCrm, ...]:

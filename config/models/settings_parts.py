@@ -56,7 +56,7 @@ class BudgetSettings(StrictModel):
 
 
 # What crmhub can write back (sync/writeback/scores.py produces them).
-WRITEBACK_OUTPUTS = ("lead_score", "lead_grade", "lead_reasons", "win_probability", "win_reasons")
+WRITEBACK_OUTPUTS = ("lead_score", "lead_grade", "lead_reasons", "win_probability", "win_reasons", "deal_warnings")
 
 
 class WritebackSettings(StrictModel):

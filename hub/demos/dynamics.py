@@ -110,5 +110,5 @@ DEMO = DemoCrm(
     _dynamics_edits,
     OBJECTS,
     {"lead_score": "crmhub_score", "lead_grade": "crmhub_grade", "lead_reasons": "crmhub_reasons",
-     "win_probability": "crmhub_winprobability"},
+     "win_probability": "crmhub_winprobability", "deal_warnings": "crmhub_dealwarnings"},
 )

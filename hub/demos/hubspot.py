@@ -97,5 +97,5 @@ DEMO = DemoCrm(
     _hubspot_edits,
     OBJECTS,
     {"lead_score": "crmhub_score", "lead_grade": "crmhub_grade", "lead_reasons": "crmhub_reasons",
-     "win_probability": "crmhub_win_probability"},
+     "win_probability": "crmhub_win_probability", "deal_warnings": "crmhub_deal_warnings"},
 )

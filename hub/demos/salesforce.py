@@ -135,5 +135,5 @@ DEMO = DemoCrm(
     _salesforce_edits,
     OBJECTS,
     {"lead_score": "Crmhub_Score__c", "lead_grade": "Crmhub_Grade__c", "lead_reasons": "Crmhub_Reasons__c",
-     "win_probability": "Crmhub_Win_Probability__c"},
+     "win_probability": "Crmhub_Win_Probability__c", "deal_warnings": "Crmhub_Deal_Warnings__c"},
 )

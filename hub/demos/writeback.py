@@ -1,15 +1,17 @@
-"""The demo's last act: score leads, contacts and deals, write the scores back into every CRM, and read them back
-through each CRM's own API (crmhub's connector calls, not the sandbox's admin truth) to show they are visible."""
+"""The demo's last act: score leads, contacts and deals and compute the deal warnings, write them back into every
+CRM, and read them back through each CRM's own API (crmhub's connector calls, not the sandbox's admin truth) to show
+they are visible."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, union_all
 
 from analytics import deals
+from analytics.pipeline.service import refresh_warnings
 from analytics.scoring import ScoringOptions, score_leads
 from connectors.base import spec_named
 from connectors.registry import build_connector
@@ -26,8 +28,11 @@ def score_everything(app: App) -> dict[str, Any]:
     options = ScoringOptions.from_settings(app.cfg.scoring)
     runs = {entity: score_leads(app.engine, options=options, entity=entity).as_dict() for entity in ("lead", "contact")}
     dealt = deals.score(app.engine, validity_hours=app.cfg.scoring.validity_hours, top=app.cfg.scoring.top_reasons)
+    warned = refresh_warnings(app.engine, datetime.now(UTC))
     return {"leads": runs["lead"], "contacts": runs["contact"],
-            "deals": {k: dealt[k] for k in ("scored", "model_version") if k in dealt}}
+            "deals": {k: dealt[k] for k in ("scored", "model_version") if k in dealt},
+            "deal_warnings": {"open_deals": warned["open_deals"], "stored": warned["stored"],
+                              "by_kind": warned["by_kind"]}}
 
 
 def write_back(app: App, crms: Sequence[DemoCrm]) -> tuple[list[dict[str, Any]], int]:
@@ -63,6 +68,36 @@ def verify(app: App, crms: Sequence[DemoCrm]) -> dict[str, dict[str, Any]]:
         finally:
             connector.close()
     return out
+
+
+def warned_deals(app: App, crms: Sequence[DemoCrm], per_crm: int = 3) -> list[dict[str, Any]]:
+    """Deals whose warnings were written, a few per CRM, with the text each CRM's own API shows for them now."""
+    shown: list[dict[str, Any]] = []
+    for crm in crms:
+        field = crm.writeback.get("deal_warnings")
+        if field is None:
+            continue
+        with app.engine.connect() as db:
+            rows = db.execute(select(writeback_ledger.c.object, writeback_ledger.c.source_id,
+                                     writeback_ledger.c["values"]).where(
+                writeback_ledger.c.connection == crm.connection).order_by(writeback_ledger.c.source_id)).all()
+        sent = [(obj, sid, values[field]) for obj, sid, values in rows if values.get(field)]
+        if not sent:
+            continue
+        connector = build_connector(crm.connection, app.cfg.connection(crm.connection),
+                                    settle_lag=timedelta(seconds=0))
+        try:
+            obj = sent[0][0]
+            sample = [s for s in sent if s[0] == obj][:per_crm]
+            now = connector.read_current(spec_named(connector.objects, obj, connection=crm.connection),
+                                         [sid for _, sid, _ in sample], [field])
+        finally:
+            connector.close()
+        for _, sid, text in sample:
+            in_crm = now[sid][0].get(field) if sid in now else None
+            shown.append({"connection": crm.connection, "object": obj, "source_id": sid, "warned": len(sent),
+                          "field": field, "sent": text, "in_crm": in_crm, "agree": in_crm == text})
+    return shown
 
 
 def top_leads(app: App, limit: int = TOP) -> list[dict[str, Any]]:

@@ -145,6 +145,7 @@ OPPORTUNITY = Table(
         lookup("transactioncurrencyid", "Currency", "transactioncurrency"),
         flag("isrevenuesystemcalculated", "Revenue", os_.REVENUE_SOURCE),
         Attr("crmhub_winprobability", "double", "crmhub Win Probability", min_value=0.0, max_value=100.0),
+        text("crmhub_dealwarnings", "crmhub Deal Warnings", 400),
         *states(os_.OPPORTUNITY_STATE, os_.OPPORTUNITY_STATUS),
     ),
 )

@@ -134,6 +134,7 @@ OPPORTUNITY = ObjectDef(
      _ext_id(),
      num("Win_Probability__c", "double", 3, 0, label="Win Probability"),
      num("Crmhub_Win_Probability__c", "double", 4, 1, label="crmhub Win Probability"),
+     text("Crmhub_Deal_Warnings__c", 255, label="crmhub Deal Warnings"),
      pick("Loss_Reason__c", pl.LOSS_REASON, label="Loss Reason"),
      formula(num("Age__c", "double", 18, 0, label="Age"))),
 )

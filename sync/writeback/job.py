@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import Engine
 
 import store
 from config import CrmhubConfig, load_config, load_settings
-from sync.writeback.scores import DEAL_OUTPUTS, LEAD_OUTPUTS
+from sync.writeback.scores import LEAD_OUTPUTS, WIN_OUTPUTS
 from sync.writeback.service import write_back
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,8 @@ def run_writeback_job(config_path: str, connection: str, store_url: str | None =
 
 
 def rescore(engine: Engine, cfg: CrmhubConfig, fields: Mapping[str, str]) -> dict[str, int]:
-    """Score the entities whose outputs are written: leads and contacts for lead outputs, open deals for deal ones."""
+    """Score the entities whose outputs are written: leads and contacts for lead outputs, open deals for the win
+    probability; the deal warnings computed again as of now for ``deal_warnings``."""
     scored: dict[str, int] = {}
     if any(out in fields for out in LEAD_OUTPUTS):
         from analytics.scoring import ScoringOptions, score_leads
@@ -47,9 +49,13 @@ def rescore(engine: Engine, cfg: CrmhubConfig, fields: Mapping[str, str]) -> dic
         options = ScoringOptions.from_settings(cfg.scoring)
         for entity in ("lead", "contact"):
             scored[entity] = score_leads(engine, options=options, entity=entity).scored
-    if any(out in fields for out in DEAL_OUTPUTS):
+    if any(out in fields for out in WIN_OUTPUTS):
         from analytics import deals
 
         scored["opportunity"] = int(deals.score(engine, validity_hours=cfg.scoring.validity_hours,
                                                 top=cfg.scoring.top_reasons)["scored"])
+    if "deal_warnings" in fields:
+        from analytics.pipeline.service import refresh_warnings
+
+        scored["deal_warning"] = int(refresh_warnings(engine, datetime.now(UTC))["stored"])
     return scored

@@ -21,9 +21,8 @@ from connectors.registry import build_connector
 from mapping.spec import connection_mappings
 from sync.tokens import token_options
 from sync.writeback.run import WritebackSummary, retry_dead_letters, run_writeback
-from sync.writeback.scores import desired_values, outputs_for
+from sync.writeback.scores import FIELD_SET, desired_values, outputs_for
 
-FIELD_SET = "scores"  # one ledger entry per record for all its score fields: they change together
 NUMERIC_OUTPUTS = frozenset({"lead_score", "win_probability"})
 PROPERTY_GROUPS: Mapping[str, str] = {"contacts": "contactinformation", "deals": "dealinformation",
                                       "companies": "companyinformation"}
