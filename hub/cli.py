@@ -11,6 +11,7 @@ import typer
 from config import ConfigFileError, Settings
 from hub import exitcodes
 from hub.cmd_access import tokens_app, users_app
+from hub.cmd_audit import audit_app
 from hub.cmd_identity import duplicates_command, identity_app
 from hub.cmd_inspect import (
     check_command,
@@ -94,6 +95,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
 app.command("serve")(serve_command)
 quality_app.command("duplicates")(duplicates_command)
 quality_app.command("replay")(replay_command)
