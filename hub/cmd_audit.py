@@ -39,7 +39,7 @@ def checkpoint_if_due(engine: Engine, out: Output) -> None:
     """After a command that audited something: a checkpoint when one is due; without CRMHUB_AUDIT_KEY a warning
     (the action itself is done and audited)."""
     s = settings()
-    if s.audit_key is None:
+    if s.audit_key is None or not s.audit_key.get_secret_value():
         out.warning("CRMHUB_AUDIT_KEY is not set: no audit checkpoint was signed (see `crmhub audit checkpoint`)")
         return
     checkpointer(engine, s).write_if_due()
