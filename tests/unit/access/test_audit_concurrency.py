@@ -28,7 +28,7 @@ def test_concurrent_appends_make_one_chain(engine: Engine) -> None:
                 with engine.begin() as conn:
                     record(conn, at=datetime(2026, 1, 1, tzinfo=UTC), actor=Actor(n, f"writer{n}"),
                            action="token.create", target=f"user{i}", before=None, after={"i": i, "n": n})
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]
