@@ -77,7 +77,7 @@ def list_events(engine: Engine, *, limit: int = 100, action: str | None = None) 
     return [event_of(r, names) for r in rows]
 
 
-def event_of(row: Mapping[str, Any], names: Mapping[str, str]) -> AuditEvent:
+def event_of(row: Mapping[Any, Any], names: Mapping[str, str]) -> AuditEvent:
     return AuditEvent(id=row["id"], seq=row["seq"], at=row["at"], actor_id=row["actor_id"],
                       actor=names.get(row["actor_ref"], ERASED), action=row["action"],
                       target=names.get(row["target_ref"], ERASED), before=row["before"], after=row["after"],

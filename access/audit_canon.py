@@ -38,7 +38,7 @@ def link_hash(prev_hash: str, doc: Mapping[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(doc)).encode()).hexdigest()
 
 
-def row_hash(row: Mapping[str, Any]) -> str:
+def row_hash(row: Mapping[Any, Any]) -> str:
     """The hash an audit_event row should carry, from its own columns."""
     doc = event_doc(seq=row["seq"], at=row["at"], actor_id=row["actor_id"], actor_ref=row["actor_ref"],
                     action=row["action"], target_ref=row["target_ref"], before=row["before"], after=row["after"])

@@ -90,7 +90,7 @@ def verify(engine: Engine, key: AuditKey, *, file: Path | None = None) -> Report
     return report
 
 
-def _walk(rows: Sequence[Mapping[str, Any]], anchor_seq: int, anchor_hash: str, report: Report) -> dict[int, str]:
+def _walk(rows: Sequence[Mapping[Any, Any]], anchor_seq: int, anchor_hash: str, report: Report) -> dict[int, str]:
     """seq → hash of the rows that belong to the chain; findings for the rest."""
     found = report.findings
     reordered = _out_of_place(rows, found)
@@ -120,7 +120,7 @@ def _walk(rows: Sequence[Mapping[str, Any]], anchor_seq: int, anchor_hash: str, 
     return hashes
 
 
-def _out_of_place(rows: Sequence[Mapping[str, Any]], found: list[Finding]) -> set[int]:
+def _out_of_place(rows: Sequence[Mapping[Any, Any]], found: list[Finding]) -> set[int]:
     """Rows are inserted in seq order (under the chain's lock), so ids rise with seq; where they fall, a row came
     later than its place says: newer than every row after it, it was inserted; else two rows traded places."""
     out: set[int] = set()
