@@ -8,10 +8,12 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import typer
 from sqlalchemy import Engine
 
+from access.audit import CLI, Actor, record
 from access.audit_checkpoint import AuditKey, Checkpointer, CheckpointPolicy
 from access.audit_retention import export, prune
 from access.audit_verify import verify
@@ -43,6 +45,17 @@ def checkpoint_if_due(engine: Engine, out: Output) -> None:
         out.warning("CRMHUB_AUDIT_KEY is not set: no audit checkpoint was signed (see `crmhub audit checkpoint`)")
         return
     checkpointer(engine, s).write_if_due()
+
+
+def audit_cli(engine: Engine, out: Output, *, action: str, target: str, after: dict[str, Any] | None = None,
+              by: str | None = None) -> None:
+    """A change a CLI command made through a service that does not audit it itself: recorded in a transaction of
+    its own right after the change (a crash between the two loses the row; the services that audit in the
+    change's own transaction, access/, do not have that gap)."""
+    with engine.begin() as conn:
+        record(conn, at=datetime.now(UTC), actor=Actor(None, by) if by else CLI, action=action, target=target,
+               before=None, after=after)
+    checkpoint_if_due(engine, out)
 
 
 def _when(value: str | None, option: str) -> datetime | None:
