@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     # `crmhub serve`: signs the session cookies (at least 32 characters; never logged). Changing it signs everyone out.
     web_secret: SecretStr | None = Field(default=None, repr=False)
     web_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)  # a session ends after this long without a request
+    # The audit trail (docs/operations/audit.md): the key that signs its checkpoints (at least 32 characters; never
+    # stored in the database), the append-only JSON-lines copy of the checkpoints, how often one is due (this many
+    # events, or any events once this many minutes passed) and how long events are kept.
+    audit_key: SecretStr | None = Field(default=None, repr=False)
+    audit_file: Path | None = None
+    audit_checkpoint_every: int = Field(default=100, ge=1)
+    audit_checkpoint_minutes: int = Field(default=5, ge=1)
+    audit_retention_days: int = Field(default=5 * 365 + 1, ge=1)
 
     def apply(self, config: CrmhubConfig) -> CrmhubConfig:
         """``config`` with the overrides these settings carry."""

@@ -12,6 +12,7 @@ from config import ConfigFileError, Settings
 from hub import exitcodes
 from hub.cmd_access import tokens_app, users_app
 from hub.cmd_attribution import attribution_app
+from hub.cmd_audit import audit_app
 from hub.cmd_identity import duplicates_command, identity_app
 from hub.cmd_inspect import (
     check_command,
@@ -100,6 +101,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(kpi_app, name="kpi")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
 app.command("serve")(serve_command)
 app.command("winloss")(winloss_command)
 app.command("pricing")(pricing_command)

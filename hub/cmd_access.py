@@ -19,6 +19,7 @@ from access import Accounts, Tokens
 from access.audit import CLI
 from access.roles import ROLES, parse_role
 from errors import ConfigError
+from hub.cmd_audit import checkpoint_if_due
 from hub.context import config_option, failures, json_option, open_app, settings
 from hub.output import Output
 
@@ -72,6 +73,7 @@ def users_add(username: str = typer.Argument(..., help="Sign-in name: lowercase 
         ctx = open_app(config, out)
         account = Accounts(ctx.engine).create(username, password, role=checked, crm_user_id=crm_user,
                                               display_name=name, actor=CLI)
+        checkpoint_if_due(ctx.engine, out)
     _print_account(out, account.public(), "added")
 
 
@@ -97,8 +99,9 @@ def users_set_role(username: str = typer.Argument(...), role: str = typer.Argume
     out = Output(as_json=as_json)
     with failures(out):
         checked = parse_role(role)
-        account = Accounts(open_app(config, out).engine).set_role(username, checked, crm_user_id=crm_user,
-                                                                  actor=CLI)
+        engine = open_app(config, out).engine
+        account = Accounts(engine).set_role(username, checked, crm_user_id=crm_user, actor=CLI)
+        checkpoint_if_due(engine, out)
     _print_account(out, account.public(), "now")
 
 
@@ -108,7 +111,9 @@ def users_disable(username: str = typer.Argument(...), config: Path = config_opt
     """Disable an account: refused at sign-in; its sessions and API tokens stop working at once."""
     out = Output(as_json=as_json)
     with failures(out):
-        account = Accounts(open_app(config, out).engine).disable(username, actor=CLI)
+        engine = open_app(config, out).engine
+        account = Accounts(engine).disable(username, actor=CLI)
+        checkpoint_if_due(engine, out)
     _print_account(out, account.public(), "disabled")
 
 
@@ -119,8 +124,10 @@ def users_enrol_mfa(username: str = typer.Argument(...), config: Path = config_o
     out = Output(as_json=as_json)
     with failures(out):
         key = settings().secret_key  # CRMHUB_SECRET_KEY: the seed is stored encrypted with it
-        accounts = Accounts(open_app(config, out).engine, secret_key=key.get_secret_value() if key else None)
+        engine = open_app(config, out).engine
+        accounts = Accounts(engine, secret_key=key.get_secret_value() if key else None)
         enrolment = accounts.enrol_mfa(username, actor=CLI)
+        checkpoint_if_due(engine, out)
     _once(out, {"username": username, "otpauth_uri": enrolment.uri},
           f"add this to the authenticator app (shown once):\n{enrolment.uri}")
 
@@ -132,7 +139,9 @@ def tokens_create(username: str = typer.Argument(..., help="The account the toke
     """Create an API token; prints it once (only its SHA-256 is kept)."""
     out = Output(as_json=as_json)
     with failures(out):
-        token, secret = Tokens(open_app(config, out).engine).create(username, name, actor=CLI)
+        engine = open_app(config, out).engine
+        token, secret = Tokens(engine).create(username, name, actor=CLI)
+        checkpoint_if_due(engine, out)
     _once(out, {"token": token.public(), "secret": secret},
           f"token {token.id} for {token.username} (shown once; send it as 'Authorization: Bearer ...'):\n{secret}")
 
@@ -158,7 +167,9 @@ def tokens_revoke(token_id: int = typer.Argument(..., help="The token's id (`crm
     """Revoke an API token: refused from its next request on."""
     out = Output(as_json=as_json)
     with failures(out):
-        token = Tokens(open_app(config, out).engine).revoke(token_id, actor=CLI)
+        engine = open_app(config, out).engine
+        token = Tokens(engine).revoke(token_id, actor=CLI)
+        checkpoint_if_due(engine, out)
     if as_json:
         out.json({"token": token.public()})
     else:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import typer
 
 from hub import exitcodes
+from hub.cmd_audit import audit_cli
 from hub.context import config_option, failures, json_option, open_app
 from hub.output import Output
 
@@ -102,12 +103,15 @@ def undo_cmd(
     with failures(out):
         app = open_app(config, out)
         try:
-            result = undo(app.engine, app.cfg.identity, merge_id, by=by or getpass.getuser())
+            who = by or getpass.getuser()
+            result = undo(app.engine, app.cfg.identity, merge_id, by=who)
         except (LookupError, ValueError) as exc:
             message = str(exc).strip("'\"")
             out.json({"ok": False, "error": {"kind": "usage", "message": message}}) if as_json else None
             out.error(message)
             raise typer.Exit(exitcodes.CONFIG) from None
+        audit_cli(app.engine, out, action="identity.undo", target=f"merge {merge_id}", by=who,
+                  after={"kind": result["undone"]["kind"], "rule": result["undone"]["rule"]})
     if as_json:
         out.json({"ok": True, **result})
         return

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from hub.cmd_audit import audit_cli
 from hub.context import config_option, failures, json_option, open_app
 from hub.output import Output
 
@@ -42,6 +43,8 @@ def reset_cmd(connection: str, object_: str = typer.Argument(..., metavar="OBJEC
             typer.confirm(f"reset the state of {connection}/{object_}? its next sync re-reads everything",
                           abort=True, err=True)
         doc = reset_state(app.engine, app.cfg, connection, object_)
+        audit_cli(app.engine, out, action="state.reset", target=f"{connection}/{object_}",
+                  after={"had_state": bool(doc["deleted"]["saved"])})
     if as_json:
         out.json({"ok": True, **doc})
     elif doc["deleted"]["saved"]:
@@ -64,6 +67,9 @@ def set_cmd(connection: str, object_: str = typer.Argument(..., metavar="OBJECT"
     with failures(out):
         app = open_app(config, out)
         doc = set_state(app.engine, app.cfg, connection, object_, state, watermark)
+        # the keys only: a connector's state holds paging tokens and links, not for an audit document
+        audit_cli(app.engine, out, action="state.set", target=f"{connection}/{object_}",
+                  after={"state_keys": sorted(doc["state"] or {}), "watermark": watermark})
     out.json({"ok": True, **doc}) if as_json else _print(out, doc)
 
 

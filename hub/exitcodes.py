@@ -8,3 +8,4 @@ API = 4  # the CRM or the network failed after retries
 BUDGET = 5  # stopped cleanly at the API budget; the next run continues
 LOCKED = 6  # nothing failed, but a stream was not run: another process holds it (running it now)
 CANCELLED = 130  # interrupted (SIGINT, Ctrl-C): the run is recorded as cancelled; 128 + SIGINT, as shells report it
+TAMPERED = 7  # `crmhub audit verify`: the audit trail does not hold (a row edited, deleted, inserted, reordered, cut)

@@ -1075,20 +1075,62 @@ sign_in_throttle = Table(
     Column("locked_until", UtcDateTime()),
 )
 
-# What an admin did: who (an account, or None and "cli" for the command line), what, to what, and the record before
-# and after, without secrets or hashes (access/audit.py).
+# What was done, as a hash chain (access/audit_chain.py): seq orders the trail, hash is SHA-256 over prev_hash and the
+# canonical JSON of the event. Who and to whom are pseudonyms (audit_subject.ref), never names, so erasing a person
+# deletes their audit_subject rows and leaves every hash intact. before/after carry no secrets and no personal values.
 audit_event = Table(
     "audit_event",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seq", Integer, nullable=False),
     Column("at", UtcDateTime(), nullable=False),
     Column("actor_id", Integer),
-    Column("actor", String(100), nullable=False),
+    Column("actor_ref", String(32), nullable=False),
     Column("action", String(50), nullable=False),
-    Column("target", String(255), nullable=False),
+    Column("target_ref", String(32), nullable=False),
     Column("before", json_type()),
     Column("after", json_type()),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     Index("ix_audit_event_at", "at"),
+    Index("ix_audit_event_seq", "seq", unique=True),
+)
+
+# The pseudonym of each name the trail refers to (an account, "cli", a display name): a random ref, so a copy of the
+# trail without this table names nobody. Erasure deletes the row; the events keep their refs and their hashes.
+audit_subject = Table(
+    "audit_subject",
+    metadata,
+    Column("ref", String(32), primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_audit_subject_name", "name", unique=True),
+)
+
+# The chain's head (one row, id 1): the last seq handed out and its hash. Appends update it first, which serialises
+# them (a row lock on PostgreSQL, the write lock on SQLite), so concurrent writers never fork the chain. anchor_*:
+# the last event pruned by retention (seq 0 and the genesis hash before any), whose hash the first kept event chains.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("anchor_seq", Integer, nullable=False),
+    Column("anchor_hash", String(64), nullable=False),
+)
+
+# HMAC-SHA256-signed checkpoints of the chain (key CRMHUB_AUDIT_KEY, never stored here): the trail up to seq ended in
+# hash at that time. Also appended to a JSON-lines file; verify uses both to catch a rewritten or truncated tail.
+audit_checkpoint = Table(
+    "audit_checkpoint",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("signature", String(64), nullable=False),
+    Index("ix_audit_checkpoint_seq", "seq"),
 )
 
 # Lead routing (analytics/routing/): one row per decision, with everything it was decided from (``inputs``: the

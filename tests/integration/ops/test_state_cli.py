@@ -11,6 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 import store
+from access import list_events
 from hub import exitcodes
 from hub.cli import app
 from sandbox.common.launcher import SandboxProcess
@@ -61,6 +62,10 @@ def test_show_reset_and_set_a_streams_state(hubspot: SandboxProcess, tmp_path: P
     engine = store.make_engine(url)
     with engine.connect() as conn:
         assert store.load_cursor(conn, connection="hs_ops", object="owners")[1] == {"after": "42"}
+    # the two changes are audited (the declined reset and the refused sets are not)
+    assert [(e.action, e.actor, e.target, e.after) for e in reversed(list_events(engine))] == [
+        ("state.reset", "cli", "hs_ops/owners", {"had_state": True}),
+        ("state.set", "cli", "hs_ops/owners", {"state_keys": ["after"], "watermark": "2024-05-01T00:00:00Z"})]
     engine.dispose()
 
 

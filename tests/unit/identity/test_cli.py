@@ -9,6 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 import store
+from access import list_events
 from hub.cli import app
 from tests.support.identity_rows import land, row
 
@@ -41,6 +42,9 @@ def test_resolve_report_undo_and_duplicates(tmp_path: Path) -> None:
     assert merges["email"]["a"].startswith(("hubspot/contacts/1", "marketo/leads/7"))
     undone = _cli("identity", "undo", str(merges["probabilistic"]["id"]), "--by", "admin", *c)
     assert undone["code"] == 0 and undone["resolve"]["person"]["clusters"] == 2
+    audited = list_events(engine, action="identity.undo")  # by whom, pseudonymised in the chain
+    assert [(e.actor, e.target, e.after) for e in audited] == [
+        ("admin", f"merge {merges['probabilistic']['id']}", {"kind": "person", "rule": "probabilistic"})]
     again = _cli("identity", "undo", str(merges["probabilistic"]["id"]), *c)
     assert again["code"] == 2 and "already undone" in again["error"]["message"]
     assert _cli("identity", "undo", "424242", *c)["code"] == 2

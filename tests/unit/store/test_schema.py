@@ -48,7 +48,7 @@ def test_schema_comparison_notices_drift(store_engine: Engine) -> None:
 def test_ensure_schema_upgrades_an_empty_database_once(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     assert current_revision(engine) is None
     ensure_schema(engine)
-    assert current_revision(engine) == _head() == "0022"
+    assert current_revision(engine) == _head() == "0020"
     with engine.begin() as conn:
         conn.execute(
             sync_run.insert().values(connection="sf", object="Account", status="running", started_at=datetime.now(UTC))
@@ -85,7 +85,7 @@ def test_concurrent_first_use_migrates_once(engine: Engine) -> None:
     for own in engines:
         own.dispose()
     assert failures == []
-    assert current_revision(engine) == "0022"
+    assert current_revision(engine) == "0020"
     assert _schema_diffs(engine, metadata) == []
 
 
