@@ -164,8 +164,9 @@ def test_a_replay_lands_what_passes_now_keeps_the_rest_and_is_audited(
     assert newest.after == {"landed": 0, "still_quarantined": 1}
 
 
-def test_an_action_without_a_config_says_how_to_start_the_console(hub: Engine) -> None:
-    clock = Clock()
+def test_an_action_without_a_config_says_how_to_start_the_console(
+        console: tuple[TestClient, dict[str, str]], hub: Engine) -> None:
+    clock = Clock()  # the console fixture made the accounts; this app is the same store without crmhub.yaml
     client = TestClient(create_app(hub, secret=SECRET, hasher=CHEAP, clock=clock, secret_key=KEY))
     [token] = [Tokens(hub, clock=clock).create("ada", "no config", actor=CLI)[1]]
     answer = client.post("/api/v1/admin/quarantine/replay", headers={"Authorization": f"Bearer {token}"})
