@@ -55,7 +55,8 @@ def test_list_json_has_82_models_with_modules_and_sources() -> None:
     assert sale["shipped_mappings"]["hubspot"] == ["deals"] and sale["filled_by"] is None
     assert by_code["REVENUE_FORECAST"]["computed_by"]["engine"] == "analytics.forecast"
     pipeline = by_code["SALES_PIPELINE"]["computed_by"]
-    assert (pipeline["engine"], pipeline["status"], pipeline["issue"]) == ("analytics.pipeline", "planned", 20)
+    assert (pipeline["engine"], pipeline["status"], pipeline["issue"]) == (
+        "analytics.pipeline.snapshots", "planned", 20)
     assert by_code["ACCOUNT_PLAN"]["held"] == "custom object — map it in config"
     assert {m["held_as"] for m in doc["models"]} == {"entity", "computed", "custom_object"}
 
